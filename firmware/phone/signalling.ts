@@ -1,0 +1,70 @@
+/**
+ * The protocol-neutral signalling interface between the phone application and a station stack
+ * (SCCP over TCP, SSCP XML over UDP). The phone app turns physical input into PhoneInput calls
+ * and renders SignallingEvents; it never sees a protocol message. Media is driven by the stack
+ * directly through a MediaEngine (firmware/media/engine.ts), so re-registration never touches it.
+ */
+import type { LampMode, RingMode } from '../../hal/api/devices.js';
+
+export type CallStateName =
+  | 'idle' | 'offhook' | 'onhook' | 'ringout' | 'ringin' | 'connected' | 'busy' | 'congestion'
+  | 'hold' | 'callwaiting' | 'transfer' | 'park' | 'proceed' | 'remotemultiline' | 'invalidnumber'
+  | 'holdrevert' | 'whisper' | 'remotehold';
+
+export type ToneName =
+  | 'silence' | 'dial' | 'outsidedial' | 'busy' | 'ringback' | 'reorder' | 'offhookwarning'
+  | 'messagewaiting' | 'nosuchnumber' | 'callwaiting' | 'confirmation' | 'zip' | 'hold'
+  | `dtmf-${string}` | 'other';
+
+export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'rejected' | 'lost';
+
+export interface SoftkeySlot { label: string; event: number; enabled: boolean }
+
+export type SignallingEvent =
+  | { type: 'registration'; state: RegistrationState; server?: string; reason?: string }
+  | { type: 'lamp'; target: 'line' | 'speeddial' | 'message' | 'other'; instance: number; mode: LampMode; stimulus?: number }
+  | { type: 'ringer'; mode: RingMode; once: boolean }
+  | { type: 'tone'; tone: ToneName; code?: number; line?: number; callRef?: number }
+  | { type: 'toneStop'; line?: number; callRef?: number }
+  | { type: 'callState'; line: number; callRef: number; state: CallStateName }
+  | { type: 'callInfo'; line: number; callRef: number; callingName: string; calling: string;
+      calledName: string; called: string; direction: 'inbound' | 'outbound' | 'forward' }
+  | { type: 'dialedNumber'; line: number; callRef: number; number: string }
+  | { type: 'prompt'; text: string; timeoutS: number; line: number; callRef: number }
+  | { type: 'promptClear'; line: number; callRef: number }
+  | { type: 'notify'; text: string; timeoutS: number; priority?: number }
+  | { type: 'notifyClear'; priority?: number }
+  | { type: 'displayText'; text: string }
+  | { type: 'displayClear' }
+  | { type: 'softkeys'; line: number; callRef: number; keys: SoftkeySlot[] }
+  | { type: 'lineStatus'; line: number; number: string; label: string; displayName: string }
+  | { type: 'speedDial'; index: number; number: string; label: string }
+  | { type: 'timeDate'; date: Date }
+  | { type: 'speaker'; on: boolean }
+  | { type: 'microphone'; on: boolean }
+  | { type: 'callPlane'; line: number; active: boolean };
+
+/** Physical input from the phone, in protocol-neutral terms. */
+export interface PhoneInput {
+  offHook(line?: number): void;
+  onHook(): void;
+  /** One keypad key: '0'-'9', '*', '#', 'A'-'D'. */
+  keypad(key: string): void;
+  /** A whole number at once (enbloc; click-to-dial). */
+  dial(number: string): void;
+  /** The softkey in `slot` (0-based, as last announced in a 'softkeys' event) was pressed. */
+  softkey(slot: number): void;
+  lineButton(line: number): void;
+  speedDial(index: number): void;
+  hookFlash(): void;
+  headset(on: boolean): void;
+}
+
+export interface StationSignalling extends PhoneInput {
+  readonly protocol: 'sccp' | 'sscp';
+  readonly state: RegistrationState;
+  onEvent(cb: (ev: SignallingEvent) => void): () => void;
+  start(): Promise<void>;
+  /** Unregisters cleanly if possible and releases sockets and timers. */
+  stop(): Promise<void>;
+}
