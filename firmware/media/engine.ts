@@ -29,3 +29,13 @@ export interface MediaEngine {
   activeStreams(): number[];
   close(): Promise<void>;
 }
+
+/**
+ * Local call-progress tones and ringing played on the phone's own speaker (SCCP StartTone is a
+ * local tone, not RTP). Implemented in firmware/media; the phone app calls it on 'tone' events.
+ */
+export interface TonePlayer {
+  play(tone: string): void;   // a ToneName from firmware/phone/signalling.ts
+  stop(): void;
+  readonly playing: string | undefined;
+}

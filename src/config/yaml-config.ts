@@ -5,7 +5,7 @@
  * Used by board configs, the call-manager config and scenario files.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document } from 'yaml';
 import type { z } from 'zod';
 
 export interface ConfigProblem { file: string; line: number; col: number; path: string; message: string }
@@ -48,16 +48,23 @@ export class YamlSource {
     }
     return new YamlSource(file, text);
   }
-  /** Position of the deepest existing node on `path` (the key itself when it exists). */
+  /** Position of the key at the end of `path`, or of the deepest part of it that exists. */
   position(path: KeyPath): { line: number; col: number } {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) {
-        const pos = this.lines.linePos(node.range[0]);
-        return { line: pos.line, col: pos.col };
-      }
+    let node: unknown = this.doc.contents;
+    let at = isNode(node) ? node.range?.[0] ?? 0 : 0;
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+        if (!pair) break;
+        if (isNode(pair.key) && pair.key.range) at = pair.key.range[0];
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === 'number' && isNode(node.items[key])) {
+        node = node.items[key];
+        at = (node as { range?: [number, number, number] }).range?.[0] ?? at;
+      } else break;
     }
-    return { line: 1, col: 1 };
+    const pos = this.lines.linePos(at);
+    return { line: pos.line, col: pos.col };
   }
   problem(path: KeyPath, message: string): ConfigProblem {
     const { line, col } = this.position(path);
