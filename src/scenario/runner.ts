@@ -1,0 +1,129 @@
+/**
+ * Runs a scenario's steps against a rig. Actions are physical (lift, press, softkey under a label);
+ * expectations poll physical observations until they hold or the step's timeout passes, and a
+ * failure reports what was expected next to what the LCD, lamps, ringer and speaker showed.
+ */
+import type { Expectation, Scenario, ScenarioStep } from './schema.js';
+import type { PhoneUnderTest, ScenarioRig } from './rig.js';
+import { TONE_PLANS, describeHeard, identifyTone, present } from './hearing.js';
+
+export interface StepResult { index: number; step: string; ok: boolean; ms: number; detail?: string }
+
+export class ScenarioFailure extends Error {
+  constructor(readonly scenario: string, readonly index: number, readonly step: string, readonly observed: string) {
+    super(`${scenario}: step ${index + 1} (${step}) failed:\n${observed}`);
+    this.name = 'ScenarioFailure';
+  }
+}
+
+const POLL_MS = 25;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function describeStep(step: ScenarioStep): string {
+  const [kind, arg] = Object.entries(step)[0]!;
+  if (typeof arg === 'string' || typeof arg === 'number') return `${kind} ${arg}`;
+  return `${kind} ${Object.entries(arg as object).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`;
+}
+
+/** Softkey slot (1-based) whose cell on the bottom LCD row contains `label`. */
+export function softkeyUnder(phone: PhoneUnderTest, label: string): number | undefined {
+  const rows = phone.lcd();
+  const bottom = rows[rows.length - 1] ?? '';
+  const n = phone.softkeyCount();
+  const width = Math.floor(bottom.length / n);
+  const want = label.toLowerCase();
+  for (let i = 0; i < n; i++) {
+    const cell = bottom.slice(i * width, i === n - 1 ? undefined : (i + 1) * width).trim().toLowerCase();
+    if (cell && (cell === want || cell.startsWith(want) || want.startsWith(cell))) return i + 1;
+  }
+  return undefined;
+}
+
+export function observe(phone: PhoneUnderTest, rig: ScenarioRig): string {
+  const lcd = phone.lcd().map((r) => `      |${r}|`).join('\n');
+  const lamps = Object.entries(phone.lamps()).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)';
+  const { samples, sampleRate } = phone.heard(200);
+  const others = [...rig.phones.values()].map((p) => p.micFrequency);
+  return `    ${phone.name} LCD:\n${lcd}\n    lamps: ${lamps}\n    ringer: ${phone.ringer()}\n    speaker: ${describeHeard(samples, sampleRate, others)}`;
+}
+
+/** Checks one expectation now; returns undefined when it holds, else what differs. */
+function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): string | undefined {
+  const text = phone.lcd().join('\n');
+  if (e.lcd !== undefined && !new RegExp(e.lcd, 'm').test(text)) return `LCD does not match /${e.lcd}/`;
+  if (e.lcdNot !== undefined && new RegExp(e.lcdNot, 'm').test(text)) return `LCD matches /${e.lcdNot}/`;
+  for (const [lamp, mode] of Object.entries(e.lamp ?? {})) {
+    const actual = phone.lamps()[lamp];
+    if (actual === undefined) return `phone has no lamp "${lamp}"`;
+    if (actual !== mode) return `lamp ${lamp} is ${actual}, expected ${mode}`;
+  }
+  if (e.ringer !== undefined) {
+    const r = phone.ringer();
+    const ok = e.ringer === 'on' ? r !== 'off' : r === e.ringer;
+    if (!ok) return `ringer is ${r}, expected ${e.ringer}`;
+  }
+  if (e.tone !== undefined) {
+    const window = e.tone === 'busy' || e.tone === 'reorder' ? 1600 : e.tone === 'ringback' ? 300 : 200;
+    const { samples, sampleRate } = phone.heard(window);
+    const got = identifyTone(samples, sampleRate);
+    if (got !== e.tone) return `tone heard is ${got}, expected ${e.tone}`;
+  }
+  for (const [which, negate] of [[e.hears, false], [e.hearsNot, true]] as const) {
+    if (which === undefined) continue;
+    const freq = typeof which === 'number' ? which : rig.phones.get(which)!.micFrequency;
+    const { samples, sampleRate } = phone.heard(200);
+    const heard = present(samples, sampleRate, [freq]);
+    if (heard === negate) return `${negate ? 'hears' : 'does not hear'} ${typeof which === 'string' ? `${which} (${freq} Hz)` : `${freq} Hz`}`;
+  }
+  return undefined;
+}
+
+async function expectWithin(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig, timeoutMs: number): Promise<string | undefined> {
+  const until = Date.now() + timeoutMs;
+  // A tone cadence needs history: give busy/reorder a full window before judging.
+  let why = check(e, phone, rig);
+  while (why !== undefined && Date.now() < until) {
+    await sleep(POLL_MS);
+    why = check(e, phone, rig);
+  }
+  return why;
+}
+
+export async function runScenario(s: Scenario, rig: ScenarioRig, log: (line: string) => void = () => {}): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  for (const [index, step] of s.steps.entries()) {
+    const started = Date.now();
+    const label = describeStep(step);
+    const phoneOf = (name: string) => rig.phones.get(name)!;
+    let failure: { phone?: PhoneUnderTest; why: string } | undefined;
+    if ('lift' in step) await phoneOf(step.lift).lift();
+    else if ('replace' in step) await phoneOf(step.replace).replace();
+    else if ('press' in step) for (const k of step.press.keys) await phoneOf(step.press.phone).tap(k);
+    else if ('key' in step) await phoneOf(step.key.phone).tap(step.key.name);
+    else if ('wait' in step) await sleep(step.wait);
+    else if ('softkey' in step) {
+      const phone = phoneOf(step.softkey.phone);
+      const until = Date.now() + s.timeout;
+      let slot = softkeyUnder(phone, step.softkey.label);
+      while (slot === undefined && Date.now() < until) { await sleep(POLL_MS); slot = softkeyUnder(phone, step.softkey.label); }
+      if (slot === undefined) failure = { phone, why: `no softkey labelled "${step.softkey.label}" on the bottom row` };
+      else await phone.tap(`softkey${slot}`);
+    } else if ('expect' in step) {
+      const phone = phoneOf(step.expect.phone);
+      const why = await expectWithin(step.expect, phone, rig, step.expect.within ?? s.timeout);
+      if (why !== undefined) failure = { phone, why };
+    }
+    const ms = Date.now() - started;
+    if (failure) {
+      const observed = `  expected: ${label}\n  but: ${failure.why}\n${failure.phone ? observe(failure.phone, rig) : ''}`;
+      results.push({ index, step: label, ok: false, ms, detail: observed });
+      log(`  ✗ ${index + 1}. ${label}`);
+      throw new ScenarioFailure(s.name, index, label, observed);
+    }
+    results.push({ index, step: label, ok: true, ms });
+    log(`  ✓ ${index + 1}. ${label} (${ms} ms)`);
+  }
+  return results;
+}
+
+export { TONE_PLANS };

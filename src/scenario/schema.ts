@@ -1,0 +1,87 @@
+/**
+ * Scenario files (docs/scenarios.md): phones, a call manager, and steps that act physically and
+ * expect physical results. Validated with the shared loader so errors name file, line and key.
+ */
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { YamlSource, loadConfig, type ConfigProblem } from '../config/yaml-config.js';
+
+/** "5s", "250ms", or a number of milliseconds. */
+export const duration = z.union([
+  z.number().nonnegative(),
+  z.string().regex(/^\d+(\.\d+)?\s*(ms|s)$/, 'expected a duration like "500ms" or "5s"'),
+]).transform((v) => typeof v === 'number' ? v : v.endsWith('ms') ? parseFloat(v) : parseFloat(v) * 1000);
+
+const lampMode = z.enum(['off', 'on', 'wink', 'flash', 'blink']);
+const toneName = z.enum(['dial', 'ringback', 'busy', 'reorder', 'none']);
+
+const phone = z.strictObject({
+  device: z.string().regex(/^SEP[0-9A-Fa-f]{12}$/, 'expected SEP followed by 12 hex digits'),
+  line: z.string().optional(),
+  board: z.string().default('board-configs/laptop-emulated.yaml'),
+  /** Frequency of this phone's emulated microphone (a sine), so the far end can be recognised. */
+  tone: z.number().min(100).max(3800),
+  protocol: z.enum(['sccp', 'sscp']).default('sccp'),
+});
+
+const expectation = z.strictObject({
+  phone: z.string(),
+  within: duration.optional(),
+  lcd: z.string().optional(),
+  lcdNot: z.string().optional(),
+  lamp: z.record(z.string(), lampMode).optional(),
+  ringer: z.union([z.enum(['on', 'off']), z.enum(['inside', 'outside', 'feature', 'flash'])]).optional(),
+  tone: toneName.optional(),
+  hears: z.union([z.string(), z.number()]).optional(),
+  hearsNot: z.union([z.string(), z.number()]).optional(),
+});
+
+const step = z.union([
+  z.strictObject({ lift: z.string() }),
+  z.strictObject({ replace: z.string() }),
+  z.strictObject({ press: z.strictObject({ phone: z.string(), keys: z.union([z.string(), z.number()]).transform(String) }) }),
+  z.strictObject({ key: z.strictObject({ phone: z.string(), name: z.string() }) }),
+  z.strictObject({ softkey: z.strictObject({ phone: z.string(), label: z.string() }) }),
+  z.strictObject({ wait: duration }),
+  z.strictObject({ expect: expectation }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  timeout: duration.default(5000),
+  callmanager: z.union([
+    z.strictObject({ embedded: z.string() }),
+    z.strictObject({ external: z.string().regex(/^[^:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, 'expected host:port') }),
+  ]),
+  phones: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'phone names are lower-case words'), phone),
+  steps: z.array(step).min(1),
+});
+
+export type Scenario = z.output<typeof scenarioSchema> & { file: string; baseDir: string };
+export type ScenarioStep = Scenario['steps'][number];
+export type Expectation = z.output<typeof expectation>;
+
+function phoneRefs(s: z.output<typeof scenarioSchema>, src: YamlSource): ConfigProblem[] {
+  const names = Object.keys(s.phones);
+  const problems: ConfigProblem[] = [];
+  s.steps.forEach((st, i) => {
+    const [kind, arg] = Object.entries(st)[0]!;
+    const ref = typeof arg === 'string' ? arg : (arg as { phone?: string }).phone;
+    const path = typeof arg === 'string' ? ['steps', i, kind] : ['steps', i, kind, 'phone'];
+    if (kind !== 'wait' && ref !== undefined && !names.includes(ref)) {
+      problems.push(src.problem(path, `unknown phone "${ref}" (phones: ${names.join(', ')})`));
+    }
+    const hears = kind === 'expect' ? (arg as Expectation).hears ?? (arg as Expectation).hearsNot : undefined;
+    if (typeof hears === 'string' && !names.includes(hears)) {
+      problems.push(src.problem(['steps', i, kind, (arg as Expectation).hears !== undefined ? 'hears' : 'hearsNot'], `unknown phone "${hears}"`));
+    }
+  });
+  return problems;
+}
+
+export function loadScenario(file: string): Scenario {
+  const src = YamlSource.fromFile(file);
+  const s = loadConfig(src, scenarioSchema, { crossCheck: phoneRefs });
+  return { ...s, file, baseDir: dirname(resolve(file)) };
+}
