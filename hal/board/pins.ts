@@ -1,0 +1,116 @@
+/**
+ * Pin references in board configs: header GPIOs by BCM number and expander pins by the name the
+ * expander's datasheet gives them. Pure data + parsing, shared by the schema, the cross-checks
+ * and the composition code.
+ */
+import { z } from 'zod';
+import { suggest } from '../../src/config/yaml-config.js';
+
+/** A header GPIO, by BCM (SoC) number, the way `gpioinfo`/`pinout` name it ("GPIO17"). */
+export interface GpioPinRef { kind: 'gpio'; gpio: number }
+/** A pin of an I2C expander declared under `expanders:`; `pin` is the datasheet name (GPB3, P5). */
+export interface ExpanderPinRef { kind: 'expander'; expander: string; pin: string }
+export type PinRef = GpioPinRef | ExpanderPinRef;
+
+export function pinLabel(p: PinRef): string {
+  return p.kind === 'gpio' ? `gpio${p.gpio}` : `${p.expander}:${p.pin}`;
+}
+
+/**
+ * BCM GPIO → physical pin on the 40-pin header shared by Pi 3B+, Pi 4, Pi 5 and Pi Zero 2 W
+ * (Raspberry Pi documentation, "GPIO and the 40-pin header"; pinout.xyz). GPIO0/1 (pins 27/28)
+ * are ID_SD/ID_SC, reserved for the HAT ID EEPROM, so usable GPIOs are BCM 2..27.
+ */
+export const HEADER_PHYSICAL_PIN: Readonly<Record<number, number>> = {
+  0: 27, 1: 28, 2: 3, 3: 5, 4: 7, 5: 29, 6: 31, 7: 26, 8: 24, 9: 21, 10: 19, 11: 23, 12: 32,
+  13: 33, 14: 8, 15: 10, 16: 36, 17: 11, 18: 12, 19: 35, 20: 38, 21: 40, 22: 15, 23: 16, 24: 18,
+  25: 22, 26: 37, 27: 13,
+};
+/** First and last BCM GPIO a board config may use (see HEADER_PHYSICAL_PIN). */
+export const HEADER_GPIO_MIN = 2;
+export const HEADER_GPIO_MAX = 27;
+
+/**
+ * Header GPIOs owned by an I2C bus when it is enabled: i2c-1 is SDA1 = GPIO2 (pin 3) and
+ * SCL1 = GPIO3 (pin 5) (BCM2711 peripherals §1.2 / Pi documentation "I2C"); i2c-0 sits on the
+ * ID EEPROM pins GPIO0/GPIO1.
+ */
+export const I2C_BUS_PINS: Readonly<Record<number, { sda: number; scl: number }>> = {
+  0: { sda: 0, scl: 1 },
+  1: { sda: 2, scl: 3 },
+};
+
+export type ExpanderType = 'mcp23017' | 'pcf8574';
+
+/**
+ * Pin names per expander type, index = GpioController line offset.
+ * MCP23017 datasheet (DS20001952C) §1.0 pin table: GPA0..GPA7 then GPB0..GPB7 (16 lines).
+ * PCF8574 datasheet (TI SCPS068), pin functions table: P0..P7 (8 quasi-bidirectional lines).
+ */
+export const EXPANDER_PINS: Readonly<Record<ExpanderType, readonly string[]>> = {
+  mcp23017: [...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `GPA${i}`), ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `GPB${i}`)],
+  pcf8574: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `P${i}`),
+};
+
+/**
+ * 7-bit I2C addresses each expander type can be strapped to.
+ * MCP23017 DS20001952C §3.3.1: 0b0100 A2 A1 A0 → 0x20..0x27.
+ * PCF8574 (TI SCPS068) address reference table: 0b0100 A2 A1 A0 → 0x20..0x27; the PCF8574A
+ * variant is 0b0111 A2 A1 A0 → 0x38..0x3F.
+ */
+export const EXPANDER_ADDRESSES: Readonly<Record<ExpanderType, readonly number[]>> = {
+  mcp23017: [0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27],
+  pcf8574: [0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f],
+};
+
+/** Line offset of `pin` on an expander of `type`, or undefined when that expander has no such pin. */
+export function expanderPinOffset(type: ExpanderType, pin: string): number | undefined {
+  const i = EXPANDER_PINS[type].indexOf(pin.toUpperCase());
+  return i < 0 ? undefined : i;
+}
+
+const PIN_FORMS = 'write gpio17, {gpio: 17}, kp:GPB3 or {expander: kp, pin: GPB3}';
+const GPIO_TEXT = /^gpio(\d+)$/i;
+const EXP_TEXT = /^([A-Za-z_][\w-]*):([A-Za-z]+\d+)$/;
+
+/** Parses the textual and object pin forms; returns an error message instead of throwing. */
+export function parsePin(v: unknown): PinRef | string {
+  if (typeof v === 'string') {
+    const s = v.trim();
+    const g = GPIO_TEXT.exec(s);
+    if (g) return { kind: 'gpio', gpio: Number(g[1]) };
+    const e = EXP_TEXT.exec(s);
+    if (e) return { kind: 'expander', expander: e[1]!, pin: e[2]!.toUpperCase() };
+    if (/^\d+$/.test(s)) return `"${s}" is ambiguous: write gpio${s} for BCM GPIO${s}`;
+    return `"${s}" is not a pin: ${PIN_FORMS}`;
+  }
+  if (typeof v === 'number') return `${v} is ambiguous: write gpio${v} for BCM GPIO${v}`;
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    const allowed = 'gpio' in o ? ['gpio'] : ['expander', 'pin'];
+    const extra = keys.find((k) => !allowed.includes(k));
+    if (extra !== undefined) {
+      const hint = suggest(extra, allowed);
+      return `unknown pin key "${extra}"${hint ? ` (did you mean "${hint}"?)` : ''}: ${PIN_FORMS}`;
+    }
+    if ('gpio' in o) {
+      return Number.isInteger(o['gpio']) ? { kind: 'gpio', gpio: o['gpio'] as number }
+        : `gpio must be a BCM GPIO number, got ${JSON.stringify(o['gpio'])}`;
+    }
+    if (typeof o['expander'] !== 'string') return `expander pin needs "expander: <id>": ${PIN_FORMS}`;
+    if (typeof o['pin'] !== 'string') return `expander pin needs "pin: <name>" such as GPB3 or P5: ${PIN_FORMS}`;
+    return { kind: 'expander', expander: o['expander'], pin: o['pin'].toUpperCase() };
+  }
+  return `${JSON.stringify(v)} is not a pin: ${PIN_FORMS}`;
+}
+
+/** zod schema for one pin in any accepted form, normalised to a PinRef. */
+export const pinSchema = z.unknown().transform((v, ctx): PinRef => {
+  const r = parsePin(v);
+  if (typeof r === 'string') { ctx.addIssue({ code: 'custom', message: r }); return z.NEVER; }
+  return r;
+});
+
+/** Key names used by the pin object forms (for "did you mean" of the loader). */
+export const PIN_KEYS = ['gpio', 'expander', 'pin'] as const;
