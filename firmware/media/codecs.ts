@@ -1,0 +1,96 @@
+/**
+ * Codec registry: one entry per audio codec the media engine can packetise. Signalling maps
+ * SCCP compressionType / SSCP codec names / RTP payload types onto entries through the lookups.
+ *
+ * Every entry encodes and decodes ranges of caller-owned arrays (no allocation per frame).
+ * G.722 will join with sampleRate 16000 and clockRate 8000 (RFC 3551 §4.5.2 historical quirk),
+ * which is why clockRate and sampleRate are separate fields.
+ */
+import { alawDecode, alawEncode, ulawDecode, ulawEncode } from './g711.js';
+
+export type CodecName = 'PCMU' | 'PCMA' | 'G722';
+
+export interface AudioCodec {
+  readonly name: CodecName;
+  /** Static RTP payload type (RFC 3551 §6, Table 4). */
+  readonly payloadType: number;
+  /** RTP timestamp clock rate in Hz (RFC 3551 §6). */
+  readonly clockRate: number;
+  /** PCM sample rate in Hz the codec consumes and produces. */
+  readonly sampleRate: number;
+  /** PCM samples per millisecond (sampleRate / 1000). */
+  readonly samplesPerMs: number;
+  /** RTP timestamp units per millisecond (clockRate / 1000). */
+  readonly tsPerMs: number;
+  /** SCCP media payload code for compressionType / capabilities (sccp-facts.md §4). */
+  readonly sccpCompressionType: number;
+  /** Encoded bytes for `ms` milliseconds of audio. */
+  payloadBytes(ms: number): number;
+  /** Encodes n samples from samples[sOff..] into out[oOff..]; returns bytes written. */
+  encode(samples: Int16Array, sOff: number, n: number, out: Uint8Array, oOff: number): number;
+  /** Decodes nBytes from codes[cOff..] into out[oOff..]; returns samples written. */
+  decode(codes: Uint8Array, cOff: number, nBytes: number, out: Int16Array, oOff: number): number;
+}
+
+/** G.711 µ-law: RFC 3551 §4.5.14, PT 0, 8000 Hz, one byte per sample. SCCP code 4 (µ-law 64k). */
+export const PCMU: AudioCodec = Object.freeze({
+  name: 'PCMU',
+  payloadType: 0,
+  clockRate: 8000,
+  sampleRate: 8000,
+  samplesPerMs: 8,
+  tsPerMs: 8,
+  sccpCompressionType: 4,
+  payloadBytes: (ms: number) => ms * 8,
+  encode: ulawEncode,
+  decode: ulawDecode,
+});
+
+/** G.711 A-law: RFC 3551 §4.5.14, PT 8, 8000 Hz, one byte per sample. SCCP code 2 (A-law 64k). */
+export const PCMA: AudioCodec = Object.freeze({
+  name: 'PCMA',
+  payloadType: 8,
+  clockRate: 8000,
+  sampleRate: 8000,
+  samplesPerMs: 8,
+  tsPerMs: 8,
+  sccpCompressionType: 2,
+  payloadBytes: (ms: number) => ms * 8,
+  encode: alawEncode,
+  decode: alawDecode,
+});
+
+const registry: AudioCodec[] = [PCMU, PCMA];
+
+/** Adds a codec (G.722 later). Replaces an entry of the same name. */
+export function registerCodec(codec: AudioCodec): void {
+  const i = registry.findIndex((c) => c.name === codec.name);
+  if (i >= 0) registry[i] = codec; else registry.push(codec);
+}
+
+export function allCodecs(): readonly AudioCodec[] {
+  return registry;
+}
+
+/** Case-insensitive lookup by registry name ('PCMU', 'pcma', ...). */
+export function codecByName(name: string): AudioCodec | undefined {
+  const n = name.toUpperCase();
+  return registry.find((c) => c.name === n);
+}
+
+export function codecByPayloadType(pt: number): AudioCodec | undefined {
+  return registry.find((c) => c.payloadType === pt);
+}
+
+export function codecBySccpCompressionType(code: number): AudioCodec | undefined {
+  return registry.find((c) => c.sccpCompressionType === code);
+}
+
+/** Like codecByName but throws an error naming the known codecs (for signalling-time lookups). */
+export function requireCodec(name: string, operation: string): AudioCodec {
+  const c = codecByName(name);
+  if (!c) {
+    throw new Error(`media: ${operation}: unknown codec '${name}' (known: ${registry.map((r) => r.name).join(', ')})`);
+  }
+  return c;
+}
