@@ -1,0 +1,41 @@
+/**
+ * The one SCCP message table (docs/architecture.md "SCCP codec contract"): every id of
+ * research/sccp-facts.md §2, both directions, plus the derived TypeScript types and lookups.
+ */
+import { cmMessages } from './messages-cm.js';
+import type { InputStructOf, MessageSpec, StructOf } from './messages-spec.js';
+import { stationMessages } from './messages-station.js';
+
+export type { FieldSpec, Gate, IpAddr, MessageSpec } from './messages-spec.js';
+
+export const messages = [...stationMessages, ...cmMessages] as const;
+
+type Table = (typeof messages)[number];
+export type MessageName = Table['name'];
+type SpecOf<N extends MessageName> = Extract<Table, { name: N }>;
+
+/** Encoder input for message N: every field optional. */
+export type FieldsOf<N extends MessageName> = InputStructOf<SpecOf<N>['fields']>;
+/** Decoded fields of message N: version-gated and tail fields optional. */
+export type DecodedFieldsOf<N extends MessageName> = StructOf<SpecOf<N>['fields']>;
+
+const byId = new Map<number, MessageSpec>();
+const byName = new Map<string, MessageSpec>();
+for (const m of messages as readonly MessageSpec[]) {
+  if (byId.has(m.id) || byName.has(m.name)) throw new Error(`SCCP table: duplicate message ${m.name} 0x${m.id.toString(16)}`);
+  byId.set(m.id, m);
+  byName.set(m.name, m);
+}
+
+export function messageById(id: number): MessageSpec | undefined {
+  return byId.get(id);
+}
+
+export function messageByName(name: string): MessageSpec | undefined {
+  return byName.get(name);
+}
+
+/** Id of a message name (compile-time checked). */
+export function messageId(name: MessageName): number {
+  return byName.get(name)!.id;
+}
