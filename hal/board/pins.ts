@@ -91,7 +91,7 @@ export function parsePin(v: unknown): PinRef | string {
     const allowed = 'gpio' in o ? ['gpio'] : ['expander', 'pin'];
     const extra = keys.find((k) => !allowed.includes(k));
     if (extra !== undefined) {
-      const hint = suggest(extra, allowed);
+      const hint = suggest(extra, PIN_KEYS);
       return `unknown pin key "${extra}"${hint ? ` (did you mean "${hint}"?)` : ''}: ${PIN_FORMS}`;
     }
     if ('gpio' in o) {
