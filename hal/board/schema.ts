@@ -27,8 +27,6 @@ const backpack = z.strictObject({
   rs: backpackPin.default('P0'), rw: backpackPin.default('P1'), e: backpackPin.default('P2'),
   backlight: backpackPin.default('P3'),
   d4: backpackPin.default('P4'), d5: backpackPin.default('P5'), d6: backpackPin.default('P6'), d7: backpackPin.default('P7'),
-  /** Some backpacks switch the backlight transistor with a low level. */
-  backlightActiveLow: z.boolean().default(false),
 });
 export type BackpackPins = z.output<typeof backpack>;
 
