@@ -1,0 +1,403 @@
+/**
+ * The call core: a protocol-neutral state machine for basic two-party calls between registered
+ * devices. It behaves like Asterisk 20 chan_skinny with earlyrtp=no (sccp-facts.md §5): the CM
+ * plays dial tone, ringback, busy and reorder as station tones; media flows phone to phone once
+ * both receive channels are open. Inputs are station events; outputs are CmCommands to sinks.
+ * Time (interdigit timeouts) comes from the injected Clock.
+ */
+import { EventEmitter } from 'node:events';
+import type { Clock, TimerHandle } from '../hal/api/clock.js';
+import type { CallManagerConfig, LineConfig } from './config.js';
+import { DialPlan, keypadChar } from './dialplan.js';
+import { LABEL, silentLogger, type CmCommand, type Logger, type StationSink } from './station.js';
+
+/** SCCP media payload codes (sccp-facts.md §4 "Media payload codes"). */
+export const CODEC_ULAW = 4;
+export const CODEC_ALAW = 2;
+/** Packetisation used by Asterisk for G.711 (sccp-facts.md §5: "20 ms"). */
+const PACKET_MS = 20;
+
+/** Soft-key event codes as put in our template (sccp-facts.md §4 "Soft key events"). */
+export const SK = { Redial: 1, NewCall: 2, Hold: 3, Transfer: 4, CFwdAll: 5, BackSpace: 8, EndCall: 9,
+  Resume: 10, Answer: 11, DND: 19, Dial: 21 } as const;
+/** Stimulus codes (sccp-facts.md §4 "Stimulus"). */
+const STIM = { LastNumberRedial: 1, SpeedDial: 2, Hold: 3, Line: 9 } as const;
+
+export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'ended';
+
+interface Device {
+  name: string; lines: LineConfig[]; speeddials: { number: string; label: string }[];
+  sink?: StationSink; codecs: number[]; leg?: Leg; lastDialed?: string; dnd: boolean;
+}
+interface Leg {
+  dev: Device; line: number; ref: number; state: LegState; digits: string; call?: Call;
+  timer?: TimerHandle; mediaOpen: boolean; rtp?: { ip: string; port: number }; mediaStarted: boolean;
+}
+interface Call { id: number; caller: Leg; callee: Leg; codec: number; heldBy?: Leg }
+
+export interface CallEvent { id: number; caller: string; callee: string; state: 'ringing' | 'connected' | 'busy' | 'ended' | 'hold' | 'resumed' }
+
+export class CallCore {
+  readonly events = new EventEmitter();
+  private readonly devices = new Map<string, Device>();
+  private readonly lineOwner = new Map<string, { dev: Device; instance: number; line: LineConfig }>();
+  private readonly plan: DialPlan;
+  private nextRef = 1;
+  private readonly log: Logger;
+
+  constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger) {
+    this.log = log ?? silentLogger;
+    const lines = new Map(config.lines.map((l) => [l.number, l]));
+    for (const d of config.devices) {
+      const dev: Device = { name: d.name, lines: d.lines.map((n) => lines.get(n)!), speeddials: d.speeddials, codecs: [], dnd: false };
+      this.devices.set(d.name, dev);
+      dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
+    }
+    this.plan = new DialPlan(lines.keys());
+  }
+
+  // ---- registration -------------------------------------------------------------------------
+
+  attach(name: string, sink: StationSink): void {
+    const dev = this.dev(name);
+    if (dev.sink && dev.sink !== sink) this.detach(name);
+    dev.sink = sink;
+  }
+  /** The station's session ended: its call ends, the far end gets the "call ended" treatment. */
+  detach(name: string, sink?: StationSink): void {
+    const dev = this.devices.get(name);
+    if (!dev || (sink && dev.sink !== sink)) return;
+    if (dev.leg) this.hangup(dev.leg, false);
+    dev.sink = undefined;
+    dev.codecs = [];
+  }
+  setCapabilities(name: string, codecs: number[]): void { this.dev(name).codecs = codecs; }
+  legState(name: string): LegState | 'idle' { return this.devices.get(name)?.leg?.state ?? 'idle'; }
+  lastDialed(name: string): string | undefined { return this.devices.get(name)?.lastDialed; }
+
+  // ---- station input ------------------------------------------------------------------------
+
+  offHook(name: string, line = 0): void {
+    const dev = this.dev(name);
+    const leg = dev.leg;
+    if (leg?.state === 'ringin') return this.answer(leg);
+    if (leg) return; // already off hook (NewCall then handset lifted, or held call)
+    this.startDialing(dev, line);
+  }
+
+  onHook(name: string): void {
+    const leg = this.dev(name).leg;
+    if (!leg || leg.state === 'ringin') return; // a ringing phone's hook is down already
+    if (leg.state === 'hold') return; // 7960-like: hanging up keeps the held call parked on the line
+    this.hangup(leg, true);
+  }
+
+  keypad(name: string, kpButton: number): void {
+    const leg = this.dev(name).leg;
+    const ch = keypadChar(kpButton);
+    if (!leg || leg.state !== 'dialing' || ch === undefined) return; // in a call the phone sends DTMF in RTP
+    if (ch === this.config.dialplan.terminator) return this.dialNow(leg);
+    if (leg.digits.length === 0) {
+      this.send(leg, { t: 'stopTone', line: leg.line, ref: leg.ref });
+      this.send(leg, { t: 'softkeys', line: leg.line, ref: leg.ref, set: 'DigitsFollowing' });
+    }
+    leg.digits += ch;
+    this.evaluate(leg);
+  }
+
+  /** EnblocCall, speed dial, redial: a whole number at once. */
+  dial(name: string, number: string, line = 0): void {
+    const dev = this.dev(name);
+    if (!dev.leg) this.startDialing(dev, line);
+    const leg = dev.leg!;
+    if (leg.state !== 'dialing') return;
+    if (leg.digits.length === 0) this.send(leg, { t: 'stopTone', line: leg.line, ref: leg.ref });
+    leg.digits = number;
+    this.dialNow(leg);
+  }
+
+  softKey(name: string, event: number, line = 0): void {
+    const dev = this.dev(name);
+    const leg = dev.leg;
+    switch (event) {
+      case SK.NewCall: if (!leg) this.startDialing(dev, line); return;
+      case SK.Redial:
+        if (dev.lastDialed && (!leg || (leg.state === 'dialing' && leg.digits === ''))) this.dial(name, dev.lastDialed, line);
+        else if (!dev.lastDialed) dev.sink?.send({ t: 'notify', text: 'No number to redial', timeoutS: 5 });
+        return;
+      case SK.Answer: if (leg?.state === 'ringin') this.answer(leg); return;
+      case SK.EndCall: if (leg) this.hangup(leg, true); return;
+      case SK.Hold: if (leg?.state === 'connected') this.hold(leg); return;
+      case SK.Resume: if (leg?.state === 'hold') this.resume(leg); return;
+      case SK.BackSpace: if (leg?.state === 'dialing') this.backspace(leg); return;
+      case SK.Dial: if (leg?.state === 'dialing') this.dialNow(leg); return;
+      case SK.DND:
+        dev.dnd = !dev.dnd;
+        dev.sink?.send({ t: 'notify', text: dev.dnd ? 'Do not disturb on' : 'Do not disturb off', timeoutS: 5 });
+        return;
+      default:
+        dev.sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });
+        this.log.info(`${name}: soft key event ${event} not implemented`);
+    }
+  }
+
+  stimulus(name: string, stimulus: number, instance: number): void {
+    const dev = this.dev(name);
+    if (stimulus === STIM.Line) {
+      if (dev.leg?.state === 'ringin') this.answer(dev.leg);
+      else if (!dev.leg) this.startDialing(dev, instance);
+    } else if (stimulus === STIM.LastNumberRedial) this.softKey(name, SK.Redial, 0);
+    else if (stimulus === STIM.SpeedDial) {
+      const sd = dev.speeddials[instance - 1];
+      if (sd) this.dial(name, sd.number);
+    } else if (stimulus === STIM.Hold) this.softKey(name, dev.leg?.state === 'hold' ? SK.Resume : SK.Hold, 0);
+  }
+
+  /** OpenReceiveChannelAck: the station listens for RTP at ip:port for leg `passThru`. */
+  mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void {
+    const leg = this.dev(name).leg;
+    if (!leg || leg.ref !== passThru || !leg.mediaOpen) {
+      this.log.warn(`${name}: OpenReceiveChannelAck for unknown passThruPartyId ${passThru} ignored`);
+      return;
+    }
+    if (status !== 0) { // MediaStatus, sccp-facts.md §4
+      this.log.warn(`${name}: OpenReceiveChannel failed with MediaStatus ${status}; ending call`);
+      return this.hangup(leg, false);
+    }
+    leg.rtp = { ip, port };
+    const call = leg.call;
+    if (!call || call.caller.state !== 'connected' || call.callee.state !== 'connected') return;
+    const other = call.caller === leg ? call.callee : call.caller;
+    if (!other.rtp) return;
+    for (const [a, b] of [[leg, other], [other, leg]] as const) {
+      if (a.mediaStarted) continue;
+      a.mediaStarted = true;
+      this.send(a, { t: 'startMedia', ref: a.ref, passThru: a.ref, ip: b.rtp!.ip, port: b.rtp!.port, ms: PACKET_MS, codec: call.codec });
+    }
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private dev(name: string): Device {
+    const d = this.devices.get(name);
+    if (!d) throw new Error(`call core: unknown device "${name}" (not in the config)`);
+    return d;
+  }
+  private send(leg: Leg, cmd: CmCommand): void { leg.dev.sink?.send(cmd); }
+  private lineOf(leg: Leg): LineConfig { return leg.dev.lines[leg.line - 1] ?? leg.dev.lines[0]!; }
+  private arm(leg: Leg, seconds: number, fn: () => void): void {
+    this.clock.clearTimeout(leg.timer);
+    leg.timer = this.clock.setTimeout(() => { leg.timer = undefined; fn(); }, seconds * 1000);
+  }
+  private disarm(leg: Leg): void { this.clock.clearTimeout(leg.timer); leg.timer = undefined; }
+
+  private startDialing(dev: Device, line: number): void {
+    const inst = line >= 1 && line <= dev.lines.length ? line : 1;
+    const leg: Leg = { dev, line: inst, ref: this.nextRef++, state: 'dialing', digits: '', mediaOpen: false, mediaStarted: false };
+    dev.leg = leg;
+    const l = leg.line; const r = leg.ref;
+    this.send(leg, { t: 'lamp', target: 'line', instance: l, mode: 'on' });
+    this.send(leg, { t: 'callState', line: l, ref: r, state: 'offhook' });
+    this.send(leg, { t: 'activateCallPlane', line: l });
+    this.send(leg, { t: 'tone', tone: 'dial', line: l, ref: r });
+    this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'OffHook' });
+    this.send(leg, { t: 'prompt', line: l, ref: r, text: LABEL.enterNumber, timeoutS: 0 });
+    this.arm(leg, this.config.dialplan.firstDigitTimeout, () => this.reorder(leg, 'congestion', 'Dial timeout'));
+  }
+
+  private evaluate(leg: Leg): void {
+    const m = this.plan.classify(leg.digits);
+    const dp = this.config.dialplan;
+    if (m.kind === 'exact') return this.dialNow(leg);
+    if (m.kind === 'none') return this.reorder(leg, 'invalidnumber', 'Unknown number');
+    if (m.kind === 'ambiguous') return this.arm(leg, dp.ambiguousTimeout, () => this.dialNow(leg));
+    this.arm(leg, dp.interdigitTimeout, () => this.dialNow(leg));
+  }
+
+  private backspace(leg: Leg): void {
+    if (!leg.digits) return;
+    leg.digits = leg.digits.slice(0, -1);
+    this.send(leg, { t: 'backspace', line: leg.line, ref: leg.ref });
+    if (leg.digits) return this.evaluate(leg);
+    this.send(leg, { t: 'tone', tone: 'dial', line: leg.line, ref: leg.ref });
+    this.send(leg, { t: 'softkeys', line: leg.line, ref: leg.ref, set: 'OffHook' });
+    this.arm(leg, this.config.dialplan.firstDigitTimeout, () => this.reorder(leg, 'congestion', 'Dial timeout'));
+  }
+
+  /** Places the call to the collected digits, or gives reorder when they are not a number. */
+  private dialNow(leg: Leg): void {
+    this.disarm(leg);
+    if (leg.state !== 'dialing') return;
+    const number = leg.digits;
+    if (!number) return this.reorder(leg, 'congestion', 'Dial timeout');
+    const target = this.lineOwner.get(number);
+    if (!target) return this.reorder(leg, 'invalidnumber', 'Unknown number');
+    const caller = leg.dev; const l = leg.line; const r = leg.ref;
+    caller.lastDialed = number;
+    const me = this.lineOf(leg);
+    this.send(leg, { t: 'callInfo', line: l, ref: r, callingName: me.name, calling: me.number,
+      calledName: target.line.name, called: number, direction: 'outbound' });
+    this.send(leg, { t: 'dialedNumber', line: l, ref: r, number });
+    if (!target.dev.sink) return this.reorder(leg, 'congestion', 'Unavailable');
+    if (target.dev.leg || target.dev.dnd) {
+      leg.state = 'busy';
+      this.send(leg, { t: 'callState', line: l, ref: r, state: 'busy' });
+      this.send(leg, { t: 'tone', tone: 'busy', line: l, ref: r });
+      this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'RingOut' });
+      this.send(leg, { t: 'prompt', line: l, ref: r, text: 'Busy', timeoutS: 0 });
+      this.emit({ id: r, caller: me.number, callee: number, state: 'busy' });
+      return;
+    }
+    const callee: Leg = { dev: target.dev, line: target.instance, ref: this.nextRef++, state: 'ringin', digits: '', mediaOpen: false, mediaStarted: false };
+    target.dev.leg = callee;
+    const call: Call = { id: r, caller: leg, callee, codec: pickCodec(caller.codecs, target.dev.codecs) };
+    leg.call = call; callee.call = call;
+    leg.state = 'ringout';
+    this.send(leg, { t: 'callState', line: l, ref: r, state: 'proceed' });
+    this.send(leg, { t: 'callState', line: l, ref: r, state: 'ringout' });
+    this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'RingOut' });
+    this.send(leg, { t: 'tone', tone: 'ringback', line: l, ref: r });
+    this.send(leg, { t: 'prompt', line: l, ref: r, text: `${LABEL.ringOut} ${number}`, timeoutS: 0 });
+    const cl = callee.line; const cr = callee.ref;
+    this.send(callee, { t: 'callState', line: cl, ref: cr, state: 'ringin' });
+    this.send(callee, { t: 'callInfo', line: cl, ref: cr, callingName: me.name, calling: me.number,
+      calledName: target.line.name, called: number, direction: 'inbound' });
+    this.send(callee, { t: 'lamp', target: 'line', instance: cl, mode: 'blink' });
+    this.send(callee, { t: 'ringer', mode: 'inside' });
+    this.send(callee, { t: 'softkeys', line: cl, ref: cr, set: 'RingIn' });
+    this.send(callee, { t: 'prompt', line: cl, ref: cr, text: `${LABEL.from}${me.number}`, timeoutS: 0 });
+    this.send(callee, { t: 'activateCallPlane', line: cl });
+    this.emit({ id: call.id, caller: me.number, callee: number, state: 'ringing' });
+  }
+
+  private reorder(leg: Leg, state: 'congestion' | 'invalidnumber', text: string): void {
+    this.disarm(leg);
+    leg.state = 'reorder';
+    const l = leg.line; const r = leg.ref;
+    this.send(leg, { t: 'stopTone', line: l, ref: r });
+    this.send(leg, { t: 'tone', tone: 'reorder', line: l, ref: r });
+    this.send(leg, { t: 'callState', line: l, ref: r, state });
+    this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'OffHook' });
+    this.send(leg, { t: 'prompt', line: l, ref: r, text, timeoutS: 0 });
+  }
+
+  private answer(callee: Leg): void {
+    const call = callee.call;
+    if (!call) return;
+    const caller = call.caller;
+    this.send(callee, { t: 'ringer', mode: 'off' });
+    this.send(callee, { t: 'lamp', target: 'line', instance: callee.line, mode: 'on' });
+    this.send(caller, { t: 'stopTone', line: caller.line, ref: caller.ref });
+    const me = this.lineOf(caller); const them = this.lineOf(callee);
+    for (const [leg, dir] of [[caller, 'outbound'], [callee, 'inbound']] as const) {
+      leg.state = 'connected';
+      this.send(leg, { t: 'callInfo', line: leg.line, ref: leg.ref, callingName: me.name, calling: me.number,
+        calledName: them.name, called: them.number, direction: dir });
+      this.connectedUi(leg);
+    }
+    this.openMedia(call);
+    this.emit({ id: call.id, caller: me.number, callee: them.number, state: 'connected' });
+  }
+
+  private connectedUi(leg: Leg): void {
+    this.send(leg, { t: 'callState', line: leg.line, ref: leg.ref, state: 'connected' });
+    this.send(leg, { t: 'lamp', target: 'line', instance: leg.line, mode: 'on' });
+    this.send(leg, { t: 'softkeys', line: leg.line, ref: leg.ref, set: 'Connected' });
+    this.send(leg, { t: 'prompt', line: leg.line, ref: leg.ref, text: LABEL.connected, timeoutS: 0 });
+  }
+
+  private openMedia(call: Call): void {
+    for (const leg of [call.caller, call.callee]) {
+      leg.mediaOpen = true; leg.mediaStarted = false; leg.rtp = undefined;
+      // conferenceId = passThruPartyId = per-leg id, like Asterisk's call id (sccp-facts.md §3 OpenReceiveChannel).
+      this.send(leg, { t: 'openReceive', ref: leg.ref, passThru: leg.ref, ms: PACKET_MS, codec: call.codec });
+    }
+  }
+
+  private closeMedia(leg: Leg): void {
+    if (!leg.mediaOpen) return;
+    this.send(leg, { t: 'closeReceive', ref: leg.ref, passThru: leg.ref });
+    if (leg.mediaStarted) this.send(leg, { t: 'stopMedia', ref: leg.ref, passThru: leg.ref });
+    leg.mediaOpen = false; leg.mediaStarted = false; leg.rtp = undefined;
+  }
+
+  private hold(leg: Leg): void {
+    const call = leg.call!;
+    const other = call.caller === leg ? call.callee : call.caller;
+    call.heldBy = leg;
+    this.closeMedia(leg); this.closeMedia(other);
+    leg.state = 'hold';
+    this.send(leg, { t: 'callState', line: leg.line, ref: leg.ref, state: 'hold' });
+    this.send(leg, { t: 'lamp', target: 'line', instance: leg.line, mode: 'wink' });
+    this.send(leg, { t: 'softkeys', line: leg.line, ref: leg.ref, set: 'OnHold' });
+    this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: 'On hold', timeoutS: 0 });
+    this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'hold' });
+  }
+
+  private resume(leg: Leg): void {
+    const call = leg.call!;
+    call.heldBy = undefined;
+    leg.state = 'connected';
+    this.send(leg, { t: 'activateCallPlane', line: leg.line });
+    this.connectedUi(leg);
+    const other = call.caller === leg ? call.callee : call.caller;
+    this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: LABEL.connected, timeoutS: 0 });
+    this.openMedia(call);
+    this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'resumed' });
+  }
+
+  /**
+   * Ends `leg` (teardown to idle) and deals with the far end: a ringing callee is torn down too;
+   * a callee declining gives the caller busy; an off-hook far end gets reorder and "Call ended"
+   * until it hangs up (like a PSTN line after the other party cleared); a held far end is idled.
+   */
+  private hangup(leg: Leg, byUser: boolean): void {
+    const call = leg.call;
+    const was = leg.state;
+    this.teardown(leg);
+    if (!call) return;
+    const other = call.caller === leg ? call.callee : call.caller;
+    other.call = undefined;
+    this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'ended' });
+    if (other.state === 'ringin' || other.state === 'hold') return this.teardown(other);
+    this.closeMedia(other);
+    const l = other.line; const r = other.ref;
+    this.send(other, { t: 'stopTone', line: l, ref: r });
+    if (was === 'ringin' && byUser) { // declined: the caller hears busy
+      other.state = 'busy';
+      this.send(other, { t: 'callState', line: l, ref: r, state: 'busy' });
+      this.send(other, { t: 'tone', tone: 'busy', line: l, ref: r });
+      this.send(other, { t: 'prompt', line: l, ref: r, text: 'Busy', timeoutS: 0 });
+      return;
+    }
+    other.state = 'ended';
+    this.send(other, { t: 'callState', line: l, ref: r, state: 'offhook' });
+    this.send(other, { t: 'tone', tone: 'reorder', line: l, ref: r });
+    this.send(other, { t: 'softkeys', line: l, ref: r, set: 'OffHook' });
+    this.send(other, { t: 'prompt', line: l, ref: r, text: 'Call ended', timeoutS: 0 });
+  }
+
+  /** Full teardown of one leg to idle (sccp-facts.md §5 "Hang-up"). */
+  private teardown(leg: Leg): void {
+    this.disarm(leg);
+    this.closeMedia(leg);
+    const l = leg.line; const r = leg.ref;
+    this.send(leg, { t: 'stopTone', line: l, ref: r });
+    this.send(leg, { t: 'callState', line: l, ref: r, state: 'onhook' });
+    this.send(leg, { t: 'clearPrompt', line: l, ref: r });
+    this.send(leg, { t: 'ringer', mode: 'off' });
+    this.send(leg, { t: 'lamp', target: 'line', instance: l, mode: 'off' });
+    this.send(leg, { t: 'softkeys', line: 0, ref: 0, set: 'OnHook' });
+    if (leg.dev.leg === leg) leg.dev.leg = undefined;
+    leg.state = 'ended';
+  }
+
+  private emit(ev: CallEvent): void { this.events.emit('call', ev); }
+}
+
+/** First codec both stations advertised, preferring G.711 µ-law (what every 79xx does, anchors.md §1.1). */
+export function pickCodec(a: readonly number[], b: readonly number[]): number {
+  if (a.length === 0 || b.length === 0) return CODEC_ULAW; // no CapabilitiesRes seen: G.711 is universal
+  if (a.includes(CODEC_ULAW) && b.includes(CODEC_ULAW)) return CODEC_ULAW;
+  return a.find((c) => b.includes(c)) ?? CODEC_ULAW;
+}

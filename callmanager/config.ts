@@ -1,0 +1,149 @@
+/**
+ * Call-manager configuration: YAML validated with zod through the shared loader
+ * (src/config/yaml-config.ts), so every problem names file:line:col, key path and a did-you-mean.
+ *
+ * Shape (see callmanager/examples/two-phones.yaml):
+ *   server:   { bind, port, keepalive, dateTemplate, version }
+ *   lines:    [{ number, name, label? }]
+ *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}] }]
+ *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
+ */
+import { z } from 'zod';
+import { YamlSource, loadConfig, type ConfigProblem } from '../src/config/yaml-config.js';
+
+/** Known Cisco device types by model name (sccp-facts.md §4 "Device types"). */
+export const DEVICE_TYPES: Readonly<Record<string, number>> = {
+  '7910': 6, '7960': 7, '7940': 8, '7935': 9, '7941': 115, '7971': 119, '7911': 307, '7906': 369,
+  '7962': 404, '7942': 434, '7945': 435, '7965': 436, '7975': 437, '7905': 20000, '7970': 30006,
+  '7912': 30007, '7961': 30018, 'cipc': 30016,
+};
+
+const digits = z.string().regex(/^[0-9*#]{1,23}$/, 'a directory number: 1-23 of 0-9 * # (SCCP char[24], sccp-facts.md §3 LineStat)');
+
+const serverSchema = z.strictObject({
+  bind: z.string().default('0.0.0.0'),
+  // TCP 2000 = SCCP (sccp-facts.md §1).
+  port: z.number().int().min(0).max(65535).default(2000),
+  // Seconds; RegisterAck.keepAliveInterval. Cisco default 30 s (anchors.md §1.5); Asterisk minimum honoured 10 s,
+  // but tests may use 1 s.
+  keepalive: z.number().int().min(1).max(3600).default(30),
+  // RegisterAck.dateTemplate is char[6] (sccp-facts.md §3 RegisterAck).
+  dateTemplate: z.string().max(5).default('M/D/Y'),
+  // Version (0x0098) char[16].
+  version: z.string().max(15).default('deskphone-cm-1'),
+  // ServerRes names are char[48].
+  name: z.string().max(47).default('deskphone'),
+});
+
+const lineSchema = z.strictObject({
+  number: digits,
+  // LineStat lineFullyQualifiedDisplayName char[40], CallInfo names char[40].
+  name: z.string().max(39),
+  // LineStat lineTextLabel char[40]; default = name.
+  label: z.string().max(39).optional(),
+});
+
+const speedDialSchema = z.strictObject({
+  number: digits,
+  // SpeedDialStat speedDialDisplayName char[40].
+  label: z.string().max(39),
+});
+
+const deviceSchema = z.strictObject({
+  name: z.string().regex(/^SEP[0-9A-Fa-f]{12}$/, 'a device name: "SEP" + 12 hex digits of the MAC (sccp-facts.md §3 Register)')
+    .transform((s) => s.toUpperCase()),
+  type: z.union([z.number().int().min(1), z.string()]).default(7960),
+  lines: z.array(digits).min(1),
+  speeddials: z.array(speedDialSchema).default([]),
+  /** Optional override of soft-key sets: set name → list of soft-key names. */
+  softkeys: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+const dialplanSchema = z.strictObject({
+  // Seconds. Asterisk chan_skinny: 16 s for the first digit, 8 s afterwards, 3 s when ambiguous (sccp-facts.md §5).
+  firstDigitTimeout: z.number().positive().max(600).default(15),
+  interdigitTimeout: z.number().positive().max(600).default(8),
+  ambiguousTimeout: z.number().positive().max(600).default(3),
+  /** A key that dials what has been collected so far. */
+  terminator: z.enum(['#', '*', '']).default('#'),
+});
+
+export const callManagerSchema = z.strictObject({
+  server: serverSchema.default(() => serverSchema.parse({})),
+  lines: z.array(lineSchema).min(1),
+  devices: z.array(deviceSchema).min(1),
+  dialplan: dialplanSchema.default(() => dialplanSchema.parse({})),
+});
+
+export type CallManagerConfig = z.output<typeof callManagerSchema>;
+export type LineConfig = z.output<typeof lineSchema>;
+export type DeviceConfig = z.output<typeof deviceSchema> & { type: number };
+
+/** Soft-key names accepted in a `softkeys` override (see sccp/templates.ts SOFTKEY_NAMES). */
+export const SOFTKEY_SET_NAMES = ['OnHook', 'Connected', 'OnHold', 'RingIn', 'OffHook', 'ConnectedTransferable',
+  'DigitsFollowing', 'ConnectedConference', 'RingOut', 'OffHookWithFeatures'] as const;
+export const SOFTKEY_NAMES = ['Redial', 'NewCall', 'Hold', 'Transfer', 'CFwdAll', 'CFwdBusy', 'CFwdNoAnswer',
+  'BackSpace', 'EndCall', 'Resume', 'Answer', 'Info', 'Confrn', 'Park', 'Join', 'MeetMe', 'PickUp', 'GPickUp',
+  'DND', 'iDivert', 'Dial'] as const;
+
+function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const numbers = new Map<string, number>();
+  cfg.lines.forEach((l, i) => {
+    const first = numbers.get(l.number);
+    if (first !== undefined) problems.push(src.problem(['lines', i, 'number'], `duplicate line number "${l.number}" (first defined at lines[${first}])`));
+    else numbers.set(l.number, i);
+  });
+  const names = new Map<string, number>();
+  const owner = new Map<string, string>();
+  cfg.devices.forEach((d, i) => {
+    const first = names.get(d.name);
+    if (first !== undefined) problems.push(src.problem(['devices', i, 'name'], `duplicate device "${d.name}" (first defined at devices[${first}])`));
+    else names.set(d.name, i);
+    if (typeof d.type === 'string' && DEVICE_TYPES[d.type.toLowerCase()] === undefined) {
+      problems.push(src.problem(['devices', i, 'type'], `unknown device type "${d.type}" (known: ${Object.keys(DEVICE_TYPES).join(', ')}, or a number)`));
+    }
+    d.lines.forEach((n, j) => {
+      if (!numbers.has(n)) {
+        const near = [...numbers.keys()].find((k) => k.length === n.length && [...k].filter((c, x) => c !== n[x]).length === 1);
+        problems.push(src.problem(['devices', i, 'lines', j], `unknown line "${n}": not defined under "lines"${near ? ` (did you mean "${near}"?)` : ''}`));
+      } else if (owner.has(n) && owner.get(n) !== d.name) {
+        problems.push(src.problem(['devices', i, 'lines', j], `line "${n}" is already assigned to device ${owner.get(n)} (shared lines are not supported)`));
+      } else owner.set(n, d.name);
+    });
+    if (d.softkeys) {
+      for (const [set, keys] of Object.entries(d.softkeys)) {
+        if (!(SOFTKEY_SET_NAMES as readonly string[]).includes(set)) {
+          problems.push(src.problem(['devices', i, 'softkeys', set], `unknown soft-key set "${set}" (known: ${SOFTKEY_SET_NAMES.join(', ')})`));
+        }
+        keys.forEach((k, j) => {
+          if (!(SOFTKEY_NAMES as readonly string[]).includes(k)) {
+            problems.push(src.problem(['devices', i, 'softkeys', set, j], `unknown soft key "${k}" (known: ${SOFTKEY_NAMES.join(', ')})`));
+          }
+        });
+        // SoftKeySetRes: 16 template indexes per set (sccp-facts.md §3).
+        if (keys.length > 16) problems.push(src.problem(['devices', i, 'softkeys', set], `at most 16 soft keys per set, got ${keys.length}`));
+      }
+    }
+  });
+  return problems;
+}
+
+function normalise(cfg: z.output<typeof callManagerSchema>): CallManagerConfig {
+  for (const d of cfg.devices) {
+    if (typeof d.type === 'string') d.type = DEVICE_TYPES[d.type.toLowerCase()] ?? Number(d.type);
+  }
+  return cfg;
+}
+
+/** Parses and validates call-manager YAML text; throws ConfigError naming file:line:col and key path. */
+export function parseCallManagerConfig(text: string, file = '<callmanager config>'): CallManagerConfig {
+  const src = new YamlSource(file, text);
+  return normalise(loadConfig(src, callManagerSchema, { crossCheck }));
+}
+
+/** Reads, parses and validates a call-manager config file. */
+export function loadCallManagerConfig(file: string): CallManagerConfig {
+  const src = YamlSource.fromFile(file);
+  return normalise(loadConfig(src, callManagerSchema, { crossCheck }));
+}

@@ -1,0 +1,113 @@
+/**
+ * The SCCP side of the software call manager: a TCP listener (SCCP = TCP 2000, sccp-facts.md §1)
+ * with one SccpSession per station, a registry of which session owns which device, and the call
+ * core. `startCallManager` is what the CLI (`deskphone callmanager`) and the simulator call.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Clock } from '../../hal/api/clock.js';
+import { CallCore } from '../calls.js';
+import type { CallManagerConfig, DeviceConfig } from '../config.js';
+import { silentLogger, type Logger } from '../station.js';
+import { SccpSession, type SessionHost } from './session.js';
+
+export interface StartCallManagerOptions {
+  config: CallManagerConfig;
+  /** Listen address; default config.server.bind. */
+  host?: string;
+  /** Listen port; default config.server.port (use 0 in tests). */
+  port?: number;
+  clock: Clock;
+  log?: Logger;
+}
+
+export interface DeviceSummary {
+  name: string;
+  lines: string[];
+  registered: boolean;
+  peer?: string;
+  /** State of the device's current call leg, 'idle' when none. */
+  call: string;
+}
+
+export interface CallManagerHandle {
+  port: number;
+  address: string;
+  /** Closes every session and the listener. */
+  close(): Promise<void>;
+  devices(): DeviceSummary[];
+  /**
+   * 'registered' {device, session, peer} · 'rejected' {device, reason, session} ·
+   * 'session-closed' {device?, session, reason} · 'protocol-error' {device?, session, detail} ·
+   * 'call' CallEvent (calls.ts).
+   */
+  events: EventEmitter;
+  core: CallCore;
+}
+
+export async function startCallManager(opts: StartCallManagerOptions): Promise<CallManagerHandle> {
+  const { config, clock } = opts;
+  const log = opts.log ?? silentLogger;
+  const events = new EventEmitter();
+  const core = new CallCore(config, clock, log);
+  core.events.on('call', (ev) => events.emit('call', ev));
+  const sessions = new Set<SccpSession>();
+  const owner = new Map<string, SccpSession>();
+  const server = createServer();
+
+  const host: SessionHost = {
+    config, clock, log, core, localPort: 0,
+    claim(session: SccpSession, device: DeviceConfig) {
+      const old = owner.get(device.name);
+      if (old && old !== session) {
+        log.info(`${device.name}: re-registered from ${session.peer}; closing the old session from ${old.peer}`);
+        old.close('replaced by a new registration');
+      }
+      owner.set(device.name, session);
+    },
+    released(session: SccpSession, reason: string) {
+      sessions.delete(session);
+      const name = session.device?.name;
+      if (name && owner.get(name) === session) {
+        owner.delete(name);
+        core.detach(name, session);
+      }
+      log.info(`${name ?? `session ${session.id}`}: session closed (${reason})`);
+      events.emit('session-closed', { device: name, session: session.id, reason });
+    },
+    emit(event: string, payload: unknown) { events.emit(event, payload); },
+  };
+
+  server.on('connection', (socket: Socket) => {
+    socket.setNoDelay(true);
+    sessions.add(new SccpSession(socket, host));
+  });
+  server.on('error', (e) => log.warn(`call manager listener: ${e.message}`));
+
+  const bindHost = opts.host ?? config.server.bind;
+  const bindPort = opts.port ?? config.server.port;
+  await new Promise<void>((resolve, reject) => {
+    const onErr = (e: Error) => reject(new Error(`call manager: cannot listen on ${bindHost}:${bindPort}: ${e.message}` +
+      ((e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (hint: another call manager running? use --port)' : '')));
+    server.once('error', onErr);
+    server.listen(bindPort, bindHost, () => { server.off('error', onErr); resolve(); });
+  });
+  const addr = server.address() as AddressInfo;
+  (host as { localPort: number }).localPort = addr.port;
+  log.info(`call manager listening on ${addr.address}:${addr.port} (SCCP), ${config.devices.length} devices configured`);
+
+  return {
+    port: addr.port,
+    address: addr.address,
+    events,
+    core,
+    devices: () => config.devices.map((d) => {
+      const s = owner.get(d.name);
+      return { name: d.name, lines: [...d.lines], registered: !!s, ...(s ? { peer: s.peer } : {}), call: core.legState(d.name) };
+    }),
+    close: async () => {
+      for (const s of [...sessions]) s.close('call manager shutting down');
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

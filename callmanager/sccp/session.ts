@@ -1,0 +1,225 @@
+/**
+ * One SCCP station session on the CM side: framing, decoding, registration, the status requests
+ * a station makes after registering, keepalive supervision, and hand-off of call events to the
+ * call core. Behaviour follows Asterisk 20 chan_skinny (sccp-facts.md §5 "Session rules" and
+ * "Registration as seen from the station"), but also answers ForwardStatReq and ConfigStatReq.
+ * Malformed input drops this connection only.
+ */
+import type { Socket } from 'node:net';
+import type { Clock, TimerHandle } from '../../hal/api/clock.js';
+import { decodeMessage, encodeMessage, ipString, DEFAULT_PROTOCOL_VERSION } from '../../firmware/sccp/codec.js';
+import { SccpFramer } from '../../firmware/sccp/framer.js';
+import type { FieldsOf, MessageName } from '../../firmware/sccp/messages.js';
+import type { CallCore } from '../calls.js';
+import type { CallManagerConfig, DeviceConfig } from '../config.js';
+import type { CmCommand, Logger, StationSink } from '../station.js';
+import { commandToMessage, LAMP, STIMULUS_VOICEMAIL } from './commands.js';
+import { buttonTemplateFields, deviceSets, softKeySetFields, softKeyTemplateFields, type DeviceSets } from './templates.js';
+
+/** Hooks into the server (registry of sessions per device). */
+export interface SessionHost {
+  readonly config: CallManagerConfig;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly core: CallCore;
+  readonly localPort: number;
+  /** Called when `session` registers as `device`; returns false if the device is unknown. */
+  claim(session: SccpSession, device: DeviceConfig): void;
+  released(session: SccpSession, reason: string): void;
+  emit(event: string, payload: unknown): void;
+}
+
+/** §5: until registered only Register, Alarm and KeepAlive are processed. */
+const PRE_REGISTRATION = new Set<string>(['Register', 'Alarm', 'KeepAlive']);
+/** §5: the drop timer is 3 × keepalive. */
+const KEEPALIVE_MISSES = 3;
+/** We negotiate at most v11 so hdr-0 layouts apply (sccp-facts.md §1 "Recommendation"). */
+const MAX_PROTOCOL_VERSION = DEFAULT_PROTOCOL_VERSION;
+
+let nextSessionId = 1;
+
+export class SccpSession implements StationSink {
+  readonly id = nextSessionId++;
+  device: DeviceConfig | undefined;
+  protocolVersion = MAX_PROTOCOL_VERSION;
+  closed = false;
+  private readonly framer = new SccpFramer();
+  private sets: DeviceSets = { sets: [], masks: [] };
+  private lastRx: number;
+  private timer: TimerHandle | undefined;
+  private readonly limitMs: number;
+
+  constructor(readonly socket: Socket, private readonly host: SessionHost) {
+    this.lastRx = host.clock.now();
+    this.limitMs = KEEPALIVE_MISSES * host.config.server.keepalive * 1000;
+    this.timer = host.clock.setTimeout(() => this.supervise(), this.limitMs);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (e) => this.close(`socket error: ${e.message}`));
+    socket.on('close', () => this.close('connection closed by station'));
+  }
+
+  get peer(): string { return `${this.socket.remoteAddress}:${this.socket.remotePort}`; }
+  private get who(): string { return this.device ? `${this.device.name} (${this.peer})` : `session ${this.id} (${this.peer})`; }
+
+  /** StationSink: one command from the call core → one SCCP message. */
+  send(cmd: CmCommand): void {
+    const m = commandToMessage(cmd, this.sets, this.protocolVersion);
+    this.write(m.name, m.fields as never);
+  }
+
+  /** Encodes and writes one whole PDU in one socket write (sccp-facts.md §1). */
+  write<N extends MessageName>(name: N, fields: FieldsOf<N>): void {
+    if (this.closed) return;
+    let pdu: Buffer;
+    try { pdu = encodeMessage(name, fields, { version: this.protocolVersion }); } catch (e) {
+      this.host.log.warn(`${this.who}: cannot encode ${name}: ${(e as Error).message}`);
+      return;
+    }
+    this.socket.write(pdu);
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.host.clock.clearTimeout(this.timer);
+    this.socket.destroy();
+    this.host.released(this, reason);
+  }
+
+  private supervise(): void {
+    const idle = this.host.clock.now() - this.lastRx;
+    if (idle >= this.limitMs) {
+      this.host.log.warn(`${this.who}: no traffic for ${Math.round(idle / 1000)} s (${KEEPALIVE_MISSES} × keepalive ${this.host.config.server.keepalive} s); dropping session`);
+      this.close('keepalive timeout');
+    } else this.timer = this.host.clock.setTimeout(() => this.supervise(), this.limitMs - idle);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastRx = this.host.clock.now();
+    let pdus: Uint8Array[];
+    try { pdus = this.framer.push(chunk); } catch (e) {
+      return this.protocolError(`framing: ${(e as Error).message}`, e);
+    }
+    for (const pdu of pdus) {
+      if (this.closed) return;
+      let msg;
+      try { msg = decodeMessage(pdu, { version: this.protocolVersion, allowUnknown: true }); } catch (e) {
+        return this.protocolError(`decode: ${(e as Error).message}`, e);
+      }
+      if (msg.name === 'Unknown') {
+        return this.protocolError(`unknown message id 0x${msg.id.toString(16).padStart(4, '0')} (${pdu.length}-byte PDU)`, undefined);
+      }
+      try { this.dispatch(msg.name, msg.fields as Record<string, unknown>); } catch (e) {
+        return this.protocolError(`handling ${msg.name}: ${(e as Error).message}`, e);
+      }
+    }
+  }
+
+  private protocolError(detail: string, err: unknown): void {
+    this.host.log.warn(`${this.who}: malformed SCCP input, ${detail}; dropping this connection`);
+    this.host.emit('protocol-error', { device: this.device?.name, session: this.id, detail, error: err });
+    this.close(`protocol error: ${detail}`);
+  }
+
+  private dispatch(name: string, f: Record<string, unknown>): void {
+    const n = (k: string): number => (typeof f[k] === 'number' ? f[k] as number : 0);
+    const s = (k: string): string => (typeof f[k] === 'string' ? f[k] as string : '');
+    if (name === 'KeepAlive') return this.write('KeepAliveAck', {});
+    if (name === 'Alarm') return this.host.log.info(`${this.who}: alarm severity ${n('severity')}: ${s('text')}`);
+    if (name === 'Register') return this.register(s('deviceName'), f['protocolVer']);
+    const dev = this.device;
+    if (!dev) {
+      this.host.log.warn(`${this.who}: ${name} before registration ignored (only Register, Alarm, KeepAlive are accepted)`);
+      return;
+    }
+    const core = this.host.core;
+    const cfg = this.host.config;
+    switch (name) {
+      case 'Unregister': this.write('UnregisterAck', { status: 0 }); return this.close('unregistered');
+      case 'CapabilitiesRes': {
+        const caps = Array.isArray(f['caps']) ? (f['caps'] as { payloadCapability: number }[]) : [];
+        return core.setCapabilities(dev.name, caps.map((c) => c.payloadCapability));
+      }
+      case 'ButtonTemplateReq': return this.write('ButtonTemplate', buttonTemplateFields(dev));
+      case 'SoftKeyTemplateReq': return this.write('SoftKeyTemplateRes', softKeyTemplateFields());
+      case 'SoftKeySetReq':
+        this.write('SoftKeySetRes', softKeySetFields(this.sets));
+        // §5: Asterisk follows SoftKeySetRes with SelectSoftKeys(0, 0, set 0 OnHook, mask).
+        return this.write('SelectSoftKeys', { lineInstance: 0, callReference: 0, softKeySetIndex: 0, validKeyMask: this.sets.masks[0] ?? 0 });
+      case 'LineStatReq': {
+        const num = n('lineNumber');
+        const line = cfg.lines.find((l) => l.number === dev.lines[num - 1]);
+        return this.write('LineStat', { lineNumber: num, lineDirNumber: line?.number ?? '',
+          lineFullyQualifiedDisplayName: line?.name ?? '', lineTextLabel: line ? (line.label ?? line.name) : '' });
+      }
+      case 'SpeedDialStatReq': {
+        const num = n('speedDialNumber');
+        const sd = dev.speeddials[num - 1];
+        return this.write('SpeedDialStat', { speedDialNumber: num, speedDialDirNumber: sd?.number ?? '', speedDialDisplayName: sd?.label ?? '' });
+      }
+      case 'ForwardStatReq': return this.write('ForwardStat', { activeForward: 0, lineNumber: n('lineNumber') });
+      case 'TimeDateReq': return this.sendTimeDate();
+      case 'VersionReq': return this.write('Version', { version: cfg.server.version });
+      case 'ConfigStatReq':
+        return this.write('ConfigStat', { deviceName: dev.name, userId: 0, instance: 1,
+          userName: cfg.lines.find((l) => l.number === dev.lines[0])?.name ?? '', serverName: cfg.server.name,
+          numberOfLines: dev.lines.length, numberOfSpeedDials: dev.speeddials.length });
+      case 'ServerReq': {
+        const ip = this.socket.localAddress?.replace(/^::ffff:/, '') ?? '0.0.0.0';
+        return this.write('ServerRes', { serverName: [cfg.server.name, '', '', '', ''],
+          serverTcpListenPort: [this.host.localPort, 0, 0, 0, 0],
+          serverIpAddr: [ip.includes(':') ? '0.0.0.0' : ip, '0.0.0.0', '0.0.0.0', '0.0.0.0', '0.0.0.0'] });
+      }
+      case 'ServiceURLStatReq': return this.write('ServiceURLStat', { index: n('index'), url: '', displayName: '' });
+      case 'OffHook': return core.offHook(dev.name, n('lineInstance'));
+      case 'OnHook': return core.onHook(dev.name);
+      case 'KeypadButton': return core.keypad(dev.name, n('kpButton'));
+      case 'EnblocCall': return core.dial(dev.name, s('calledParty'), n('lineInstance'));
+      case 'OffHookWithCgpn': return core.dial(dev.name, s('calledParty'), n('lineInstance'));
+      case 'Stimulus': return core.stimulus(dev.name, n('stimulus'), n('lineInstance'));
+      case 'SoftKeyEvent': return core.softKey(dev.name, n('softKeyEvent'), n('lineInstance'));
+      case 'OpenReceiveChannelAck':
+        // §3: the u32 at body offset 12 is the passThruPartyId we sent in OpenReceiveChannel.
+        return core.mediaReady(dev.name, n('passThruPartyId'), n('status'), ipString(f['ipAddr'] as string), n('portNumber'));
+      default:
+        // IpPort, HeadsetStatus, RegisterAvailableLines, StartMediaTransmissionAck, ...: nothing to do (as Asterisk).
+        this.host.log.debug?.(`${this.who}: ${name} ignored`);
+    }
+  }
+
+  private register(rawName: string, protocolVer: unknown): void {
+    const name = rawName.toUpperCase(); // §5: device names match case-insensitively
+    const dev = this.host.config.devices.find((d) => d.name === name) as DeviceConfig | undefined;
+    if (!dev) {
+      const reason = `No Authority: ${rawName}`.slice(0, 31); // RegisterReject.text is char[32] (§3)
+      this.host.log.warn(`${this.who}: Register from unknown device "${rawName}" rejected`);
+      this.write('RegisterReject', { text: reason });
+      this.host.emit('rejected', { device: rawName, reason, session: this.id });
+      return; // §5: Asterisk leaves the session open; the keepalive timer closes it
+    }
+    this.protocolVersion = typeof protocolVer === 'number' && protocolVer > 0
+      ? Math.min(protocolVer, MAX_PROTOCOL_VERSION) : MAX_PROTOCOL_VERSION;
+    this.device = dev;
+    this.sets = deviceSets(dev);
+    this.host.claim(this, dev);
+    // §5 step 2: voicemail lamps off per line, then for instance 0, before RegisterAck.
+    dev.lines.forEach((_, i) => this.write('SetLamp', { stimulus: STIMULUS_VOICEMAIL, stimulusInstance: i + 1, lampMode: LAMP.off }));
+    this.write('SetLamp', { stimulus: STIMULUS_VOICEMAIL, stimulusInstance: 0, lampMode: LAMP.off });
+    const ka = this.host.config.server.keepalive;
+    this.write('RegisterAck', { keepAliveInterval: ka, dateTemplate: this.host.config.server.dateTemplate,
+      alignmentPadding: 0, secondaryKeepAliveInterval: ka, maxProtocolVer: MAX_PROTOCOL_VERSION });
+    this.write('CapabilitiesReq', {});
+    this.host.core.attach(dev.name, this);
+    this.host.log.info(`${this.who}: registered (protocol v${this.protocolVersion})`);
+    this.host.emit('registered', { device: dev.name, session: this.id, peer: this.peer });
+  }
+
+  private sendTimeDate(): void {
+    const d = this.host.clock.wallTime();
+    // §3 DefineTimeDate: full year, month 1-12, dayOfWeek 0 = Sunday, ..., systemTime = Unix seconds.
+    this.write('DefineTimeDate', { year: d.getFullYear(), month: d.getMonth() + 1, dayOfWeek: d.getDay(), day: d.getDate(),
+      hour: d.getHours(), minute: d.getMinutes(), second: d.getSeconds(), milliseconds: d.getMilliseconds(),
+      systemTime: Math.floor(d.getTime() / 1000) });
+  }
+}
