@@ -24,7 +24,7 @@ export interface EmulatedHd44780Options {
 }
 
 export interface LcdViolation { atMs: number; message: string }
-export interface LcdStrobe { atMs: number; rs: 0 | 1; nibble: number }
+export interface LcdStrobe { atMs: number; rs: 0 | 1; rw: 0 | 1; nibble: number }
 
 // Table 6 execution times at fosc = 270 kHz.
 const EXEC_CLEAR_HOME_MS = 1.52; // Clear display / Return home
@@ -111,11 +111,7 @@ export class EmulatedHd44780 {
     this.pins = pins;
     this.backlight = this.bit(pins, this.pm.backlight) === 1;
     if (this.bit(prev, this.pm.e) === 1 && this.bit(pins, this.pm.e) === 0) {
-      const dataMask = (1 << this.pm.rs) | (1 << this.pm.rw) | (1 << this.pm.d4) | (1 << this.pm.d5) | (1 << this.pm.d6) | (1 << this.pm.d7);
-      if (((prev ^ pins) & dataMask) !== 0) {
-        this.violate(atMs, 'RS/RW/data changed together with the E falling edge (address/data hold time tAH/tH, Figure 25)');
-      }
-      this.strobe(prev, atMs);
+      this.strobe(prev, pins, atMs);
     }
   }
 
@@ -152,16 +148,22 @@ export class EmulatedHd44780 {
 
   private bit(pins: number, b: number): 0 | 1 { return ((pins >> b) & 1) as 0 | 1; }
 
-  private strobe(p: number, at: number): void {
+  private strobe(p: number, after: number, at: number): void {
     const nibble = (this.bit(p, this.pm.d7) << 3) | (this.bit(p, this.pm.d6) << 2) | (this.bit(p, this.pm.d5) << 1) | this.bit(p, this.pm.d4);
     const rs = this.bit(p, this.pm.rs);
-    this.strobes.push({ atMs: at, rs, nibble });
-    if (this.bit(p, this.pm.rw) === 1) {
+    const rw = this.bit(p, this.pm.rw);
+    this.strobes.push({ atMs: at, rs, rw, nibble });
+    if (rw === 1) {
       // A PCF8574 powers on with all pins high (SCPS068 §8.3.4), so E and RW start high and the
       // driver's first write ends a read cycle. That is harmless before initialisation starts.
       if (this.resetNibbles.length === 0 && !this.initDone) return;
       this.violate(at, 'read cycle (RW=1) strobed: reads are not supported on a write-only backpack; use timed waits instead of the busy flag');
       return;
+    }
+    const pm = this.pm;
+    const dataMask = (1 << pm.rs) | (1 << pm.rw) | (1 << pm.d4) | (1 << pm.d5) | (1 << pm.d6) | (1 << pm.d7);
+    if (((p ^ after) & dataMask) !== 0) {
+      this.violate(at, 'RS/RW/data changed together with the E falling edge (address/data hold time tAH/tH, Figure 25)');
     }
     if (this.eightBit) {
       // 4-bit wiring: DB0-DB3 are not connected, so an 8-bit transfer carries only the high nibble.
