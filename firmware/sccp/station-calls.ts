@@ -1,0 +1,108 @@
+/**
+ * What the station needs to remember about calls to address its own messages: per call reference
+ * the line and state (from CallState), the current line / call (ActivateCallPlane, CallState) and
+ * the softkeys last selected (SelectSoftKeys). Turns PhoneInput into S→CM messages
+ * (sccp-facts.md §3 layouts, §4 codes, §5 call flows). Pure: the caller sends the messages.
+ */
+import type { CallStateName, SoftkeySlot } from '../phone/signalling.js';
+import { STIMULUS_LINE, STIMULUS_SPEEDDIAL, keypadCode } from './station-events.js';
+
+type Fields = Record<string, unknown>;
+export interface OutMsg { name: string; fields: Fields }
+
+/** HeadsetStatus: 1 on, 2 off (sccp-facts.md §3). */
+const HEADSET_ON = 1;
+const HEADSET_OFF = 2;
+/** EnblocCall.calledParty is char[24] at protocol < 18 (sccp-facts.md §1 VariableDirnumSize). */
+const DIRNUM_MAX = 24;
+
+/** States in which a call is the one the handset talks to (others: ringing, held, gone). */
+const FOREGROUND: ReadonlySet<CallStateName> = new Set<CallStateName>([
+  'offhook', 'ringout', 'connected', 'busy', 'congestion', 'proceed', 'transfer', 'park',
+  'invalidnumber', 'whisper', 'remotehold', 'holdrevert',
+]);
+
+export interface SoftkeySelection { line: number; callRef: number; setIndex: number; mask: number; keys: SoftkeySlot[] }
+
+export class StationCalls {
+  private readonly calls = new Map<number, { line: number; state: CallStateName }>();
+  private line = 0;
+  private callRef = 0;
+  /** Last SelectSoftKeys, resolved (keys empty until the templates are known). */
+  softkeys: SoftkeySelection | undefined;
+
+  constructor(private readonly defaultLine: () => number) {}
+
+  get currentLine(): number { return this.line || this.defaultLine(); }
+  get currentCallRef(): number { return this.callRef; }
+
+  callState(line: number, callRef: number, state: CallStateName): void {
+    if (state === 'onhook' || state === 'idle') {
+      this.calls.delete(callRef);
+      if (this.callRef === callRef) {
+        this.callRef = 0;
+        for (const [ref, c] of this.calls) if (FOREGROUND.has(c.state)) { this.callRef = ref; this.line = c.line; }
+      }
+      return;
+    }
+    this.calls.set(callRef, { line, state });
+    if (FOREGROUND.has(state)) { this.callRef = callRef; this.line = line; }
+  }
+
+  activateCallPlane(line: number): void { if (line > 0) this.line = line; }
+
+  /** A fresh registration: calls may have ended while we were away; the CM tells us again. */
+  reset(): void { this.calls.clear(); this.callRef = 0; this.softkeys = undefined; }
+
+  /** The ringing call on `line`, or on any line when `line` is undefined. */
+  private ringing(line: number | undefined): { ref: number; line: number } | undefined {
+    for (const [ref, c] of this.calls) {
+      if ((c.state === 'ringin' || c.state === 'callwaiting') && (line === undefined || c.line === line)) return { ref, line: c.line };
+    }
+    return undefined;
+  }
+
+  /** OffHook(lineInstance, callReference of a ringing call on that line, else 0) — §5 "Answer = OffHook(1, 5)". */
+  offHook(line?: number): OutMsg {
+    const ring = this.ringing(line);
+    const l = line ?? ring?.line ?? this.currentLine;
+    this.line = l;
+    if (ring) this.callRef = ring.ref;
+    return { name: 'OffHook', fields: { lineInstance: l, callReference: ring?.ref ?? 0 } };
+  }
+
+  onHook(): OutMsg { return { name: 'OnHook', fields: { lineInstance: this.currentLine, callReference: this.callRef } }; }
+
+  hookFlash(): OutMsg { return { name: 'HookFlash', fields: { lineInstance: this.currentLine, callReference: this.callRef } }; }
+
+  keypad(key: string): OutMsg | Error {
+    const code = keypadCode(key);
+    if (code === undefined) return new Error(`keypad: ${JSON.stringify(key)} is not one of 0-9 * # A-D +`);
+    return { name: 'KeypadButton', fields: { kpButton: code, lineInstance: this.currentLine, callReference: this.callRef } };
+  }
+
+  dial(number: string): OutMsg | Error {
+    if (number.length === 0 || number.length > DIRNUM_MAX) {
+      return new Error(`dial: number must have 1..${DIRNUM_MAX} characters (EnblocCall.calledParty char[24]), got ${number.length}`);
+    }
+    return { name: 'EnblocCall', fields: { calledParty: number, lineInstance: this.currentLine } };
+  }
+
+  /** SoftKeyEvent with the template's event code for `slot`; an Error for an empty/disabled/unknown slot. */
+  softkey(slot: number): OutMsg | Error {
+    const sel = this.softkeys;
+    const key = sel?.keys[slot];
+    if (!sel || !key) return new Error(`softkey slot ${slot}: no such slot in the current softkey set`);
+    if (!key.enabled || key.event === 0) return new Error(`softkey slot ${slot} (${key.label || 'empty'}) is disabled`);
+    return {
+      name: 'SoftKeyEvent',
+      fields: { softKeyEvent: key.event, lineInstance: sel.line || this.currentLine, callReference: sel.line ? sel.callRef : this.callRef },
+    };
+  }
+
+  lineButton(line: number): OutMsg { return { name: 'Stimulus', fields: { stimulus: STIMULUS_LINE, lineInstance: line } }; }
+
+  speedDial(index: number): OutMsg { return { name: 'Stimulus', fields: { stimulus: STIMULUS_SPEEDDIAL, lineInstance: index } }; }
+
+  headset(on: boolean): OutMsg { return { name: 'HeadsetStatus', fields: { headsetStatus: on ? HEADSET_ON : HEADSET_OFF } }; }
+}

@@ -1,0 +1,136 @@
+/**
+ * SCCP media control → MediaEngine (firmware/media/engine.ts). The CM opens the station's receive
+ * side first (OpenReceiveChannel), expects OpenReceiveChannelAck with the RTP address and the
+ * passThruPartyId echoed, then sends StartMediaTransmission with its own RTP address
+ * (sccp-facts.md §5 "Media summary"). Only CM-issued Stop/Close end a stream: nothing here reacts
+ * to the signalling connection going away, so media survives re-registration.
+ */
+import type { CodecChoice, MediaEngine } from '../media/engine.js';
+import type { StationLog } from './station-session.js';
+
+type Fields = Record<string, unknown>;
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** Media payload codes (sccp-facts.md §4): 2 G.711 A-law 64k, 4 G.711 µ-law 64k, 6 G.722 64k. */
+const PAYLOAD_BY_CODEC: Record<string, number> = { PCMA: 2, PCMU: 4, G722: 6 };
+const CODEC_BY_PAYLOAD: Record<number, string> = { 2: 'PCMA', 4: 'PCMU', 6: 'G722' };
+
+/** MediaStatus values for OpenReceiveChannelAck.status (sccp-facts.md §4). */
+export const MEDIA_STATUS_OK = 0;
+export const MEDIA_STATUS_INVALID_CODEC = 6;
+export const MEDIA_STATUS_OUT_OF_SOCKETS = 8;
+
+/** Packet size when the CM sends 0 (Asterisk always sends its framing, 20 ms, §5). */
+const DEFAULT_PTIME_MS = 20;
+
+export function payloadCode(codec: string): number | undefined { return PAYLOAD_BY_CODEC[codec.toUpperCase()]; }
+export function codecFromPayload(code: number): string | undefined { return CODEC_BY_PAYLOAD[code]; }
+
+/** CapabilitiesRes fields from the engine's codec list (Asterisk reads at most 18 entries, §3). */
+export function capabilitiesFields(media: MediaEngine): Fields {
+  const caps: Fields[] = [];
+  for (const c of media.capabilities()) {
+    const code = payloadCode(c.codec);
+    if (code === undefined || caps.length >= 18) continue;
+    // maxFramesPerPacket: ms of audio per packet (sccp-facts.md §3, meaning [unverified]).
+    caps.push({ payloadCapability: code, maxFramesPerPacket: c.ptimeMs });
+  }
+  return { capCount: caps.length, caps };
+}
+
+/** Sends one message on the session the request arrived on (a no-op if that session has ended). */
+export type Reply = (name: string, fields: Fields) => void;
+
+interface Stream { callReference: number; choice: CodecChoice }
+
+export class StationMedia {
+  private readonly streams = new Map<number, Stream>();
+
+  constructor(private readonly media: MediaEngine, private readonly log: StationLog) {}
+
+  /** Handles a media message; returns false when `name` is not one. `localIp` fills a wildcard bind address. */
+  handle(name: string, f: Fields, reply: Reply, localIp: string): boolean {
+    switch (name) {
+      case 'OpenReceiveChannel': void this.openReceive(f, reply, localIp); return true;
+      case 'StartMediaTransmission': void this.startTransmit(f); return true;
+      case 'StopMediaTransmission':
+        void this.guard('stopTransmit', num(f.passThruPartyId), () => this.media.stopTransmit(num(f.passThruPartyId)));
+        return true;
+      case 'CloseReceiveChannel': {
+        const id = num(f.passThruPartyId);
+        this.streams.delete(id);
+        void this.guard('closeReceive', id, () => this.media.closeReceive(id));
+        return true;
+      }
+      case 'ConnectionStatisticsReq': reply('ConnectionStatisticsRes', this.statistics(f)); return true;
+      default: return false;
+    }
+  }
+
+  private choice(f: Fields): CodecChoice | undefined {
+    const codec = codecFromPayload(num(f.compressionType));
+    if (!codec) return undefined;
+    return { codec, ptimeMs: num(f.millisecondPacketSize) || DEFAULT_PTIME_MS };
+  }
+
+  private async openReceive(f: Fields, reply: Reply, localIp: string): Promise<void> {
+    const id = num(f.passThruPartyId);
+    const callReference = num(f.callReference);
+    // Asterisk looks the call up by the u32 at ack offset 12: echo passThruPartyId there (§3).
+    const nack = (status: number): void =>
+      reply('OpenReceiveChannelAck', { status, ipAddr: '0.0.0.0', portNumber: 0, passThruPartyId: id, callReference });
+    const choice = this.choice(f);
+    if (!choice) {
+      this.log('warn', `OpenReceiveChannel: compressionType ${num(f.compressionType)} not supported (PCMU 4, PCMA 2, G722 6)`,
+        { passThruPartyId: id });
+      nack(MEDIA_STATUS_INVALID_CODEC);
+      return;
+    }
+    try {
+      const ep = await this.media.openReceive(id, choice);
+      this.streams.set(id, { callReference, choice });
+      const address = ep.address === '0.0.0.0' || ep.address === '::' || ep.address === '' ? localIp : ep.address;
+      reply('OpenReceiveChannelAck', { status: MEDIA_STATUS_OK, ipAddr: address, portNumber: ep.port, passThruPartyId: id, callReference });
+    } catch (e) {
+      this.log('error', `media.openReceive(${id}, ${choice.codec}/${choice.ptimeMs} ms) failed: ${(e as Error).message}`,
+        { passThruPartyId: id, hint: 'is a UDP port free?' });
+      nack(MEDIA_STATUS_OUT_OF_SOCKETS);
+    }
+  }
+
+  private async startTransmit(f: Fields): Promise<void> {
+    const id = num(f.passThruPartyId);
+    const choice = this.choice(f);
+    const raw = f.remoteIpAddr;
+    const address = typeof raw === 'string' ? raw : (raw as { address?: string } | undefined)?.address ?? '';
+    if (!choice) {
+      this.log('warn', `StartMediaTransmission: compressionType ${num(f.compressionType)} not supported`, { passThruPartyId: id });
+      return;
+    }
+    await this.guard('startTransmit', id, () => this.media.startTransmit(id, { address, port: num(f.remotePortNumber) }, choice));
+  }
+
+  private statistics(f: Fields): Fields {
+    const callReference = num(f.callReference);
+    let id: number | undefined;
+    for (const [k, s] of this.streams) if (s.callReference === callReference) id = k;
+    // Asterisk's ORC carries callReference 0 (§3): fall back to the only/first active stream.
+    id ??= this.media.activeStreams()[0];
+    const s = id === undefined ? undefined : this.media.stats(id);
+    return {
+      directoryNum: typeof f.directoryNum === 'string' ? f.directoryNum : '', callReference,
+      statsProcessingMode: num(f.statsProcessingMode),
+      packetsSent: s?.packetsSent ?? 0, octetsSent: s?.octetsSent ?? 0,
+      packetsReceived: s?.packetsReceived ?? 0, octetsReceived: s?.octetsReceived ?? 0,
+      packetsLost: s?.packetsLost ?? 0, jitter: Math.round(s?.jitterMs ?? 0), latency: Math.round(s?.latencyMs ?? 0),
+    };
+  }
+
+  private async guard(op: string, id: number, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.log('error', `media.${op}(${id}) failed: ${(e as Error).message}`, { passThruPartyId: id });
+    }
+  }
+}
