@@ -1,0 +1,385 @@
+/**
+ * The phone application: physical input (keypad, hook, headset) → StationSignalling calls;
+ * SignallingEvents → display, lamps, ringer, local tones. Protocol-neutral: it knows only
+ * hal/api devices, the Clock, firmware/phone/signalling.ts and the TonePlayer contract.
+ *
+ * Display writes are coalesced (one write per event burst, on a microtask) and a failing
+ * display (HalError from an unplugged LCD) is logged once, re-initialised and retried; it never
+ * takes the phone down.
+ */
+import type { Clock, TimerHandle } from '../../hal/api/clock.js';
+import type { KeyName, LampMode, PhoneHardware } from '../../hal/api/devices.js';
+import type { TonePlayer } from '../media/engine.js';
+import type { SignallingEvent, StationSignalling } from './signalling.js';
+import {
+  applyEvent, expireText, focusedCall, newModel, ringingCall, type PhoneModel,
+} from './call-model.js';
+import { clockText, msToNextMinute, type TimeFormatOptions } from './format.js';
+import { resolveKey, type KeyAction } from './keys.js';
+import { renderScreen } from './screens.js';
+import { layoutSoftkeys, slotByName } from './softkeys.js';
+
+export interface PhoneLog {
+  debug?(msg: string): void;
+  info?(msg: string): void;
+  warn(msg: string): void;
+}
+
+export interface PhoneAppOptions extends TimeFormatOptions {
+  /** Renames physical key names to logical ones before mapping ('enter' → '#', 'f1' → 'softkey1'). */
+  keyMap?: Readonly<Record<string, string>>;
+  /** start()/stop() also start and stop keypad, hook and headset detect (default true). */
+  manageDevices?: boolean;
+  /** Retry period for a failed display (re-init + redraw), in ms (default 5000). */
+  displayRetryMs?: number;
+}
+
+export interface PhoneAppDeps {
+  hardware: PhoneHardware;
+  signalling: StationSignalling;
+  clock: Clock;
+  tones?: TonePlayer;
+  log?: PhoneLog;
+  options?: PhoneAppOptions;
+}
+
+/** Longest dialled string kept for the display (SCCP DialedNumber is char[24], sccp-facts.md §3). */
+const MAX_TYPED = 24;
+const DEFAULT_DISPLAY_RETRY_MS = 5000;
+
+const consoleLog: PhoneLog = { warn: (m) => console.warn(m) };
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export class PhoneApp {
+  private readonly hw: PhoneHardware;
+  private readonly sig: StationSignalling;
+  private readonly clock: Clock;
+  private readonly tones: TonePlayer | undefined;
+  private readonly log: PhoneLog;
+  private readonly opts: PhoneAppOptions;
+  private readonly m: PhoneModel;
+  private readonly subs: Array<() => void> = [];
+  private readonly textTimers = new Map<number, TimerHandle>();
+  private running = false;
+  /** Offset added to clock.wallTime() so the header shows call-manager time ('timeDate'). */
+  private timeOffsetMs = 0;
+  private tick: TimerHandle | undefined;
+  private retry: TimerHandle | undefined;
+  private handsetOff = false;
+  private speakerOn = false;
+  private headsetOn = false;
+  // Rendering state.
+  private lastScreen: string[] = [];
+  private shown: string[] | undefined;
+  private queued = false;
+  private writes: Promise<void> = Promise.resolve();
+  private displayBroken = false;
+
+  constructor(deps: PhoneAppDeps) {
+    this.hw = deps.hardware;
+    this.sig = deps.signalling;
+    this.clock = deps.clock;
+    this.tones = deps.tones;
+    this.log = deps.log ?? consoleLog;
+    this.opts = deps.options ?? {};
+    this.m = newModel(deps.signalling.state);
+  }
+
+  /** The model behind the screen (read-only view, for diagnostics and the simulator). */
+  get model(): Readonly<PhoneModel> { return this.m; }
+
+  /** What was last rendered for the display (even if writing it to the device failed). */
+  screen(): string[] { return this.lastScreen.slice(); }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const hw = this.hw;
+    this.m.registration = { state: this.sig.state };
+    this.subs.push(this.sig.onEvent((ev) => this.guard(`event ${ev?.type}`, () => this.onEvent(ev))));
+    this.subs.push(hw.keypad.onKey((key, down) => { if (down) this.press(key); }));
+    this.subs.push(hw.hook.onChange((off) => this.guard('hook', () => this.onHook(off))));
+    if (hw.headsetDetect) {
+      this.subs.push(hw.headsetDetect.onChange((on) => this.guard('headset', () => this.setHeadset(on))));
+    }
+    if (this.opts.manageDevices !== false) {
+      for (const dev of [hw.keypad, hw.hook, hw.headsetDetect]) {
+        if (!dev) continue;
+        try { await dev.start(); } catch (e) { this.log.warn(`phone: starting ${dev.name} failed: ${errText(e)}`); }
+      }
+    }
+    this.guard('hook read', () => { this.handsetOff = hw.hook.isOffHook(); });
+    try {
+      await hw.display.init();
+      await hw.display.setBacklight(true);
+    } catch (e) {
+      this.displayFailed('init', e);
+    }
+    this.scheduleTick();
+    await this.flush();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const off of this.subs.splice(0)) this.guard('unsubscribe', off);
+    this.clock.clearTimeout(this.tick);
+    this.clock.clearTimeout(this.retry);
+    for (const t of this.textTimers.values()) this.clock.clearTimeout(t);
+    this.textTimers.clear();
+    this.guard('ringer off', () => this.hw.ringer.ring('off'));
+    this.guard('tone stop', () => this.tones?.stop());
+    if (this.opts.manageDevices !== false) {
+      for (const dev of [this.hw.keypad, this.hw.hook, this.hw.headsetDetect]) {
+        if (!dev) continue;
+        try { await dev.stop(); } catch (e) { this.log.warn(`phone: stopping ${dev.name} failed: ${errText(e)}`); }
+      }
+    }
+    await this.writes;
+  }
+
+  /** Renders now and resolves once the display write (if any) has finished. */
+  flush(): Promise<void> {
+    this.writes = this.writes.then(() => this.write());
+    return this.writes;
+  }
+
+  /** Handles one key press as if it came from the keypad (simulator, tests, remote control). */
+  press(key: KeyName): void {
+    this.guard(`key '${String(key)}'`, () => {
+      const action = resolveKey(key, this.opts.keyMap);
+      if (!action) { this.log.debug?.(`phone: ignored key '${String(key)}'`); return; }
+      this.onAction(action);
+    });
+  }
+
+  // ---- input ---------------------------------------------------------------------------------
+
+  private onAction(a: KeyAction): void {
+    switch (a.kind) {
+      case 'digit': return this.digit(a.key);
+      case 'softkey': return this.softkey(a.index);
+      case 'line': return this.sig.lineButton(a.line);
+      case 'speedDial': return this.sig.speedDial(a.index);
+      case 'more': this.m.softkeyPage++; return this.invalidate();
+      case 'speaker': return this.toggleSpeaker();
+      case 'headset': return this.setHeadset(!this.headsetOn);
+      case 'flash': return this.sig.hookFlash();
+      case 'named': return this.named(a.name);
+    }
+  }
+
+  /** Line to take off hook: the ringing call's (answer), else the shown call's, else line 1. */
+  private hookLine(): number {
+    return ringingCall(this.m)?.line ?? focusedCall(this.m)?.line ?? 1;
+  }
+
+  private onHook(off: boolean): void {
+    this.handsetOff = off;
+    if (off) {
+      // Handset lifted during a speaker call: audio moves to the handset, the call stays as it is.
+      if (this.speakerOn) this.setSpeaker(false);
+      else this.sig.offHook(this.hookLine());
+    } else if (!this.speakerOn && !this.headsetOn) {
+      this.m.typed = '';
+      this.sig.onHook();
+    }
+    this.invalidate();
+  }
+
+  private toggleSpeaker(): void {
+    if (this.speakerOn) {
+      this.setSpeaker(false);
+      if (!this.handsetOff) this.sig.onHook();
+    } else {
+      this.setSpeaker(true);
+      if (!this.handsetOff) this.sig.offHook(this.hookLine());
+    }
+  }
+
+  private setSpeaker(on: boolean): void {
+    this.speakerOn = on;
+    this.setLamp('speaker', on ? 'on' : 'off');
+  }
+
+  private setHeadset(on: boolean): void {
+    this.headsetOn = on;
+    this.setLamp('headset', on ? 'on' : 'off');
+    this.sig.headset(on);
+  }
+
+  private digit(key: string): void {
+    const c = focusedCall(this.m);
+    // Pre-dial on hook: a digit with no call goes off hook on the speaker first (anchors.md §1.2:
+    // NewCall = like lifting the handset), then the digit goes out like any other.
+    if (this.m.calls.size === 0 && !this.handsetOff && !this.speakerOn && !this.headsetOn) {
+      this.setSpeaker(true);
+      this.sig.offHook(1);
+    }
+    if ((!c || c.state === 'offhook') && this.m.typed.length < MAX_TYPED) {
+      this.m.typed += key;
+      this.invalidate();
+    }
+    this.sig.keypad(key);
+  }
+
+  private softkey(index: number): void {
+    const page = layoutSoftkeys(this.m.softkeys, this.hw.softkeyCount, this.m.softkeyPage);
+    const t = page.targets[index];
+    if (!t || t.kind === 'none') { this.log.debug?.(`phone: softkey${index + 1} has no function now`); return; }
+    if (t.kind === 'more') { this.m.softkeyPage++; this.invalidate(); return; }
+    this.sendSoftkey(t.slot);
+  }
+
+  private sendSoftkey(slot: number): void {
+    const label = (this.m.softkeys[slot]?.label ?? '').toLowerCase();
+    if (label === '<<' || label.startsWith('back') || label === 'bkspc') {
+      this.m.typed = this.m.typed.slice(0, -1);
+      this.invalidate();
+    }
+    this.sig.softkey(slot);
+  }
+
+  /** A named fixed key ('hold', 'redial', 'transfer'...): the softkey with that label, if any. */
+  private named(name: string): void {
+    const slot = slotByName(this.m.softkeys, name);
+    if (slot !== undefined) return this.sendSoftkey(slot);
+    const idle = this.m.calls.size === 0;
+    if (name === 'redial' && idle && this.m.lastDialled) {
+      if (!this.handsetOff) this.setSpeaker(true);
+      this.sig.offHook(1);
+      this.sig.dial(this.m.lastDialled);
+    } else if ((name === 'endcall' || name === 'release') && !idle) {
+      this.setSpeaker(false);
+      this.sig.onHook();
+    } else if (name === 'answer' && ringingCall(this.m)) {
+      if (!this.handsetOff) this.setSpeaker(true);
+      this.sig.offHook(this.hookLine());
+    } else {
+      this.log.debug?.(`phone: key '${name}' has no softkey and no local function now`);
+    }
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  private onEvent(ev: SignallingEvent): void {
+    if (!ev || typeof ev !== 'object') return;
+    switch (ev.type) {
+      case 'lamp': {
+        const name = ev.target === 'line' ? `line${ev.instance}`
+          : ev.target === 'speeddial' ? `speeddial${ev.instance}`
+          : ev.target === 'message' ? 'message' : undefined;
+        if (name) this.setLamp(name, ev.mode);
+        return;
+      }
+      case 'ringer': this.hw.ringer.ring(ev.mode, ev.once); return;
+      case 'timeDate': {
+        const t = ev.date instanceof Date ? ev.date.getTime() : NaN;
+        if (!Number.isFinite(t)) { this.log.warn('phone: timeDate event with an invalid date ignored'); return; }
+        this.timeOffsetMs = t - this.clock.wallTime().getTime();
+        this.scheduleTick();
+        this.invalidate();
+        return;
+      }
+      case 'tone': this.tones?.play(ev.tone); break;
+      case 'toneStop': this.tones?.stop(); break;
+      case 'speaker': this.setSpeaker(ev.on); break;
+      case 'microphone': this.setLamp('mute', ev.on ? 'off' : 'on'); break;
+      default: break;
+    }
+    const hadCalls = this.m.calls.size;
+    if (!applyEvent(this.m, ev)) return;
+    if (hadCalls > 0 && this.m.calls.size === 0 && !this.handsetOff) this.setSpeaker(false);
+    if ((ev.type === 'prompt' || ev.type === 'notify') && ev.timeoutS > 0) {
+      const id = ev.type === 'prompt' ? this.m.prompt?.id : this.m.notifies[this.m.notifies.length - 1]?.id;
+      if (id !== undefined) this.expireAfter(id, ev.timeoutS);
+    }
+    this.invalidate();
+  }
+
+  /** Drops timed text `id` after `seconds` (SCCP timeOutValue is in seconds, sccp-facts.md §3). */
+  private expireAfter(id: number, seconds: number): void {
+    const h = this.clock.setTimeout(() => {
+      this.textTimers.delete(id);
+      if (expireText(this.m, id)) this.invalidate();
+    }, seconds * 1000);
+    this.textTimers.set(id, h);
+  }
+
+  private setLamp(name: string, mode: LampMode): void {
+    const lamp = this.hw.lamps[name];
+    if (!lamp) return; // boards have only some lamps; unknown ones are ignored
+    try { lamp.set(mode); } catch (e) { this.log.warn(`phone: lamp ${name} set ${mode} failed: ${errText(e)}`); }
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------
+
+  private displayTime(): Date {
+    return new Date(this.clock.wallTime().getTime() + this.timeOffsetMs);
+  }
+
+  /** Redraws at the next wall-clock minute of the displayed time, then every minute. */
+  private scheduleTick(): void {
+    this.clock.clearTimeout(this.tick);
+    if (!this.running) return;
+    this.tick = this.clock.setTimeout(() => {
+      this.invalidate();
+      this.scheduleTick();
+    }, msToNextMinute(this.displayTime()));
+  }
+
+  private invalidate(): void {
+    if (this.queued || !this.running) return;
+    this.queued = true;
+    queueMicrotask(() => {
+      this.queued = false;
+      void this.flush();
+    });
+  }
+
+  private compose(): string[] {
+    const d = this.hw.display;
+    const now = this.displayTime();
+    return renderScreen(this.m, { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount },
+      (max) => clockText(now, this.opts, max));
+  }
+
+  private async write(): Promise<void> {
+    let lines: string[];
+    try { lines = this.compose(); } catch (e) { this.log.warn(`phone: render failed: ${errText(e)}`); return; }
+    this.lastScreen = lines;
+    const shown = this.shown;
+    if (shown && shown.length === lines.length && shown.every((l, i) => l === lines[i])) return;
+    const d = this.hw.display;
+    try {
+      if (this.displayBroken) {
+        await d.init();
+        await d.setBacklight(true);
+      }
+      await d.show(lines);
+      this.shown = lines;
+      if (this.displayBroken) {
+        this.displayBroken = false;
+        this.clock.clearTimeout(this.retry);
+        this.log.info?.(`phone: display ${d.name} is back`);
+      }
+    } catch (e) {
+      this.displayFailed('show', e);
+    }
+  }
+
+  private displayFailed(op: string, e: unknown): void {
+    if (!this.displayBroken) this.log.warn(`phone: display ${this.hw.display.name} ${op} failed, retrying: ${errText(e)}`);
+    this.displayBroken = true;
+    this.shown = undefined;
+    this.clock.clearTimeout(this.retry);
+    if (!this.running) return;
+    this.retry = this.clock.setTimeout(() => this.invalidate(),
+      this.opts.displayRetryMs ?? DEFAULT_DISPLAY_RETRY_MS);
+  }
+
+  /** Runs `fn`, logging instead of throwing: bad input or a failing device never crashes the app. */
+  private guard(what: string, fn: () => void): void {
+    try { fn(); } catch (e) { this.log.warn(`phone: ${what} failed: ${errText(e)}`); }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Pure screen rendering: model + display geometry → exactly `rows` strings of `cols` characters.
+ *
+ * Layout with 4 or more rows (20x4 HD44780, 21x8 SSD1306 text grid):
+ *   row 0       time/date left, line label/number right
+ *   row 1       call state ("Ring out 101", "From 100 Alice", "Connected 101") or the CM prompt
+ *   row 2       notify > registration status > CM display text > dialled digits > party name /
+ *               other call / last dialled
+ *   rows 3..n-2 other calls (one per row) on taller grids
+ *   row n-1     softkey labels in softkeyCount equal cells
+ * 3 rows: header, state (or row-2 text when more urgent), softkeys. 2 rows (16x2): one status row
+ * (notify > registration > digits while dialling > call state > header), then softkeys.
+ */
+import type { CallStateName, ToneName } from './signalling.js';
+import { focusedCall, party, type CallView, type PhoneModel } from './call-model.js';
+import { fit, leftRight, words } from './format.js';
+import { layoutSoftkeys, softkeyRow } from './softkeys.js';
+
+export interface ScreenGeometry { cols: number; rows: number; softkeyCount: number }
+
+/** Words shown for a call state (7960 wording where it has one, anchors.md §1.2). */
+const STATE_TEXT: Readonly<Record<CallStateName, string>> = {
+  idle: '', onhook: '', offhook: 'Enter number', proceed: 'Calling', ringout: 'Ring out',
+  ringin: 'From', connected: 'Connected', busy: 'Busy', congestion: 'Call failed', hold: 'On hold',
+  callwaiting: 'Waiting', transfer: 'Transfer', park: 'Parked', remotemultiline: 'In use',
+  invalidnumber: 'Invalid number', holdrevert: 'Hold revert', whisper: 'Whisper',
+  remotehold: 'Remote hold',
+};
+
+/** Text for a local tone when the CM gave no prompt (e.g. Asterisk sends only reorder). */
+const TONE_TEXT: Partial<Record<ToneName, string>> = {
+  dial: 'Enter number', outsidedial: 'Enter number', busy: 'Busy', reorder: 'Call failed',
+  nosuchnumber: 'Invalid number', ringback: 'Ringing', offhookwarning: 'Hang up',
+};
+
+/** States whose line shows the CM prompt (there is no far party to show yet). */
+const PROMPT_STATES: ReadonlySet<CallStateName> = new Set<CallStateName>(['offhook', 'proceed']);
+
+/** The status line for the focused call (or the idle prompt). */
+export function callLine(m: PhoneModel, cols: number): { text: string; nameOverflow: string } {
+  const c = focusedCall(m);
+  const prompt = m.prompt?.text ?? '';
+  if (!c) return { text: prompt, nameOverflow: '' };
+  if (PROMPT_STATES.has(c.state)) {
+    const tone = m.tone ? TONE_TEXT[m.tone] : undefined;
+    if (c.state === 'proceed') return { text: prompt || words(STATE_TEXT.proceed, party(c).number), nameOverflow: '' };
+    return { text: prompt || tone || STATE_TEXT.offhook, nameOverflow: '' };
+  }
+  const p = party(c);
+  const base = words(STATE_TEXT[c.state] || c.state, p.number);
+  const full = words(base, p.name);
+  if (full.length <= cols || !p.name) return { text: full, nameOverflow: '' };
+  return { text: base, nameOverflow: p.name };
+}
+
+function registrationText(m: PhoneModel): string {
+  switch (m.registration.state) {
+    case 'registered': return '';
+    case 'registering': return 'Registering...';
+    case 'rejected': return words('Rejected:', m.registration.reason || 'no reason given');
+    case 'lost': case 'unregistered': default: return 'No call manager';
+  }
+}
+
+/** Digits being dialled on the focused call ('' when not dialling). */
+function dialDigits(m: PhoneModel): string {
+  const c = focusedCall(m);
+  if (c && !PROMPT_STATES.has(c.state)) return '';
+  if (!c && !m.typed) return '';
+  return c?.dialled || m.typed;
+}
+
+function shortCall(c: CallView): string {
+  const p = party(c);
+  return words(`L${c.line}`, STATE_TEXT[c.state] || c.state, p.number || p.name);
+}
+
+function otherCalls(m: PhoneModel): CallView[] {
+  const out: CallView[] = [];
+  for (const c of m.calls.values()) if (c.callRef !== m.focus) out.push(c);
+  return out;
+}
+
+/** Label of the line the focused call is on (line 1 when idle): label, else number, else name. */
+function lineLabel(m: PhoneModel): string {
+  const line = focusedCall(m)?.line ?? 1;
+  const l = m.lines.get(line) ?? m.lines.values().next().value;
+  return l ? l.label || l.number || l.displayName : '';
+}
+
+function softkeys(m: PhoneModel, g: ScreenGeometry): string {
+  return softkeyRow(layoutSoftkeys(m.softkeys, g.softkeyCount, m.softkeyPage).labels, g.cols);
+}
+
+/** Row 2 (info) text by priority; `overflow` is the party name that did not fit on row 1. */
+function infoLine(m: PhoneModel, overflow: string): string {
+  const notify = m.notifies[m.notifies.length - 1]?.text;
+  if (notify) return notify;
+  const reg = registrationText(m);
+  if (reg) return reg;
+  if (m.displayText) return m.displayText;
+  const digits = dialDigits(m);
+  if (digits) return digits;
+  if (overflow) return overflow;
+  const other = otherCalls(m)[0];
+  if (other) return shortCall(other);
+  if (m.calls.size === 0 && m.lastDialled) return `Last ${m.lastDialled}`;
+  return '';
+}
+
+/**
+ * Renders the model. `clock` is the formatted time/date for the header; `clockFor(max)` lets the
+ * header drop the date on narrow rows.
+ */
+export function renderScreen(m: PhoneModel, g: ScreenGeometry, clockFor: (maxLen: number) => string): string[] {
+  const { cols, rows } = g;
+  const out: string[] = [];
+  if (rows <= 0 || cols <= 0) return out;
+  const label = lineLabel(m);
+  const header = (): string => {
+    const room = label ? Math.max(5, cols - label.length - 1) : cols;
+    return leftRight(clockFor(room), label, cols);
+  };
+  const call = callLine(m, cols);
+  const keys = g.softkeyCount > 0;
+
+  if (rows <= 2) {
+    const notify = m.notifies[m.notifies.length - 1]?.text;
+    const digits = dialDigits(m);
+    const status = notify || registrationText(m) || (digits ? `> ${digits}` : '') ||
+      (focusedCall(m) ? call.text : '') || m.displayText || '';
+    out.push(status ? fit(status, cols) : header());
+    if (rows === 2) out.push(keys ? softkeys(m, g) : fit(call.nameOverflow || m.prompt?.text || '', cols));
+    return out;
+  }
+
+  out.push(header());
+  const info = infoLine(m, call.nameOverflow);
+  if (rows === 3) {
+    const urgent = m.notifies.length > 0 || m.registration.state !== 'registered';
+    out.push(fit(urgent || !call.text ? info : call.text, cols));
+    out.push(keys ? softkeys(m, g) : fit(info, cols));
+    return out;
+  }
+  out.push(fit(call.text, cols));
+  out.push(fit(info, cols));
+  const body = rows - 3 - (keys ? 1 : 0);
+  if (body > 0) {
+    const shown = info;
+    const extra = otherCalls(m).map(shortCall).filter((t) => t !== shown);
+    for (let i = 0; i < body; i++) out.push(fit(extra[i] ?? '', cols));
+  }
+  if (keys) out.push(softkeys(m, g));
+  return out;
+}
