@@ -254,7 +254,7 @@ function decField(f: FieldSpec, ctx: DCtx, off: number, out: Values, path: strin
     case 'bytes': {
       const n = f.size === 'rest' ? ctx.end - off : f.size;
       need(ctx, off, n, path);
-      out[key] = Uint8Array.prototype.slice.call(b, off, off + n);
+      out[key] = new Uint8Array(b.subarray(off, off + n)); // plain copy: never aliases the PDU
       return off + n;
     }
     case 'pad': need(ctx, off, f.size, path); return off + f.size;
@@ -317,7 +317,7 @@ export function decodeMessage(pdu: Uint8Array, opts?: DecodeOptions): DecodedMes
   }
   const body = buf.subarray(SCCP_HEADER_SIZE, len + 8);
   if (!spec) {
-    if (opts?.allowUnknown) return { id, name: 'Unknown', headerVersion: hdr, fields: { raw: Uint8Array.prototype.slice.call(body) } };
+    if (opts?.allowUnknown) return { id, name: 'Unknown', headerVersion: hdr, fields: { raw: new Uint8Array(body) } };
     throw new SccpDecodeError(msgName, '', 8, 'unknown message id (pass allowUnknown to accept it)');
   }
   const out: Values = {};
