@@ -63,18 +63,13 @@ const MISSING_GPIO_PARTS = [
 export async function composeEmulatedBoard(config: BoardConfig, opts: ComposeOptions): Promise<EmulatedBoard> {
   const buses = createEmulatedI2cBuses(config, opts.clock);
   const disp = composeEmulatedDisplay(config.display, buses, opts);
-  const i2c = buses.get(config.display.bus)!;
-  try {
-    throw new HalError('UNAVAILABLE', `GPIO emulation parts missing: ${MISSING_GPIO_PARTS.join('; ')}`, {
-      device: config.board.name, operation: 'compose emulated board',
-      hint: 'use composeEmulatedDisplay() for the display alone until hal/emul/gpio and the GPIO drivers land',
-    });
-  } catch (e) {
-    await disp.display.close();
-    for (const b of buses.values()) await b.close();
-    void i2c;
-    throw e;
-  }
+  // Until the GPIO half exists, release what was built and say exactly what is missing.
+  await disp.display.close();
+  for (const b of buses.values()) await b.close();
+  throw new HalError('UNAVAILABLE', `GPIO emulation parts missing: ${MISSING_GPIO_PARTS.join('; ')}`, {
+    device: config.board.name, operation: 'compose emulated board',
+    hint: 'use composeEmulatedDisplay() for the display alone until hal/emul/gpio and the GPIO drivers land',
+  });
 }
 
 export interface ComposeBoardOptions extends ComposeOptions {

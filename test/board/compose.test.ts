@@ -67,3 +67,12 @@ test('SSD1306 boards are refused in emulation with the reason', () => {
   assert.throws(() => composeEmulatedDisplay(cfg.display, createEmulatedI2cBuses(cfg, clock), { clock }),
     (e: unknown) => isHalError(e, 'UNAVAILABLE') && /SSD1306/.test((e as Error).message));
 });
+
+test('composing the whole laptop board names exactly the missing GPIO parts until they exist', async () => {
+  const { composeEmulatedBoard } = await import('../../hal/board/compose.js');
+  const cfg = loadBoardConfig(LAPTOP);
+  const clock = new VirtualClock();
+  await assert.rejects(composeEmulatedBoard(cfg, { clock, log: () => {} }), (e: unknown) =>
+    isHalError(e, 'UNAVAILABLE') && /EmulatedGpioController.*MatrixKeypad, GpioHookSwitch, GpioLamp, GpioRinger/.test((e as Error).message));
+  assert.equal(clock.pending(), 0, 'nothing left running after the failed compose');
+});
