@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyEvent, newModel, type PhoneModel } from '../../firmware/phone/call-model.js';
+import { cleanText, clockText, formatDate, leftRight, msToNextMinute } from '../../firmware/phone/format.js';
+import { resolveKey } from '../../firmware/phone/keys.js';
+import { renderScreen } from '../../firmware/phone/screens.js';
+import { layoutSoftkeys, shortLabel, softkeyRow } from '../../firmware/phone/softkeys.js';
+import type { SignallingEvent } from '../../firmware/phone/signalling.js';
+
+const clock = (max: number): string => clockText(new Date('2024-03-05T14:07:00Z'), { utc: true }, max);
+
+function model(...evs: SignallingEvent[]): PhoneModel {
+  const m = newModel('registered');
+  for (const ev of evs) applyEvent(m, ev);
+  return m;
+}
+
+const twoCalls: SignallingEvent[] = [
+  { type: 'lineStatus', line: 1, number: '100', label: 'Alice', displayName: 'Alice A' },
+  { type: 'callState', line: 1, callRef: 1, state: 'connected' },
+  { type: 'callInfo', line: 1, callRef: 1, callingName: 'Alice', calling: '100', calledName: 'Bob', called: '101', direction: 'outbound' },
+  { type: 'callState', line: 2, callRef: 2, state: 'ringin' },
+  { type: 'callInfo', line: 2, callRef: 2, callingName: 'Carol', calling: '102', calledName: '', called: '100', direction: 'inbound' },
+  { type: 'softkeys', line: 1, callRef: 1, keys: [{ label: 'Hold', event: 3, enabled: true }, { label: 'EndCall', event: 9, enabled: true }] },
+];
+
+test('a call ringing in while connected does not steal the screen; it is listed as another call', () => {
+  const m = model(...twoCalls);
+  const rows = renderScreen(m, { cols: 20, rows: 4, softkeyCount: 4 }, clock);
+  assert.deepEqual(rows, [
+    '14:07 05/03    Alice',
+    'Connected 101 Bob   ',
+    'L2 From 102         ',
+    'Hold End            ',
+  ]);
+  // The connected call ends: the ringing call takes the screen.
+  applyEvent(m, { type: 'callState', line: 1, callRef: 1, state: 'onhook' });
+  const after = renderScreen(m, { cols: 20, rows: 4, softkeyCount: 4 }, clock);
+  assert.equal(after[1]?.trimEnd(), 'From 102 Carol');
+});
+
+test('21x8 text grid: other calls fill the middle rows, softkeys on the last row', () => {
+  const m = model(...twoCalls,
+    { type: 'callState', line: 1, callRef: 3, state: 'hold' },
+    { type: 'callInfo', line: 1, callRef: 3, callingName: 'Eve', calling: '105', calledName: '', called: '100', direction: 'inbound' });
+  const rows = renderScreen(m, { cols: 21, rows: 8, softkeyCount: 3 }, clock);
+  assert.equal(rows.length, 8);
+  for (const r of rows) assert.equal(r.length, 21);
+  // Focus went to the held call (last callState not arriving), others listed once each.
+  assert.equal(rows[1]?.trimEnd(), 'On hold 105 Eve');
+  assert.equal(rows[2]?.trimEnd(), 'L1 Connected 101');
+  assert.equal(rows[3]?.trimEnd(), 'L2 From 102');
+  assert.equal(rows[4]?.trim(), '');
+  assert.equal(rows[7], 'Hold   End           ');
+});
+
+test('3-row and 1-row displays stay within their geometry', () => {
+  const m = model(...twoCalls);
+  const three = renderScreen(m, { cols: 16, rows: 3, softkeyCount: 2 }, clock);
+  assert.deepEqual(three, ['14:07      Alice', 'Connected 101   ', 'Hold    EndCall ']);
+  const one = renderScreen(newModel('registering'), { cols: 8, rows: 1, softkeyCount: 4 }, clock);
+  assert.deepEqual(one, ['Register']);
+});
+
+test('tone text stands in for a missing prompt; the prompt wins when present', () => {
+  const m = model({ type: 'callState', line: 1, callRef: 4, state: 'offhook' }, { type: 'tone', tone: 'reorder' });
+  assert.equal(renderScreen(m, { cols: 20, rows: 4, softkeyCount: 4 }, clock)[1]?.trimEnd(), 'Call failed');
+  applyEvent(m, { type: 'prompt', text: 'Number unknown', timeoutS: 0, line: 1, callRef: 4 });
+  assert.equal(renderScreen(m, { cols: 20, rows: 4, softkeyCount: 4 }, clock)[1]?.trimEnd(), 'Number unknown');
+  applyEvent(m, { type: 'promptClear', line: 1, callRef: 4 });
+  applyEvent(m, { type: 'toneStop' });
+  assert.equal(renderScreen(m, { cols: 20, rows: 4, softkeyCount: 4 }, clock)[1]?.trimEnd(), 'Enter number');
+});
+
+test('text helpers: control bytes removed, rows fitted, time formats', () => {
+  assert.equal(cleanText('\x80\x17From\x00 100\x1f'), 'From 100');
+  assert.equal(leftRight('12:00', 'very long label', 12), '12:00 very l');
+  assert.equal(leftRight('abc', '', 5), 'abc  ');
+  const d = new Date('2024-03-05T00:05:00Z');
+  assert.equal(formatDate(d, 'h:mm A ddd D MMM YY', true), '12:05 AM Tue 5 Mar 24');
+  assert.equal(formatDate(d, 'YYYY-MM-DD HH:mm', true), '2024-03-05 00:05');
+  assert.equal(clockText(d, { utc: true }, 6), '00:05', 'date dropped when it does not fit');
+  assert.equal(formatDate(new Date(NaN), 'HH:mm', true), '--:--');
+  assert.equal(msToNextMinute(new Date('2024-03-05T00:05:59.250Z')), 750);
+  assert.equal(msToNextMinute(new Date('2024-03-05T00:06:00Z')), 60_000);
+});
+
+test('softkey cells: abbreviations, truncation, paging wraps', () => {
+  assert.equal(shortLabel('Transfer', 4), 'Xfer');
+  assert.equal(shortLabel('Frobnicate', 4), 'Frob');
+  assert.equal(softkeyRow(['Answer', 'EndCall'], 10), 'Ansr End  ');
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((label, i) => ({ label, event: i, enabled: i !== 1 }));
+  const p0 = layoutSoftkeys(keys, 4, 0);
+  assert.deepEqual(p0.labels, ['a', '', 'c', 'more']);
+  assert.equal(p0.pageCount, 3);
+  assert.deepEqual(layoutSoftkeys(keys, 4, 2).labels, ['g', '', '', 'more']);
+  assert.deepEqual(layoutSoftkeys(keys, 4, 3).labels, p0.labels, 'page index wraps');
+  assert.deepEqual(layoutSoftkeys(keys, 4, 1).targets[0], { kind: 'slot', slot: 3 });
+});
+
+test('key names resolve through the board keyMap', () => {
+  const map = { enter: '#', f1: 'softkey1', f9: 'line2' };
+  assert.deepEqual(resolveKey('enter', map), { kind: 'digit', key: '#' });
+  assert.deepEqual(resolveKey('f1', map), { kind: 'softkey', index: 0 });
+  assert.deepEqual(resolveKey('f9', map), { kind: 'line', line: 2 });
+  assert.deepEqual(resolveKey('speeddial3'), { kind: 'speedDial', index: 3 });
+  assert.deepEqual(resolveKey('Hold'), { kind: 'named', name: 'hold' });
+  assert.deepEqual(resolveKey('b'), { kind: 'digit', key: 'B' });
+  assert.equal(resolveKey('softkey0'), undefined);
+  assert.equal(resolveKey(''), undefined);
+  assert.equal(resolveKey(undefined as unknown as string), undefined);
+});
