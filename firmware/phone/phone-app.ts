@@ -180,7 +180,7 @@ export class PhoneApp {
       // Handset lifted during a speaker call: audio moves to the handset, the call stays as it is.
       if (this.speakerOn) this.setSpeaker(false);
       else this.sig.offHook(this.hookLine());
-    } else if (!this.speakerOn && !this.headsetOn) {
+    } else if (!this.speakerOn) {
       this.m.typed = '';
       this.sig.onHook();
     }
@@ -212,7 +212,7 @@ export class PhoneApp {
     const c = focusedCall(this.m);
     // Pre-dial on hook: a digit with no call goes off hook on the speaker first (anchors.md §1.2:
     // NewCall = like lifting the handset), then the digit goes out like any other.
-    if (this.m.calls.size === 0 && !this.handsetOff && !this.speakerOn && !this.headsetOn) {
+    if (this.m.calls.size === 0 && !this.handsetOff && !this.speakerOn) {
       this.setSpeaker(true);
       this.sig.offHook(1);
     }
