@@ -76,10 +76,9 @@ export class SccpFramer {
 
   private fillCarry(chunk: Uint8Array, pos: number, want: number): number {
     const n = Math.min(want - this.carryLen, chunk.length - pos);
-    if (n > 0) {
-      this.carry.set(chunk.subarray(pos, pos + n), this.carryLen);
-      this.carryLen += n;
-    }
+    if (n <= 0) return pos;
+    this.carry.set(chunk.subarray(pos, pos + n), this.carryLen);
+    this.carryLen += n;
     return pos + n;
   }
 
