@@ -127,7 +127,7 @@ export function translateCmMessage(name: string, f: Fields, label: (raw: string)
         label: label(str(f.speedDialDisplayName)) };
     case 'DefineTimeDate': {
       // The CM sends its local wall-clock fields (§3); build a local Date so getHours() etc. show them.
-      const d = new Date(num(f.year), num(f.month) - 1, num(f.day), num(f.hour), num(f.minute), num(f.seconds ?? f.second), num(f.milliseconds));
+      const d = new Date(num(f.year), num(f.month) - 1, num(f.day), num(f.hour), num(f.minute), num(f.second), num(f.milliseconds));
       if (Number.isNaN(d.getTime()) || num(f.year) === 0) {
         const sys = num(f.systemTime);
         return sys > 0 ? { type: 'timeDate', date: new Date(sys * 1000) } : new Error('DefineTimeDate: no usable date fields');
@@ -135,9 +135,9 @@ export function translateCmMessage(name: string, f: Fields, label: (raw: string)
       return { type: 'timeDate', date: d };
     }
     case 'SetSpeakerMode':
-      return { type: 'speaker', on: num(f.speakerMode ?? f.mode) === MODE_ON };
+      return { type: 'speaker', on: num(f.speakerMode) === MODE_ON };
     case 'SetMicroMode':
-      return { type: 'microphone', on: num(f.micMode ?? f.microphoneMode ?? f.mode) === MODE_ON };
+      return { type: 'microphone', on: num(f.micMode) === MODE_ON };
     case 'ActivateCallPlane':
       return { type: 'callPlane', line: num(f.lineInstance), active: true };
     case 'DeactivateCallPlane':

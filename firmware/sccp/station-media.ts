@@ -10,6 +10,8 @@ import type { StationLog } from './station-session.js';
 
 type Fields = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+/** Counters go into u32 fields (sccp-facts.md §3 ConnectionStatisticsRes): wrap like a 32-bit counter. */
+const u32 = (v: number | undefined): number => (Number.isFinite(v) && v! > 0 ? Math.round(v!) % 2 ** 32 : 0);
 
 /** Media payload codes (sccp-facts.md §4): 2 G.711 A-law 64k, 4 G.711 µ-law 64k, 6 G.722 64k. */
 const PAYLOAD_BY_CODEC: Record<string, number> = { PCMA: 2, PCMU: 4, G722: 6 };
@@ -120,9 +122,9 @@ export class StationMedia {
     return {
       directoryNum: typeof f.directoryNum === 'string' ? f.directoryNum : '', callReference,
       statsProcessingMode: num(f.statsProcessingMode),
-      packetsSent: s?.packetsSent ?? 0, octetsSent: s?.octetsSent ?? 0,
-      packetsReceived: s?.packetsReceived ?? 0, octetsReceived: s?.octetsReceived ?? 0,
-      packetsLost: s?.packetsLost ?? 0, jitter: Math.round(s?.jitterMs ?? 0), latency: Math.round(s?.latencyMs ?? 0),
+      packetsSent: u32(s?.packetsSent), octetsSent: u32(s?.octetsSent),
+      packetsReceived: u32(s?.packetsReceived), octetsReceived: u32(s?.octetsReceived),
+      packetsLost: u32(s?.packetsLost), jitter: u32(s?.jitterMs), latency: u32(s?.latencyMs),
     };
   }
 

@@ -41,12 +41,12 @@ export class StationTemplates {
     this.buttons.length = 0; this.keys.length = 0; this.sets.length = 0;
   }
 
-  /** ButtonTemplate 0x0097: buttonOffset, buttonCount, totalButtonCount, definition[42]. */
+  /** ButtonTemplate 0x0097: buttonOffset, buttonCount, totalButtonCount, buttons[42]. */
   applyButtonTemplate(f: Fields): void {
     const offset = num(f.buttonOffset);
     const count = num(f.buttonCount);
     const total = num(f.totalButtonCount);
-    const defs = arr(f.definition ?? f.buttons ?? f.buttonTemplate);
+    const defs = arr(f.buttons);
     for (let i = 0; i < Math.min(count, defs.length); i++) {
       this.buttons[offset + i] = { instance: num(defs[i]?.instanceNumber), definition: num(defs[i]?.buttonDefinition) };
     }
@@ -58,21 +58,21 @@ export class StationTemplates {
     this.buttonsComplete = offset + count >= total;
   }
 
-  /** SoftKeyTemplateRes 0x0108: softKeyOffset, softKeyCount, definition[32] {softKeyLabel, softKeyEvent}. */
+  /** SoftKeyTemplateRes 0x0108: softKeyOffset, softKeyCount, softKeys[32] {softKeyLabel, softKeyEvent}. */
   applySoftKeyTemplate(f: Fields, decodeLabel: (raw: string) => string): void {
     const offset = num(f.softKeyOffset);
     const count = num(f.softKeyCount);
-    const defs = arr(f.definition ?? f.softKeys ?? f.softKeyTemplateDefinition);
+    const defs = arr(f.softKeys);
     for (let i = 0; i < Math.min(count, defs.length); i++) {
       this.keys[offset + i] = { label: decodeLabel(str(defs[i]?.softKeyLabel)), event: num(defs[i]?.softKeyEvent) };
     }
   }
 
-  /** SoftKeySetRes 0x0109: softKeySetOffset, softKeySetCount, definition[16] {softKeyTemplateIndex[16], ...}. */
+  /** SoftKeySetRes 0x0109: softKeySetOffset, softKeySetCount, softKeySets[16] {softKeyTemplateIndex[16], ...}. */
   applySoftKeySets(f: Fields): void {
     const offset = num(f.softKeySetOffset);
     const count = num(f.softKeySetCount);
-    const defs = arr(f.definition ?? f.softKeySets ?? f.softKeySetDefinition);
+    const defs = arr(f.softKeySets);
     for (let i = 0; i < Math.min(count, defs.length); i++) {
       const idx = defs[i]?.softKeyTemplateIndex;
       this.sets[offset + i] = Array.isArray(idx) ? idx.map(num) : [];

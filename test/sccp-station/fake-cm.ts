@@ -136,7 +136,7 @@ export async function waitUntil(pred: () => boolean, what: string, ms = 3000): P
   }
 }
 
-/** A MediaEngine that records every call; openReceive answers 127.0.0.1:<40000 + id>. */
+/** A MediaEngine that records every call; openReceive answers 127.0.0.1:<40000 + id % 10000>. */
 export class FakeMedia implements MediaEngine {
   readonly calls: Array<{ op: string; id?: number; args?: unknown[] }> = [];
   readonly open = new Set<number>();
@@ -146,7 +146,7 @@ export class FakeMedia implements MediaEngine {
     this.calls.push({ op: 'openReceive', id, args: [choice] });
     if (this.failOpen) throw new Error('EADDRINUSE');
     this.open.add(id);
-    return { address: '127.0.0.1', port: 40000 + id };
+    return { address: '127.0.0.1', port: 40000 + (id % 10000) };
   }
   async startTransmit(id: number, remote: MediaEndpoint, choice: CodecChoice): Promise<void> {
     this.calls.push({ op: 'startTransmit', id, args: [remote, choice] });
