@@ -14,7 +14,7 @@ import type { PcmSink, PcmSource } from '../../hal/api/pcm.js';
 import type { CodecChoice, MediaEndpoint, MediaEngine, MediaStats } from './engine.js';
 import { type AudioCodec, requireCodec } from './codecs.js';
 import { FixedPlayoutBuffer, PullResult, type PlayoutBuffer } from './playout.js';
-import { RTP_HEADER_LEN, RtpStatus, newRtpView, parseRtp, seqDelta, writeRtpHeader } from './rtp.js';
+import { RTP_HEADER_LEN, type RtpHeaderFields, RtpStatus, newRtpView, parseRtp, seqDelta, writeRtpHeader } from './rtp.js';
 
 export type MediaLog = (level: 'debug' | 'info' | 'warn', msg: string) => void;
 
@@ -88,6 +88,8 @@ interface TxState {
   done: Array<(err: Error | null) => void>;
   next: number;
   ssrc: number; seq: number; ts: number; tsStep: number; first: boolean;
+  /** Reused header fields object (no object literal per packet). */
+  hdr: RtpHeaderFields;
 }
 
 function freshStats(port: number): RtpStreamStats {
@@ -162,6 +164,7 @@ export class RtpMediaEngine implements MediaEngine {
       busy: new Array<boolean>(TX_BUFFERS).fill(false), done: [], next: 0,
       ssrc: this.rand[0]!, seq: this.rand[1]! & 0xffff, ts: this.rand[2]!,
       tsStep: choice.ptimeMs * codec.tsPerMs, first: true,
+      hdr: { pt: codec.payloadType, seq: 0, ts: 0, ssrc: 0, marker: false },
     };
     for (let i = 0; i < TX_BUFFERS; i++) {
       tx.done.push((err) => {                         // one preallocated completion per buffer
@@ -283,7 +286,9 @@ export class RtpMediaEngine implements MediaEngine {
     if (tx.busy[k]) { s.stats.txBusy++; return; }
     tx.next = (k + 1) % TX_BUFFERS;
     const buf = tx.bufs[k]!;
-    const hl = writeRtpHeader(buf, 0, { pt: tx.codec.payloadType, seq: tx.seq, ts: tx.ts, ssrc: tx.ssrc, marker: tx.first });
+    const h = tx.hdr;
+    h.seq = tx.seq; h.ts = tx.ts; h.ssrc = tx.ssrc; h.marker = tx.first;
+    const hl = writeRtpHeader(buf, 0, h);
     const pl = tx.codec.encode(tx.pcm, 0, tx.pcm.length, buf, hl);
     tx.first = false;                                 // RFC 3551 §4.1: marker on the first packet of a talkspurt
     tx.seq = (tx.seq + 1) & 0xffff;
