@@ -6,7 +6,7 @@
  */
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { MediaEngine } from '../media/engine.js';
-import type { PhoneInput, RegistrationState, SignallingEvent, StationSignalling } from '../phone/signalling.js';
+import type { RegistrationState, SignallingEvent, StationSignalling } from '../phone/signalling.js';
 import { defaultIpv4, resolveDeviceName } from './device-name.js';
 import { decodeLabels as decodeLabelText } from './labels.js';
 import { StationCalls, type OutMsg } from './station-calls.js';
@@ -301,5 +301,3 @@ export class SccpStation implements StationSignalling {
     this.emit(ev);
   }
 }
-
-export type { PhoneInput };
