@@ -2,8 +2,6 @@
  * deskphone command line: the composition root's front door. Each command loads its modules
  * lazily so `deskphone --help` works everywhere and a board never loads the simulator.
  */
-import { parseArgs } from 'node:util';
-
 interface Command { summary: string; usage: string; run(argv: string[]): Promise<number> }
 
 const COMMANDS: Record<string, Command> = {
@@ -70,9 +68,4 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   return cmd.run(rest);
-}
-
-/** Options parsing that turns mistakes into one clear line instead of a stack trace. */
-export function parseOptions<T extends Parameters<typeof parseArgs>[0]>(config: T): ReturnType<typeof parseArgs<T>> {
-  return parseArgs({ ...config, strict: true });
 }

@@ -1,0 +1,116 @@
+/**
+ * `deskphone sim`: the embedded call manager plus N emulated phones on this machine, each phone's
+ * LCD, lamps and ringer drawn live in the terminal, keys from the keyboard. Everything below the
+ * terminal is the real firmware: SCCP over loopback TCP, RTP over loopback UDP, the real HD44780
+ * driver talking to an emulated PCF8574/HD44780.
+ */
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { SystemClock } from '../../hal/bindings/system-clock.js';
+import { loadCallManagerConfig } from '../../callmanager/config.js';
+import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
+import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
+import { memoryLogger } from '../node/logger.js';
+import { detectTones } from '../../firmware/media/emulated-audio.js';
+import { DEFAULT_CM_CONFIG } from '../callmanager-main.js';
+import { renderPhones, HELP_LINE, type PhoneView } from './render.js';
+import { parseKeys } from './keys.js';
+
+const DEFAULT_BOARD = fileURLToPath(new URL('../../../board-configs/laptop-emulated.yaml', import.meta.url));
+/** Microphone tones: 1000 Hz, 1500 Hz, ... so each phone is recognisable at the far end. */
+const micFrequency = (i: number) => 1000 + 500 * i;
+const FRAME_MS = 100;
+
+async function listen(config: ReturnType<typeof loadCallManagerConfig>, port: number, log: ReturnType<typeof memoryLogger>, clock: SystemClock): Promise<CallManagerHandle> {
+  const cmLog = { info: log.info, warn: log.warn, debug: log.debug };
+  try {
+    return await startCallManager({ config, host: '127.0.0.1', port, clock, log: cmLog });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    log.warn(`port ${port} is in use; the call manager takes a free port instead`);
+    return startCallManager({ config, host: '127.0.0.1', port: 0, clock, log: cmLog });
+  }
+}
+
+function hears(p: EmulatedPhone, freqs: number[]): string {
+  const { samples, sampleRate } = p.heard(200);
+  const heard = detectTones(samples, sampleRate, freqs).filter((t) => t.level >= 0.01).map((t) => `${t.freq}`);
+  return heard.length ? `${heard.join('+')} Hz` : 'silence';
+}
+
+export async function simMain(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv, strict: true,
+    options: {
+      phones: { type: 'string', short: 'n', default: '2' },
+      config: { type: 'string', short: 'c', default: DEFAULT_CM_CONFIG },
+      board: { type: 'string', short: 'b', default: DEFAULT_BOARD },
+      port: { type: 'string', short: 'p', default: '2000' },
+      seconds: { type: 'string' },
+    },
+  });
+  const config = loadCallManagerConfig(values.config!);
+  const n = Number(values.phones);
+  if (!Number.isInteger(n) || n < 1 || n > config.devices.length) {
+    console.error(`deskphone sim: --phones ${values.phones}: expected 1..${config.devices.length} (devices in ${values.config})`);
+    return 2;
+  }
+  const log = memoryLogger('info', 6);
+  const clock = new SystemClock();
+  const cm = await listen(config, Number(values.port), log, clock);
+  const phones: EmulatedPhone[] = [];
+  for (let i = 0; i < n; i++) {
+    const dev = config.devices[i]!;
+    const line = config.lines.find((l) => l.number === dev.lines[0]);
+    const name = (line?.name ?? dev.name).toLowerCase();
+    const phone = await createEmulatedPhone({
+      name, deviceName: dev.name, boardFile: values.board!, servers: [{ host: '127.0.0.1', port: cm.port }],
+      clock, micFrequency: micFrequency(i), log,
+    });
+    phones.push(phone);
+    await phone.start();
+  }
+  const freqs = [350, 440, 480, 620, ...phones.map((p) => p.micFrequency)];
+  let selected = 0;
+  let lastFrame = '';
+  const tty = process.stdout.isTTY === true;
+  const draw = () => {
+    const views: PhoneView[] = phones.map((p, i) => ({
+      name: p.name, device: p.station.deviceName, registration: p.station.state, lcd: p.lcd(), lamps: p.lamps(),
+      ringer: p.ringer(), offHook: p.board.emulators.hook.offHook, mic: p.micFrequency, hears: hears(p, freqs), selected: i === selected,
+    }));
+    const frame = [`deskphone sim: call manager on 127.0.0.1:${cm.port}`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...log.lines].join('\n');
+    if (frame === lastFrame) return;
+    lastFrame = frame;
+    process.stdout.write(tty ? `\x1b[H\x1b[2J${frame}\n` : `${frame}\n\n`);
+  };
+  const frames = setInterval(draw, FRAME_MS);
+
+  const done = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop); process.once('SIGTERM', stop);
+    if (values.seconds !== undefined) setTimeout(stop, Number(values.seconds) * 1000);
+    if (process.stdin.isTTY) process.stdin.setRawMode(true);
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => {
+      for (const a of parseKeys(chunk)) {
+        const p = phones[selected]!;
+        if (a.kind === 'quit') stop();
+        else if (a.kind === 'next') selected = (selected + 1) % phones.length;
+        else if (a.kind === 'hook') { if (p.board.emulators.hook.offHook) void p.replace(); else void p.lift(); }
+        else void p.tap(a.key).catch((e: Error) => log.warn(`${p.name}: ${e.message}`));
+      }
+      draw();
+    });
+    process.stdin.on('end', () => { if (values.seconds === undefined && !process.stdin.isTTY) { /* keep running until a signal */ } });
+  });
+  draw();
+  await done;
+  clearInterval(frames);
+  draw();
+  if (process.stdin.isTTY) process.stdin.setRawMode(false);
+  process.stdin.pause();
+  for (const p of phones) await p.close();
+  await cm.close();
+  return 0;
+}
