@@ -50,7 +50,7 @@ const speedDialSchema = z.strictObject({
 });
 
 const deviceSchema = z.strictObject({
-  name: z.string().regex(/^SEP[0-9A-Fa-f]{12}$/, 'a device name: "SEP" + 12 hex digits of the MAC (sccp-facts.md §3 Register)')
+  name: z.string().regex(/^SEP[0-9A-F]{12}$/i, 'a device name: "SEP" + 12 hex digits of the MAC (sccp-facts.md §3 Register)')
     .transform((s) => s.toUpperCase()),
   type: z.union([z.number().int().min(1), z.string()]).default(7960),
   lines: z.array(digits).min(1),
@@ -100,7 +100,7 @@ function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): C
     const first = names.get(d.name);
     if (first !== undefined) problems.push(src.problem(['devices', i, 'name'], `duplicate device "${d.name}" (first defined at devices[${first}])`));
     else names.set(d.name, i);
-    if (typeof d.type === 'string' && DEVICE_TYPES[d.type.toLowerCase()] === undefined) {
+    if (typeof d.type === 'string' && DEVICE_TYPES[d.type.toLowerCase()] === undefined && !/^\d+$/.test(d.type)) {
       problems.push(src.problem(['devices', i, 'type'], `unknown device type "${d.type}" (known: ${Object.keys(DEVICE_TYPES).join(', ')}, or a number)`));
     }
     d.lines.forEach((n, j) => {
@@ -130,9 +130,8 @@ function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): C
 }
 
 function normalise(cfg: z.output<typeof callManagerSchema>): CallManagerConfig {
-  for (const d of cfg.devices) {
-    if (typeof d.type === 'string') d.type = DEVICE_TYPES[d.type.toLowerCase()] ?? Number(d.type);
-  }
+  // `type` is a model name ("7960", 7960, "cipc") or else a raw SCCP deviceType number.
+  for (const d of cfg.devices) d.type = DEVICE_TYPES[String(d.type).toLowerCase()] ?? Number(d.type);
   return cfg;
 }
 

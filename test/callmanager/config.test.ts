@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError } from '../../src/config/yaml-config.js';
+import { loadCallManagerConfig, parseCallManagerConfig } from '../../callmanager/config.js';
+import { EXAMPLE } from './helpers.js';
+
+const BASE = `lines:
+  - { number: "100", name: Alice }
+  - { number: "101", name: Bob }
+devices:
+  - name: SEP000000000100
+    lines: ["100"]
+`;
+
+test('the shipped example loads with defaults filled in', () => {
+  const c = loadCallManagerConfig(EXAMPLE);
+  assert.deepEqual(c.devices.map((d) => [d.name, d.lines, d.type]), [
+    ['SEP000000000100', ['100'], 7], ['SEP000000000101', ['101'], 7], ['SEP000000000102', ['102'], 8]]);
+  assert.deepEqual(c.lines.map((l) => `${l.number} ${l.name}`), ['100 Alice', '101 Bob', '102 Carol']);
+  assert.equal(c.server.port, 2000);
+  assert.equal(c.server.keepalive, 30);
+  assert.equal(c.dialplan.interdigitTimeout, 8);
+});
+
+test('defaults: server and dialplan sections may be omitted; device type by model name', () => {
+  const c = parseCallManagerConfig(BASE.replace('lines: ["100"]', 'lines: ["100"]\n    type: "7940"'), 'x.yaml');
+  assert.equal(c.server.dateTemplate, 'M/D/Y');
+  assert.equal(c.devices[0]!.type, 8);
+  assert.equal(c.devices[0]!.name, 'SEP000000000100');
+});
+
+test('a device referencing an unknown line names file, line, key path and a suggestion', () => {
+  const text = BASE.replace('lines: ["100"]', 'lines: ["100", "110"]');
+  assert.throws(() => parseCallManagerConfig(text, 'cm.yaml'),
+    (e: unknown) => e instanceof ConfigError && /^cm\.yaml:6:\d+: devices\[0\]\.lines\[1\]: unknown line "110".*did you mean "100"/m.test(e.message));
+});
+
+test('duplicate line numbers and duplicate devices are reported with their positions', () => {
+  const text = `${BASE}  - name: sep000000000100\n    lines: ["101"]\n`.replace('number: "101"', 'number: "100"');
+  assert.throws(() => parseCallManagerConfig(text, 'd.yaml'), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /d\.yaml:3:\d+: lines\[1\]\.number: duplicate line number "100"/);
+    assert.match(e.message, /d\.yaml:7:\d+: devices\[1\]\.name: duplicate device "SEP000000000100"/);
+    return true;
+  });
+});
+
+test('typos and bad values: did-you-mean for keys, device-name format, port range', () => {
+  assert.throws(() => parseCallManagerConfig(`server: { keepalve: 20 }\n${BASE}`, 'k.yaml'),
+    /k\.yaml:1:11: server\.keepalve: unknown key \(did you mean "keepalive"\?\)/);
+  assert.throws(() => parseCallManagerConfig(BASE.replace('SEP000000000100', 'PHONE1'), 'n.yaml'),
+    /n\.yaml:5:\d+: devices\[0\]\.name: .*SEP/);
+  assert.throws(() => parseCallManagerConfig(`server: { port: 70000 }\n${BASE}`, 'p.yaml'), /p\.yaml:1:\d+: server\.port: /);
+  assert.throws(() => parseCallManagerConfig(BASE.replace('lines: ["100"]', 'lines: ["100"]\n    softkeys: { OnHook: [Redail] }'), 's.yaml'),
+    /s\.yaml:7:\d+: devices\[0\]\.softkeys\.OnHook\[0\]: unknown soft key "Redail"/);
+});
+
+test('a missing file is a ConfigError naming the file', () => {
+  assert.throws(() => loadCallManagerConfig('/nonexistent/cm.yaml'), /\/nonexistent\/cm\.yaml:0:0: .*cannot read file/);
+});
