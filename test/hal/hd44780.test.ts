@@ -141,3 +141,17 @@ test('absent at boot: init resolves, display probes until it appears', async () 
   assert.equal(lcd.screen()[0], 'Booting         ');
   await display.close();
 });
+
+test('emulator flags data before init and DDRAM writes past the visible row end', async () => {
+  const { clock, bus, lcd, display, settle } = await rig();
+  const nib = (v: number, rs: number) => [0x08 | rs | (v << 4) | 0x04, 0x08 | rs | (v << 4)];
+  const byte = (v: number, rs: number) => [...nib(v >> 4, rs), ...nib(v & 15, rs)];
+  await clock.advance(50);
+  await bus.write(0x27, Uint8Array.from(byte(0x41, 1)));
+  assert.match(lcd.violations.map((v) => v.message).join('\n'), /written before initialisation completed/);
+  lcd.violations.length = 0;
+  await settle(display.init());
+  assert.equal(lcd.violations.length, 0);
+  await bus.write(0x27, Uint8Array.from([...byte(0x80 | 0x10, 0), ...byte(0x41, 1)])); // column 16 of a 16x2
+  assert.match(lcd.violations.map((v) => v.message).join('\n'), /0x10 is outside the visible 16x2 area/);
+});
