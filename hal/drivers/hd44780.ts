@@ -74,6 +74,8 @@ export class Hd44780Display implements TextDisplay {
   private queue: Promise<void> = Promise.resolve();
   private flushQueued = false;
   private closed = false;
+  private outageLogged = false;
+  private probing = false;
 
   constructor(opts: Hd44780DisplayOptions) {
     this.bus = opts.bus;
@@ -169,6 +171,7 @@ export class Hd44780Display implements TextDisplay {
       this.probeTimer = undefined;
       this.isOnline = true;
       if (wasProbing) this.log(`${this.name}: ${this.device} answers again; re-initialised and redrawn`);
+      this.outageLogged = false;
     }
     await this.flush();
   }
@@ -222,24 +225,18 @@ export class Hd44780Display implements TextDisplay {
 
   private idle(): number { return this.backlightOn ? 1 << this.pm.backlight : 0; }
 
+  /** Any failure takes the display offline: logged once per outage, then probed on the Clock. */
   private fault(e: unknown): void {
-    if (!isHalError(e)) {
-      this.log(`${this.name}: unexpected error on ${this.device}: ${e instanceof Error ? e.message : String(e)}`);
+    const why = e instanceof Error ? e.message : String(e);
+    if (!this.outageLogged) {
+      this.log(`${this.name}: ${this.device} offline (${isHalError(e) ? '' : 'unexpected error: '}${why}); retrying every ${this.probeMs} ms`);
+      this.outageLogged = true;
     }
-    if (this.isOnline || this.probeTimer === undefined) {
-      if (this.isOnline || !this.offlineLogged) {
-        this.log(`${this.name}: ${this.device} offline (${e instanceof Error ? e.message : String(e)}); retrying every ${this.probeMs} ms`);
-        this.offlineLogged = true;
-      }
-      this.isOnline = false;
-      if (!this.closed && this.probeTimer === undefined) {
-        this.probeTimer = this.clock.setInterval(() => { void this.probe(); }, this.probeMs);
-      }
+    this.isOnline = false;
+    if (!this.closed && this.probeTimer === undefined) {
+      this.probeTimer = this.clock.setInterval(() => { void this.probe(); }, this.probeMs);
     }
   }
-
-  private offlineLogged = false;
-  private probing = false;
 
   private async probe(): Promise<void> {
     if (this.probing || this.isOnline) return;
@@ -250,7 +247,6 @@ export class Hd44780Display implements TextDisplay {
       this.probing = false;
       return;
     }
-    this.offlineLogged = false;
     await this.init().finally(() => { this.probing = false; });
   }
 }
