@@ -4,29 +4,17 @@
  * REAL hal/drivers classes talking to those emulators, so the simulator and the tests exercise the
  * same driver code as a Pi.
  */
-import { HalError, type KeyName, type LampMode, type PhoneHardware, type RingMode } from '../api/index.js';
+import { HalError, type LampMode, type PhoneHardware, type RingMode } from '../api/index.js';
 import type { EmulatedHd44780 } from '../emul/hd44780.js';
 import type { EmulatedI2cBus } from '../emul/i2c-bus.js';
 import { composeEmulatedDisplay, createEmulatedI2cBuses, type ComposeOptions } from './compose-display.js';
+import { composeEmulatedGpio, type GpioParts, type KeypadControls, type SwitchControls } from './compose-gpio.js';
+import type { EmulatedGpioController } from '../emul/gpio.js';
 import type { BoardConfig } from './schema.js';
 
 export type { ComposeOptions } from './compose-display.js';
 
-/** The user's side of the emulated keypad: press/release keys by their config names. */
-export interface KeypadEmulatorControls {
-  press(key: KeyName): void;
-  release(key: KeyName): void;
-  /** Press, hold `holdMs` (default: 3 × debounce) on the board clock, release, wait as long again. */
-  tap(key: KeyName, holdMs?: number): Promise<void>;
-  /** Key names the config wires, in grid order. */
-  readonly keys: readonly KeyName[];
-}
-
-export interface HookEmulatorControls {
-  lift(): void;
-  replace(): void;
-  readonly offHook: boolean;
-}
+export type { KeypadControls, SwitchControls } from './compose-gpio.js';
 
 export interface EmulatedBoardDevices {
   /** The bus the display is on. */
@@ -34,8 +22,13 @@ export interface EmulatedBoardDevices {
   /** Every declared bus, by number. */
   i2cBuses: ReadonlyMap<number, EmulatedI2cBus>;
   lcd?: EmulatedHd44780;
-  keypad: KeypadEmulatorControls;
-  hook: HookEmulatorControls;
+  /** Header GPIO lines (levels, outputs, external drive). */
+  gpio: EmulatedGpioController;
+  keypad: KeypadControls;
+  /** lift() = handset off the cradle. */
+  hook: SwitchControls;
+  /** lift() = headset plugged in (when the board has headsetDetect). */
+  headset?: SwitchControls;
   /** What each lamp's emulated output shows now, by lamp name. */
   lamps: Readonly<Record<string, () => LampMode>>;
   ringer: () => RingMode;
@@ -50,26 +43,40 @@ export interface EmulatedBoard {
 }
 
 /**
- * The GPIO half (header GPIO controller emulator, matrix keypad emulator, MatrixKeypad,
- * GpioHookSwitch, GpioLamp, GpioRinger). Those hal/emul + hal/drivers classes are not in the tree
- * yet; until they are, composing a whole board fails with this error naming them.
+ * Builds the emulated board described by `config`. Input drivers (keypad scan, hook) are started
+ * (start() is idempotent); the display is NOT initialised here: call hardware.display.init() (the
+ * PhoneApp does) and advance the clock past its ~60 ms power-on sequence.
  */
-const MISSING_GPIO_PARTS = [
-  'hal/emul: EmulatedGpioController, matrix keypad emulator',
-  'hal/drivers: MatrixKeypad, GpioHookSwitch, GpioLamp, GpioRinger',
-];
-
-/** Builds the emulated board described by `config`; drivers are started (display initialised). */
 export async function composeEmulatedBoard(config: BoardConfig, opts: ComposeOptions): Promise<EmulatedBoard> {
   const buses = createEmulatedI2cBuses(config, opts.clock);
   const disp = composeEmulatedDisplay(config.display, buses, opts);
-  // Until the GPIO half exists, release what was built and say exactly what is missing.
-  await disp.display.close();
-  for (const b of buses.values()) await b.close();
-  throw new HalError('UNAVAILABLE', `GPIO emulation parts missing: ${MISSING_GPIO_PARTS.join('; ')}`, {
-    device: config.board.name, operation: 'compose emulated board',
-    hint: 'use composeEmulatedDisplay() for the display alone until hal/emul/gpio and the GPIO drivers land',
-  });
+  let gpio: GpioParts;
+  try {
+    gpio = await composeEmulatedGpio(config, opts);
+  } catch (e) {
+    await disp.display.close();
+    for (const b of buses.values()) await b.close();
+    throw e;
+  }
+  const hardware: PhoneHardware = {
+    display: disp.display, keypad: gpio.keypad, hook: gpio.hook, lamps: gpio.lamps, ringer: gpio.ringer,
+    softkeyCount: config.softkeys.count, ...(gpio.headsetDetect ? { headsetDetect: gpio.headsetDetect } : {}),
+  };
+  return {
+    config,
+    hardware,
+    emulators: {
+      i2c: buses.get(config.display.bus)!, i2cBuses: buses, ...(disp.lcd ? { lcd: disp.lcd } : {}),
+      gpio: gpio.gpio, keypad: gpio.controls.keypad, hook: gpio.controls.hook,
+      ...(gpio.controls.headset ? { headset: gpio.controls.headset } : {}),
+      lamps: gpio.controls.lamps, ringer: gpio.controls.ringer,
+    },
+    close: async () => {
+      await gpio.close();
+      await disp.display.close();
+      for (const b of buses.values()) await b.close();
+    },
+  };
 }
 
 export interface ComposeBoardOptions extends ComposeOptions {
