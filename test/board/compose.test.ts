@@ -158,3 +158,14 @@ test('a board whose pins the emulator cannot provide fails with the key path, an
     isHalError(e, 'UNAVAILABLE') && /hook\.pin: compose emulated board: expander pin kp:GPB7 cannot be emulated yet/.test((e as Error).message));
   assert.equal(clock.pending(), 0);
 });
+
+test('pi4 board: direct softkey buttons merge into hardware.keypad', async () => {
+  const clock = new VirtualClock();
+  const board = await composeEmulatedBoard(loadBoardConfig('board-configs/pi4-hd44780-matrix.yaml'), { clock, log: () => {} });
+  const events: string[] = [];
+  board.hardware.keypad.onKey((k, down) => events.push(`${k}${down ? '+' : '-'}`));
+  const t1 = board.emulators.keypad.tap('softkey2'); await clock.advance(500); await t1;
+  const t2 = board.emulators.keypad.tap('7'); await clock.advance(500); await t2;
+  assert.deepEqual(events, ['softkey2+', 'softkey2-', '7+', '7-']);
+  await board.close();
+});
