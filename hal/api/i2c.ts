@@ -4,6 +4,8 @@
  */
 export interface I2cBus {
   readonly name: string; // e.g. "i2c-1"
+  /** Largest single write the adapter takes (data bytes incl. register/control byte); unset = no known limit. */
+  readonly maxWriteBytes?: number;
   write(address: number, data: Uint8Array): Promise<void>;
   read(address: number, length: number): Promise<Uint8Array>;
   /** Write then repeated-start read (register reads). */
