@@ -13,14 +13,14 @@ export const TONE_PLANS = {
 } as const;
 export type PlannedTone = keyof typeof TONE_PLANS;
 
-/** Amplitude (fraction of full scale) above which a frequency counts as present: -40 dBFS. */
-const PRESENT = 0.01;
+/** Level above which a frequency counts as present. */
+export const PRESENT_DBFS = -40;
 const BLOCK_MS = 50;
 
 export function present(samples: Int16Array, rate: number, freqs: readonly number[]): boolean {
   if (samples.length === 0) return false;
   const levels = detectTones(samples, rate, [...freqs]);
-  return levels.every((l) => l.level >= PRESENT);
+  return levels.every((l) => l.dbfs >= PRESENT_DBFS);
 }
 
 /** Per-block presence of all `freqs` over the samples. */
@@ -60,6 +60,6 @@ export function identifyTone(samples: Int16Array, rate: number): PlannedTone | '
 export function describeHeard(samples: Int16Array, rate: number, extra: readonly number[]): string {
   const freqs = [...new Set([350, 440, 480, 620, ...extra])].sort((a, b) => a - b);
   const tail = samples.subarray(Math.max(0, samples.length - Math.round(rate * 0.2)));
-  const heard = detectTones(tail, rate, freqs).filter((l) => l.level >= PRESENT).map((l) => `${l.freq} Hz`);
+  const heard = detectTones(tail, rate, freqs).filter((l) => l.dbfs >= PRESENT_DBFS).map((l) => `${l.freq} Hz`);
   return heard.length ? heard.join(', ') : 'silence';
 }

@@ -24,11 +24,16 @@ const phone = z.strictObject({
   protocol: z.enum(['sccp', 'sscp']).default('sccp'),
 });
 
+/** A regular expression over the LCD rows, checked when the file loads. */
+const regex = z.string().superRefine((v, ctx) => {
+  try { new RegExp(v, 'm'); } catch (e) { ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(e as Error).message}` }); }
+});
+
 const expectation = z.strictObject({
   phone: z.string(),
   within: duration.optional(),
-  lcd: z.string().optional(),
-  lcdNot: z.string().optional(),
+  lcd: regex.optional(),
+  lcdNot: regex.optional(),
   lamp: z.record(z.string(), lampMode).optional(),
   ringer: z.union([z.enum(['on', 'off']), z.enum(['inside', 'outside', 'feature', 'flash'])]).optional(),
   tone: toneName.optional(),

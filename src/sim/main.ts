@@ -11,10 +11,10 @@ import { loadCallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
 import { memoryLogger } from '../node/logger.js';
-import { detectTones } from '../../firmware/media/emulated-audio.js';
 import { DEFAULT_CM_CONFIG } from '../callmanager-main.js';
 import { renderPhones, HELP_LINE, type PhoneView } from './render.js';
 import { parseKeys } from './keys.js';
+import { describeHeard } from '../scenario/hearing.js';
 
 const DEFAULT_BOARD = fileURLToPath(new URL('../../../board-configs/laptop-emulated.yaml', import.meta.url));
 /** Microphone tones: 1000 Hz, 1500 Hz, ... so each phone is recognisable at the far end. */
@@ -34,8 +34,7 @@ async function listen(config: ReturnType<typeof loadCallManagerConfig>, port: nu
 
 function hears(p: EmulatedPhone, freqs: number[]): string {
   const { samples, sampleRate } = p.heard(200);
-  const heard = detectTones(samples, sampleRate, freqs).filter((t) => t.level >= 0.01).map((t) => `${t.freq}`);
-  return heard.length ? `${heard.join('+')} Hz` : 'silence';
+  return describeHeard(samples, sampleRate, freqs);
 }
 
 export async function simMain(argv: string[]): Promise<number> {
