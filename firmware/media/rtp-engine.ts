@@ -1,22 +1,28 @@
 /**
- * MediaEngine over RTP/UDP (RFC 3550, RFC 3551 audio profile). One UDP socket per stream id,
- * used both to receive and to send (symmetric RTP). Transmit is paced by the microphone's
- * periods; receive goes through a PlayoutBuffer pulled once per packet time on the injected
- * Clock and written to the speaker (normally a SpeakerMixer channel).
+ * MediaEngine over RTP/UDP (RFC 3550, RFC 3551 audio profile). Per stream id: one UDP socket on an
+ * even port for RTP (receive and send, symmetric RTP) and one on port+1 for RTCP (RFC 3550 §11).
+ * Transmit is paced by the microphone's periods; receive goes through a PlayoutBuffer pulled
+ * once per packet time on the injected Clock and written to the speaker (normally a mixer channel).
+ * RTCP (rtcp-session.ts) reports every ~5 s and measures the round trip; DTMF uses RFC 4733 events.
  *
  * Hot path: one reusable RtpView, preallocated packet/PCM buffers; bad input is counted, never thrown.
  */
 import { randomFillSync } from 'node:crypto';
 import dgram from 'node:dgram';
+import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { PcmSink, PcmSource } from '../../hal/api/pcm.js';
 import type { CodecChoice, MediaEndpoint, MediaEngine, MediaStats } from './engine.js';
 import { type AudioCodec, requireCodec } from './codecs.js';
+import { DTMF_DEFAULT_PT, DTMF_PAYLOAD_LEN, DtmfReceiver, DtmfSender } from './dtmf.js';
 import { FixedPlayoutBuffer, PullResult, type PlayoutBuffer } from './playout.js';
-import { RTP_HEADER_LEN, type RtpHeaderFields, RtpStatus, newRtpView, parseRtp, seqDelta, writeRtpHeader } from './rtp.js';
+import { RtcpSession } from './rtcp-session.js';
+import { bindRtpPair } from './udp-pair.js';
+import { RTP_HEADER_LEN, type RtpHeaderFields, RtpStatus, newRtpView, parseRtp, writeRtpHeader } from './rtp.js';
 
 export type MediaLog = (level: 'debug' | 'info' | 'warn', msg: string) => void;
+export type DtmfHandler = (id: number, digit: string) => void;
 
 export interface RtpMediaEngineOptions {
   clock: Clock;
@@ -28,22 +34,40 @@ export interface RtpMediaEngineOptions {
   log?: MediaLog;
   /** Builds each stream's playout buffer (default: FixedPlayoutBuffer with 2-frame prefill). */
   playout?: () => PlayoutBuffer;
+  /** RFC 4733 telephone-event payload type, sent and accepted (default 101). */
+  dtmfPayloadType?: number;
+  /** Called once per received RFC 4733 event (digit '0'-'9', '*', '#', 'A'-'D'). */
+  onDtmf?: DtmfHandler;
+  /** RTCP SDES CNAME (RFC 3550 §6.5.1). Default "deskphone@<hostname>". */
+  cname?: string;
+  /** Mean RTCP report interval (default 5000 ms, RFC 3550 §6.2). */
+  rtcpIntervalMs?: number;
+  /** Uniform [0,1) source for RTCP interval randomisation (tests inject a seeded one). */
+  random?: () => number;
 }
 
-/** MediaStats plus the engine's drop counters. */
+/** MediaStats plus the engine's drop counters and RTCP results. */
 export interface RtpStreamStats extends MediaStats {
   localPort: number;
+  /** Local RTCP port (localPort + 1). */
+  rtcpPort: number;
   /** Packets that failed RTP parsing (RtpStatus other than OK). */
   malformed: number;
   /** Packets from an address/port other than the remote, once transmit started. */
   unexpectedSource: number;
-  /** Valid RTP with a payload type other than the negotiated codec's. */
+  /** Valid RTP with a payload type other than the negotiated codec's or telephone-event. */
   wrongPayloadType: number;
   late: number; duplicates: number; concealed: number; underruns: number;
   /** Transmit periods skipped because every packet buffer was still in flight. */
   txBusy: number;
   /** Socket send errors (counted; the stream keeps going). */
   sendErrors: number;
+  /** RTCP round-trip time (RFC 3550 §6.4.1 A−LSR−DLSR) in ms, undefined until measured. */
+  rttMs: number | undefined;
+  rtcpSent: number; rtcpReceived: number; rtcpMalformed: number;
+  /** Far end's view of our stream from its last report block: fraction lost (0..1) and cumulative lost. */
+  remoteFractionLost: number; remoteCumulativeLost: number;
+  dtmfReceived: number; dtmfSent: number;
 }
 
 /** Codecs offered in CapabilitiesRes, preference order: G.711 µ-law then A-law at 20 ms (RFC 3551 §4.5.14). */
@@ -54,26 +78,25 @@ const CAPABILITIES: readonly CodecChoice[] = Object.freeze([
 const TX_BUFFERS = 4;
 /** Playout timer stops after this many empty pulls (1 s at 20 ms) and restarts on the next packet. */
 const PLAYOUT_IDLE_TICKS = 50;
-/** RFC 3550 A.8: interarrival jitter estimator gain 1/16. */
-const JITTER_GAIN = 1 / 16;
 
 interface Stream {
   id: number;
   socket: dgram.Socket;
+  rtcpSocket: dgram.Socket;
   port: number;
   closed: boolean;
-  // receive
   rxOpen: boolean;
   rxCodec: AudioCodec | undefined;
   rxPcm: Int16Array;
   playout: PlayoutBuffer;
   playTimer: TimerHandle | undefined;
   idleTicks: number;
-  rxSsrc: number; rxStarted: boolean; baseSeq: number; maxSeq: number; cycles: number;
-  /** Packets received from the current SSRC, and loss counted for earlier SSRCs. */
-  rxCount: number; lostPrior: number;
-  lastTransit: number; jitter: number;
-  // transmit
+  rtcp: RtcpSession;
+  /** Where RTCP goes: the remote's port+1 once transmit starts, else the RTP source's port+1. */
+  rtcpDest: MediaEndpoint | undefined;
+  dtmfRx: DtmfReceiver;
+  /** Settles when the last RTCP send completed. */
+  rtcpPending: Promise<void>;
   tx: TxState | undefined;
   stats: RtpStreamStats;
 }
@@ -87,16 +110,18 @@ interface TxState {
   busy: boolean[];
   done: Array<(err: Error | null) => void>;
   next: number;
-  ssrc: number; seq: number; ts: number; tsStep: number; first: boolean;
+  seq: number; ts: number; tsStep: number; first: boolean;
   /** Reused header fields object (no object literal per packet). */
   hdr: RtpHeaderFields;
+  dtmf: DtmfSender;
 }
 
 function freshStats(port: number): RtpStreamStats {
   return {
     packetsSent: 0, octetsSent: 0, packetsReceived: 0, octetsReceived: 0, packetsLost: 0, jitterMs: 0, latencyMs: 0,
-    localPort: port, malformed: 0, unexpectedSource: 0, wrongPayloadType: 0, late: 0, duplicates: 0, concealed: 0,
-    underruns: 0, txBusy: 0, sendErrors: 0,
+    localPort: port, rtcpPort: port + 1, malformed: 0, unexpectedSource: 0, wrongPayloadType: 0, late: 0, duplicates: 0,
+    concealed: 0, underruns: 0, txBusy: 0, sendErrors: 0, rttMs: undefined, rtcpSent: 0, rtcpReceived: 0,
+    rtcpMalformed: 0, remoteFractionLost: 0, remoteCumulativeLost: 0, dtmfReceived: 0, dtmfSent: 0,
   };
 }
 
@@ -110,23 +135,39 @@ export class RtpMediaEngine implements MediaEngine {
   private readonly view = newRtpView();
   private readonly rand = new Uint32Array(3);
   private readonly bindAddress: string;
+  private readonly dtmfPt: number;
+  private readonly dtmfHandlers = new Set<DtmfHandler>();
   private micRunning = false;
 
   constructor(private readonly opts: RtpMediaEngineOptions) {
     this.bindAddress = opts.bindAddress ?? '127.0.0.1';
+    this.dtmfPt = opts.dtmfPayloadType ?? DTMF_DEFAULT_PT;
+    if (opts.onDtmf) this.dtmfHandlers.add(opts.onDtmf);
   }
 
   capabilities(): readonly CodecChoice[] { return CAPABILITIES; }
 
   activeStreams(): number[] { return [...this.streams.keys()]; }
 
+  /** Registers a received-DTMF listener; returns its remover. */
+  onDtmf(cb: DtmfHandler): () => void {
+    this.dtmfHandlers.add(cb);
+    return () => this.dtmfHandlers.delete(cb);
+  }
+
   stats(id: number): RtpStreamStats | undefined {
     const s = this.streams.get(id);
     if (!s) return undefined;
     const c = s.playout.counters;
-    Object.assign(s.stats, { late: c.late, duplicates: c.duplicates, concealed: c.concealed, underruns: c.underruns });
-    s.stats.packetsLost = s.lostPrior + this.currentLost(s);
-    s.stats.jitterMs = s.rxCodec ? s.jitter / s.rxCodec.tsPerMs : 0;
+    const r = s.rtcp;
+    Object.assign(s.stats, {
+      late: c.late, duplicates: c.duplicates, concealed: c.concealed, underruns: c.underruns,
+      packetsLost: r.totalLost(), jitterMs: s.rxCodec ? r.jitter / s.rxCodec.tsPerMs : 0,
+      rttMs: r.rttMs, latencyMs: r.rttMs === undefined ? 0 : Math.round(r.rttMs),   // SCCP reports whole ms
+      rtcpSent: r.reportsSent, rtcpReceived: r.remoteReports, rtcpMalformed: r.malformed,
+      remoteFractionLost: r.remoteReport.fractionLost / 256, remoteCumulativeLost: r.remoteReport.cumulativeLost,
+      dtmfSent: s.tx?.dtmf.eventsSent ?? s.stats.dtmfSent,
+    });
     return { ...s.stats };
   }
 
@@ -155,16 +196,18 @@ export class RtpMediaEngine implements MediaEngine {
     }
     const s = this.streams.get(id) ?? (await this.createStream(id));
     const frame = choice.ptimeMs * codec.samplesPerMs;
-    const bytes = RTP_HEADER_LEN + codec.payloadBytes(choice.ptimeMs);
-    randomFillSync(this.rand);                        // RFC 3550 §5.1: random SSRC, initial seq and ts
+    const bytes = RTP_HEADER_LEN + Math.max(codec.payloadBytes(choice.ptimeMs), DTMF_PAYLOAD_LEN);
+    randomFillSync(this.rand);                        // RFC 3550 §5.1: random initial seq and ts (SSRC: the session's)
+    const address = plainAddress(remote.address);
     const tx: TxState = {
-      remote: { address: plainAddress(remote.address), port: remote.port }, codec,
+      remote: { address, port: remote.port }, codec,
       pcm: new Int16Array(frame), pcmFill: 0,
       bufs: Array.from({ length: TX_BUFFERS }, () => Buffer.alloc(bytes)),
       busy: new Array<boolean>(TX_BUFFERS).fill(false), done: [], next: 0,
-      ssrc: this.rand[0]!, seq: this.rand[1]! & 0xffff, ts: this.rand[2]!,
+      seq: this.rand[1]! & 0xffff, ts: this.rand[2]!,
       tsStep: choice.ptimeMs * codec.tsPerMs, first: true,
-      hdr: { pt: codec.payloadType, seq: 0, ts: 0, ssrc: 0, marker: false },
+      hdr: { pt: codec.payloadType, seq: 0, ts: 0, ssrc: s.rtcp.ssrc, marker: false },
+      dtmf: new DtmfSender(),
     };
     for (let i = 0; i < TX_BUFFERS; i++) {
       tx.done.push((err) => {                         // one preallocated completion per buffer
@@ -173,12 +216,26 @@ export class RtpMediaEngine implements MediaEngine {
       });
     }
     s.tx = tx;
+    s.rtcpDest = { address, port: remote.port + 1 };  // RFC 3550 §11: RTCP on the next higher port
+    s.rtcp.start();
     await this.updateMic();
+  }
+
+  /** Queues an RFC 4733 event on stream `id`'s transmit path (sent in place of audio for `ms`). */
+  sendDtmf(id: number, digit: string, ms: number): void {
+    const tx = this.streams.get(id)?.tx;
+    if (!tx) throw new Error(`media: sendDtmf(id ${id}, '${digit}'): no transmit stream (hint: call startTransmit first)`);
+    try {
+      tx.dtmf.enqueue(digit, ms * tx.codec.tsPerMs);   // telephone-event uses the audio's RTP clock (RFC 4733 §2.3.5)
+    } catch (e) {
+      throw new Error(`media: sendDtmf(id ${id}): ${(e as Error).message}`, { cause: e });
+    }
   }
 
   async stopTransmit(id: number): Promise<void> {
     const s = this.streams.get(id);
     if (!s) return;
+    if (s.tx) s.stats.dtmfSent = s.tx.dtmf.eventsSent;
     s.tx = undefined;
     await this.updateMic();
     if (!s.rxOpen) await this.destroy(s);
@@ -201,54 +258,51 @@ export class RtpMediaEngine implements MediaEngine {
   // ---- sockets ----
 
   private async createStream(id: number): Promise<Stream> {
-    const socket = await this.bindPreferEven(id);
+    const [socket, rtcpSocket] = await bindRtpPair(this.bindAddress, `openReceive(id ${id})`);
+    const port = socket.address().port;
+    randomFillSync(this.rand);
     const s: Stream = {
-      id, socket, port: socket.address().port, closed: false,
+      id, socket, rtcpSocket, port, closed: false,
       rxOpen: false, rxCodec: undefined, rxPcm: new Int16Array(0), playout: this.opts.playout?.() ?? new FixedPlayoutBuffer(),
-      playTimer: undefined, idleTicks: 0,
-      rxSsrc: 0, rxStarted: false, baseSeq: 0, maxSeq: 0, cycles: 0, rxCount: 0, lostPrior: 0, lastTransit: 0, jitter: 0,
-      tx: undefined, stats: freshStats(0),
+      playTimer: undefined, idleTicks: 0, rtcpDest: undefined, dtmfRx: new DtmfReceiver(), rtcpPending: Promise.resolve(), tx: undefined, stats: freshStats(port),
+      rtcp: new RtcpSession({
+        clock: this.opts.clock, ssrc: this.rand[0]!, cname: this.opts.cname ?? `deskphone@${hostname()}`,
+        send: (buf, len) => this.sendRtcp(s, buf, len),
+        ...(this.opts.rtcpIntervalMs !== undefined ? { intervalMs: this.opts.rtcpIntervalMs } : {}),
+        ...(this.opts.random ? { random: this.opts.random } : {}),
+      }),
     };
-    s.stats.localPort = s.port;
     socket.on('message', (msg, rinfo) => this.onPacket(s, msg, rinfo));
-    socket.on('error', (err) => this.opts.log?.('warn', `media: stream ${id} port ${s.port}: socket error: ${err.message}`));
+    socket.on('error', (err) => this.opts.log?.('warn', `media: stream ${id} port ${port}: socket error: ${err.message}`));
+    rtcpSocket.on('message', (msg) => { s.rtcp.onRtcp(msg, msg.length); });
+    rtcpSocket.on('error', (err) => this.opts.log?.('warn', `media: stream ${id} RTCP port ${port + 1}: socket error: ${err.message}`));
     this.streams.set(id, s);
     return s;
   }
 
-  /** RFC 3550 §11: RTP on an even port, RTCP on the next odd one. Try a few times, then accept odd. */
-  private async bindPreferEven(id: number): Promise<dgram.Socket> {
-    const type = isIP(this.bindAddress) === 6 ? 'udp6' : 'udp4';
-    let last: dgram.Socket | undefined;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const want = last && last.address().port < 65535 ? last.address().port + 1 : 0;
-      if (last) { const l = last; await new Promise<void>((r) => l.close(() => r())); last = undefined; }
-      const sock = dgram.createSocket({ type, reuseAddr: false });
-      try {
-        await new Promise<void>((resolve, reject) => {
-          sock.once('error', reject);
-          sock.bind(want, this.bindAddress, () => { sock.off('error', reject); resolve(); });
-        });
-      } catch (e) {
-        sock.close();
-        if (attempt === 3) {
-          throw new Error(`media: openReceive(id ${id}): cannot bind UDP on ${this.bindAddress}: ${(e as Error).message} ` +
-            `(hint: check bindAddress is an address of this host)`, { cause: e });
-        }
-        continue;
-      }
-      if (sock.address().port % 2 === 0 || attempt === 3) return sock;
-      last = sock;
-    }
-    return last!;
-  }
-
   private async destroy(s: Stream): Promise<void> {
     if (s.closed) return;
-    s.closed = true;
     this.stopPlayout(s);
+    s.rtcp.stop(s.rtcpDest !== undefined);            // RFC 3550 §6.3.7: BYE when leaving
+    s.closed = true;
     this.streams.delete(s.id);
-    await new Promise<void>((r) => s.socket.close(() => r()));
+    await s.rtcpPending;                              // let the BYE leave before the socket closes
+    await Promise.all([s.socket, s.rtcpSocket].map((k) => new Promise<void>((r) => k.close(() => r()))));
+  }
+
+  private sendRtcp(s: Stream, buf: Uint8Array, len: number): void {
+    const d = s.rtcpDest;
+    if (!d || s.closed) return;
+    s.rtcpPending = new Promise<void>((done) => {
+      const fail = (err: Error): void => {
+        this.opts.log?.('debug', `media: stream ${s.id}: RTCP send to ${d.address}:${d.port}: ${err.message}`);
+        done();
+      };
+      try {
+        // Copy: the session reuses its buffer and dgram sends asynchronously (one ~100-byte copy per ~5 s).
+        s.rtcpSocket.send(Buffer.from(buf.subarray(0, len)), d.port, d.address, (err) => (err ? fail(err) : done()));
+      } catch (e) { fail(e as Error); }
+    });
   }
 
   // ---- transmit ----
@@ -283,19 +337,30 @@ export class RtpMediaEngine implements MediaEngine {
 
   private sendFrame(s: Stream, tx: TxState): void {
     const k = tx.next;
-    if (tx.busy[k]) { s.stats.txBusy++; return; }
+    if (tx.busy[k]) { s.stats.txBusy++; tx.ts = (tx.ts + tx.tsStep) >>> 0; return; }   // keep ts on the media clock
     tx.next = (k + 1) % TX_BUFFERS;
     const buf = tx.bufs[k]!;
     const h = tx.hdr;
-    h.seq = tx.seq; h.ts = tx.ts; h.ssrc = tx.ssrc; h.marker = tx.first;
-    const hl = writeRtpHeader(buf, 0, h);
-    const pl = tx.codec.encode(tx.pcm, 0, tx.pcm.length, buf, hl);
-    tx.first = false;                                 // RFC 3551 §4.1: marker on the first packet of a talkspurt
+    h.seq = tx.seq;
+    const ev = tx.dtmf.active ? tx.dtmf.step(tx.ts, tx.tsStep, buf, RTP_HEADER_LEN) : 0;
+    let pl: number;
+    if (ev > 0) {
+      h.pt = this.dtmfPt; h.ts = tx.dtmf.eventTs; h.marker = tx.dtmf.marker;   // RFC 4733 §2.5.1.2/§2.5.1.3
+      writeRtpHeader(buf, 0, h);
+      pl = ev;
+      if (!tx.dtmf.active) tx.first = true;           // RFC 3551 §4.1: audio after the event starts a talkspurt
+    } else {
+      h.pt = tx.codec.payloadType; h.ts = tx.ts; h.marker = tx.first;
+      writeRtpHeader(buf, 0, h);
+      pl = tx.codec.encode(tx.pcm, 0, tx.pcm.length, buf, RTP_HEADER_LEN);
+      tx.first = false;                               // RFC 3551 §4.1: marker on the first packet of a talkspurt
+    }
+    s.rtcp.onRtpSent(h.ts, pl, tx.codec.tsPerMs);
     tx.seq = (tx.seq + 1) & 0xffff;
     tx.ts = (tx.ts + tx.tsStep) >>> 0;
     tx.busy[k] = true;
     try {
-      s.socket.send(buf, 0, hl + pl, tx.remote.port, tx.remote.address, tx.done[k]);
+      s.socket.send(buf, 0, RTP_HEADER_LEN + pl, tx.remote.port, tx.remote.address, tx.done[k]);
       s.stats.packetsSent++;
       s.stats.octetsSent += pl;                       // RFC 3550 §6.4.1: payload octets only
     } catch (e) {
@@ -315,24 +380,17 @@ export class RtpMediaEngine implements MediaEngine {
       s.stats.unexpectedSource++;
       return;
     }
-    if (v.pt !== s.rxCodec.payloadType) { s.stats.wrongPayloadType++; return; }
-    if (!s.rxStarted || v.ssrc !== s.rxSsrc) {         // first packet, or the far end restarted
-      if (s.rxStarted) { s.playout.reset(); s.lostPrior += this.currentLost(s); }
-      s.rxStarted = true; s.rxSsrc = v.ssrc; s.baseSeq = v.seq; s.maxSeq = v.seq; s.cycles = 0;
-      s.rxCount = 0; s.jitter = 0;
-      s.lastTransit = this.opts.clock.now() * s.rxCodec.tsPerMs - v.ts;
-    } else {
-      const d = seqDelta(s.maxSeq, v.seq);            // RFC 3550 A.1: extended highest sequence
-      if (d > 0) { if (v.seq < s.maxSeq) s.cycles += 65536; s.maxSeq = v.seq; }
-      const transit = this.opts.clock.now() * s.rxCodec.tsPerMs - v.ts;   // RFC 3550 A.8, in ts units
-      let dt = transit - s.lastTransit;
-      s.lastTransit = transit;
-      if (dt < 0) dt = -dt;
-      s.jitter += (dt - s.jitter) * JITTER_GAIN;
+    const isDtmf = v.pt === this.dtmfPt;
+    if (v.pt !== s.rxCodec.payloadType && !isDtmf) { s.stats.wrongPayloadType++; return; }
+    if (s.rtcp.onRtp(v.ssrc, v.seq, v.ts, s.rxCodec.tsPerMs, !isDtmf)) {
+      s.playout.reset();                              // first packet or the far end restarted (new SSRC)
+      s.dtmfRx.reset();
+      if (!s.tx) s.rtcpDest = { address: plainAddress(rinfo.address), port: rinfo.port + 1 };
+      s.rtcp.start();
     }
-    s.rxCount++;
     s.stats.packetsReceived++;
     s.stats.octetsReceived += v.payloadLength;
+    if (isDtmf) { this.onDtmfPacket(s, msg); return; }
     s.playout.put(v.seq, msg, v.payloadOffset, v.payloadLength);
     s.idleTicks = 0;
     if (!s.playTimer) {
@@ -341,10 +399,14 @@ export class RtpMediaEngine implements MediaEngine {
     }
   }
 
-  /** RFC 3550 A.3: expected (extended highest − base + 1) minus received; duplicates can make it negative. */
-  private currentLost(s: Stream): number {
-    if (!s.rxStarted) return 0;
-    return Math.max(0, s.cycles + s.maxSeq - s.baseSeq + 1 - s.rxCount);
+  private onDtmfPacket(s: Stream, msg: Buffer): void {
+    const v = this.view;
+    const digit = s.dtmfRx.onPacket(v.ssrc, v.ts, msg, v.payloadOffset, v.payloadLength);
+    if (digit === undefined) return;
+    s.stats.dtmfReceived++;
+    for (const cb of this.dtmfHandlers) {
+      try { cb(s.id, digit); } catch (e) { this.opts.log?.('warn', `media: stream ${s.id}: DTMF handler: ${(e as Error).message}`); }
+    }
   }
 
   private playTick(s: Stream): void {

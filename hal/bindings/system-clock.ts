@@ -5,6 +5,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock, TimerHandle } from '../api/index.js';
 
+/** Node clamps timer delays below 1 ms to 1 ms; so do we (and VirtualClock). */
+const MIN_INTERVAL_MS = 1;
+/** Late ticks beyond this are dropped and the interval schedule restarts (no burst of catch-up ticks). */
+const MAX_CATCH_UP_MS = 1000;
+
 export interface SystemClockOptions {
   /** unref() every timer so pending timers do not keep the process alive (default false). */
   unref?: boolean;
@@ -37,18 +42,36 @@ export class SystemClock implements Clock {
     if (t) { clearTimeout(t); this.timers.delete(handle.id); }
   }
 
+  /**
+   * Drift-free: tick k is scheduled against the absolute deadline start + k·ms (performance.now),
+   * not "ms after the previous callback" like Node's setInterval, so a 20 ms media clock does not
+   * lose a packet time every few seconds. A tick that is late runs at once; after a stall longer
+   * than MAX_CATCH_UP_MS the schedule restarts from now instead of bursting.
+   */
   setInterval(fn: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
-    const t = setInterval(fn, ms);
-    if (this.unref) t.unref();
-    this.timers.set(id, t);
+    const every = Math.max(MIN_INTERVAL_MS, Number.isFinite(ms) ? ms : 0);
+    let deadline = performance.now() + every;
+    const arm = (): void => {
+      const t = setTimeout(tick, Math.max(0, deadline - performance.now()));
+      if (this.unref) t.unref();
+      this.timers.set(id, t);
+    };
+    const tick = (): void => {
+      deadline += every;
+      const now = performance.now();
+      if (now - deadline > MAX_CATCH_UP_MS) deadline = now + every;   // suspended or overloaded: resync
+      arm();                                 // re-arm first so fn may clear the interval
+      fn();
+    };
+    arm();
     return { id };
   }
 
   clearInterval(handle: TimerHandle | undefined): void {
     if (!handle) return;
     const t = this.timers.get(handle.id);
-    if (t) { clearInterval(t); this.timers.delete(handle.id); }
+    if (t) { clearTimeout(t); this.timers.delete(handle.id); }
   }
 
   sleep(ms: number): Promise<void> {
