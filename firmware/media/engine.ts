@@ -25,6 +25,11 @@ export interface MediaEngine {
   stopTransmit(id: number): Promise<void>;
   closeReceive(id: number): Promise<void>;
   stats(id: number): MediaStats | undefined;
+  /**
+   * Optional: sends DTMF `digit` ('0'-'9', '*', '#', 'A'-'D') in-band as RFC 4733 telephone-events
+   * on stream `id` for `ms` milliseconds. Throws when the stream is not transmitting.
+   */
+  sendDtmf?(id: number, digit: string, ms: number): void;
   /** Ids with an open stream (so signalling can see media survives re-registration). */
   activeStreams(): number[];
   close(): Promise<void>;
