@@ -3,10 +3,11 @@
  * SCCP compressionType / SSCP codec names / RTP payload types onto entries through the lookups.
  *
  * Every entry encodes and decodes ranges of caller-owned arrays (no allocation per frame).
- * G.722 will join with sampleRate 16000 and clockRate 8000 (RFC 3551 §4.5.2 historical quirk),
- * which is why clockRate and sampleRate are separate fields.
+ * G.722 has sampleRate 16000 and clockRate 8000 (RFC 3551 §4.5.2 historical quirk), which is
+ * why clockRate and sampleRate are separate fields. G.722 is stateful: see `instance()`.
  */
 import { alawDecode, alawEncode, ulawDecode, ulawEncode } from './g711.js';
+import { G722Decoder, G722Encoder } from './g722.js';
 
 export type CodecName = 'PCMU' | 'PCMA' | 'G722';
 
@@ -30,6 +31,14 @@ export interface AudioCodec {
   encode(samples: Int16Array, sOff: number, n: number, out: Uint8Array, oOff: number): number;
   /** Decodes nBytes from codes[cOff..] into out[oOff..]; returns samples written. */
   decode(codes: Uint8Array, cOff: number, nBytes: number, out: Int16Array, oOff: number): number;
+  /**
+   * Stateful codecs (G.722 ADPCM) only: a copy of this entry with its own encoder and decoder
+   * state. Use one per stream and direction: `const c = codec.instance?.() ?? codec`.
+   * Absent for stateless codecs (G.711), whose shared entry is safe everywhere.
+   */
+  instance?(): AudioCodec;
+  /** Stateful codecs only: clears the instance's encoder and decoder state (new SSRC, new call). */
+  resetState?(): void;
 }
 
 /** G.711 µ-law: RFC 3551 §4.5.14, PT 0, 8000 Hz, one byte per sample. SCCP code 4 (µ-law 64k). */
@@ -60,7 +69,34 @@ export const PCMA: AudioCodec = Object.freeze({
   decode: alawDecode,
 });
 
-const registry: AudioCodec[] = [PCMU, PCMA];
+/**
+ * G.722 entry with its own encoder/decoder state; each call of `instance()` makes another.
+ * RFC 3551 §4.5.2: the RTP clock is 8000 Hz although the audio is sampled at 16 kHz (timestamps
+ * advance 160 per 20 ms); 64 kbit/s = 8 bytes per ms (one code byte per two 16 kHz samples).
+ */
+function makeG722(): AudioCodec {
+  const enc = new G722Encoder();
+  const dec = new G722Decoder();
+  return Object.freeze({
+    name: 'G722' as const,
+    payloadType: 9,                 // RFC 3551 §6 Table 4
+    clockRate: 8000,                // RFC 3551 §4.5.2 historical quirk
+    sampleRate: 16000,
+    samplesPerMs: 16,
+    tsPerMs: 8,
+    sccpCompressionType: 6,         // sccp-facts.md "Media payload codes": 6 = G.722 64k
+    payloadBytes: (ms: number) => ms * 8,
+    encode: (s: Int16Array, so: number, n: number, o: Uint8Array, oo: number) => enc.encode(s, so, n, o, oo),
+    decode: (c: Uint8Array, co: number, nb: number, o: Int16Array, oo: number) => dec.decode(c, co, nb, o, oo),
+    instance: makeG722,
+    resetState: () => { enc.reset(); dec.reset(); },
+  });
+}
+
+/** G.722 64 kbit/s: PT 9, 16 kHz audio, 8000 Hz RTP clock, SCCP code 6. Shared state: call instance() per stream. */
+export const G722: AudioCodec = makeG722();
+
+const registry: AudioCodec[] = [PCMU, PCMA, G722];
 
 /** Adds a codec (G.722 later). Replaces an entry of the same name. */
 export function registerCodec(codec: AudioCodec): void {
