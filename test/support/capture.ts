@@ -14,7 +14,8 @@ export async function startCapture(filter: string, timeoutMs = 15000): Promise<C
     const timer = setTimeout(() => reject(new Error(`tshark did not start capturing within ${timeoutMs} ms: ${err}`)), timeoutMs);
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
-      if (err.includes('Capturing on')) { clearTimeout(timer); resolve(); }
+      // dumpcap prints this just before the capture is really live: give it a moment more.
+      if (err.includes('Capturing on')) { clearTimeout(timer); setTimeout(resolve, 1000); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`tshark exited (${code}) before capturing: ${err}`)); });
   });
