@@ -71,12 +71,19 @@ export async function simMain(argv: string[]): Promise<number> {
   }
   const freqs = [350, 440, 480, 620, ...phones.map((p) => p.micFrequency)];
   let selected = 0;
+  // Keys typed faster than a finger can press them are queued per phone, one tap after another.
+  const queues = phones.map(() => Promise.resolve());
+  const enqueue = (i: number, act: () => Promise<void>) => {
+    queues[i] = queues[i]!.then(act).catch((e: Error) => log.warn(`${phones[i]!.name}: ${e.message}`));
+  };
   let lastFrame = '';
   const tty = process.stdout.isTTY === true;
   const draw = () => {
     const views: PhoneView[] = phones.map((p, i) => ({
-      name: p.name, device: p.station.deviceName, registration: p.station.state, lcd: p.lcd(), lamps: p.lamps(),
-      ringer: p.ringer(), offHook: p.board.emulators.hook.offHook, mic: p.micFrequency, hears: hears(p, freqs), selected: i === selected,
+      name: p.name, device: p.station.deviceName, registration: p.station.state, lcd: p.lcd(),
+      // What the firmware drives now (the wire readback needs a whole cadence to tell "off" from a pause).
+      lamps: Object.fromEntries(Object.entries(p.board.hardware.lamps).map(([k, l]) => [k, l.mode])),
+      ringer: p.board.hardware.ringer.mode, offHook: p.board.emulators.hook.offHook, mic: p.micFrequency, hears: hears(p, freqs), selected: i === selected,
     }));
     const frame = [`deskphone sim: call manager on 127.0.0.1:${cm.port}`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...log.lines].join('\n');
     if (frame === lastFrame) return;
@@ -96,8 +103,8 @@ export async function simMain(argv: string[]): Promise<number> {
         const p = phones[selected]!;
         if (a.kind === 'quit') stop();
         else if (a.kind === 'next') selected = (selected + 1) % phones.length;
-        else if (a.kind === 'hook') { if (p.board.emulators.hook.offHook) void p.replace(); else void p.lift(); }
-        else void p.tap(a.key).catch((e: Error) => log.warn(`${p.name}: ${e.message}`));
+        else if (a.kind === 'hook') enqueue(selected, () => (p.board.emulators.hook.offHook ? p.replace() : p.lift()));
+        else enqueue(selected, () => p.tap(a.key));
       }
       draw();
     });

@@ -26,17 +26,19 @@ function pad(s: string, n: number): string {
 
 export function renderPhone(v: PhoneView): string[] {
   const width = Math.max(20, ...v.lcd.map((r) => [...r].length));
+  const side = Math.max(width + 2, 30);
   const head = `${v.selected ? '▶' : ' '} ${v.name} ${v.device}`;
   const lamps = Object.entries(v.lamps).map(([k, m]) => `${LAMP_GLYPH[m]}${k}`).join(' ');
   return [
-    pad(head, width + 2),
-    pad(` ${v.registration}${v.offHook ? ', off hook' : ''}`, width + 2),
+    pad(head, side),
+    pad(` ${v.registration}${v.offHook ? ', off hook' : ', on hook'}`, side),
     `┌${'─'.repeat(width)}┐`,
     ...v.lcd.map((r) => `│${pad(r, width)}│`),
     `└${'─'.repeat(width)}┘`,
-    pad(` ${lamps}`, width + 2),
-    pad(` ringer: ${v.ringer}`, width + 2),
-    pad(` mic ${v.mic} Hz, hears: ${v.hears}`, width + 2),
+    pad(` ${lamps}`, side),
+    pad(` ringer: ${v.ringer}`, side),
+    pad(` mic ${v.mic} Hz`, side),
+    pad(` hears: ${v.hears}`, side),
   ];
 }
 
