@@ -37,6 +37,11 @@ export interface AudioCodec {
    * Absent for stateless codecs (G.711), whose shared entry is safe everywhere.
    */
   instance?(): AudioCodec;
+  /**
+   * Stateful codecs only: after a PLC wrote n samples in place of a lost frame, bring the decoder
+   * state in line with them (G.722: re-encode + decode, see G722Decoder.absorbConcealed).
+   */
+  absorbConcealed?(pcm: Int16Array, off: number, n: number): void;
   /** Stateful codecs only: clears the instance's encoder and decoder state (new SSRC, new call). */
   resetState?(): void;
 }
@@ -89,6 +94,7 @@ function makeG722(): AudioCodec {
     encode: (s: Int16Array, so: number, n: number, o: Uint8Array, oo: number) => enc.encode(s, so, n, o, oo),
     decode: (c: Uint8Array, co: number, nb: number, o: Int16Array, oo: number) => dec.decode(c, co, nb, o, oo),
     instance: makeG722,
+    absorbConcealed: (p: Int16Array, off: number, n: number) => dec.absorbConcealed(p, off, n),
     resetState: () => { enc.reset(); dec.reset(); },
   });
 }

@@ -45,6 +45,11 @@ export class G722Band {
     this.r.fill(0); this.p.fill(0); this.a.fill(0); this.d.fill(0); this.b.fill(0);
   }
 
+  copyFrom(o: G722Band): void {
+    this.s = o.s; this.sp = o.sp; this.sz = o.sz; this.nb = o.nb; this.det = o.det;
+    this.r.set(o.r); this.p.set(o.p); this.a.set(o.a); this.d.set(o.d); this.b.set(o.b);
+  }
+
   /** LOGSCL / LOGSCH + SCALEL / SCALEH: leak NB by 127/128, add W, limit, antilog into DET. */
   scale(w: number, nbMax: number, shift: number): void {
     let nb = ((this.nb * LEAK_NUM) >> 7) + w;                // §6.2.1.3: NB = NB·127/128 + W
@@ -156,6 +161,12 @@ export class G722Encoder {
 
   reset(): void { this.low.reset(); this.high.reset(); this.q.reset(); }
 
+  /** Starts from another codec's band states, with `recent` (24 samples, oldest first) in the QMF. */
+  prime(low: G722Band, high: G722Band, recent: Int16Array): void {
+    this.low.copyFrom(low); this.high.copyFrom(high); this.q.reset();
+    for (let i = 0; i + 1 < QMF_TAPS; i += 2) this.q.push2(recent[i]!, recent[i + 1]!);
+  }
+
   /**
    * Encodes n samples (n even; a trailing odd sample is ignored) from samples[sOff..] into
    * out[oOff..]; returns the bytes written (n >> 1).
@@ -188,7 +199,38 @@ export class G722Decoder {
   readonly high = new G722Band(DETH_INIT);
   private readonly q = new QmfLine();
 
-  reset(): void { this.low.reset(); this.high.reset(); this.q.reset(); }
+  /** The last QMF_TAPS output samples (oldest first): primes the re-encoder of absorbConcealed(). */
+  private readonly tail = new Int16Array(QMF_TAPS);
+  /** Re-encoder and scratch for absorbConcealed(), created on the first erasure (then reused). */
+  private shadow: { enc: G722Encoder; codes: Uint8Array; pcm: Int16Array } | undefined;
+
+  reset(): void { this.low.reset(); this.high.reset(); this.q.reset(); this.tail.fill(0); }
+
+  /**
+   * Keeps the ADPCM state consistent with concealed audio (the approach of G.722 Appendices III
+   * and IV: re-encode the concealment): n samples that a PLC produced in place of a lost frame
+   * are encoded by an encoder that starts from this decoder's band state (and its recent output
+   * in the transmit QMF), and the codes are decoded here, output discarded. The next real
+   * packet then decodes against a predictor and scale factor that match what was played.
+   */
+  absorbConcealed(pcm: Int16Array, off: number, n: number): void {
+    const CH = 320;                                          // 20 ms at 16 kHz per pass
+    const sh = this.shadow ??= { enc: new G722Encoder(), codes: new Uint8Array(CH >> 1), pcm: new Int16Array(CH) };
+    sh.enc.prime(this.low, this.high, this.tail);
+    for (let done = 0; done + 1 < n; done += CH) {
+      const m = Math.min(CH, n - done) & ~1;
+      const bytes = sh.enc.encode(pcm, off + done, m, sh.codes, 0);
+      this.decode(sh.codes, 0, bytes, sh.pcm, 0);
+    }
+    this.keepTail(pcm, off, n & ~1);                         // the QMF history is what was played
+  }
+
+  private keepTail(src: Int16Array, off: number, n: number): void {
+    const t = this.tail;
+    if (n >= QMF_TAPS) { for (let i = 0; i < QMF_TAPS; i++) t[i] = src[off + n - QMF_TAPS + i]!; return; }
+    t.copyWithin(0, n);
+    for (let i = 0; i < n; i++) t[QMF_TAPS - n + i] = src[off + i]!;
+  }
 
   /** Decodes nBytes codes from codes[cOff..] into out[oOff..]; returns samples written (2 × nBytes). */
   decode(codes: Uint8Array, cOff: number, nBytes: number, out: Int16Array, oOff: number): number {
@@ -223,6 +265,7 @@ export class G722Decoder {
       out[oOff + 2 * k] = sat16(o2 >> 11);        // 2^-11: back to 16-bit PCM; odd taps first
       out[oOff + 2 * k + 1] = sat16(o1 >> 11);
     }
+    this.keepTail(out, oOff, nBytes * 2);
     return nBytes * 2;
   }
 }
