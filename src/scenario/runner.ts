@@ -25,7 +25,15 @@ export function describeStep(step: ScenarioStep): string {
   return `${kind} ${Object.entries(arg as object).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`;
 }
 
-/** Softkey slot (1-based) whose cell on the bottom LCD row contains `label`. */
+/** True when `cell` could be `label` shortened to fit the cell: "Ansr" for "Answer", "Redl" for "Redial". */
+export function abbreviates(cell: string, label: string): boolean {
+  if (!cell || cell[0] !== label[0]) return false;
+  let j = 0;
+  for (const ch of label) if (ch === cell[j]) j++;
+  return j === cell.length;
+}
+
+/** Softkey slot (1-based) whose cell on the bottom LCD row shows `label` (in full or abbreviated). */
 export function softkeyUnder(phone: PhoneUnderTest, label: string): number | undefined {
   const rows = phone.lcd();
   const bottom = rows[rows.length - 1] ?? '';
@@ -34,7 +42,7 @@ export function softkeyUnder(phone: PhoneUnderTest, label: string): number | und
   const want = label.toLowerCase();
   for (let i = 0; i < n; i++) {
     const cell = bottom.slice(i * width, i === n - 1 ? undefined : (i + 1) * width).trim().toLowerCase();
-    if (cell && (cell === want || cell.startsWith(want) || want.startsWith(cell))) return i + 1;
+    if (cell && (cell === want || cell.startsWith(want) || abbreviates(cell, want))) return i + 1;
   }
   return undefined;
 }
