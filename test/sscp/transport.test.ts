@@ -36,7 +36,7 @@ async function lossyRun(loopback: string): Promise<void> {
   const srvAddr = await server.start();
   const proxy = new LossProxy(srvAddr, 3, 5, loopback.includes(':') ? 'udp6' : 'udp4');
   const proxyAddr = await proxy.start(loopback);
-  const phone = new SscpEndpoint({ clock, bind: { address: loopback }, peer: proxyAddr, device: 'SEP0001', window: 4,
+  const phone = new SscpEndpoint({ clock, bind: { address: loopback }, peer: proxyAddr, device: 'SEP0001', window: 4, retries: 8,
     onMessage: () => {} });
   await phone.start();
   try {
@@ -105,7 +105,7 @@ test('unexpected peers, oversize and malformed datagrams are dropped and counted
   friend.send(Buffer.concat([ka, Buffer.alloc(700, 0x20)]), me.port, me.address);
   friend.send(Buffer.from('<SSCP name="Bogus"/>'), me.port, me.address);
   friend.send(ka, me.port, me.address);
-  await drive(clock, () => got.length > 0 && drops.length >= 3, 10, 200);
+  await drive(clock, () => got.length > 0 && drops.length >= 3, 10, 200, () => ep.stats.received);
   assert.deepEqual(got, ['KeepAliveAck']);
   assert.deepEqual(drops.sort(), ['malformed', 'oversize', 'unexpectedPeer']);
   assert.equal(ep.stats.droppedUnexpectedPeer, 1);
@@ -130,11 +130,11 @@ test('keepalive hook fires on the clock and reports loss; new sid after restart 
   await phone.start();
   const lost: Error[] = [];
   const stop = phone.startKeepalive({ intervalMs: 30_000, message: () => ({ name: 'KeepAlive', fields: {} }), onLost: (e) => lost.push(e) });
-  await drive(clock, () => seen.length >= 2, 1000, 200);
+  await drive(clock, () => seen.length >= 2, 1000, 200, () => server.stats.received + phone.stats.received);
   assert.equal(seen.length, 2, 'two keepalives in ~60 s');
   assert.ok(server.lastHeard(phone.local)! > 0);
   await server.close();                                 // server gone: next keepalive times out
-  await drive(clock, () => lost.length > 0, 1000, 200);
+  await drive(clock, () => lost.length > 0, 1000, 200, () => phone.stats.sent);
   assert.equal(lost.length, 1);
   assert.ok(lost[0] instanceof SscpTimeoutError);
   stop();

@@ -1,0 +1,212 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { encodeTspFrame, normaliseDialAddress, parseTspFrame, TspFramer, TspParseError, type TspFrame } from '../../callmanager/tsp/codec.js';
+import { TspServer } from '../../callmanager/tsp/server.js';
+import type { ThirdPartyControl, TspCallEvent } from '../../callmanager/tsp/control.js';
+
+/** A fake call manager: two users, each with one terminal; calls belong to the dialling user. */
+class FakeControl implements ThirdPartyControl {
+  private readonly users: Record<string, { secret: string; terminal: string }> = {
+    alice: { secret: 's3cret', terminal: 'SEP00AA' }, bob: { secret: 'hunter2', terminal: 'SEP00BB' } };
+  private readonly subs = new Map<string, Set<(ev: TspCallEvent) => void>>();
+  readonly calls = new Map<string, string>();   // callId → user
+  readonly dialled: string[] = [];
+  private nextCall = 100;
+  authenticate(user: string, secret: string): boolean { return this.users[user]?.secret === secret; }
+  emit(user: string, ev: Omit<TspCallEvent, 'terminalId'>): void {
+    for (const cb of this.subs.get(user) ?? []) cb({ ...ev, terminalId: this.users[user]!.terminal });
+  }
+  async dial(user: string, address: string) {
+    this.dialled.push(`${user}:${address}`);
+    const callId = String(this.nextCall++);
+    this.calls.set(callId, user);
+    const base = { callId, callerName: user, callerId: '1012', calleeName: '', calleeId: address };
+    this.emit(user, { event: 'CALL_STATE', callState: 'OffHookState', ...base });
+    queueMicrotask(() => this.emit(user, { event: 'CALL_STATE', callState: 'ProceedState', ...base }));
+    return { ok: true };
+  }
+  async drop(user: string, callId?: string) {
+    const id = callId ?? [...this.calls].find(([, u]) => u === user)?.[0];
+    if (!id || !this.calls.has(id)) return { ok: false, reason: 'no such call' };
+    if (this.calls.get(id) !== user) return { ok: false, reason: `call ${id} is not on your terminal` };
+    this.calls.delete(id);
+    return { ok: true };
+  }
+  onCallState(user: string, cb: (ev: TspCallEvent) => void) {
+    const set = this.subs.get(user) ?? new Set();
+    this.subs.set(user, set.add(cb));
+    return () => { set.delete(cb); };
+  }
+  subscribers(user: string): number { return this.subs.get(user)?.size ?? 0; }
+}
+
+class Client {
+  private readonly framer = new TspFramer();
+  private readonly frames: TspFrame[] = [];
+  private waiter: (() => void) | undefined;
+  closed = false;
+  constructor(readonly sock: Socket) {
+    sock.on('data', (d) => {
+      for (const it of this.framer.push(d)) if ('frame' in it) this.frames.push(it.frame);
+      this.waiter?.();
+    });
+    sock.on('close', () => { this.closed = true; this.waiter?.(); });
+  }
+  static open(port: number): Promise<Client> {
+    return new Promise((r) => { const s = connect(port, '127.0.0.1', () => r(new Client(s))); });
+  }
+  send(raw: string): void { this.sock.write(raw); }
+  async next(ms = 2000): Promise<TspFrame> {
+    const t0 = Date.now();
+    while (this.frames.length === 0) {
+      if (this.closed) throw new Error('connection closed');
+      if (Date.now() - t0 > ms) throw new Error('no frame');
+      await new Promise<void>((r) => { this.waiter = r; setTimeout(r, 20); });
+    }
+    return this.frames.shift()!;
+  }
+  /** Frames arriving within `ms` (for "nothing arrives" checks). */
+  async drain(ms: number): Promise<TspFrame[]> {
+    await new Promise((r) => setTimeout(r, ms));
+    return this.frames.splice(0);
+  }
+  close(): void { this.sock.destroy(); }
+}
+
+test('codec: seed syntax, tolerant spaces, canonical output', () => {
+  assert.deepEqual(parseTspFrame('Action % Dial % 4000'), { kind: 'Action', action: 'Dial', address: '4000' });
+  assert.deepEqual(parseTspFrame('Action%Drop'), { kind: 'Action', action: 'Drop' });
+  assert.deepEqual(parseTspFrame('  action  %\tdrop %  17 '), { kind: 'Action', action: 'Drop', callId: '17' });
+  assert.deepEqual(parseTspFrame('Response % Success'), { kind: 'Response', result: 'Success' });
+  const n = parseTspFrame('Notify % CALL_STATE % SEP00AA % RingBackState % 7 % Kim % 1012 % Lee % 4000');
+  assert.deepEqual(n, { kind: 'Notify', event: 'CALL_STATE', terminalId: 'SEP00AA', callState: 'RingBackState', callId: '7',
+    callerName: 'Kim', callerId: '1012', calleeName: 'Lee', calleeId: '4000' });
+  assert.equal(encodeTspFrame(n), 'Notify % CALL_STATE % SEP00AA % RingBackState % 7 % Kim % 1012 % Lee % 4000\r\n\r\n');
+  assert.equal(encodeTspFrame({ kind: 'Response', result: 'Fail', reason: '50% off\r\n' }), 'Response % Fail % 50  off\r\n\r\n');
+  assert.throws(() => parseTspFrame('Action % Transfer % 4000'), /unknown action "Transfer" \(expected Login, Logout, Dial, Drop\)/);
+  assert.throws(() => parseTspFrame('Notify % CALL_STATE % X % Ringing % 1 % a % b % c % d'), /call state "Ringing"/);
+  assert.throws(() => parseTspFrame('Notify % CALL_INFO % X'), (e: unknown) => e instanceof TspParseError && /expected 9/.test(e.message));
+  assert.throws(() => parseTspFrame('Hello'), /expected Action, Response or Notify/);
+  assert.equal(normaliseDialAddress('+82 (2) 568-3848'), '+8225683848');
+  assert.equal(normaliseDialAddress('sip:bob@example.com'), undefined);
+});
+
+test('framer: partial input buffered, several frames per chunk, cap without terminator', () => {
+  const f = new TspFramer(64);
+  assert.deepEqual(f.push('Action % Di'), []);
+  assert.equal(f.pending, 11);
+  assert.deepEqual(f.push('al % 4000\r\n'), [], 'a single CRLF does not end a frame');
+  const items = f.push('\r\nAction % Drop\r\n\r\nAction % Lo');
+  assert.equal(items.length, 2);
+  assert.deepEqual(items.map((i) => ('frame' in i ? i.offset : -1)), [0, 24]);
+  const over = f.push('x'.repeat(80));
+  assert.equal(over.length, 1);
+  assert.ok('error' in over[0]! && over[0].fatal && /no CR LF CR LF terminator within 64 bytes/.test(over[0].error.message));
+  const bytes = Buffer.from('Action % Login % jürgen % pw\r\n\r\n');
+  const g = new TspFramer();
+  const split = [...g.push(bytes.subarray(0, 19)), ...g.push(bytes.subarray(19))];   // splits the ü
+  assert.deepEqual(split.map((i) => ('frame' in i ? i.frame : i.error.message)),
+    [{ kind: 'Action', action: 'Login', user: 'jürgen', secret: 'pw' }]);
+});
+
+test('server: auth required, dial, notifications, drop, errors', async () => {
+  const control = new FakeControl();
+  const server = new TspServer({ control });
+  const { address, port } = await server.listen();
+  assert.equal(address, '127.0.0.1');
+  const a = await Client.open(port);
+  try {
+    a.send('Action % Dial % 4000\r\n\r\n');
+    assert.deepEqual(await a.next(), { kind: 'Response', result: 'Fail',
+      reason: 'not authenticated: send a Login action before Dial' });
+    assert.deepEqual(control.dialled, [], 'unauthenticated dial never reaches the call manager');
+
+    a.send('Action % Login % alice % wrong\r\n\r\n');
+    assert.deepEqual(await a.next(), { kind: 'Response', result: 'Fail', reason: 'authentication failed' });
+    a.send('Action   %  Login%alice % s3cret\r\n\r\n');
+    assert.deepEqual(await a.next(), { kind: 'Response', result: 'Success' });
+
+    a.send('Action % Dial % 4000\r\n');                                  // terminator incomplete
+    assert.deepEqual(await a.drain(80), [], 'nothing happens until CR LF CR LF');
+    a.send('\r\n');
+    const got = [await a.next(), await a.next(), await a.next()];
+    assert.deepEqual(control.dialled, ['alice:4000']);
+    assert.deepEqual(got.find((f) => f.kind === 'Response'), { kind: 'Response', result: 'Success' });
+    const states = got.filter((f) => f.kind === 'Notify').map((f) => f.kind === 'Notify' && `${f.terminalId}:${f.callState}:${f.callId}`);
+    assert.deepEqual(states, ['SEP00AA:OffHookState:100', 'SEP00AA:ProceedState:100']);
+
+    a.send('Action % Transfer % 5000\r\n\r\n');
+    const unk = await a.next();
+    assert.ok(unk.kind === 'Response' && unk.result === 'Fail' && /unknown action "Transfer"/.test(unk.reason ?? ''));
+
+    a.send('Response % Success\r\n\r\n');
+    const wrongDir = await a.next();
+    assert.ok(wrongDir.kind === 'Response' && /expected an Action/.test(wrongDir.reason ?? ''));
+
+    a.send('Action % Dial % sip:bob@example.com\r\n\r\n');
+    const bad = await a.next();
+    assert.ok(bad.kind === 'Response' && bad.result === 'Fail' && /cannot dial/.test(bad.reason ?? ''));
+
+    a.send('Action % Drop\r\n\r\n');
+    assert.deepEqual(await a.next(), { kind: 'Response', result: 'Success' });
+    assert.equal(control.calls.size, 0);
+  } finally {
+    a.close();
+    await server.close();
+  }
+});
+
+test("server: a user sees and controls only their own phone", async () => {
+  const control = new FakeControl();
+  const server = new TspServer({ control });
+  const { port } = await server.listen();
+  const a = await Client.open(port);
+  const b = await Client.open(port);
+  try {
+    a.send('Action % Login % alice % s3cret\r\n\r\n');
+    b.send('Action % Login % bob % hunter2\r\n\r\n');
+    assert.equal((await a.next()).kind, 'Response');
+    assert.equal((await b.next()).kind, 'Response');
+    b.send('Action % Dial % 1012\r\n\r\n');
+    const bFrames = [await b.next(), await b.next(), await b.next()];
+    assert.equal(bFrames.filter((f) => f.kind === 'Notify' && f.terminalId === 'SEP00BB').length, 2);
+    assert.deepEqual(await a.drain(80), [], "alice gets none of bob's notifications");
+
+    a.send('Action % Drop % 100\r\n\r\n');                                   // bob's call
+    assert.deepEqual(await a.next(), { kind: 'Response', result: 'Fail', reason: 'call 100 is not on your terminal' });
+    assert.ok(control.calls.has('100'), "bob's call survives");
+
+    a.send('Action % Login % bob % hunter2\r\n\r\n');
+    const again = await a.next();
+    assert.ok(again.kind === 'Response' && /already authenticated as alice/.test(again.reason ?? ''));
+
+    a.send('Action % Logout\r\n\r\n');
+    assert.deepEqual(await a.next(), { kind: 'Response', result: 'Success' });
+    assert.equal(control.subscribers('alice'), 0, 'logout unsubscribes');
+  } finally {
+    a.close(); b.close();
+    await server.close();
+  }
+});
+
+test('server: repeated failed logins and a runaway frame close the session', async () => {
+  const control = new FakeControl();
+  const server = new TspServer({ control, maxFrame: 256 });
+  const { port } = await server.listen();
+  const a = await Client.open(port);
+  for (let i = 0; i < 3; i++) a.send('Action % Login % alice % nope\r\n\r\n');
+  const replies = [await a.next(), await a.next(), await a.next()];
+  assert.ok(replies[2]!.kind === 'Response' && /closing after 3 attempts/.test(replies[2]!.reason ?? ''));
+  await a.drain(50);
+  assert.ok(a.closed, 'session closed after 3 failures');
+
+  const c = await Client.open(port);
+  c.send('Action % Dial % ' + '1'.repeat(400));                           // never terminated
+  const r = await c.next();
+  assert.ok(r.kind === 'Response' && /no CR LF CR LF terminator within 256 bytes/.test(r.reason ?? ''));
+  await c.drain(50);
+  assert.ok(c.closed);
+  assert.equal(server.sessions, 0);
+  await server.close();
+});
