@@ -195,33 +195,31 @@ export class Plc {
     this.pPos = (k - 1) * P + phase;
   }
 
-  /** App I §I.2.2: pitch = lag with the highest normalised correlation over the last 20 ms. */
+  /**
+   * App I §I.2.2: pitch = lag with the highest normalised correlation over the last 20 ms.
+   * Coarse search over every second lag on every second sample (App I's 2:1 decimation), then
+   * ±1 at full resolution. One function on purpose: a helper returning a double would box a
+   * HeapNumber per lag whenever V8 declines to inline it.
+   */
   private findPitch(): number {
-    const h = this.hist; const L = this.histLen; const N = this.corrLen;
-    const end = L - N;                                       // window = hist[end .. L−1]
-    let best = this.pitchMax; let bestScore = -Infinity;
-    // Coarse search: lags step 2, every second sample (App I uses 2:1 decimation the same way).
-    for (let lag = this.pitchMin; lag <= this.pitchMax; lag += 2) {
-      const s = this.score(end, lag, N, 2);
-      if (s > bestScore) { bestScore = s; best = lag; }
-    }
-    // Fine search ±1 around the coarse optimum at full resolution.
-    const c = best; bestScore = -Infinity;
-    for (let lag = Math.max(this.pitchMin, c - 1); lag <= Math.min(this.pitchMax, c + 1); lag++) {
-      const s = this.score(end, lag, N, 1);
-      if (s > bestScore) { bestScore = s; best = lag; }
+    const h = this.hist; const N = this.corrLen;
+    const end = this.histLen - N;                            // window = hist[end .. histLen − 1]
+    let best = this.pitchMax; let bestScore = -1e300;
+    let lo = this.pitchMin; let hi = this.pitchMax; let step = 2;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let lag = lo; lag <= hi; lag += step) {
+        let xy = 0; let yy = 1e-3;
+        for (let i = 0; i < N; i += step) {
+          const y = h[end - lag + i]!;
+          xy += h[end + i]! * y;
+          yy += y * y;
+        }
+        const sc = xy / Math.sqrt(yy);
+        if (sc > bestScore) { bestScore = sc; best = lag; }
+      }
+      lo = Math.max(this.pitchMin, best - 1); hi = Math.min(this.pitchMax, best + 1); step = 1;
+      bestScore = -1e300;
     }
     return best;
-  }
-
-  private score(end: number, lag: number, n: number, step: number): number {
-    const h = this.hist;
-    let xy = 0; let yy = 1e-3;
-    for (let i = 0; i < n; i += step) {
-      const y = h[end - lag + i]!;
-      xy += h[end + i]! * y;
-      yy += y * y;
-    }
-    return xy / Math.sqrt(yy);
   }
 }

@@ -119,12 +119,12 @@ test('G.722 round trip keeps a 1 kHz tone (SNR > 35 dB after the QMF delay)', ()
 test('G.722 encode/decode allocate nothing per frame', () => {
   const enc = new G722Encoder(); const dec = new G722Decoder();
   const pcm = noise(320, 3, 10000); const codes = new Uint8Array(160); const out = new Int16Array(320);
-  const perFrame = bytesPerCall(() => { enc.encode(pcm, 0, 320, codes, 0); dec.decode(codes, 0, 160, out, 0); }, 2000);
+  const perFrame = bytesPerCall(() => { enc.encode(pcm, 0, 320, codes, 0); dec.decode(codes, 0, 160, out, 0); }, 300);
   // A single boxed number or typed-array view per frame would show as ≥ 16 B.
-  assert.ok(perFrame < 1, `G.722 allocates ${perFrame.toFixed(2)} B per 20 ms frame`);
+  assert.ok(perFrame < 2, `G.722 allocates ${perFrame.toFixed(2)} B per 20 ms frame`);
   // The meter itself can fail: a frame that allocates a view is seen.
   let sink: Int16Array | undefined;
-  const leaky = bytesPerCall(() => { sink = new Int16Array(8); dec.decode(codes, 0, 160, sink.length ? out : sink, 0); }, 2000);
+  const leaky = bytesPerCall(() => { sink = new Int16Array(8); dec.decode(codes, 0, 160, sink.length ? out : sink, 0); }, 300);
   assert.ok(leaky >= 16, `meter blind: a new array per frame measured ${leaky.toFixed(2)} B`);
   assert.ok(sink);
 });

