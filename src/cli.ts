@@ -25,6 +25,11 @@ const COMMANDS: Record<string, Command> = {
     usage: 'deskphone board check FILE...',
     run: async (argv) => (await import('./board-main.js')).boardMain(argv),
   },
+  tsp: {
+    summary: 'third-party call control client: click-to-dial against the call manager\'s TSP port',
+    usage: 'deskphone tsp dial NUMBER | drop | watch  [--host H] [--port N] --user U --secret S',
+    run: async (argv) => (await import('./tsp-main.js')).tspMain(argv),
+  },
   phone: {
     summary: 'run one phone: a board config and a call manager (emulated board: --emulated)',
     usage: 'deskphone phone --board FILE --server HOST:PORT [--server HOST:PORT ...] [--device SEP...] [--emulated]',
