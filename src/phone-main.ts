@@ -28,7 +28,7 @@ export async function phoneMain(argv: string[]): Promise<number> {
   });
   const log = createLogger(values.verbose ? 'debug' : 'info', (l) => console.log(l));
   const phone = await createEmulatedPhone({
-    name: 'phone', deviceName: values.device ?? '', boardFile: values.board, servers, clock: new SystemClock(),
+    name: 'phone', ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, clock: new SystemClock(),
     micFrequency: Number(values.tone), log,
   });
   await phone.start();

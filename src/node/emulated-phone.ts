@@ -18,7 +18,8 @@ import type { Logger } from './logger.js';
 
 export interface EmulatedPhoneOptions {
   name: string;
-  deviceName: string;
+  /** SEP + 12 hex digits; default: SEP + the MAC of this machine's first network interface. */
+  deviceName?: string;
   boardFile: string;
   servers: SccpServer[];
   clock: Clock;
@@ -56,7 +57,7 @@ export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<Emul
   });
   const tones = new LocalTonePlayer({ clock: o.clock, sink: mixer.channel('tones') });
   const station = new SccpStation({
-    deviceName: o.deviceName, servers: o.servers, clock: o.clock, media,
+    ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
     reconnect: { initialMs: 500, maxMs: 8000 },
     log: (level, msg) => o.log[level === 'error' ? 'warn' : level](`${o.name}: sccp: ${msg}`),
   });
