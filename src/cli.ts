@@ -30,6 +30,11 @@ const COMMANDS: Record<string, Command> = {
     usage: 'deskphone tsp dial NUMBER | drop | watch  [--host H] [--port N] --user U --secret S',
     run: async (argv) => (await import('./tsp-main.js')).tspMain(argv),
   },
+  doctor: {
+    summary: 'probe the peripherals a board config names and print the fix for each failure',
+    usage: 'deskphone doctor --board FILE',
+    run: async (argv) => (await import('./doctor/main.js')).doctorMain(argv),
+  },
   phone: {
     summary: 'run one phone: a board config and a call manager (emulated board: --emulated)',
     usage: 'deskphone phone --board FILE --server HOST:PORT [--server HOST:PORT ...] [--device SEP...] [--emulated]',
