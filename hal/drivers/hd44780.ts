@@ -9,7 +9,8 @@
  * explicit wait because one I2C byte takes >= 22.5 µs even at 400 kHz and two bytes separate the
  * last E edge of one instruction from the first of the next.
  */
-import { HalError, isHalError, type Clock, type I2cBus, type TextDisplay, type TimerHandle } from '../api/index.js';
+import { HalError, type Clock, type I2cBus, type TextDisplay } from '../api/index.js';
+import { Outage } from './outage.js';
 import { encodeA00 } from './hd44780-encode.js';
 
 /** PCF8574 bit numbers of the LCD signals. */
@@ -64,18 +65,13 @@ export class Hd44780Display implements TextDisplay {
   private readonly pm: LcdPinMap;
   private readonly rowStarts: readonly number[];
   private readonly log: (m: string) => void;
-  private readonly probeMs: number;
+  private readonly outage: Outage;
   private readonly desired: Uint8Array;
   private readonly onDevice: Uint8Array;
   private readonly glyphs: (Uint8Array | undefined)[] = new Array(GLYPH_SLOTS).fill(undefined);
   private backlightOn: boolean;
-  private isOnline = false;
-  private probeTimer: TimerHandle | undefined;
   private queue: Promise<void> = Promise.resolve();
   private flushQueued = false;
-  private closed = false;
-  private outageLogged = false;
-  private probing = false;
 
   constructor(opts: Hd44780DisplayOptions) {
     this.bus = opts.bus;
@@ -92,14 +88,18 @@ export class Hd44780Display implements TextDisplay {
       });
     }
     this.log = opts.logger ?? ((m) => console.warn(m));
-    this.probeMs = opts.probeIntervalMs ?? 1000;
+    this.outage = new Outage({
+      clock: this.clock, label: `${this.name}: ${this.device}`, probeMs: opts.probeIntervalMs ?? 1000, log: this.log,
+      probe: () => this.bus.read(this.address, 1) /* a PCF8574 read has no side effect on the LCD (E unchanged) */,
+      reinit: () => this.init(),
+    });
     this.backlightOn = opts.backlight ?? true;
     this.desired = new Uint8Array(this.cols * this.rows).fill(SPACE);
     this.onDevice = new Uint8Array(this.cols * this.rows).fill(SPACE);
   }
 
   /** True while the display answers on the bus. */
-  get online(): boolean { return this.isOnline; }
+  get online(): boolean { return this.outage.online; }
 
   get device(): string { return `${this.bus.name}@0x${this.address.toString(16).padStart(2, '0')} (HD44780 via PCF8574)`; }
 
@@ -114,7 +114,7 @@ export class Hd44780Display implements TextDisplay {
     this.flushQueued = true;
     return this.enqueue(async () => {
       this.flushQueued = false;
-      if (this.isOnline) await this.flush();
+      if (this.outage.online) await this.flush();
     });
   }
 
@@ -125,26 +125,24 @@ export class Hd44780Display implements TextDisplay {
       }));
     }
     this.glyphs[slot] = Uint8Array.from(glyph, (b) => b & 0x1f);
-    return this.enqueue(async () => { if (this.isOnline) await this.uploadGlyph(slot); });
+    return this.enqueue(async () => { if (this.outage.online) await this.uploadGlyph(slot); });
   }
 
   setBacklight(on: boolean): Promise<void> {
     this.backlightOn = on;
-    return this.enqueue(async () => { if (this.isOnline) await this.bus.write(this.address, Uint8Array.of(this.idle())); });
+    return this.enqueue(async () => { if (this.outage.online) await this.bus.write(this.address, Uint8Array.of(this.idle())); });
   }
 
   /** Stops probing; further calls only update the shadow. */
   async close(): Promise<void> {
-    this.closed = true;
-    this.clock.clearInterval(this.probeTimer);
-    this.probeTimer = undefined;
+    this.outage.close();
     await this.queue;
   }
 
   /** Serialises device work; a bus fault inside takes the display offline instead of rejecting. */
   private enqueue(work: () => Promise<void>): Promise<void> {
     const next = this.queue.then(async () => {
-      try { await work(); } catch (e) { this.fault(e); }
+      try { await work(); } catch (e) { this.outage.fault(e); }
     });
     this.queue = next;
     return next;
@@ -165,14 +163,7 @@ export class Hd44780Display implements TextDisplay {
     await this.send([CMD_ENTRY_INC, CMD_DISPLAY_ON], 0);
     this.onDevice.fill(SPACE);
     for (let s = 0; s < GLYPH_SLOTS; s++) if (this.glyphs[s]) await this.uploadGlyph(s);
-    if (!this.isOnline) {
-      const wasProbing = this.probeTimer !== undefined;
-      this.clock.clearInterval(this.probeTimer);
-      this.probeTimer = undefined;
-      this.isOnline = true;
-      if (wasProbing) this.log(`${this.name}: ${this.device} answers again; re-initialised and redrawn`);
-      this.outageLogged = false;
-    }
+    this.outage.markOnline();
     await this.flush();
   }
 
@@ -225,28 +216,5 @@ export class Hd44780Display implements TextDisplay {
 
   private idle(): number { return this.backlightOn ? 1 << this.pm.backlight : 0; }
 
-  /** Any failure takes the display offline: logged once per outage, then probed on the Clock. */
-  private fault(e: unknown): void {
-    const why = e instanceof Error ? e.message : String(e);
-    if (!this.outageLogged) {
-      this.log(`${this.name}: ${this.device} offline (${isHalError(e) ? '' : 'unexpected error: '}${why}); retrying every ${this.probeMs} ms`);
-      this.outageLogged = true;
-    }
-    this.isOnline = false;
-    if (!this.closed && this.probeTimer === undefined) {
-      this.probeTimer = this.clock.setInterval(() => { void this.probe(); }, this.probeMs);
-    }
-  }
 
-  private async probe(): Promise<void> {
-    if (this.probing || this.isOnline) return;
-    this.probing = true;
-    try {
-      await this.bus.read(this.address, 1); // a PCF8574 read has no side effect on the LCD (E unchanged)
-    } catch {
-      this.probing = false;
-      return;
-    }
-    await this.init().finally(() => { this.probing = false; });
-  }
 }

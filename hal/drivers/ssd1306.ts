@@ -8,7 +8,8 @@
  * no longer than the bus burst. Bus faults take the display offline; it is probed on the Clock
  * and re-initialised and redrawn when it answers again.
  */
-import { HalError, isHalError, type Clock, type I2cBus, type TextDisplay, type TimerHandle } from '../api/index.js';
+import { HalError, type Clock, type I2cBus, type TextDisplay } from '../api/index.js';
+import { Outage } from './outage.js';
 import { encodeA00 } from './hd44780-encode.js';
 import { FONT5X7, GLYPH_WIDTH, cgramToColumns } from './font5x7.js';
 
@@ -77,20 +78,15 @@ export class Ssd1306Display implements TextDisplay {
   private readonly maxWrite: number;
   private readonly contrast: number;
   private readonly log: (m: string) => void;
-  private readonly probeMs: number;
+  private readonly outage: Outage;
   private readonly text: Uint8Array;
   private readonly frame: Uint8Array;
   private readonly onDevice: Uint8Array;
   private deviceKnown = false;
   private readonly glyphs: (Uint8Array | undefined)[] = new Array(GLYPH_SLOTS).fill(undefined);
   private displayOn = true;
-  private isOnline = false;
   private queue: Promise<void> = Promise.resolve();
   private flushQueued = false;
-  private probeTimer: TimerHandle | undefined;
-  private outageLogged = false;
-  private probing = false;
-  private closed = false;
 
   constructor(opts: Ssd1306DisplayOptions) {
     this.bus = opts.bus;
@@ -109,13 +105,17 @@ export class Ssd1306Display implements TextDisplay {
     }
     this.contrast = opts.contrast ?? 0xcf;
     this.log = opts.logger ?? ((m) => console.warn(m));
-    this.probeMs = opts.probeIntervalMs ?? 1000;
+    this.outage = new Outage({
+      clock: this.clock, label: `${this.name}: ${this.device}`, probeMs: opts.probeIntervalMs ?? 1000, log: this.log,
+      probe: () => this.bus.read(this.address, 1) /* §8.1.5.2 status read */,
+      reinit: () => this.init(),
+    });
     this.text = new Uint8Array(this.cols * this.rows).fill(0x20);
     this.frame = new Uint8Array(SSD1306_WIDTH * this.pages);
     this.onDevice = new Uint8Array(SSD1306_WIDTH * this.pages);
   }
 
-  get online(): boolean { return this.isOnline; }
+  get online(): boolean { return this.outage.online; }
   get device(): string { return `${this.bus.name}@0x${this.address.toString(16).padStart(2, '0')} (SSD1306)`; }
 
   /** The frame the driver wants on the panel (page-major GDDRAM layout, §8.7). */
@@ -128,7 +128,7 @@ export class Ssd1306Display implements TextDisplay {
     this.render();
     if (this.flushQueued) return this.queue;
     this.flushQueued = true;
-    return this.enqueue(async () => { this.flushQueued = false; if (this.isOnline) await this.flush(); });
+    return this.enqueue(async () => { this.flushQueued = false; if (this.outage.online) await this.flush(); });
   }
 
   defineGlyph(slot: number, glyph: readonly number[]): Promise<void> {
@@ -139,19 +139,17 @@ export class Ssd1306Display implements TextDisplay {
     }
     this.glyphs[slot] = cgramToColumns(glyph);
     this.render();
-    return this.enqueue(async () => { if (this.isOnline) await this.flush(); });
+    return this.enqueue(async () => { if (this.outage.online) await this.flush(); });
   }
 
   /** An OLED has no backlight: "off" puts the panel to sleep (AE), "on" wakes it (AF), §10.1.12. */
   setBacklight(on: boolean): Promise<void> {
     this.displayOn = on;
-    return this.enqueue(async () => { if (this.isOnline) await this.commands([on ? CMD_DISPLAY_ON : CMD_DISPLAY_OFF]); });
+    return this.enqueue(async () => { if (this.outage.online) await this.commands([on ? CMD_DISPLAY_ON : CMD_DISPLAY_OFF]); });
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    this.clock.clearInterval(this.probeTimer);
-    this.probeTimer = undefined;
+    this.outage.close();
     await this.queue;
   }
 
@@ -169,7 +167,7 @@ export class Ssd1306Display implements TextDisplay {
   }
 
   private enqueue(work: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(async () => { try { await work(); } catch (e) { this.fault(e); } });
+    const next = this.queue.then(async () => { try { await work(); } catch (e) { this.outage.fault(e); } });
     this.queue = next;
     return next;
   }
@@ -185,14 +183,7 @@ export class Ssd1306Display implements TextDisplay {
     this.deviceKnown = false; // GDDRAM content is undefined after power-on (§8.7): rewrite everything
     await this.flush();
     if (this.displayOn) await this.commands([CMD_DISPLAY_ON]);
-    if (!this.isOnline) {
-      const wasProbing = this.probeTimer !== undefined;
-      this.clock.clearInterval(this.probeTimer);
-      this.probeTimer = undefined;
-      this.isOnline = true;
-      if (wasProbing) this.log(`${this.name}: ${this.device} answers again; re-initialised and redrawn`);
-      this.outageLogged = false;
-    }
+    this.outage.markOnline();
   }
 
   /** Per page: one window command (21/22) and the changed column run in bursts of maxWrite. */
@@ -218,23 +209,5 @@ export class Ssd1306Display implements TextDisplay {
     this.deviceKnown = true;
   }
 
-  private fault(e: unknown): void {
-    const why = e instanceof Error ? e.message : String(e);
-    if (!this.outageLogged) {
-      this.log(`${this.name}: ${this.device} offline (${isHalError(e) ? '' : 'unexpected error: '}${why}); retrying every ${this.probeMs} ms`);
-      this.outageLogged = true;
-    }
-    this.isOnline = false;
-    this.deviceKnown = false;
-    if (!this.closed && this.probeTimer === undefined) {
-      this.probeTimer = this.clock.setInterval(() => { void this.probe(); }, this.probeMs);
-    }
-  }
 
-  private async probe(): Promise<void> {
-    if (this.probing || this.isOnline) return;
-    this.probing = true;
-    try { await this.bus.read(this.address, 1); } catch { this.probing = false; return; } // §8.1.5.2 status read
-    await this.init().finally(() => { this.probing = false; });
-  }
 }
