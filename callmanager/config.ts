@@ -3,9 +3,9 @@
  * (src/config/yaml-config.ts), so every problem names file:line:col, key path and a did-you-mean.
  *
  * Shape (see callmanager/examples/two-phones.yaml):
- *   server:   { bind, port, keepalive, dateTemplate, version }
+ *   server:   { bind, port, keepalive, dateTemplate, version, name, sscpPort?, sscpBind? }
  *   lines:    [{ number, name, label? }]
- *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}] }]
+ *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
  */
 import { z } from 'zod';
@@ -33,6 +33,10 @@ const serverSchema = z.strictObject({
   version: z.string().max(15).default('deskphone-cm-1'),
   // ServerRes names are char[48].
   name: z.string().max(47).default('deskphone'),
+  // UDP port for SSCP phones (docs/sscp.md §4: 5070 by convention); absent = no SSCP listener.
+  sscpPort: z.number().int().min(0).max(65535).optional(),
+  // SSCP bind address; default `bind`. "::" listens on IPv6 and IPv4 (mapped) at once.
+  sscpBind: z.string().optional(),
 });
 
 const lineSchema = z.strictObject({
@@ -57,6 +61,8 @@ const deviceSchema = z.strictObject({
   speeddials: z.array(speedDialSchema).default([]),
   /** Optional override of soft-key sets: set name → list of soft-key names. */
   softkeys: z.record(z.string(), z.array(z.string())).optional(),
+  /** Which station protocol may register this device; absent = either (SCCP over TCP, SSCP over UDP, docs/sscp.md). */
+  protocol: z.enum(['sccp', 'sscp']).optional(),
 });
 
 const dialplanSchema = z.strictObject({

@@ -10,6 +10,7 @@ import { CallCore } from '../calls.js';
 import type { CallManagerConfig, DeviceConfig } from '../config.js';
 import { silentLogger, type Logger } from '../station.js';
 import { SccpSession, type SessionHost } from './session.js';
+import { startSscpServer, type SscpServerHandle } from '../sscp-server/server.js';
 
 export interface StartCallManagerOptions {
   config: CallManagerConfig;
@@ -19,6 +20,13 @@ export interface StartCallManagerOptions {
   port?: number;
   clock: Clock;
   log?: Logger;
+  /**
+   * UDP port for SSCP phones (docs/sscp.md §4, 5070 by convention; 0 = any free port); default
+   * config.server.sscpPort; when neither is set no SSCP listener is started.
+   */
+  sscpPort?: number;
+  /** SSCP bind address; default config.server.sscpBind, else the SCCP listen address. "::" = IPv6 + IPv4. */
+  sscpHost?: string;
 }
 
 export interface DeviceSummary {
@@ -43,6 +51,8 @@ export interface CallManagerHandle {
    */
   events: EventEmitter;
   core: CallCore;
+  /** The SSCP listener, when started (docs/sscp.md). */
+  sscp?: { port: number; address: string };
 }
 
 export async function startCallManager(opts: StartCallManagerOptions): Promise<CallManagerHandle> {
@@ -95,17 +105,31 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   const addr = server.address() as AddressInfo;
   (host as { localPort: number }).localPort = addr.port;
   log.info(`call manager listening on ${addr.address}:${addr.port} (SCCP), ${config.devices.length} devices configured`);
+  const sscpPort = opts.sscpPort ?? config.server.sscpPort;
+  let sscp: SscpServerHandle | undefined;
+  if (sscpPort !== undefined) {
+    try {
+      sscp = await startSscpServer({ config, core, clock, log, events, port: sscpPort,
+        host: opts.sscpHost ?? config.server.sscpBind ?? bindHost });
+    } catch (e) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw e;
+    }
+  }
 
   return {
     port: addr.port,
     address: addr.address,
     events,
     core,
+    ...(sscp ? { sscp: { port: sscp.port, address: sscp.address } } : {}),
     devices: () => config.devices.map((d) => {
       const s = owner.get(d.name);
-      return { name: d.name, lines: [...d.lines], registered: !!s, ...(s ? { peer: s.peer } : {}), call: core.legState(d.name) };
+      const peer = s?.peer ?? sscp?.registered().get(d.name);
+      return { name: d.name, lines: [...d.lines], registered: peer !== undefined, ...(peer !== undefined ? { peer } : {}), call: core.legState(d.name) };
     }),
     close: async () => {
+      await sscp?.close();
       for (const s of [...sessions]) s.close('call manager shutting down');
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

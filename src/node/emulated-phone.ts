@@ -1,7 +1,7 @@
 /**
  * Composition root for one phone on an emulated board: board config → emulated devices and the
  * real drivers (hal/board), a microphone tone generator and a recording earpiece behind the
- * speaker mixer (firmware/media), the SCCP station, and the phone application on top.
+ * speaker mixer (firmware/media), the SCCP or SSCP station, and the phone application on top.
  * The same wiring with hardware bindings instead of emulators runs on a Pi.
  */
 import type { Clock } from '../../hal/api/clock.js';
@@ -12,6 +12,7 @@ import { SpeakerMixer } from '../../firmware/media/mixer.js';
 import { LocalTonePlayer } from '../../firmware/media/tones.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { SccpStation, type SccpServer } from '../../firmware/sccp/station.js';
+import { SscpStation } from '../../firmware/sscp/station.js';
 import { PhoneApp } from '../../firmware/phone/phone-app.js';
 import type { PhoneUnderTest } from '../scenario/rig.js';
 import type { Logger } from './logger.js';
@@ -21,7 +22,10 @@ export interface EmulatedPhoneOptions {
   /** SEP + 12 hex digits; default: SEP + the MAC of this machine's first network interface. */
   deviceName?: string;
   boardFile: string;
+  /** Call managers in failover order: SCCP TCP ports, or SSCP UDP ports when `protocol` is 'sscp'. */
   servers: SccpServer[];
+  /** Station protocol (default 'sccp'). */
+  protocol?: 'sccp' | 'sscp';
   clock: Clock;
   /** Hz of the emulated microphone's sine. */
   micFrequency: number;
@@ -32,7 +36,7 @@ export interface EmulatedPhoneOptions {
 
 export interface EmulatedPhone extends PhoneUnderTest {
   readonly board: EmulatedBoard;
-  readonly station: SccpStation;
+  readonly station: SccpStation | SscpStation;
   readonly app: PhoneApp;
   readonly media: RtpMediaEngine;
   readonly earpiece: RecordingSpeaker;
@@ -56,11 +60,18 @@ export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<Emul
     log: (level, msg) => o.log[level === 'warn' ? 'warn' : 'debug'](`${o.name}: media: ${msg}`),
   });
   const tones = new LocalTonePlayer({ clock: o.clock, sink: mixer.channel('tones') });
-  const station = new SccpStation({
-    ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
-    reconnect: { initialMs: 500, maxMs: 8000 },
-    log: (level, msg) => o.log[level === 'error' ? 'warn' : level](`${o.name}: sccp: ${msg}`),
-  });
+  const station = o.protocol === 'sscp'
+    ? new SscpStation({
+      ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
+      lines: Math.max(1, Object.keys(board.emulators.lamps).filter((k) => /^line\d+$/.test(k)).length),
+      reconnect: { initialMs: 500, maxMs: 8000 },
+      log: (level, msg) => o.log[level === 'error' ? 'warn' : level](`${o.name}: sscp: ${msg}`),
+    })
+    : new SccpStation({
+      ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
+      reconnect: { initialMs: 500, maxMs: 8000 },
+      log: (level, msg) => o.log[level === 'error' ? 'warn' : level](`${o.name}: sccp: ${msg}`),
+    });
   const app = new PhoneApp({
     hardware: board.hardware, signalling: station, clock: o.clock, tones,
     log: { warn: (m) => o.log.warn(`${o.name}: ${m}`), info: (m) => o.log.info(`${o.name}: ${m}`), debug: (m) => o.log.debug(`${o.name}: ${m}`) },

@@ -16,6 +16,8 @@ export interface EmulatedRig extends ScenarioRig {
   phones: ReadonlyMap<string, EmulatedPhone>;
   callManager?: CallManagerHandle;
   server: { host: string; port: number };
+  /** Where `protocol: sscp` phones register (UDP). */
+  sscpServer: { host: string; port: number };
 }
 
 /** A path from a scenario: relative to the scenario's directory, else to the current directory. */
@@ -28,20 +30,24 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
   const clock = new SystemClock();
   let callManager: CallManagerHandle | undefined;
   let server: { host: string; port: number };
+  let sscpServer: { host: string; port: number };
   if ('embedded' in s.callmanager) {
     const config = loadCallManagerConfig(resolveScenarioPath(s, s.callmanager.embedded));
-    callManager = await startCallManager({ config, host: '127.0.0.1', port: 0, clock, log: { info: (m) => log.debug(`cm: ${m}`), warn: (m) => log.warn(`cm: ${m}`) } });
+    callManager = await startCallManager({ config, host: '127.0.0.1', port: 0, sscpPort: 0, clock,
+      log: { info: (m) => log.debug(`cm: ${m}`), warn: (m) => log.warn(`cm: ${m}`) } });
     server = { host: '127.0.0.1', port: callManager.port };
+    sscpServer = { host: '127.0.0.1', port: callManager.sscp!.port };
   } else {
     const m = /^\[?([^\]]+)\]?:(\d+)$/.exec(s.callmanager.external)!;
     server = { host: m[1]!, port: Number(m[2]) };
+    sscpServer = { host: m[1]!, port: s.callmanager.sscpPort };
   }
   const phones = new Map<string, EmulatedPhone>();
   try {
     for (const [name, p] of Object.entries(s.phones)) {
       const phone = await createEmulatedPhone({
         name, deviceName: p.device.toUpperCase(), boardFile: resolveScenarioPath(s, p.board),
-        servers: [server], clock, micFrequency: p.tone, log,
+        servers: [p.protocol === 'sscp' ? sscpServer : server], protocol: p.protocol, clock, micFrequency: p.tone, log,
       });
       phones.set(name, phone);
       await phone.start();
@@ -52,7 +58,7 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
     throw e;
   }
   return {
-    phones, callManager, server,
+    phones, callManager, server, sscpServer,
     async close() {
       for (const ph of phones.values()) await ph.close().catch((e: Error) => log.warn(`${ph.name}: close: ${e.message}`));
       await callManager?.close();

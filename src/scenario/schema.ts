@@ -57,7 +57,11 @@ export const scenarioSchema = z.strictObject({
   timeout: duration.default(5000),
   callmanager: z.union([
     z.strictObject({ embedded: z.string() }),
-    z.strictObject({ external: z.string().regex(/^[^:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, 'expected host:port') }),
+    z.strictObject({
+      external: z.string().regex(/^[^:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, 'expected host:port'),
+      /** UDP port of the external CM's SSCP listener, for `protocol: sscp` phones (docs/sscp.md §4: 5070). */
+      sscpPort: z.number().int().min(1).max(65535).default(5070),
+    }),
   ]),
   phones: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'phone names are lower-case words'), phone),
   steps: z.array(step).min(1),

@@ -1,0 +1,151 @@
+/**
+ * One registered SSCP phone on the CM side (docs/sscp.md §5): a StationSink that turns the call
+ * core's CmCommands into SSCP messages for the phone's current address, and the dispatcher that
+ * feeds the phone's messages into the CallCore the same way the SCCP glue
+ * (callmanager/sccp/session.ts) does. Keyed by device: a re-registration from a new address
+ * moves the session instead of replacing it, so a call in progress survives.
+ */
+import type { SscpDecoded } from '../../firmware/sscp/codec.js';
+import type { SscpFields } from '../../firmware/sscp/messages.js';
+import type { SscpPeer } from '../../firmware/sscp/transport.js';
+import type { CallCore } from '../calls.js';
+import type { CallManagerConfig, DeviceConfig } from '../config.js';
+import type { CmCommand, Logger, SoftKeySetName, StationSink } from '../station.js';
+import { commandToSscp, keypadCode, softKeysFor, SSCP_SHARED_EVENT_MAX, type SscpOutMessage } from './commands.js';
+
+/** What a session needs from the server. */
+export interface SscpSessionHost {
+  readonly config: CallManagerConfig;
+  readonly core: CallCore;
+  readonly log: Logger;
+  /** Sends reliably to `peer`; never throws (failures are logged by the host). */
+  send(peer: SscpPeer, device: string, msg: SscpOutMessage): void;
+  /** The CM's own address phones reach it at (undefined when bound to a wildcard). */
+  readonly localAddress: string | undefined;
+  /** The phone said Unregister. */
+  unregister(session: SscpSession): void;
+}
+
+/** Stimulus numbers the call core understands (sccp-facts.md §4): 2 SpeedDial, 9 Line. */
+const STIMULUS_SPEEDDIAL = 2;
+const STIMULUS_LINE = 9;
+/** PhoneBookResult holds at most 16 users (messages.ts). */
+const PHONEBOOK_MAX = 16;
+
+let nextId = 1;
+
+export class SscpSession implements StationSink {
+  readonly id = nextId++;
+  lastRx: number;
+  private view: 'Local' | 'Conversation' = 'Local';
+  private keys: { line: number; ref: number; set: SoftKeySetName } = { line: 0, ref: 0, set: 'OnHook' };
+  private page = 1;
+
+  constructor(
+    readonly device: DeviceConfig,
+    public peer: SscpPeer,
+    /** Soft key slots from Register <Display softkeys>; 0 = send whole sets (the phone pages itself). */
+    public softkeySlots: number,
+    private readonly host: SscpSessionHost,
+    now: number,
+  ) { this.lastRx = now; }
+
+  get name(): string { return this.device.name; }
+  /** StationSink: the CM's address towards this phone (RTP proxy bind default), when known. */
+  get localAddress(): string | undefined { return this.host.localAddress; }
+  get peerText(): string { return this.peer.address.includes(':') ? `[${this.peer.address}]:${this.peer.port}` : `${this.peer.address}:${this.peer.port}`; }
+
+  write(name: string, fields: SscpFields): void { this.host.send(this.peer, this.name, { name, fields }); }
+
+  /** StationSink: one CmCommand → SSCP message(s). */
+  send(cmd: CmCommand): void {
+    if (cmd.t === 'softkeys') {
+      this.keys = { line: cmd.line, ref: cmd.ref, set: cmd.set };
+      this.page = 1;
+      this.sendSoftKeys(false);
+      return;
+    }
+    for (const m of commandToSscp(cmd)) {
+      if (m.name === 'Layout') this.view = m.fields.view === 'Conversation' ? 'Conversation' : 'Local';
+      this.host.send(this.peer, this.name, m);
+    }
+  }
+
+  /** What follows RegisterAck: line and speed-dial status, voicemail lamps off, idle soft keys, local view. */
+  sendStatus(): void {
+    const cfg = this.host.config;
+    this.device.lines.forEach((n, i) => {
+      const line = cfg.lines.find((l) => l.number === n);
+      this.write('LineStatus', { line: i + 1, number: n, label: (line?.label ?? line?.name ?? '').slice(0, 32),
+        displayName: (line?.name ?? '').slice(0, 64) });
+      this.write('Lamp', { target: 'message', instance: i + 1, mode: 'off' });
+    });
+    this.device.speeddials.forEach((sd, i) => this.write('SpeedDialStatus', { index: i + 1, address: sd.number, label: sd.label.slice(0, 32) }));
+    this.keys = { line: 0, ref: 0, set: 'OnHook' };
+    this.page = 1;
+    this.view = 'Local';
+    this.sendSoftKeys(true);
+  }
+
+  /** SoftKeySet for the current set and page; with `layout` (or when paged) also 124 Layout. */
+  private sendSoftKeys(layout: boolean): void {
+    const all = softKeysFor(this.device, this.keys.set);
+    const per = this.softkeySlots > 0 ? this.softkeySlots : all.length || 1;
+    const pages = Math.max(1, Math.ceil(all.length / per));
+    this.page = Math.min(Math.max(1, this.page), pages);
+    const keys = all.slice((this.page - 1) * per, this.page * per);
+    const where: SscpFields = { ...(this.keys.line > 0 ? { line: this.keys.line } : {}), ...(this.keys.ref > 0 ? { callId: String(this.keys.ref) } : {}) };
+    this.write('SoftKeySet', { ...where, keys: keys.map((k) => ({ label: k.label, event: k.event })) });
+    if (layout || pages > 1) this.write('Layout', { view: this.view, page: this.page, pages, ...where });
+  }
+
+  /** One message from the phone (already known to come from this session's address). */
+  dispatch(m: SscpDecoded): void {
+    const f = m.fields;
+    const core = this.host.core;
+    const name = this.name;
+    const n = (k: string): number => (typeof f[k] === 'number' ? f[k] as number : 0);
+    const s = (k: string): string => (typeof f[k] === 'string' ? f[k] as string : '');
+    switch (m.name) {
+      case 'KeepAlive': return this.write('KeepAliveAck', {});
+      case 'Unregister': return this.host.unregister(this);
+      case 'OffHook': return core.offHook(name, n('line'));
+      case 'OnHook': return core.onHook(name);
+      case 'HookFlash': return this.host.log.debug?.(`${name}: HookFlash ignored (no feature bound)`);
+      case 'Digit': {
+        const code = keypadCode(s('key'));
+        return code === undefined ? undefined : core.keypad(name, code);
+      }
+      case 'Dial': return core.dial(name, s('number'), n('line'));
+      case 'LineButton': return core.stimulus(name, STIMULUS_LINE, n('line'));
+      case 'SpeedDial': return core.stimulus(name, STIMULUS_SPEEDDIAL, n('index'));
+      case 'SoftKeyEvent': {
+        const ev = n('event');
+        if (ev >= 1 && ev <= SSCP_SHARED_EVENT_MAX) return core.softKey(name, ev, n('line'));
+        this.host.log.info(`${name}: soft key event ${ev} (${s('eventName')}) not implemented`);
+        return this.write('Notify', { text: 'Not available', timeoutS: 5 });
+      }
+      case 'Forward':
+        this.host.log.info(`${name}: Forward to "${s('number')}" refused: call forwarding is not implemented`);
+        return this.write('Notify', { text: 'Forwarding not available', timeoutS: 5 });
+      case 'HeadsetStatus': return this.host.log.debug?.(`${name}: headset ${s('mode')}`);
+      case 'PhoneBook': return this.phoneBook(s('userId'), s('lastName'), s('firstName'));
+      case 'MediaOpenAck': return core.mediaReady(name, n('mediaId'), 0, s('localIp'), n('localPort'));
+      case 'FunctionKeyPage':
+        this.page = n('page') || 1;
+        return this.sendSoftKeys(true);
+      default:
+        this.host.log.warn(`${name} (${this.peerText}): unexpected ${m.name} from a phone ignored`);
+    }
+  }
+
+  /** Directory query (seed example 14) over the configured lines: name or number contains the query. */
+  private phoneBook(userId: string, last: string, first: string): void {
+    const q = [userId, last, first].map((x) => x.toLowerCase()).filter(Boolean);
+    const users = this.host.config.lines
+      .filter((l) => q.every((x) => l.name.toLowerCase().includes(x) || l.number.includes(x)))
+      .slice(0, PHONEBOOK_MAX)
+      .map((l) => ({ userId: l.number, lastName: l.name.slice(0, 64), number: l.number }));
+    this.write('PhoneBookResult', { users });
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * What the SSCP station remembers about calls to address its own messages (line and call id of the
+ * call the handset talks to, the ringing call, the last SoftKeySet) and the PhoneInput → phone→CM
+ * message mapping of docs/sscp.md §2 (numbers 4..16). Pure: the caller sends the messages.
+ */
+import type { CallStateName, SoftkeySlot } from '../phone/signalling.js';
+import { SOFTKEY_EVENTS, SOFTKEY_EVENT_MAX, type SscpFields } from './messages.js';
+
+export interface SscpOut { name: string; fields: SscpFields }
+
+/** Digit <Key value>: DTMF symbols (ITU-T Q.23), docs/sscp.md §2 message 6. */
+const KEY_RE = /^[0-9*#A-D]$/;
+/** Dial <Address number>: the codec's dial string, up to 32 symbols (docs/sscp.md §2 message 7). */
+const NUMBER_RE = /^[0-9*#A-D+]{1,32}$/;
+/** SpeedDial <SpeedDial number> is an index 0..255 (messages.ts, seed example 9). */
+const SPEEDDIAL_MAX = 255;
+/** Line instances are 1..64 (messages.ts). */
+const LINE_MAX = 64;
+
+/** States in which a call is the one the handset talks to (others: ringing, held, gone). */
+const FOREGROUND: ReadonlySet<CallStateName> = new Set<CallStateName>([
+  'offhook', 'ringout', 'connected', 'busy', 'congestion', 'proceed', 'transfer', 'park',
+  'invalidnumber', 'whisper', 'remotehold', 'holdrevert',
+]);
+
+const withCall = (f: SscpFields, callRef: number): SscpFields => (callRef > 0 ? { ...f, callId: String(callRef) } : f);
+
+export class SscpStationInput {
+  private readonly calls = new Map<number, { line: number; state: CallStateName }>();
+  private line = 0;
+  private callRef = 0;
+  /** The last SoftKeySet: its line/call and slots. */
+  softkeys: { line: number; callRef: number; keys: SoftkeySlot[] } | undefined;
+
+  get currentLine(): number { return this.line || 1; }
+  get currentCallRef(): number { return this.callRef; }
+  get activeCalls(): number { return this.calls.size; }
+
+  callState(line: number, callRef: number, state: CallStateName): void {
+    if (state === 'onhook' || state === 'idle') {
+      this.calls.delete(callRef);
+      if (this.callRef === callRef) {
+        this.callRef = 0;
+        for (const [ref, c] of this.calls) if (FOREGROUND.has(c.state)) { this.callRef = ref; this.line = c.line; }
+      }
+      return;
+    }
+    this.calls.set(callRef, { line, state });
+    if (FOREGROUND.has(state)) { this.callRef = callRef; this.line = line; }
+  }
+
+  callPlane(line: number): void { if (line > 0) this.line = line; }
+
+  private ringing(line: number | undefined): { ref: number; line: number } | undefined {
+    for (const [ref, c] of this.calls) {
+      if ((c.state === 'ringin' || c.state === 'callwaiting') && (line === undefined || c.line === line)) return { ref, line: c.line };
+    }
+    return undefined;
+  }
+
+  offHook(line?: number): SscpOut | Error {
+    if (line !== undefined && (!Number.isInteger(line) || line < 1 || line > LINE_MAX)) return new Error(`offHook: line ${line} not in 1..${LINE_MAX}`);
+    const ring = this.ringing(line);
+    const l = line ?? ring?.line ?? this.currentLine;
+    this.line = l;
+    if (ring) this.callRef = ring.ref;
+    return { name: 'OffHook', fields: { line: l } };
+  }
+
+  onHook(): SscpOut { return { name: 'OnHook', fields: withCall({ line: this.currentLine }, this.callRef) }; }
+
+  hookFlash(): SscpOut { return { name: 'HookFlash', fields: withCall({ line: this.currentLine }, this.callRef) }; }
+
+  keypad(key: string): SscpOut | Error {
+    const k = typeof key === 'string' ? key.toUpperCase() : '';
+    if (!KEY_RE.test(k)) return new Error(`keypad: ${JSON.stringify(key)} is not one of 0-9 * # A-D (SSCP Digit, docs/sscp.md §2)`);
+    return { name: 'Digit', fields: withCall({ key: k, line: this.currentLine }, this.callRef) };
+  }
+
+  dial(number: string): SscpOut | Error {
+    if (typeof number !== 'string' || !NUMBER_RE.test(number)) {
+      return new Error(`dial: ${JSON.stringify(number)} is not a dial string of 1..32 of 0-9 * # A-D + (SSCP Dial)`);
+    }
+    return { name: 'Dial', fields: { number, line: this.currentLine } };
+  }
+
+  /** SoftKeyEvent with the slot's event id and the seed's name for it (docs/sscp.md §2, message 12). */
+  softkey(slot: number): SscpOut | Error {
+    const sel = this.softkeys;
+    const key = sel?.keys[slot];
+    if (!sel || !key) return new Error(`softkey slot ${slot}: no such slot in the current SoftKeySet`);
+    if (!key.enabled || key.event < 1 || key.event > SOFTKEY_EVENT_MAX) {
+      return new Error(`softkey slot ${slot} (${key.label || 'empty'}) is disabled or has no event 1..${SOFTKEY_EVENT_MAX}`);
+    }
+    const callRef = sel.callRef || this.callRef;
+    return { name: 'SoftKeyEvent', fields: withCall({ event: key.event, eventName: SOFTKEY_EVENTS[key.event]!, line: sel.line || this.currentLine }, callRef) };
+  }
+
+  lineButton(line: number): SscpOut | Error {
+    if (!Number.isInteger(line) || line < 1 || line > LINE_MAX) return new Error(`lineButton: line ${line} not in 1..${LINE_MAX}`);
+    return { name: 'LineButton', fields: { line } };
+  }
+
+  speedDial(index: number): SscpOut | Error {
+    if (!Number.isInteger(index) || index < 1 || index > SPEEDDIAL_MAX) return new Error(`speedDial: index ${index} not in 1..${SPEEDDIAL_MAX}`);
+    return { name: 'SpeedDial', fields: { index } };
+  }
+
+  /** HeadsetStatus <Mode type="On"|"Off"> (seed example 11). */
+  headset(on: boolean): SscpOut { return { name: 'HeadsetStatus', fields: { mode: on ? 'On' : 'Off' } }; }
+}

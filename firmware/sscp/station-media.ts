@@ -1,0 +1,76 @@
+/**
+ * SSCP media control → MediaEngine (docs/sscp.md §2 messages 120..123, §5 "Outgoing call"):
+ * MediaOpen → openReceive, answered by MediaOpenAck with where the phone receives RTP (IPv4 or
+ * IPv6); MediaStart → startTransmit to the given address; MediaStop → stopTransmit; MediaClose →
+ * closeReceive. Only CM-issued messages end a stream: nothing here reacts to the registration
+ * going away, so media survives re-registration and failover.
+ */
+import { isIP } from 'node:net';
+import type { CodecChoice, MediaEngine } from '../media/engine.js';
+import type { SscpFields } from './messages.js';
+
+export type SscpLogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type SscpLog = (level: SscpLogLevel, msg: string, ctx?: Record<string, unknown>) => void;
+
+/** Sends one phone→CM message (reliably) on the current registration. */
+export type SscpReply = (name: string, fields: SscpFields) => void;
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+/** ptime when 0 is given: 20 ms, the RFC 3551 §4.5 default for G.711/G.722. */
+const DEFAULT_PTIME_MS = 20;
+
+export class SscpStationMedia {
+  constructor(private readonly media: MediaEngine, private readonly log: SscpLog) {}
+
+  /** Handles a media message; false when `name` is not one. `localIp` replaces a wildcard bind address. */
+  handle(name: string, f: SscpFields, reply: SscpReply, localIp: () => string): boolean {
+    const id = num(f.mediaId);
+    switch (name) {
+      case 'MediaOpen': void this.open(id, f, reply, localIp); return true;
+      case 'MediaStart': {
+        const choice = this.choice(f);
+        const remote = { address: String(f.remoteIp ?? ''), port: num(f.remotePort) };
+        void this.guard('startTransmit', id, () => this.media.startTransmit(id, remote, choice));
+        return true;
+      }
+      case 'MediaStop': void this.guard('stopTransmit', id, () => this.media.stopTransmit(id)); return true;
+      case 'MediaClose': void this.guard('closeReceive', id, () => this.media.closeReceive(id)); return true;
+      default: return false;
+    }
+  }
+
+  private choice(f: SscpFields): CodecChoice {
+    return { codec: String(f.codec ?? 'PCMU'), ptimeMs: num(f.ptime) || DEFAULT_PTIME_MS };
+  }
+
+  private async open(id: number, f: SscpFields, reply: SscpReply, localIp: () => string): Promise<void> {
+    const choice = this.choice(f);
+    if (!this.media.capabilities().some((c) => c.codec === choice.codec)) {
+      // No MediaOpenAck: the CM's MediaOpen stays unanswered and the call gets no audio; say why.
+      this.log('warn', `SSCP MediaOpen ${id}: codec ${choice.codec} not supported by this phone`, { mediaId: id });
+      return;
+    }
+    try {
+      const ep = await this.media.openReceive(id, choice);
+      const wildcard = ep.address === '' || ep.address === '0.0.0.0' || ep.address === '::';
+      const ip = wildcard ? localIp() : ep.address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+      const family = isIP(ip);
+      if (family === 0) {
+        this.log('error', `SSCP MediaOpen ${id}: no usable local address for RTP (got ${JSON.stringify(ip)}); set localAddress`, { mediaId: id });
+        return;
+      }
+      reply('MediaOpenAck', { mediaId: id, localFamily: String(family), localIp: ip, localPort: ep.port });
+    } catch (e) {
+      this.log('error', `media.openReceive(${id}, ${choice.codec}/${choice.ptimeMs} ms) failed: ${(e as Error).message}`,
+        { mediaId: id, hint: 'is a UDP port free?' });
+    }
+  }
+
+  private async guard(op: string, id: number, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.log('error', `media.${op}(${id}) failed: ${(e as Error).message}`, { mediaId: id });
+    }
+  }
+}
