@@ -11,6 +11,7 @@
  *  - short reads emit a full-size buffer: we deliver exactly periodFrames per period anyway;
  *  - its queue to JS is unbounded: nothing to do from JS except stopping promptly.
  */
+import { PeriodAssembler } from './audio-period.js';
 import { HalError } from '../api/errors.js';
 import type { PcmFormat, PcmSource } from '../api/pcm.js';
 
@@ -45,19 +46,17 @@ export class AlsaCaptureSource implements PcmSource {
   readonly name: string;
   readonly format: PcmFormat;
   private cap: AlsaCaptureInstance | undefined;
-  private readonly period: Int16Array;
-  private readonly periodBytes: Uint8Array;
-  private fill = 0;
+  private readonly assembler: PeriodAssembler;
+  /** Periods delivered since start. */
+  get periods(): number { return this.assembler.periods; }
   private running = false;
   private readonly errorCbs = new Set<(err: Error) => void>();
-  periods = 0;
   overruns = 0;
 
   private constructor(private readonly Ctor: AlsaCaptureCtor, private readonly opts: AlsaCaptureSourceOptions) {
     this.format = opts.format;
     this.name = `alsa-capture:${opts.device}`;
-    this.period = new Int16Array(opts.format.periodFrames);
-    this.periodBytes = new Uint8Array(this.period.buffer);
+    this.assembler = new PeriodAssembler(opts.format.periodFrames);
   }
 
   /** Loads the native package (rejects with HalError UNAVAILABLE when it is absent). Does not open the device yet. */
@@ -79,7 +78,7 @@ export class AlsaCaptureSource implements PcmSource {
       }
       this.cap = cap;
       this.running = true;
-      this.fill = 0;
+      this.assembler.reset();
       const ready = (): void => { if (!opened) { opened = true; resolve(); } };
       cap.on('periodTime', ready);
       cap.on('audio', (data) => { ready(); this.onData(data as Uint8Array, onPeriod); });
@@ -107,20 +106,9 @@ export class AlsaCaptureSource implements PcmSource {
   }
 
   private onData(chunk: Uint8Array, onPeriod: (samples: Int16Array) => void): void {
-    const pb = this.periodBytes;
-    let i = 0;
-    while (i < chunk.length && this.running) {
-      const n = Math.min(chunk.length - i, pb.length - this.fill);
-      for (let k = 0; k < n; k++) pb[this.fill + k] = chunk[i + k]!;
-      this.fill += n;
-      i += n;
-      if (this.fill === pb.length) {
-        this.fill = 0;
-        this.periods++;
-        try { onPeriod(this.period); } catch (e) { this.emitError(e instanceof Error ? e : new Error(String(e))); }
-      }
-    }
+    this.assembler.push(chunk, onPeriod, (e) => this.emitError(e), () => this.running);
   }
+
 
   async stop(): Promise<void> {
     const cap = this.cap;

@@ -8,6 +8,7 @@
  * tool's own message. A later exit is a device loss (USB unplug) reported through onError.
  * The ALSA period equals the PcmFormat period (the packet time), the buffer is 4 periods.
  */
+import { PeriodAssembler } from './audio-period.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { HalError, type HalErrorCode } from '../api/errors.js';
 import type { PcmFormat, PcmSink, PcmSource } from '../api/pcm.js';
@@ -84,25 +85,22 @@ export class ArecordSource implements PcmSource {
   readonly name: string;
   readonly format: PcmFormat;
   private child: ChildProcess | undefined;
-  private readonly period: Int16Array;
-  private readonly periodBytes: Uint8Array;
-  private fill = 0;
+  private readonly assembler: PeriodAssembler;
+  /** Periods delivered since start. */
+  get periods(): number { return this.assembler.periods; }
   private stopping = false;
   private readonly errorCbs = new Set<(err: Error) => void>();
-  /** Periods delivered since start. */
-  periods = 0;
 
   constructor(private readonly opts: CliAudioOptions) {
     this.format = opts.format;
     this.name = `arecord:${opts.device}`;
-    this.period = new Int16Array(opts.format.periodFrames);
-    this.periodBytes = new Uint8Array(this.period.buffer);   // little-endian hosts (x86, ARM Linux) = S16_LE
+    this.assembler = new PeriodAssembler(opts.format.periodFrames);
   }
 
   async start(onPeriod: (samples: Int16Array) => void): Promise<void> {
     if (this.child) return;
     this.stopping = false;
-    this.fill = 0;
+    this.assembler.reset();
     const { child, stderr } = await spawnOpened('arecord', this.opts.command ?? 'arecord', alsaArgs(this.opts), this.opts,
       'open capture', ['ignore', 'pipe', 'pipe']);
     this.child = child;
@@ -117,20 +115,9 @@ export class ArecordSource implements PcmSource {
   }
 
   private onData(chunk: Buffer, onPeriod: (samples: Int16Array) => void): void {
-    const pb = this.periodBytes;
-    let i = 0;
-    while (i < chunk.length && !this.stopping) {
-      const n = Math.min(chunk.length - i, pb.length - this.fill);
-      for (let k = 0; k < n; k++) pb[this.fill + k] = chunk[i + k]!;
-      this.fill += n;
-      i += n;
-      if (this.fill === pb.length) {
-        this.fill = 0;
-        this.periods++;
-        try { onPeriod(this.period); } catch (e) { this.emitError(e instanceof Error ? e : new Error(String(e))); }
-      }
-    }
+    this.assembler.push(chunk, onPeriod, (e) => this.emitError(e), () => !this.stopping);
   }
+
 
   async stop(): Promise<void> {
     const c = this.child;
