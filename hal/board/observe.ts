@@ -20,11 +20,21 @@ export class OutputObserver {
   private lastOnMs: number | undefined;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly gpio: EmulatedGpioController, offset: number, private readonly clock: Clock,
-    private readonly activeLow: boolean) {
+  /**
+   * `subscribe` reports every write of the output as logical on/off (repeats allowed) and returns
+   * an unsubscribe; `initial` is the state before the first report.
+   */
+  constructor(private readonly clock: Clock, subscribe: (cb: (on: boolean, atMs: number) => void) => () => void, initial = false) {
+    this.lit = initial;
+    this.unsubscribe = subscribe((on, atMs) => this.edge(on, atMs));
+  }
+
+  /** Watches an emulated header GPIO output (physical levels, `activeLow` inverts). */
+  static gpio(gpio: EmulatedGpioController, offset: number, clock: Clock, activeLow: boolean): OutputObserver {
+    const logical = (level: Bit): boolean => (level === 1) !== activeLow;
     const initial = gpio.outputLevel(offset);
-    if (initial !== undefined) this.lit = this.logical(initial);
-    this.unsubscribe = gpio.onOutput(offset, (level, atMs) => this.edge(this.logical(level), atMs));
+    return new OutputObserver(clock, (cb) => gpio.onOutput(offset, (level, atMs) => cb(logical(level), atMs)),
+      initial === undefined ? false : logical(initial));
   }
 
   get isOn(): boolean { return this.lit; }
@@ -50,8 +60,6 @@ export class OutputObserver {
   }
 
   close(): void { this.unsubscribe(); }
-
-  private logical(level: Bit): boolean { return (level === 1) !== this.activeLow; }
 
   private edge(on: boolean, atMs: number): void {
     if (on === this.lit) return; // onOutput also reports rewrites of the same level

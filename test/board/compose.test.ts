@@ -3,25 +3,29 @@ import assert from 'node:assert/strict';
 import { isHalError } from '../../hal/api/index.js';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { loadBoardConfig, loadBoardConfigText } from '../../hal/board/load.js';
-import { composeEmulatedDisplay, createEmulatedI2cBuses } from '../../hal/board/compose-display.js';
-import { composeBoard, composeEmulatedBoard } from '../../hal/board/compose.js';
+import { composeEmulatedBoard, type EmulatedBoard } from '../../hal/board/compose.js';
 import { readFileSync } from 'node:fs';
 
 const LAPTOP = 'board-configs/laptop-emulated.yaml';
 
+async function initDisplay(board: EmulatedBoard, clock: VirtualClock): Promise<void> {
+  const init = board.hardware.display.init(); await clock.advance(200); await init;
+}
+
 test('laptop board: text written through the real HD44780 driver shows on the emulated 20x4 LCD', async () => {
   const clock = new VirtualClock();
-  const cfg = loadBoardConfig(LAPTOP);
-  const buses = createEmulatedI2cBuses(cfg, clock);
-  const { display, lcd } = composeEmulatedDisplay(cfg.display, buses, { clock, log: () => {} });
+  const board = await composeEmulatedBoard(loadBoardConfig(LAPTOP), { clock, log: () => {} });
+  const { display } = board.hardware;
+  const lcd = board.emulators.lcd;
   assert.ok(lcd);
   assert.deepEqual([display.cols, display.rows], [20, 4]);
-  const init = display.init(); await clock.advance(200); await init;
+  await initDisplay(board, clock);
   const shown = display.show(['Line 1000', 'Ready', '', 'Redial NewCall']); await clock.advance(200); await shown;
   assert.deepEqual(lcd.screen(), ['Line 1000           ', 'Ready               ', '                    ', 'Redial NewCall      ']);
+  assert.deepEqual(board.emulators.screen(), lcd.screen());
   assert.deepEqual(lcd.violations, []);
-  assert.deepEqual(await buses.get(1)!.scan(), [0x27]);
-  await display.close();
+  assert.deepEqual(await board.emulators.i2c.scan(), [0x27]);
+  await board.close();
 });
 
 test('a non-default backpack pin map from the config reaches both the driver and the emulator', async () => {
@@ -29,43 +33,24 @@ test('a non-default backpack pin map from the config reaches both the driver and
   const text = readFileSync(LAPTOP, 'utf8').replace('  rows: 4\n', '  rows: 4\n  pins: {rs: P2, e: P0, backlight: P1, rw: P3}\n');
   const cfg = loadBoardConfigText('swapped.yaml', text);
   const clock = new VirtualClock();
-  const buses = createEmulatedI2cBuses(cfg, clock);
-  const { display, lcd } = composeEmulatedDisplay(cfg.display, buses, { clock, log: () => {} });
-  const init = display.init(); await clock.advance(200); await init;
-  const shown = display.show(['swapped pins']); await clock.advance(200); await shown;
-  assert.equal(lcd!.screen()[0], 'swapped pins        ');
+  const board = await composeEmulatedBoard(cfg, { clock, log: () => {} });
+  await initDisplay(board, clock);
+  const shown = board.hardware.display.show(['swapped pins']); await clock.advance(200); await shown;
+  assert.equal(board.emulators.screen()[0], 'swapped pins        ');
   // Backlight on = bit P1 set in the last byte the backpack latched.
-  assert.equal((buses.get(1)!.transfers(0x27).at(-1)!.data.at(-1)! >> 1) & 1, 1);
-  await display.close();
+  assert.equal((board.emulators.i2c.transfers(0x27).at(-1)!.data.at(-1)! >> 1) & 1, 1);
+  await board.close();
 });
 
 test('display on an address nobody answers: the emulated bus NACKs and the driver goes offline, not crash', async () => {
-  const cfg = loadBoardConfig(LAPTOP);
   const clock = new VirtualClock();
-  const buses = createEmulatedI2cBuses(cfg, clock);
   const logs: string[] = [];
-  const { display, lcd } = composeEmulatedDisplay(cfg.display, buses, { clock, log: (m) => logs.push(m) });
-  buses.get(1)!.setPresent(0x27, false);
-  const init = display.init(); await clock.advance(200); await init;
-  assert.equal(lcd!.screen().join('').trim(), '');
+  const board = await composeEmulatedBoard(loadBoardConfig(LAPTOP), { clock, log: (m) => logs.push(m) });
+  board.emulators.i2c.setPresent(0x27, false);
+  await initDisplay(board, clock);
+  assert.equal(board.emulators.screen().join('').trim(), '');
   assert.ok(logs.some((l) => /0x27/.test(l)), `expected an offline message naming 0x27, got ${JSON.stringify(logs)}`);
-  await display.close();
-});
-
-test('hardware mode is refused with a clear HalError', async () => {
-  const cfg = loadBoardConfig('board-configs/pi4-hd44780-matrix.yaml');
-  await assert.rejects(composeBoard(cfg, { mode: 'hardware', clock: new VirtualClock() }), (e: unknown) => {
-    assert.ok(isHalError(e, 'UNAVAILABLE'));
-    assert.match((e as Error).message, /hardware bindings not available yet/);
-    return true;
-  });
-});
-
-test('SSD1306 boards are refused in emulation with the reason', () => {
-  const cfg = loadBoardConfig('board-configs/pi-zero2w-ssd1306-mcp23017.yaml');
-  const clock = new VirtualClock();
-  assert.throws(() => composeEmulatedDisplay(cfg.display, createEmulatedI2cBuses(cfg, clock), { clock }),
-    (e: unknown) => isHalError(e, 'UNAVAILABLE') && /SSD1306/.test((e as Error).message));
+  await board.close();
 });
 
 async function laptopBoard() {
@@ -151,11 +136,11 @@ test('whole laptop board: lamp and ringer modes set on the drivers are read back
 test('a board whose pins the emulator cannot provide fails with the key path, and leaves nothing running', async () => {
   const clock = new VirtualClock();
   const text = readFileSync(LAPTOP, 'utf8')
-    .replace('i2c:\n  - bus: 1\n', 'i2c:\n  - bus: 1\nexpanders:\n  - {id: kp, type: mcp23017, bus: 1, address: 0x20}\n')
-    .replace('  pin: gpio17\n', '  pin: kp:GPB7\n');
+    .replace('i2c:\n  - bus: 1\n', 'i2c:\n  - bus: 1\nexpanders:\n  - {id: px, type: pcf8574, bus: 1, address: 0x21}\n')
+    .replace('  pin: gpio17\n', '  pin: px:P7\n');
   const cfg = loadBoardConfigText('x.yaml', text);
   await assert.rejects(composeEmulatedBoard(cfg, { clock, log: () => {} }), (e: unknown) =>
-    isHalError(e, 'UNAVAILABLE') && /hook\.pin: compose emulated board: expander pin kp:GPB7 cannot be emulated yet/.test((e as Error).message));
+    isHalError(e, 'UNAVAILABLE') && /^hook\.pin: compose emulated board: pcf8574 pin px:P7 cannot be emulated yet/.test((e as Error).message));
   assert.equal(clock.pending(), 0);
 });
 
