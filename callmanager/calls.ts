@@ -7,21 +7,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../hal/api/clock.js';
+import type { CallStateName } from '../firmware/phone/signalling.js';
+import { CallMedia, type MediaRelay, type RelaySession } from './call-media.js';
 import type { CallManagerConfig, LineConfig } from './config.js';
+import { pickCodec, SK, STIM } from './call-codes.js';
 import { DialPlan, keypadChar } from './dialplan.js';
 import { LABEL, silentLogger, type CmCommand, type Logger, type StationSink } from './station.js';
 
-/** SCCP media payload codes (sccp-facts.md §4 "Media payload codes"). */
-export const CODEC_ULAW = 4;
-export const CODEC_ALAW = 2;
-/** Packetisation used by Asterisk for G.711 (sccp-facts.md §5: "20 ms"). */
-const PACKET_MS = 20;
-
-/** Soft-key event codes as put in our template (sccp-facts.md §4 "Soft key events"). */
-export const SK = { Redial: 1, NewCall: 2, Hold: 3, Transfer: 4, CFwdAll: 5, BackSpace: 8, EndCall: 9,
-  Resume: 10, Answer: 11, DND: 19, Dial: 21 } as const;
-/** Stimulus codes (sccp-facts.md §4 "Stimulus"). */
-const STIM = { LastNumberRedial: 1, SpeedDial: 2, Hold: 3, Line: 9 } as const;
+export { CODEC_ALAW, CODEC_ULAW, SK, pickCodec } from './call-codes.js';
 
 export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'ended';
 
@@ -32,10 +25,19 @@ interface Device {
 interface Leg {
   dev: Device; line: number; ref: number; state: LegState; digits: string; call?: Call;
   timer?: TimerHandle; mediaOpen: boolean; rtp?: { ip: string; port: number }; mediaStarted: boolean;
+  /** Call id observers see: the caller leg's ref, for both legs, kept after the call ends. */
+  cid: number; party: Party; shown: CallStateName; speaker?: boolean;
 }
-interface Call { id: number; caller: Leg; callee: Leg; codec: number; heldBy?: Leg }
+interface Call { id: number; caller: Leg; callee: Leg; codec: number; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
 
+export interface Party { callingName: string; calling: string; calledName: string; called: string }
 export interface CallEvent { id: number; caller: string; callee: string; state: 'ringing' | 'connected' | 'busy' | 'ended' | 'hold' | 'resumed' }
+/**
+ * 'leg' event: what one device was just told about its call — a CallState (`kind: 'state'`) or a
+ * CallInfo (`kind: 'info'`). Third-party control (third-party.ts) turns these into TSP Notifies.
+ */
+export interface LegEvent { device: string; line: number; callId: number; kind: 'state' | 'info'; state: CallStateName; party: Party }
+export interface CoreResult { ok: boolean; reason?: string }
 
 export class CallCore {
   readonly events = new EventEmitter();
@@ -44,9 +46,13 @@ export class CallCore {
   private readonly plan: DialPlan;
   private nextRef = 1;
   private readonly log: Logger;
+  private readonly media: CallMedia;
 
-  constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger) {
+  constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay) {
     this.log = log ?? silentLogger;
+    this.media = new CallMedia({ config, log: this.log, ...(relay ? { relay } : {}),
+      send: (leg, cmd) => this.send(leg as Leg, cmd),
+      fail: (leg, reason) => { this.log.warn(reason); if ((leg as Leg).dev.leg === leg) this.hangup(leg as Leg, false); } });
     const lines = new Map(config.lines.map((l) => [l.number, l]));
     for (const d of config.devices) {
       const dev: Device = { name: d.name, lines: d.lines.map((n) => lines.get(n)!), speeddials: d.speeddials, codecs: [], dnd: false };
@@ -74,6 +80,24 @@ export class CallCore {
   setCapabilities(name: string, codecs: number[]): void { this.dev(name).codecs = codecs; }
   legState(name: string): LegState | 'idle' { return this.devices.get(name)?.leg?.state ?? 'idle'; }
   lastDialed(name: string): string | undefined { return this.devices.get(name)?.lastDialed; }
+
+  // ---- third-party call control (third-party.ts, docs/tsp.md §3) --------------------------
+
+  isRegistered(name: string): boolean { return !!this.devices.get(name)?.sink; }
+  /** SetSpeakerMode(On), then the OffHook path; the leg goes back to speaker off when it ends. */
+  speakerOffHook(name: string, line = 1): void {
+    const dev = this.dev(name);
+    if (dev.leg) return;
+    dev.sink?.send({ t: 'speaker', on: true });
+    this.offHook(name, line);
+    const leg = dev.leg as Leg | undefined; // set by offHook (TS narrowed it to undefined above)
+    if (leg) leg.speaker = true;
+  }
+  /** The device's current call as observers know it (LegEvent.callId), if any. */
+  currentCall(name: string): { callId: number; state: LegState } | undefined {
+    const leg = this.devices.get(name)?.leg;
+    return leg ? { callId: leg.cid, state: leg.state } : undefined;
+  }
 
   // ---- station input ------------------------------------------------------------------------
 
@@ -164,16 +188,7 @@ export class CallCore {
       this.log.warn(`${name}: OpenReceiveChannel failed with MediaStatus ${status}; ending call`);
       return this.hangup(leg, false);
     }
-    leg.rtp = { ip, port };
-    const call = leg.call;
-    if (!call || call.caller.state !== 'connected' || call.callee.state !== 'connected') return;
-    const other = call.caller === leg ? call.callee : call.caller;
-    if (!other.rtp) return;
-    for (const [a, b] of [[leg, other], [other, leg]] as const) {
-      if (a.mediaStarted) continue;
-      a.mediaStarted = true;
-      this.send(a, { t: 'startMedia', ref: a.ref, passThru: a.ref, ip: b.rtp!.ip, port: b.rtp!.port, ms: PACKET_MS, codec: call.codec });
-    }
+    this.media.ready(leg, ip, port);
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -183,7 +198,20 @@ export class CallCore {
     if (!d) throw new Error(`call core: unknown device "${name}" (not in the config)`);
     return d;
   }
-  private send(leg: Leg, cmd: CmCommand): void { leg.dev.sink?.send(cmd); }
+  /** Every command to a station goes through here; CallState and CallInfo are also published as 'leg' events. */
+  private send(leg: Leg, cmd: CmCommand): void {
+    leg.dev.sink?.send(cmd);
+    if (cmd.t === 'callState') {
+      leg.shown = cmd.state;
+      this.events.emit('leg', this.legEvent(leg, 'state'));
+    } else if (cmd.t === 'callInfo') {
+      leg.party = { callingName: cmd.callingName, calling: cmd.calling, calledName: cmd.calledName, called: cmd.called };
+      this.events.emit('leg', this.legEvent(leg, 'info'));
+    }
+  }
+  private legEvent(leg: Leg, kind: 'state' | 'info'): LegEvent {
+    return { device: leg.dev.name, line: leg.line, callId: leg.cid, kind, state: leg.shown, party: { ...leg.party } };
+  }
   private lineOf(leg: Leg): LineConfig { return leg.dev.lines[leg.line - 1] ?? leg.dev.lines[0]!; }
   private arm(leg: Leg, seconds: number, fn: () => void): void {
     this.clock.clearTimeout(leg.timer);
@@ -193,7 +221,10 @@ export class CallCore {
 
   private startDialing(dev: Device, line: number): void {
     const inst = line >= 1 && line <= dev.lines.length ? line : 1;
-    const leg: Leg = { dev, line: inst, ref: this.nextRef++, state: 'dialing', digits: '', mediaOpen: false, mediaStarted: false };
+    const ref = this.nextRef++;
+    const me = dev.lines[inst - 1] ?? dev.lines[0]!;
+    const leg: Leg = { dev, line: inst, ref, state: 'dialing', digits: '', mediaOpen: false, mediaStarted: false, cid: ref,
+      party: { callingName: me.name, calling: me.number, calledName: '', called: '' }, shown: 'onhook' };
     dev.leg = leg;
     const l = leg.line; const r = leg.ref;
     this.send(leg, { t: 'lamp', target: 'line', instance: l, mode: 'on' });
@@ -248,7 +279,8 @@ export class CallCore {
       this.emit({ id: r, caller: me.number, callee: number, state: 'busy' });
       return;
     }
-    const callee: Leg = { dev: target.dev, line: target.instance, ref: this.nextRef++, state: 'ringin', digits: '', mediaOpen: false, mediaStarted: false };
+    const callee: Leg = { dev: target.dev, line: target.instance, ref: this.nextRef++, state: 'ringin', digits: '', mediaOpen: false,
+      mediaStarted: false, cid: r, party: { callingName: me.name, calling: me.number, calledName: target.line.name, called: number }, shown: 'onhook' };
     target.dev.leg = callee;
     const call: Call = { id: r, caller: leg, callee, codec: pickCodec(caller.codecs, target.dev.codecs) };
     leg.call = call; callee.call = call;
@@ -306,20 +338,8 @@ export class CallCore {
     this.send(leg, { t: 'prompt', line: leg.line, ref: leg.ref, text: LABEL.connected, timeoutS: 0 });
   }
 
-  private openMedia(call: Call): void {
-    for (const leg of [call.caller, call.callee]) {
-      leg.mediaOpen = true; leg.mediaStarted = false; leg.rtp = undefined;
-      // conferenceId = passThruPartyId = per-leg id, like Asterisk's call id (sccp-facts.md §3 OpenReceiveChannel).
-      this.send(leg, { t: 'openReceive', ref: leg.ref, passThru: leg.ref, ms: PACKET_MS, codec: call.codec });
-    }
-  }
-
-  private closeMedia(leg: Leg): void {
-    if (!leg.mediaOpen) return;
-    this.send(leg, { t: 'closeReceive', ref: leg.ref, passThru: leg.ref });
-    if (leg.mediaStarted) this.send(leg, { t: 'stopMedia', ref: leg.ref, passThru: leg.ref });
-    leg.mediaOpen = false; leg.mediaStarted = false; leg.rtp = undefined;
-  }
+  private openMedia(call: Call): void { this.media.open(call); }
+  private closeMedia(leg: Leg): void { this.media.close(leg); }
 
   private hold(leg: Leg): void {
     const call = leg.call!;
@@ -388,16 +408,10 @@ export class CallCore {
     this.send(leg, { t: 'ringer', mode: 'off' });
     this.send(leg, { t: 'lamp', target: 'line', instance: l, mode: 'off' });
     this.send(leg, { t: 'softkeys', line: 0, ref: 0, set: 'OnHook' });
+    if (leg.speaker) this.send(leg, { t: 'speaker', on: false }); // off hook was on the speaker (thirdPartyDial)
     if (leg.dev.leg === leg) leg.dev.leg = undefined;
     leg.state = 'ended';
   }
 
   private emit(ev: CallEvent): void { this.events.emit('call', ev); }
-}
-
-/** First codec both stations advertised, preferring G.711 µ-law (what every 79xx does, anchors.md §1.1). */
-export function pickCodec(a: readonly number[], b: readonly number[]): number {
-  if (a.length === 0 || b.length === 0) return CODEC_ULAW; // no CapabilitiesRes seen: G.711 is universal
-  if (a.includes(CODEC_ULAW) && b.includes(CODEC_ULAW)) return CODEC_ULAW;
-  return a.find((c) => b.includes(c)) ?? CODEC_ULAW;
 }

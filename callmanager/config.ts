@@ -8,6 +8,7 @@
  *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { YamlSource, loadConfig, type ConfigProblem } from '../src/config/yaml-config.js';
 
@@ -33,6 +34,9 @@ const serverSchema = z.strictObject({
   version: z.string().max(15).default('deskphone-cm-1'),
   // ServerRes names are char[48].
   name: z.string().max(47).default('deskphone'),
+  // Highest SCCP protocol version negotiated with stations: 11 keeps hdr-0 IPv4 layouts (sccp-facts.md §1
+  // "Recommendation"); 17 enables ipv4or6 addresses for IPv6 phones (§1); v18+ layouts are not supported.
+  maxProtocolVersion: z.number().int().min(1).max(17).default(11),
   // UDP port for SSCP phones (docs/sscp.md §4: 5070 by convention); absent = no SSCP listener.
   sscpPort: z.number().int().min(0).max(65535).optional(),
   // SSCP bind address; default `bind`. "::" listens on IPv6 and IPv4 (mapped) at once.
@@ -63,6 +67,10 @@ const deviceSchema = z.strictObject({
   softkeys: z.record(z.string(), z.array(z.string())).optional(),
   /** Which station protocol may register this device; absent = either (SCCP over TCP, SSCP over UDP, docs/sscp.md). */
   protocol: z.enum(['sccp', 'sscp']).optional(),
+  /** RTP path (docs/rtp-proxy.md §2): 'direct' phone to phone, 'proxy' always through the CM's RTP proxy. */
+  media: z.enum(['direct', 'proxy']).default('direct'),
+  /** The RTP proxy's address in this device's address space (docs/rtp-proxy.md §3). */
+  proxyAddress: z.string().refine((s) => isIP(s) !== 0, 'an IPv4 or IPv6 address').optional(),
 });
 
 const dialplanSchema = z.strictObject({
@@ -74,11 +82,29 @@ const dialplanSchema = z.strictObject({
   terminator: z.enum(['#', '*', '']).default('#'),
 });
 
+/** Third-party call control (docs/tsp.md §3): who may click-to-dial which phone. */
+const tspSchema = z.strictObject({
+  /** Loopback by default: TSP is a local service unless configured otherwise (docs/tsp.md §3). */
+  bind: z.string().default('127.0.0.1'),
+  // TCP 5001: deskphone's default TSP port (docs/tsp.md §3; AddPac documents none).
+  port: z.number().int().min(0).max(65535).default(5001),
+  users: z.array(z.strictObject({ name: z.string().min(1).max(64), secret: z.string().min(1).max(128),
+    device: z.string().transform((s) => s.toUpperCase()) })).default([]),
+});
+
+/** RTP proxy local addresses per family (docs/rtp-proxy.md §3); default: the CM's signalling address, else loopback. */
+const rtpProxySchema = z.strictObject({
+  ipv4: z.string().refine((s) => isIP(s) === 4, 'an IPv4 address').optional(),
+  ipv6: z.string().refine((s) => isIP(s) === 6, 'an IPv6 address').optional(),
+});
+
 export const callManagerSchema = z.strictObject({
   server: serverSchema.default(() => serverSchema.parse({})),
   lines: z.array(lineSchema).min(1),
   devices: z.array(deviceSchema).min(1),
   dialplan: dialplanSchema.default(() => dialplanSchema.parse({})),
+  tsp: tspSchema.optional(),
+  rtpProxy: rtpProxySchema.optional(),
 });
 
 export type CallManagerConfig = z.output<typeof callManagerSchema>;
@@ -131,6 +157,12 @@ function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): C
         if (keys.length > 16) problems.push(src.problem(['devices', i, 'softkeys', set], `at most 16 soft keys per set, got ${keys.length}`));
       }
     }
+  });
+  const users = new Set<string>();
+  cfg.tsp?.users.forEach((u, i) => {
+    if (users.has(u.name)) problems.push(src.problem(['tsp', 'users', i, 'name'], `duplicate TSP user "${u.name}"`));
+    users.add(u.name);
+    if (!names.has(u.device)) problems.push(src.problem(['tsp', 'users', i, 'device'], `unknown device "${u.device}": not defined under "devices"`));
   });
   return problems;
 }

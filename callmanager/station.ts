@@ -29,11 +29,15 @@ export type CmCommand =
   | { t: 'closeReceive'; ref: number; passThru: number }
   | { t: 'startMedia'; ref: number; passThru: number; ip: string; port: number; ms: number; codec: number }
   | { t: 'stopMedia'; ref: number; passThru: number }
-  | { t: 'notify'; text: string; timeoutS: number };
+  | { t: 'notify'; text: string; timeoutS: number }
+  /** Speakerphone on/off (SCCP SetSpeakerMode 0x0088); third-party Dial goes off hook on the speaker (docs/tsp.md §3). */
+  | { t: 'speaker'; on: boolean };
 
 /** Where the core sends commands for one registered device. */
 export interface StationSink {
   send(cmd: CmCommand): void;
+  /** The CM's own address on the signalling connection to this station (RTP proxy bind default, docs/rtp-proxy.md §3). */
+  readonly localAddress?: string;
 }
 
 /** Localised phrase codes (0x80 + code, sccp-facts.md §1; the station's label table). */

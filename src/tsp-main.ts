@@ -1,5 +1,152 @@
-/** `deskphone tsp`: placeholder until the TSP client lands (see docs/tsp.md). */
-export async function tspMain(_argv: string[]): Promise<number> {
-  console.error('deskphone tsp: the TSP client is not wired yet (docs/tsp.md describes the protocol)');
-  return 2;
+/**
+ * `deskphone tsp dial NUMBER | drop [CALLID] | watch`: a TSP client (docs/tsp.md) — click-to-dial
+ * from a shell. Connects to the call manager's TSP port, logs in, sends the action, prints the
+ * response; `watch` (and `dial --watch`) then prints Notify lines until Ctrl-C.
+ */
+import { connect, type Socket } from 'node:net';
+import { parseArgs } from 'node:util';
+import { encodeTspFrame, TspFramer, type TspFrame } from '../callmanager/tsp/codec.js';
+
+/** deskphone's default TSP port (docs/tsp.md §3). */
+export const DEFAULT_TSP_PORT = 5001;
+const DEFAULT_TSP_HOST = '127.0.0.1';
+/** Give up on a silent server after this long (login and action each get one Response, docs/tsp.md §3). */
+const RESPONSE_TIMEOUT_MS = 10_000;
+
+const USAGE = `Usage: deskphone tsp dial NUMBER [--watch] | drop [CALLID] | watch
+  [--host H (default ${DEFAULT_TSP_HOST})] [--port N (default ${DEFAULT_TSP_PORT})]
+  [--user U] [--secret S]   (or env DESKPHONE_TSP_USER / DESKPHONE_TSP_SECRET)`;
+
+class TspClient {
+  private readonly framer = new TspFramer();
+  private readonly queue: TspFrame[] = [];
+  private wake: (() => void) | undefined;
+  closedReason: string | undefined;
+  onNotify: ((f: Extract<TspFrame, { kind: 'Notify' }>) => void) | undefined;
+
+  constructor(private readonly sock: Socket) {
+    sock.on('data', (d) => {
+      for (const it of this.framer.push(d)) {
+        if ('error' in it) { console.error(`deskphone tsp: bad frame from the server ignored: ${it.error.message}`); continue; }
+        if (it.frame.kind === 'Notify' && this.onNotify) this.onNotify(it.frame);
+        else if (it.frame.kind === 'Response') this.queue.push(it.frame);
+        this.wake?.();
+      }
+    });
+    sock.on('close', () => { this.closedReason ??= 'the call manager closed the connection'; this.wake?.(); });
+    sock.on('error', (e) => { this.closedReason = e.message; this.wake?.(); });
+  }
+
+  send(f: TspFrame): void { this.sock.write(encodeTspFrame(f)); }
+
+  async response(what: string): Promise<Extract<TspFrame, { kind: 'Response' }>> {
+    const deadline = Date.now() + RESPONSE_TIMEOUT_MS;
+    for (;;) {
+      const f = this.queue.shift();
+      if (f && f.kind === 'Response') return f;
+      if (this.closedReason) throw new Error(`no response to ${what}: ${this.closedReason}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no response to ${what} within ${RESPONSE_TIMEOUT_MS / 1000} s`);
+      await new Promise<void>((r) => { const t = setTimeout(r, left); this.wake = () => { clearTimeout(t); r(); }; });
+      this.wake = undefined;
+    }
+  }
+
+  /** Resolves when the connection ends. */
+  closed(): Promise<void> {
+    return new Promise((r) => { if (this.sock.destroyed) r(); else this.sock.once('close', () => r()); });
+  }
+  end(): void { this.sock.end(); }
+}
+
+function connectTo(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host, port });
+    s.once('connect', () => { s.removeAllListeners('error'); resolve(s); });
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      s.destroy();
+      const hint = e.code === 'ECONNREFUSED'
+        ? `nothing listens on ${host}:${port}. Is \`deskphone callmanager\` running with TSP enabled? Add to its config:\n` +
+          `  tsp:\n    port: ${port}\n    users:\n      - { name: alice, secret: s3cret, device: SEP000000000100 }\n` +
+          `(the call manager prints "TSP listening on ..." at start; use --host/--port to match)`
+        : `check --host/--port (${e.code ?? 'error'})`;
+      reject(new Error(`cannot connect to the TSP port ${host}:${port}: ${e.message}\n${hint}`));
+    });
+  });
+}
+
+const notifyLine = (f: Extract<TspFrame, { kind: 'Notify' }>): string =>
+  `${f.event} ${f.terminalId} ${f.callState} call ${f.callId}: ${f.callerName || '-'} <${f.callerId}> → ${f.calleeName || '-'} <${f.calleeId}>`;
+
+export async function tspMain(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, strict: true, allowPositionals: true,
+      options: { host: { type: 'string' }, port: { type: 'string', short: 'p' }, user: { type: 'string', short: 'u' },
+        secret: { type: 'string', short: 's' }, watch: { type: 'boolean', short: 'w' } },
+    });
+  } catch (e) {
+    console.error(`deskphone tsp: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [cmd, arg, ...extra] = positionals;
+  const known = cmd === 'dial' || cmd === 'drop' || cmd === 'watch';
+  if (!known || (cmd === 'dial' && !arg) || (cmd === 'watch' && arg !== undefined) || extra.length > 0) {
+    console.error(`deskphone tsp: ${!cmd ? 'missing command' : !known ? `unknown command "${cmd}"` : cmd === 'dial' && !arg ? 'dial needs a NUMBER' : 'too many arguments'}\n${USAGE}`);
+    return 2;
+  }
+  const host = values.host ?? DEFAULT_TSP_HOST;
+  const port = values.port !== undefined ? Number(values.port) : DEFAULT_TSP_PORT;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`deskphone tsp: --port ${values.port}: expected a TCP port 1..65535`);
+    return 2;
+  }
+  const user = values.user ?? process.env['DESKPHONE_TSP_USER'];
+  const secret = values.secret ?? process.env['DESKPHONE_TSP_SECRET'];
+  if (!user || secret === undefined) {
+    console.error(`deskphone tsp: no ${!user ? 'user' : 'secret'}: pass --user/--secret or set DESKPHONE_TSP_USER/DESKPHONE_TSP_SECRET ` +
+      '(the users are listed under tsp.users in the call manager config)');
+    return 2;
+  }
+
+  let client: TspClient;
+  try { client = new TspClient(await connectTo(host, port)); } catch (e) {
+    console.error(`deskphone tsp: ${(e as Error).message}`);
+    return 1;
+  }
+  const watching = cmd === 'watch' || !!values.watch;
+  if (watching) client.onNotify = (f) => console.log(notifyLine(f));
+  try {
+    client.send({ kind: 'Action', action: 'Login', user, secret });
+    const login = await client.response('Login');
+    if (login.result !== 'Success') {
+      console.error(`deskphone tsp: login as ${user} at ${host}:${port} refused: ${login.reason ?? 'Fail'}`);
+      client.end();
+      return 1;
+    }
+    if (cmd !== 'watch') {
+      client.send(cmd === 'dial' ? { kind: 'Action', action: 'Dial', address: arg! }
+        : arg !== undefined ? { kind: 'Action', action: 'Drop', callId: arg } : { kind: 'Action', action: 'Drop' });
+      const r = await client.response(cmd === 'dial' ? 'Dial' : 'Drop');
+      if (r.result !== 'Success') {
+        console.error(`deskphone tsp: ${cmd}${arg ? ` ${arg}` : ''} failed: ${r.reason ?? 'Fail'}`);
+        client.end();
+        return 1;
+      }
+      console.log(`${cmd}${arg ? ` ${arg}` : ''}: Success`);
+    }
+  } catch (e) {
+    console.error(`deskphone tsp: ${(e as Error).message} (${host}:${port})`);
+    client.end();
+    return 1;
+  }
+  if (!watching) { client.send({ kind: 'Action', action: 'Logout' }); client.end(); return 0; }
+  console.log(`watching call state of ${user} at ${host}:${port} (Ctrl-C to stop)`);
+  const stop = (): void => client.end();
+  process.once('SIGINT', stop); process.once('SIGTERM', stop);
+  await client.closed();
+  process.off('SIGINT', stop); process.off('SIGTERM', stop);
+  return 0;
 }

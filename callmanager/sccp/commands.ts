@@ -84,5 +84,8 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
       return { name: 'StopMediaTransmission', fields: { conferenceId: cmd.passThru, passThruPartyId: cmd.passThru, callReference: cmd.ref } };
     case 'notify':
       return { name: 'DisplayNotify', fields: { timeOutValue: cmd.timeoutS, notify: cmd.text } };
+    case 'speaker':
+      // §3 SetSpeakerMode: speakerMode 1 = on, 2 = off.
+      return { name: 'SetSpeakerMode', fields: { speakerMode: cmd.on ? 1 : 2 } };
   }
 }

@@ -11,6 +11,9 @@ import type { CallManagerConfig, DeviceConfig } from '../config.js';
 import { silentLogger, type Logger } from '../station.js';
 import { SccpSession, type SessionHost } from './session.js';
 import { startSscpServer, type SscpServerHandle } from '../sscp-server/server.js';
+import { RtpProxy } from '../rtp-proxy.js';
+import { CallManagerThirdParty } from '../third-party.js';
+import { TspServer } from '../tsp/server.js';
 
 export interface StartCallManagerOptions {
   config: CallManagerConfig;
@@ -18,6 +21,8 @@ export interface StartCallManagerOptions {
   host?: string;
   /** Listen port; default config.server.port (use 0 in tests). */
   port?: number;
+  /** TSP listen port; default config.tsp.port (use 0 in tests). Only used when `tsp` is configured. */
+  tspPort?: number;
   clock: Clock;
   log?: Logger;
   /**
@@ -53,13 +58,18 @@ export interface CallManagerHandle {
   core: CallCore;
   /** The SSCP listener, when started (docs/sscp.md). */
   sscp?: { port: number; address: string };
+  /** The RTP proxy (docs/rtp-proxy.md); idle until a call needs it. */
+  rtpProxy: RtpProxy;
+  /** The TSP third-party call control listener when `tsp` is configured (docs/tsp.md §3). */
+  tsp?: { address: string; port: number; server: TspServer; control: CallManagerThirdParty };
 }
 
 export async function startCallManager(opts: StartCallManagerOptions): Promise<CallManagerHandle> {
   const { config, clock } = opts;
   const log = opts.log ?? silentLogger;
   const events = new EventEmitter();
-  const core = new CallCore(config, clock, log);
+  const rtpProxy = new RtpProxy({ log });
+  const core = new CallCore(config, clock, log, rtpProxy);
   core.events.on('call', (ev) => events.emit('call', ev));
   const sessions = new Set<SccpSession>();
   const owner = new Map<string, SccpSession>();
@@ -116,12 +126,28 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
       throw e;
     }
   }
+  let tsp: CallManagerHandle['tsp'];
+  if (config.tsp) {
+    const control = new CallManagerThirdParty(core, config);
+    const tspServer = new TspServer({ control, host: config.tsp.bind, port: opts.tspPort ?? config.tsp.port, log: (l) => log.info(l) });
+    try {
+      const a = await tspServer.listen();
+      tsp = { ...a, server: tspServer, control };
+      log.info(`TSP third-party call control listening on ${a.address}:${a.port} (${config.tsp.users.length} users)`);
+    } catch (e) {
+      await sscp?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw new Error(`call manager: ${(e as Error).message} (hint: change tsp.port in the config)`);
+    }
+  }
 
   return {
     port: addr.port,
     address: addr.address,
     events,
     core,
+    rtpProxy,
+    ...(tsp ? { tsp } : {}),
     ...(sscp ? { sscp: { port: sscp.port, address: sscp.address } } : {}),
     devices: () => config.devices.map((d) => {
       const s = owner.get(d.name);
@@ -130,7 +156,9 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
     }),
     close: async () => {
       await sscp?.close();
+      if (tsp) await tsp.server.close();
       for (const s of [...sessions]) s.close('call manager shutting down');
+      rtpProxy.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

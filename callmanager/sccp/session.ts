@@ -58,6 +58,10 @@ export class SccpSession implements StationSink {
     socket.on('close', () => this.close('connection closed by station'));
   }
 
+  /** config.server.maxProtocolVersion (default 11). */
+  private get maxVersion(): number { return this.host.config.server.maxProtocolVersion ?? MAX_PROTOCOL_VERSION; }
+  /** StationSink: the CM's address on this connection (RTP proxy bind default). */
+  get localAddress(): string | undefined { return this.socket.localAddress; }
   get peer(): string { return `${this.socket.remoteAddress}:${this.socket.remotePort}`; }
   private get who(): string { return this.device ? `${this.device.name} (${this.peer})` : `session ${this.id} (${this.peer})`; }
 
@@ -199,7 +203,7 @@ export class SccpSession implements StationSink {
       return; // §5: Asterisk leaves the session open; the keepalive timer closes it
     }
     this.protocolVersion = typeof protocolVer === 'number' && protocolVer > 0
-      ? Math.min(protocolVer, MAX_PROTOCOL_VERSION) : MAX_PROTOCOL_VERSION;
+      ? Math.min(protocolVer, this.maxVersion) : this.maxVersion;
     this.device = dev;
     this.sets = deviceSets(dev);
     this.host.claim(this, dev);
@@ -208,7 +212,7 @@ export class SccpSession implements StationSink {
     this.write('SetLamp', { stimulus: STIMULUS_VOICEMAIL, stimulusInstance: 0, lampMode: LAMP.off });
     const ka = this.host.config.server.keepalive;
     this.write('RegisterAck', { keepAliveInterval: ka, dateTemplate: this.host.config.server.dateTemplate,
-      alignmentPadding: 0, secondaryKeepAliveInterval: ka, maxProtocolVer: MAX_PROTOCOL_VERSION });
+      alignmentPadding: 0, secondaryKeepAliveInterval: ka, maxProtocolVer: this.maxVersion });
     this.write('CapabilitiesReq', {});
     this.host.core.attach(dev.name, this);
     this.host.log.info(`${this.who}: registered (protocol v${this.protocolVersion})`);
