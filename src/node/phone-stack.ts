@@ -1,0 +1,83 @@
+/**
+ * The firmware stack on top of a composed board, shared by every composition root (emulated
+ * phones in the simulator/scenarios/tests, and `deskphone phone` on a Pi): speaker mixer (far-end
+ * audio + local tones), RTP media engine, SCCP or SSCP station and the phone application.
+ */
+import type { Clock } from '../../hal/api/clock.js';
+import type { PhoneHardware } from '../../hal/api/devices.js';
+import type { PcmSink, PcmSource } from '../../hal/api/pcm.js';
+import { SpeakerMixer } from '../../firmware/media/mixer.js';
+import { LocalTonePlayer } from '../../firmware/media/tones.js';
+import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
+import { SccpStation, type SccpServer } from '../../firmware/sccp/station.js';
+import { SscpStation } from '../../firmware/sscp/station.js';
+import { PhoneApp } from '../../firmware/phone/phone-app.js';
+import type { Logger } from './logger.js';
+
+export interface PhoneStackOptions {
+  /** Prefix of log lines. */
+  name: string;
+  /** SEP + 12 hex digits; default: the station's own default (MAC of this machine). */
+  deviceName?: string;
+  hardware: PhoneHardware;
+  microphone: PcmSource;
+  /** The earpiece/speaker device; the mixer writes to it and closes it. */
+  speaker: PcmSink;
+  /** Call managers in failover order: SCCP TCP ports, or SSCP UDP ports when `protocol` is 'sscp'. */
+  servers: SccpServer[];
+  /** Station protocol (default 'sccp'). */
+  protocol?: 'sccp' | 'sscp';
+  clock: Clock;
+  /** Address the RTP sockets bind to (default 127.0.0.1). */
+  bindAddress?: string;
+  /** Mixer keeps writing silence when idle (a recording earpiece must see wall-clock time). */
+  continuousSpeaker?: boolean;
+  log: Logger;
+}
+
+export interface PhoneStack {
+  readonly station: SccpStation | SscpStation;
+  readonly app: PhoneApp;
+  readonly media: RtpMediaEngine;
+  readonly mixer: SpeakerMixer;
+  start(): Promise<void>;
+  /** Stops the app, the station, media and the mixer (not the board: its owner closes it). */
+  close(): Promise<void>;
+}
+
+export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
+  const mixer = new SpeakerMixer({ clock: o.clock, sink: o.speaker, ...(o.continuousSpeaker ? { idleStopPeriods: Number.POSITIVE_INFINITY } : {}) });
+  const media = new RtpMediaEngine({
+    clock: o.clock, microphone: o.microphone, speaker: mixer.channel('far-end'), bindAddress: o.bindAddress ?? '127.0.0.1',
+    log: (level, msg) => o.log[level === 'warn' ? 'warn' : 'debug'](`${o.name}: media: ${msg}`),
+  });
+  const tones = new LocalTonePlayer({ clock: o.clock, sink: mixer.channel('tones') });
+  const station = o.protocol === 'sscp'
+    ? new SscpStation({
+      ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
+      lines: Math.max(1, Object.keys(o.hardware.lamps).filter((k) => /^line\d+$/.test(k)).length),
+      reconnect: { initialMs: 500, maxMs: 8000 },
+      log: (level, msg) => o.log[level === 'error' ? 'warn' : level](`${o.name}: sscp: ${msg}`),
+    })
+    : new SccpStation({
+      ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
+      reconnect: { initialMs: 500, maxMs: 8000 },
+      log: (level, msg) => o.log[level === 'error' ? 'warn' : level](`${o.name}: sccp: ${msg}`),
+    });
+  const app = new PhoneApp({
+    hardware: o.hardware, signalling: station, clock: o.clock, tones,
+    log: { warn: (m) => o.log.warn(`${o.name}: ${m}`), info: (m) => o.log.info(`${o.name}: ${m}`), debug: (m) => o.log.debug(`${o.name}: ${m}`) },
+  });
+  if (o.continuousSpeaker) mixer.tick(); // start the earpiece clock so silence is recorded from the beginning
+  return {
+    station, app, media, mixer,
+    async start() { await app.start(); await station.start(); },
+    async close() {
+      await app.stop();
+      await station.stop();
+      await media.close();
+      tones.stop();
+      await mixer.close();
+    },
+  };
+}
