@@ -27,13 +27,13 @@ function udp(): Promise<dgram.Socket> {
   return new Promise((r) => s.bind(0, '127.0.0.1', () => r(s)));
 }
 
-test('capabilities: PCMU then PCMA at 20 ms', () => {
+test('capabilities: G.722 (wideband) first, then PCMU and PCMA, all at 20 ms', () => {
   const clock = new VirtualClock();
   const { engine } = phone(clock, 1000);
-  assert.deepEqual(engine.capabilities().map((c) => `${c.codec}/${c.ptimeMs}`), ['PCMU/20', 'PCMA/20']);
+  assert.deepEqual(engine.capabilities().map((c) => `${c.codec}/${c.ptimeMs}`), ['G722/20', 'PCMU/20', 'PCMA/20']);
 });
 
-for (const codec of ['PCMU', 'PCMA']) {
+for (const codec of ['PCMU', 'PCMA', 'G722']) {
   test(`two engines on loopback (${codec}): each hears the other's tone, not its own`, async () => {
     const clock = new VirtualClock();
     const a = phone(clock, 1000);
@@ -110,7 +110,7 @@ test('receive: sequence gaps count as lost; malformed flood, wrong PT and strang
     await engine.startTransmit(5, { address: '127.0.0.1', port: peer.address().port }, PCMU20);
     const pkt = Buffer.alloc(172);
     const send = (sock: dgram.Socket, seq: number, pt = 0) => {
-      writeRtpHeader(pkt, 0, { pt, seq, ts: seq * 160, ssrc: 0xcafe });
+      writeRtpHeader(pkt, 0, { pt, seq, ts: ((seq - 65530) & 0xffff) * 160, ssrc: 0xcafe });   // ts continues across the seq wrap
       PCMU.encode(new Int16Array(160).fill(1000), 0, 160, pkt, 12);
       sock.send(Buffer.from(pkt), ep.port, '127.0.0.1');   // copy: dgram sends asynchronously
     };
