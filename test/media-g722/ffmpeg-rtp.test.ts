@@ -1,0 +1,58 @@
+/**
+ * ffmpeg as a G.722 RTP peer (perf-anchors.md §3): ffmpeg streams PT 9 (8000 Hz RTP clock, +160
+ * per 20 ms, RFC 3551 §4.5.2) to the engine in real time; the engine's 16 kHz speaker output must
+ * equal ffmpeg's own G.722 decode of ffmpeg's own encode of the same input, sample for sample.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { SystemClock } from '../../hal/bindings/system-clock.js';
+import { RecordingSpeaker, ToneMicrophone, wavFile } from '../../firmware/media/emulated-audio.js';
+import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
+import { needTool, run, tempDir } from '../media/oracles.js';
+
+const FMT16 = { sampleRate: 16000, channels: 1 as const, periodFrames: 320 };
+
+test('ffmpeg G.722 RTP → engine: 16 kHz speaker output equals ffmpeg\'s own decode', async (t) => {
+  if (!needTool(t, 'ffmpeg', '-version')) return;
+  const dir = tempDir('ffg722');
+  const n = 16000 * 2;                                   // 2 s at 16 kHz
+  const sig = Int16Array.from({ length: n }, (_, i) => Math.round(8000 * Math.sin(i * 0.07) + 4000 * Math.sin(i * 0.61) + 2000 * Math.sin(i * 1.9)));
+  writeFileSync(join(dir, 'in16k.wav'), wavFile(sig, 16000));
+  run('ffmpeg', ['-v', 'error', '-i', join(dir, 'in16k.wav'), '-acodec', 'g722', '-f', 'g722', '-y', join(dir, 'ref.g722')]);
+  run('ffmpeg', ['-v', 'error', '-f', 'g722', '-i', join(dir, 'ref.g722'), '-f', 's16le', '-y', join(dir, 'ref.raw')]);
+  const refBuf = readFileSync(join(dir, 'ref.raw'));
+  const ref = new Int16Array(refBuf.buffer, refBuf.byteOffset, refBuf.length / 2);
+  const clock = new SystemClock();
+  const speaker = new RecordingSpeaker({ seconds: 5, format: FMT16 });
+  const engine = new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: 1000, format: FMT16 }), speaker });
+  try {
+    const ep = await engine.openReceive(1, { codec: 'G722', ptimeMs: 20 });
+    const ff = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', `amovie=${join(dir, 'in16k.wav')},asetnsamples=n=320:p=1`,
+      '-acodec', 'g722', '-f', 'rtp', `rtp://127.0.0.1:${ep.port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    ff.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const code = await new Promise<number | null>((r) => ff.once('exit', r));
+    assert.equal(code, 0, `ffmpeg failed: ${err}`);
+    await clock.sleep(400);                              // drain the jitter buffer
+    const s = engine.stats(1)!;
+    assert.equal(s.rxCodec, 'G722/20');
+    assert.equal(s.packetsReceived, n / 320, `received ${s.packetsReceived} packets of 20 ms`);
+    assert.equal(s.octetsReceived, (n / 320) * 160, '160 bytes per 20 ms (64 kbit/s)');
+    assert.equal(s.packetsLost + s.malformed + s.wrongPayloadType + s.late + s.jitterBuffer!.lost, 0, JSON.stringify(s));
+    // RFC 3551 §4.5.2: 8000 Hz RTP clock. A 16000 Hz reading would double the measured jitter per packet.
+    assert.ok(s.jitterMs < 10, `jitter ${s.jitterMs} ms (wrong G.722 clock rate shows as ~20 ms)`);
+    const got = speaker.recent(5000);
+    const first = (a: Int16Array) => a.findIndex((x) => x !== 0);
+    const g0 = first(got);
+    const r0 = first(ref);
+    assert.ok(g0 >= 0, 'speaker heard something');
+    const len = ref.length - r0;
+    assert.ok(got.length - g0 >= len, `speaker has ${got.length - g0} samples after the start, need ${len}`);
+    let mismatches = 0;
+    for (let i = 0; i < len; i++) if (got[g0 + i] !== ref[r0 + i]) mismatches++;
+    assert.equal(mismatches, 0, `${mismatches} of ${len} samples differ from ffmpeg's decode`);
+  } finally { await engine.close(); }
+});
