@@ -53,7 +53,11 @@ export class SscpSession implements StationSink {
   get name(): string { return this.device.name; }
   /** StationSink: the CM's address towards this phone (RTP proxy bind default), when known. */
   get localAddress(): string | undefined { return this.host.localAddress; }
-  get peerText(): string { return this.peer.address.includes(':') ? `[${this.peer.address}]:${this.peer.port}` : `${this.peer.address}:${this.peer.port}`; }
+  /** "ip:port" / "[ip6]:port" with IPv4-mapped IPv6 (RFC 4291 §2.5.5.2) shown as plain IPv4. */
+  get peerText(): string {
+    const a = this.peer.address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+    return a.includes(':') ? `[${a}]:${this.peer.port}` : `${a}:${this.peer.port}`;
+  }
 
   write(name: string, fields: SscpFields): void { this.host.send(this.peer, this.name, { name, fields }); }
 
