@@ -45,7 +45,6 @@ test('SSCP ↔ SCCP calls both ways; each hears the other; redial and speed dial
     const calls: string[] = [];
     cm.events.on('call', (ev: { caller: string; callee: string; state: string }) => calls.push(`${ev.caller}>${ev.callee}:${ev.state}`));
     await until(() => /Redial|Redl/i.test(dana.lcd().at(-1) ?? ''), 'Redial soft key shown', phones);
-    const slot = dana.app.screen().length; void slot;
     dana.station.softkey(0);                         // OnHook set: Redial is slot 0 (templates.ts DEFAULT_SETS)
     await until(() => calls.includes('200>202:ringing'), 'redial rings fay', phones);
     await until(() => fay.ringer() !== 'off', 'fay ringer', phones);
