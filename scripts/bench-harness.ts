@@ -19,19 +19,24 @@ let sink = 0;
 /** Keeps checksums observable. */
 export function blackhole(): number { return sink; }
 
-export function measure(fn: Case): Timing {
+/** Warms `fn` up and returns the iteration count that takes about ROUND_MS. */
+function calibrate(fn: Case): number {
   let n = 1;
   let t0 = performance.now();
   while (performance.now() - t0 < WARMUP_MS) { sink ^= fn(n); n = Math.min(n * 2, 1 << 24); }
-  // calibrate: find n taking about ROUND_MS
   n = 1;
   for (;;) {
     t0 = performance.now();
     sink ^= fn(n);
     const dt = performance.now() - t0;
-    if (dt > ROUND_MS / 8 || n >= 1 << 28) { n = Math.max(1, Math.round((n * ROUND_MS) / Math.max(dt, 0.001))); break; }
+    if (dt > ROUND_MS / 8 || n >= 1 << 28) return Math.max(1, Math.round((n * ROUND_MS) / Math.max(dt, 0.001)));
     n *= 4;
   }
+}
+
+export function measure(fn: Case): Timing {
+  const n = calibrate(fn);
+  let t0: number;
   const rates: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     t0 = performance.now();
@@ -41,6 +46,41 @@ export function measure(fn: Case): Timing {
   rates.sort((a, b) => a - b);
   const med = rates[ROUNDS >> 1]!;
   return { opsPerSec: med, nsPerOp: 1e9 / med, spread: [rates[0]!, rates[ROUNDS - 1]!] };
+}
+
+export interface GroupTiming extends Timing { /** ns per op of each round, in round order (rounds interleaved across the group). */ rounds: number[] }
+
+/**
+ * Measures several cases side by side: each is warmed and calibrated, then the rounds run
+ * interleaved (A B C, A B C, ...), so load changes on a shared machine hit all cases alike.
+ * Use `pairedRatio` on the per-round figures for a ratio target.
+ */
+export function measureGroup(cases: Record<string, Case>, rounds = 9): Record<string, GroupTiming> {
+  const names = Object.keys(cases);
+  const n: Record<string, number> = {};
+  for (const k of names) n[k] = calibrate(cases[k]!);
+  const per: Record<string, number[]> = {};
+  for (const k of names) per[k] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const k of names) {
+      const t0 = performance.now();
+      sink ^= cases[k]!(n[k]!);
+      per[k]!.push(((performance.now() - t0) * 1e6) / n[k]!);
+    }
+  }
+  const out: Record<string, GroupTiming> = {};
+  for (const k of names) {
+    const sorted = [...per[k]!].sort((a, b) => a - b);
+    const ns = sorted[sorted.length >> 1]!;
+    out[k] = { opsPerSec: 1e9 / ns, nsPerOp: ns, spread: [1e9 / sorted[sorted.length - 1]!, 1e9 / sorted[0]!], rounds: per[k]! };
+  }
+  return out;
+}
+
+/** Median over rounds of a.rounds[i] / b.rounds[i] (both from one measureGroup call). */
+export function pairedRatio(a: GroupTiming, b: GroupTiming): number {
+  const r = a.rounds.map((x, i) => x / b.rounds[i]!).sort((x, y) => x - y);
+  return r[r.length >> 1]!;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -66,7 +106,14 @@ export function bytesPerOp(fn: Case, n = 20000): number {
     return vals.length ? vals[vals.length >> 1]! : Number.NaN;
   };
   const empty: Case = (k) => { let s = 0; for (let i = 0; i < k; i++) s = (s + i) | 0; return s; };
-  for (let k = 0; k < 20; k++) fn(n);               // warm to the optimising tier (interpreter frames allocate)
+  // Warm to the optimising tier with many short calls: a fresh closure first runs each call's early
+  // iterations in Ignition/Sparkplug until on-stack replacement, and unoptimised frames box every
+  // uint32 above 2^31 (RTP ts/ssrc) as a HeapNumber. Many calls get the function itself optimised.
+  for (let k = 0; k < 400; k++) fn(64);
+  for (let k = 0; k < 5; k++) fn(n);
+  // One discarded pass of the whole meter: the first pass over a fresh closure still sees one-time
+  // JIT work on the heap (measured: 6–20 B/op on the first pass, 0 on every later one).
+  batch(fn); batch(empty);
   return Math.max(0, batch(fn) - batch(empty));
 }
 
@@ -91,3 +138,40 @@ export function fmtRate(x: number): string {
   if (x >= 1e3) return `${(x / 1e3).toFixed(1)} k`;
   return x.toFixed(1);
 }
+
+export interface SampledAlloc { total: number; ours: number; sites: Array<[string, number]> }
+
+/**
+ * Bytes allocated per operation by an asynchronous run (sockets, timers), from V8's sampling heap
+ * profiler with collected objects kept (HeapProfiler.startSampling includeObjectsCollectedBy*GC):
+ * every allocation counts, whether or not it survived, so scavenges during the run do not hide any.
+ * `ours` = bytes whose allocating frame is in this repository's firmware/ or hal/ code; `sites`
+ * lists the top allocating frames (function file:line) with bytes per op.
+ */
+export async function sampledAlloc(run: (n: number) => Promise<void>, n: number, isOurs: (url: string) => boolean): Promise<SampledAlloc> {
+  const { Session } = await import('node:inspector/promises');
+  const s = new Session();
+  s.connect();
+  await s.post('HeapProfiler.startSampling', { samplingInterval: 64, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true } as never);
+  await run(n);
+  const { profile } = (await s.post('HeapProfiler.stopSampling')) as { profile: { head: ProfNode } };
+  s.disconnect();
+  let total = 0;
+  let ours = 0;
+  const sites = new Map<string, number>();
+  const walk = (node: ProfNode): void => {
+    if (node.selfSize) {
+      const f = node.callFrame;
+      total += node.selfSize;
+      if (isOurs(f.url)) ours += node.selfSize;
+      const k = `${isOurs(f.url) ? '[ours] ' : ''}${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\//, '') || '(native)'}:${f.lineNumber + 1}`;
+      sites.set(k, (sites.get(k) ?? 0) + node.selfSize);
+    }
+    for (const c of node.children) walk(c);
+  };
+  walk(profile.head);
+  const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => [k, v / n] as [string, number]);
+  return { total: total / n, ours: ours / n, sites: top };
+}
+
+interface ProfNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: ProfNode[] }

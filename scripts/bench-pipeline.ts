@@ -3,31 +3,41 @@
  *
  * Pipeline: two RtpMediaEngines on loopback. Each iteration pushes one 20 ms microphone period
  * into each engine (capture → G.711 encode → RTP header → send); on arrival the far engine parses,
- * puts into its playout buffer, and one playout tick pulls, decodes and writes to a null speaker.
- * Window of one packet per direction, the next iteration starts when both arrived.
- * Baseline: the same 172-byte packets, same window, plain dgram sockets, nothing else.
+ * puts into its adaptive jitter buffer (the engine default), and one playout tick pulls, decodes
+ * and writes to a null speaker. Window of one packet per direction, the next iteration starts when
+ * both arrived. Media time advances 20 ms per iteration (the clock the jitter buffer sees).
+ * Baseline: the same 172-byte packets, same window, plain dgram sockets, nothing else; a second
+ * baseline makes the same dgram call as the engine (`send(buf, port, address, callback)`).
  */
 import dgram from 'node:dgram';
 import type { Clock, TimerHandle } from '../hal/api/clock.js';
 import type { PcmFormat, PcmSink, PcmSource } from '../hal/api/pcm.js';
 import { RtpMediaEngine } from '../firmware/media/rtp-engine.js';
-import { FixedPlayoutBuffer, type PlayoutBuffer } from '../firmware/media/playout.js';
-import type { AudioCodec } from '../firmware/media/codecs.js';
+import { AdaptiveJitterBuffer } from '../firmware/media/jitter-buffer.js';
 
 const FMT: PcmFormat = { sampleRate: 8000, channels: 1, periodFrames: 160 };
 
-/** Real time, but intervals only run when the bench calls tick() (no timer noise in the CPU figure). */
+/**
+ * Media time that advances 20 ms per iteration (advance()); intervals only run when the bench
+ * calls tick() (no timer noise in the CPU figure). Arrays, not a Map: no iterator per tick.
+ */
 class ManualClock implements Clock {
-  private readonly intervals = new Map<number, () => void>();
+  private readonly ids: number[] = [];
+  private readonly fns: Array<() => void> = [];
   private id = 1;
-  now(): number { return performance.now(); }
+  private t = 0;
+  now(): number { return this.t; }
+  advance(ms: number): void { this.t += ms; }
   wallTime(): Date { return new Date(); }
   setTimeout(_fn: () => void, _ms: number): TimerHandle { return { id: this.id++ }; }   // RTCP timers: never fire here
   clearTimeout(): void {}
-  setInterval(fn: () => void, _ms: number): TimerHandle { const id = this.id++; this.intervals.set(id, fn); return { id }; }
-  clearInterval(h: TimerHandle | undefined): void { if (h) this.intervals.delete(h.id); }
+  setInterval(fn: () => void, _ms: number): TimerHandle { const id = this.id++; this.ids.push(id); this.fns.push(fn); return { id }; }
+  clearInterval(h: TimerHandle | undefined): void {
+    const i = h ? this.ids.indexOf(h.id) : -1;
+    if (i >= 0) { this.ids.splice(i, 1); this.fns.splice(i, 1); }
+  }
   sleep(): Promise<void> { return Promise.resolve(); }
-  tick(): void { for (const f of this.intervals.values()) f(); }
+  tick(): void { const f = this.fns; for (let i = 0; i < f.length; i++) f[i]!(); }
 }
 
 class PushMic implements PcmSource {
@@ -52,15 +62,13 @@ class NullSpeaker implements PcmSink {
   onError(): () => void { return () => {}; }
 }
 
-/** Playout buffer wrapper that tells the bench when a packet arrived (no allocation per call). */
-class CountingPlayout implements PlayoutBuffer {
-  private readonly inner = new FixedPlayoutBuffer();
+/** The engine's default jitter buffer, telling the bench synchronously when a packet arrived (no allocation). */
+class CountingPlayout extends AdaptiveJitterBuffer {
   onPut: () => void = () => {};
-  get counters() { return this.inner.counters; }
-  get depth(): number { return this.inner.depth; }
-  put(seq: number, p: Uint8Array, off: number, len: number): void { this.inner.put(seq, p, off, len); queueMicrotask(this.onPut); }
-  pull(codec: AudioCodec, out: Int16Array) { return this.inner.pull(codec, out); }
-  reset(): void { this.inner.reset(); }
+  override putRtp(seq: number, ts: number, ssrc: number, marker: boolean, p: Uint8Array, off: number, len: number): void {
+    super.putRtp(seq, ts, ssrc, marker, p, off, len);
+    this.onPut();
+  }
 }
 
 export interface DuplexRunner { run(iterations: number): Promise<void>; close(): Promise<void>; packetsPerIteration: number }
@@ -70,7 +78,7 @@ export async function enginePipeline(): Promise<DuplexRunner & { speakers: NullS
     const clock = new ManualClock();
     const mic = new PushMic(i ? 1500 : 1000);
     const speaker = new NullSpeaker();
-    const playout = new CountingPlayout();
+    const playout = new CountingPlayout({ clock });
     const engine = new RtpMediaEngine({ clock, microphone: mic, speaker, playout: () => playout });
     return { clock, mic, speaker, playout, engine };
   });
@@ -83,7 +91,7 @@ export async function enginePipeline(): Promise<DuplexRunner & { speakers: NullS
   let left = 0;
   let arrived = 0;
   let done: () => void = () => {};
-  const step = (): void => { a.mic.push(); b.mic.push(); };
+  const step = (): void => { a.clock.advance(20); b.clock.advance(20); a.mic.push(); b.mic.push(); };
   for (const s of sides) {
     s.playout.onPut = () => {
       s.clock.tick();                                 // one playout tick: pull → decode → speaker
@@ -100,7 +108,11 @@ export async function enginePipeline(): Promise<DuplexRunner & { speakers: NullS
   };
 }
 
-export async function rawDgram(packet: Uint8Array): Promise<DuplexRunner> {
+/**
+ * Plain dgram, window of one per direction. `withCallback`: the engine's exact call shape, a whole
+ * Buffer plus a preallocated completion callback (`send(buf, port, address, cb)`).
+ */
+export async function rawDgram(packet: Uint8Array, withCallback = false): Promise<DuplexRunner> {
   const bind = (): Promise<dgram.Socket> => new Promise((r) => { const s = dgram.createSocket('udp4'); s.bind(0, '127.0.0.1', () => r(s)); });
   const a = await bind();
   const b = await bind();
@@ -109,7 +121,11 @@ export async function rawDgram(packet: Uint8Array): Promise<DuplexRunner> {
   let left = 0;
   let arrived = 0;
   let done: () => void = () => {};
-  const step = (): void => { a.send(packet, pb, '127.0.0.1'); b.send(packet, pa, '127.0.0.1'); };
+  let sent = 0;
+  const cb = (): void => { sent++; };
+  const step = withCallback
+    ? (): void => { a.send(packet, pb, '127.0.0.1', cb); b.send(packet, pa, '127.0.0.1', cb); }
+    : (): void => { a.send(packet, pb, '127.0.0.1'); b.send(packet, pa, '127.0.0.1'); };
   const onMsg = (): void => {
     if (++arrived < 2) return;
     arrived = 0;
@@ -136,4 +152,28 @@ export async function cpuPerPacket(r: DuplexRunner, iterations: number, rounds =
   }
   vals.sort((x, y) => x - y);
   return vals[rounds >> 1]!;
+}
+
+/**
+ * CPU µs per packet of `a` and `b` measured in alternating rounds (a b a b ...), so machine load
+ * changes hit both alike; returns the medians and the median of the per-round ratios b/a.
+ */
+export async function cpuPaired(a: DuplexRunner, b: DuplexRunner, iterations: number, rounds = 7): Promise<{ a: number; b: number; ratio: number; spread: [number, number] }> {
+  await a.run(Math.max(200, iterations >> 2));
+  await b.run(Math.max(200, iterations >> 2));
+  const one = async (r: DuplexRunner): Promise<number> => {
+    const c0 = process.cpuUsage();
+    await r.run(iterations);
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / (iterations * r.packetsPerIteration);
+  };
+  const va: number[] = []; const vb: number[] = []; const ratios: number[] = [];
+  for (let k = 0; k < rounds; k++) {
+    const x = await one(a);
+    const y = await one(b);
+    va.push(x); vb.push(y); ratios.push(y / x);
+  }
+  const med = (v: number[]): number => [...v].sort((p, q) => p - q)[v.length >> 1]!;
+  const sr = [...ratios].sort((p, q) => p - q);
+  return { a: med(va), b: med(vb), ratio: med(ratios), spread: [sr[0]!, sr[sr.length - 1]!] };
 }

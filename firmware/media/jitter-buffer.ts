@@ -153,6 +153,7 @@ export class AdaptiveJitterBuffer implements PlayoutBuffer {
 
   /** One received RTP packet (header already parsed). `payload` may be reused by the caller. */
   putRtp(seq: number, ts: number, ssrc: number, marker: boolean, payload: Uint8Array, off: number, len: number): void {
+    ssrc >>>= 0;                                             // int32 (`| 0`, no boxing at the call) or uint32
     const st = this.stats;
     if (this.started && ssrc !== this.ssrc) { st.ssrcChanges++; this.reset(); }
     const nowTs = this.clock.now() * this.tsPerMs;

@@ -89,6 +89,8 @@ export class RtcpSession {
    * (RFC 4733 events keep one timestamp for the whole event).
    */
   onRtp(ssrc: number, seq: number, ts: number, tsPerMs: number, audio: boolean): boolean {
+    // Callers may pass ts/ssrc as int32 (`| 0`: stays a small integer, no HeapNumber per call).
+    ssrc >>>= 0; ts >>>= 0;
     const arrival = this.opts.clock.now() * tsPerMs;      // RFC 3550 A.8: arrival in timestamp units
     let fresh = false;
     if (!this.rxStarted || ssrc !== this.rxSsrc) {
@@ -125,6 +127,7 @@ export class RtcpSession {
   onRtpSent(ts: number, payloadBytes: number, tsPerMs: number): void {
     this.packetsSent++;
     this.octetsSent += payloadBytes;
+    // int32 or uint32 accepted (see onRtp); kept as given, the SR computation below applies `>>> 0`.
     this.lastTs = ts; this.lastTsAtMs = this.opts.clock.now(); this.tsPerMs = tsPerMs;
     this.sentSinceReport = true;
   }

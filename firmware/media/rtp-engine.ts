@@ -238,7 +238,10 @@ export class RtpMediaEngine implements MediaEngine {
       }),
     };
     socket.on('message', (msg, rinfo) => this.onPacket(s, msg, rinfo));
-    socket.on('error', (err) => this.opts.log?.('warn', `media: stream ${id} port ${port}: socket error: ${err.message}`));
+    socket.on('error', (err) => {                   // asynchronous send failures (sends carry no callback, see rtp-tx.ts)
+      s.stats.sendErrors++;
+      this.opts.log?.('warn', `media: stream ${id} port ${port}: socket error: ${err.message}`);
+    });
     rtcpSocket.on('message', (msg) => { s.rtcp.onRtcp(msg, msg.length); });
     rtcpSocket.on('error', (err) => this.opts.log?.('warn', `media: stream ${id} RTCP port ${port + 1}: socket error: ${err.message}`));
     this.streams.set(id, s);
@@ -305,7 +308,7 @@ export class RtpMediaEngine implements MediaEngine {
     }
     const isDtmf = v.pt === this.dtmfPt;
     if (v.pt !== rx.base.payloadType && !isDtmf) { s.stats.wrongPayloadType++; return; }
-    if (s.rtcp.onRtp(v.ssrc, v.seq, v.ts, rx.codec.tsPerMs, !isDtmf)) {
+    if (s.rtcp.onRtp(v.ssrc | 0, v.seq, v.ts | 0, rx.codec.tsPerMs, !isDtmf)) {   // int32: no HeapNumber per call
       rx.reset();                                     // first packet or the far end restarted (new SSRC)
       s.dtmfRx.reset();
       if (!s.tx) s.rtcpDest = { address: plainAddress(rinfo.address), port: rinfo.port + 1 };

@@ -61,7 +61,8 @@ export class RxPath {
 
   /** One valid audio packet of this stream (header in `v`, payload in `msg`). */
   put(v: RtpView, msg: Uint8Array): void {
-    if (this.rtpPlayout) this.rtpPlayout.putRtp(v.seq, v.ts, v.ssrc, v.marker, msg, v.payloadOffset, v.payloadLength);
+    // `| 0`: int32 arguments stay untagged small integers; a uint32 above 2^31 would be boxed per call.
+    if (this.rtpPlayout) this.rtpPlayout.putRtp(v.seq, v.ts | 0, v.ssrc | 0, v.marker, msg, v.payloadOffset, v.payloadLength);
     else this.playout.put(v.seq, msg, v.payloadOffset, v.payloadLength);
   }
 

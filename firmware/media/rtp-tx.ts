@@ -3,8 +3,14 @@
  * codec → RTP packet (RFC 3550 §5.1) → UDP. Paced by the microphone (any period/ptime ratio).
  *
  * Steady state allocates nothing of ours: a ring of TX_BUFFERS exact-length packet buffers (so
- * dgram sends the Buffer as is, without slicing an offset/length view), one preallocated send
- * completion per buffer, a reused header object, a per-stream codec instance (G.722 keeps state).
+ * dgram sends the Buffer as is, without slicing an offset/length view), a reused header object, a
+ * per-stream codec instance (G.722 keeps state).
+ *
+ * No send callback: with one, Node's dgram allocates ~300 B more per send (completion wrap and
+ * callback scheduling; measured in bench-pipeline.ts). Buffer reuse is instead made safe with
+ * `socket.getSendQueueCount()`: a buffer stays busy until libuv's send queue is empty. The address
+ * lookup dgram defers by one tick has always run by the next microphone callback. Send errors
+ * then arrive as the socket's 'error' event (the engine counts them as sendErrors).
  */
 import type dgram from 'node:dgram';
 import type { CodecChoice, MediaEndpoint } from './engine.js';
@@ -53,10 +59,12 @@ export class TxPath {
   private pcmFill = 0;
   private readonly audio: Buffer[];               // exact-length audio packets
   private readonly events: Buffer[];              // exact-length RFC 4733 packets
-  private readonly busy: boolean[];
-  private readonly done: Array<(err: Error | null) => void>;
+  /** 1 while a slot's packet may still be queued in libuv (cleared when the send queue is empty). */
+  private readonly busy: Uint8Array;
+  private inFlight = 0;
   private next = 0;
   private seq: number;
+  /** RTP timestamp as int32 (`| 0`): a small integer field, never a HeapNumber; writeRtpHeader emits it unsigned. */
   private ts: number;
   private readonly tsStep: number;
   /** RFC 3551 §4.1: marker on the first packet of a talkspurt (stream start, audio after DTMF). */
@@ -73,22 +81,17 @@ export class TxPath {
     const audioLen = RTP_HEADER_LEN + this.codec.payloadBytes(o.choice.ptimeMs);
     this.audio = Array.from({ length: TX_BUFFERS }, () => Buffer.alloc(audioLen));
     this.events = Array.from({ length: TX_BUFFERS }, () => Buffer.alloc(RTP_HEADER_LEN + DTMF_PAYLOAD_LEN));
-    this.busy = new Array<boolean>(TX_BUFFERS).fill(false);
-    this.done = [];
-    for (let i = 0; i < TX_BUFFERS; i++) {
-      this.done.push((err) => {                   // one preallocated completion per buffer slot
-        this.busy[i] = false;
-        if (err) { this.counters.sendErrors++; this.onSendError(err); }
-      });
-    }
+    this.busy = new Uint8Array(TX_BUFFERS);
     this.seq = o.seq & 0xffff;
-    this.ts = o.ts >>> 0;
+    this.ts = o.ts | 0;
     this.tsStep = o.choice.ptimeMs * this.codec.tsPerMs;
-    this.hdr = { pt: this.codec.payloadType, seq: 0, ts: 0, ssrc: o.ssrc, marker: false };
+    // int32 ts/ssrc in the reused header object as well (writeRtpHeader applies `>>> 0`).
+    this.hdr = { pt: this.codec.payloadType, seq: 0, ts: 0, ssrc: o.ssrc | 0, marker: false };
   }
 
   /** One microphone period (at micRate). Sends a packet each time a ptime of audio is complete. */
   feed(samples: Int16Array): void {
+    if (this.inFlight > 0 && this.socket.getSendQueueCount() === 0) { this.busy.fill(0); this.inFlight = 0; }
     let src = samples;
     let len = samples.length;
     if (this.conv) {
@@ -110,7 +113,7 @@ export class TxPath {
 
   private sendFrame(): void {
     const k = this.next;
-    if (this.busy[k]) { this.counters.txBusy++; this.ts = (this.ts + this.tsStep) >>> 0; return; }   // keep ts on the media clock
+    if (this.busy[k]) { this.counters.txBusy++; this.ts = (this.ts + this.tsStep) | 0; return; }   // keep ts on the media clock
     this.next = (k + 1) % TX_BUFFERS;
     const h = this.hdr;
     h.seq = this.seq;
@@ -119,7 +122,7 @@ export class TxPath {
     const ev = this.dtmf.active ? this.dtmf.step(this.ts, this.tsStep, this.events[k]!, RTP_HEADER_LEN) : 0;
     if (ev > 0) {
       buf = this.events[k]!;
-      h.pt = this.dtmfPt; h.ts = this.dtmf.eventTs; h.marker = this.dtmf.marker;   // RFC 4733 §2.5.1.2/§2.5.1.3
+      h.pt = this.dtmfPt; h.ts = this.dtmf.eventTs | 0; h.marker = this.dtmf.marker;   // RFC 4733 §2.5.1.2/§2.5.1.3
       writeRtpHeader(buf, 0, h);
       pl = ev;
       if (!this.dtmf.active) this.first = true;     // RFC 3551 §4.1: audio after the event starts a talkspurt
@@ -132,15 +135,15 @@ export class TxPath {
     }
     this.rtcp.onRtpSent(h.ts, pl, this.codec.tsPerMs);
     this.seq = (this.seq + 1) & 0xffff;
-    this.ts = (this.ts + this.tsStep) >>> 0;
-    this.busy[k] = true;
+    this.ts = (this.ts + this.tsStep) | 0;
+    this.busy[k] = 1; this.inFlight++;
     try {
       // buf.length === 12 + pl: no offset/length, so dgram sends this Buffer without slicing a view.
-      this.socket.send(buf, this.remote.port, this.remote.address, this.done[k]);
+      this.socket.send(buf, this.remote.port, this.remote.address);
       this.counters.packetsSent++;
       this.counters.octetsSent += pl;               // RFC 3550 §6.4.1: payload octets only
     } catch (e) {
-      this.busy[k] = false;
+      this.busy[k] = 0;
       this.counters.sendErrors++;
       this.onSendError(e as Error);               // counted; the stream keeps going
     }

@@ -41,28 +41,42 @@ export type RtpStatus = (typeof RtpStatus)[keyof typeof RtpStatus];
 export const RTP_STATUS_NAMES: readonly string[] =
   ['OK', 'SHORT', 'BAD_VERSION', 'CSRC_OVERRUN', 'EXT_OVERRUN', 'BAD_PADDING'];
 
-/** A reusable view of one parsed packet. Allocate once, pass to parseRtp for every packet. */
-export interface RtpView {
-  version: number;
-  padding: boolean;
-  extension: boolean;
-  csrcCount: number;
-  marker: boolean;
-  pt: number;
-  seq: number;
-  ts: number;
-  ssrc: number;
+/**
+ * A reusable view of one parsed packet. Allocate once (newRtpView), pass to parseRtp for every packet.
+ * parseRtp stores 6 fields; the bit fields of the first two octets are read lazily from `head`
+ * (fewer stores per packet: the parse costs ~1.5× bare index reads instead of ~2.6× with 11 stores).
+ */
+export class RtpView {
+  /** Octets 0–1 of the header (V P X CC | M PT), RFC 3550 §5.1. */
+  head = 0;
+  seq = 0;
+  /** Timestamp, unsigned 32-bit. */
+  ts = 0;
+  /** SSRC, unsigned 32-bit. */
+  ssrc = 0;
   /** Offset of the first payload octet (after CSRCs and extension). */
-  payloadOffset: number;
+  payloadOffset = 0;
   /** Payload length, padding excluded. */
-  payloadLength: number;
+  payloadLength = 0;
+
+  get version(): number { return this.head >>> 14; }               // V: bits 15..14
+  get padding(): boolean { return (this.head & 0x2000) !== 0; }    // P: bit 13
+  get extension(): boolean { return (this.head & 0x1000) !== 0; }  // X: bit 12
+  get csrcCount(): number { return (this.head >>> 8) & 0x0f; }     // CC: bits 11..8
+  get marker(): boolean { return (this.head & 0x80) !== 0; }       // M: bit 7
+  get pt(): number { return this.head & 0x7f; }                    // PT: bits 6..0
+
+  /** All fields as a plain object (tests, logs; allocates). */
+  toObject(): { version: number; padding: boolean; extension: boolean; csrcCount: number; marker: boolean; pt: number;
+    seq: number; ts: number; ssrc: number; payloadOffset: number; payloadLength: number } {
+    return { version: this.version, padding: this.padding, extension: this.extension, csrcCount: this.csrcCount,
+      marker: this.marker, pt: this.pt, seq: this.seq, ts: this.ts, ssrc: this.ssrc,
+      payloadOffset: this.payloadOffset, payloadLength: this.payloadLength };
+  }
 }
 
 export function newRtpView(): RtpView {
-  return {
-    version: 0, padding: false, extension: false, csrcCount: 0, marker: false,
-    pt: 0, seq: 0, ts: 0, ssrc: 0, payloadOffset: 0, payloadLength: 0,
-  };
+  return new RtpView();
 }
 
 export interface RtpHeaderFields {
@@ -102,39 +116,41 @@ export function writeRtpHeader(buf: Uint8Array, offset: number, h: RtpHeaderFiel
 
 /**
  * Parses the RTP header of `buf[0..length)` into `out`. Never throws, never allocates.
- * On a non-OK status, `out` holds whatever was decoded before the problem was found.
+ * On a non-OK status, `out` holds whatever was decoded before the problem was found and
+ * payloadOffset/payloadLength are 0.
  */
 export function parseRtp(buf: Uint8Array, length: number, out: RtpView): RtpStatus {
   if (length > buf.length) length = buf.length;
-  if (length < RTP_HEADER_LEN) return RtpStatus.SHORT;
+  if (length < RTP_HEADER_LEN) { out.payloadOffset = 0; out.payloadLength = 0; return RtpStatus.SHORT; }
   const b0 = buf[0]!;
-  const b1 = buf[1]!;
-  out.version = b0 >>> 6;
-  out.padding = (b0 & 0x20) !== 0;     // P: bit 5
-  out.extension = (b0 & 0x10) !== 0;   // X: bit 4
-  out.csrcCount = b0 & 0x0f;           // CC: bits 3..0
-  out.marker = (b1 & 0x80) !== 0;
-  out.pt = b1 & 0x7f;
+  out.head = (b0 << 8) | buf[1]!;
   out.seq = (buf[2]! << 8) | buf[3]!;
-  // `>>> 0` keeps 32-bit values unsigned (values above int32 box, see perf-anchors.md §1c; only ts/ssrc).
+  // `>>> 0` keeps 32-bit values unsigned (stored in place in the view's double fields).
   out.ts = ((buf[4]! << 24) | (buf[5]! << 16) | (buf[6]! << 8) | buf[7]!) >>> 0;
   out.ssrc = ((buf[8]! << 24) | (buf[9]! << 16) | (buf[10]! << 8) | buf[11]!) >>> 0;
+  const off = RTP_HEADER_LEN + (b0 & 0x0f) * 4;     // RFC 3550 §5.1: CC 32-bit CSRC items
+  // Common case V=2, P=0, X=0 (0x80 | CC) with the CSRCs inside the packet: no further checks needed.
+  if ((b0 & 0xf0) !== 0x80 || off > length) return parseRest(buf, length, out, b0, off);
+  out.payloadOffset = off;
+  out.payloadLength = length - off;
+  return RtpStatus.OK;
+}
+
+/** Version, CSRC overrun, header extension (RFC 3550 §5.3.1) and padding (§5.1 "P") checks. */
+function parseRest(buf: Uint8Array, length: number, out: RtpView, b0: number, off: number): RtpStatus {
   out.payloadOffset = 0;
   out.payloadLength = 0;
-  if (out.version !== RTP_VERSION) return RtpStatus.BAD_VERSION;
-
-  let off = RTP_HEADER_LEN + out.csrcCount * 4;     // RFC 3550 §5.1: 32-bit CSRC items
+  if (b0 >>> 6 !== RTP_VERSION) return RtpStatus.BAD_VERSION;
   if (off > length) return RtpStatus.CSRC_OVERRUN;
-  if (out.extension) {
-    // RFC 3550 §5.3.1: 16-bit profile-defined id, 16-bit length in 32-bit words (header excluded).
+  if (b0 & 0x10) {
+    // 16-bit profile-defined id, 16-bit length in 32-bit words (the 4-byte extension header excluded).
     if (off + 4 > length) return RtpStatus.EXT_OVERRUN;
-    const words = (buf[off + 2]! << 8) | buf[off + 3]!;
-    off += 4 + words * 4;
+    off += 4 + ((buf[off + 2]! << 8) | buf[off + 3]!) * 4;
     if (off > length) return RtpStatus.EXT_OVERRUN;
   }
   let end = length;
-  if (out.padding) {
-    // RFC 3550 §5.1 "P": the last octet counts the padding octets, itself included, so ≥ 1.
+  if (b0 & 0x20) {
+    // The last octet counts the padding octets, itself included, so ≥ 1.
     const pad = buf[length - 1]!;
     if (pad === 0 || off + pad > length) return RtpStatus.BAD_PADDING;
     end -= pad;

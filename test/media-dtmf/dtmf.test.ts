@@ -70,7 +70,7 @@ test('engine sends RFC 4733 packets in place of audio; tshark decodes them as te
     assert.throws(() => engine.sendDtmf(9, '1', 100), /sendDtmf\(id 9, '1'\): no transmit stream/);
   } finally { await engine.close(); peer.close(); }
   const v = newRtpView();
-  const seen = pkts.map((p) => { parseRtp(p, p.length, v); return { ...v, payload: p.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength) }; });
+  const seen = pkts.map((p) => { parseRtp(p, p.length, v); return { ...v.toObject(), payload: p.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength) }; });
   for (let i = 1; i < seen.length; i++) assert.equal(seen[i]!.seq, (seen[i - 1]!.seq + 1) & 0xffff, 'seq +1 across audio and events');
   const first = seen.findIndex((p) => p.pt === 110);
   const ev = seen.filter((p) => p.pt === 110);

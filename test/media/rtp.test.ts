@@ -26,7 +26,7 @@ test('parseRtp reads a golden packet into the reusable view', () => {
   const pkt = Buffer.concat([GOLDEN, Buffer.from([1, 2, 3, 4, 5])]);
   const v = newRtpView();
   assert.equal(parseRtp(pkt, pkt.length, v), RtpStatus.OK);
-  assert.deepEqual({ ...v }, {
+  assert.deepEqual(v.toObject(), {
     version: 2, padding: false, extension: false, csrcCount: 0, marker: true, pt: 0, seq: 0x1234,
     ts: 0xdeadbeef, ssrc: 0x01020304, payloadOffset: 12, payloadLength: 5,
   });
