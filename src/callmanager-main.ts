@@ -30,6 +30,7 @@ export async function callManagerMain(argv: string[]): Promise<number> {
     ...(values.host !== undefined ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}),
   });
   console.log(`deskphone callmanager: SCCP listening on ${cm.address}:${cm.port} (${config.devices.length} devices, config ${values.config})`);
+  if (cm.sscp) console.log(`deskphone callmanager: SSCP listening on UDP ${cm.sscp.address}:${cm.sscp.port}`);
   if (cm.tsp) console.log(`deskphone callmanager: TSP listening on ${cm.tsp.address}:${cm.tsp.port} (${config.tsp?.users.length ?? 0} users; try: deskphone tsp watch --port ${cm.tsp.port} --user U --secret S)`);
   cm.events.on('registered', (e: { device: string; peer: string }) => log.info(`registered ${e.device} from ${e.peer}`));
   cm.events.on('rejected', (e: { device: string; reason: string }) => log.warn(`rejected ${e.device}: ${e.reason}`));

@@ -202,6 +202,13 @@ export class SccpSession implements StationSink {
       this.host.emit('rejected', { device: rawName, reason, session: this.id });
       return; // §5: Asterisk leaves the session open; the keepalive timer closes it
     }
+    if (dev.protocol === 'sscp') {
+      const reason = `SSCP only: ${rawName}`.slice(0, 31); // char[32] (§3)
+      this.host.log.warn(`${this.who}: Register from "${rawName}" over SCCP rejected: the config says protocol sscp`);
+      this.write('RegisterReject', { text: reason });
+      this.host.emit('rejected', { device: rawName, reason, session: this.id });
+      return;
+    }
     this.protocolVersion = typeof protocolVer === 'number' && protocolVer > 0
       ? Math.min(protocolVer, this.maxVersion) : this.maxVersion;
     this.device = dev;

@@ -12,7 +12,7 @@ import type { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import type { SccpServer, SccpStation } from '../../firmware/sccp/station.js';
 import type { SscpStation } from '../../firmware/sscp/station.js';
 import type { PhoneApp } from '../../firmware/phone/phone-app.js';
-import { createPhoneStack } from './phone-stack.js';
+import { createPhoneStack, type PhoneStack } from './phone-stack.js';
 import type { PhoneUnderTest } from '../scenario/rig.js';
 import type { Logger } from './logger.js';
 
@@ -53,10 +53,18 @@ export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<Emul
   const microphone = new ToneMicrophone({ clock: o.clock, freq: o.micFrequency, name: `${o.name}-mic` });
   // The mixer never idles (continuousSpeaker): a real earpiece keeps playing silence, and "what was
   // heard in the last 200 ms" must mean wall-clock time, not the last time something played.
-  const stack = createPhoneStack({
-    name: o.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker: earpiece,
-    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, log: o.log,
-  });
+  let stack: PhoneStack;
+  try {
+    stack = createPhoneStack({
+      name: o.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker: earpiece,
+      servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, log: o.log,
+    });
+  } catch (e) {
+    // A bad device name or server list must not leave the board's scanners and timers running.
+    await microphone.stop();
+    await board.close();
+    throw e;
+  }
   const { station, app, media } = stack;
   const emu = board.emulators;
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALICE, BOB, rig } from './helpers.js';
+import { ALICE, BOB, exampleConfig, rig } from './helpers.js';
 import { names } from './raw-station.js';
 
 test('known device registers: voicemail lamps, RegisterAck, CapabilitiesReq, then every status request is answered', async () => {
@@ -80,6 +80,19 @@ test('unknown device is rejected with the reason; nothing but KeepAlive is serve
     const rej = await x.next('RegisterReject');
     assert.equal(rej.text, 'No Authority: SEP0000DEADBEEF');
     assert.ok(r.logs.some((l) => /SEP0000DEADBEEF.*rejected/.test(l)));
+  } finally { await r.stop(); }
+});
+
+test('a device configured for SSCP is refused over SCCP, with the reason', async () => {
+  const config = exampleConfig();
+  config.devices.find((d) => d.name === ALICE)!.protocol = 'sscp';
+  const r = await rig(config);
+  try {
+    const x = await r.station();
+    x.send('Register', { deviceName: ALICE, deviceType: 7, protocolVer: 11 });
+    const rej = await x.next('RegisterReject');
+    assert.equal(rej.text, `SSCP only: ${ALICE}`);
+    assert.ok(r.logs.some((l) => /over SCCP rejected: the config says protocol sscp/.test(l)));
   } finally { await r.stop(); }
 });
 
