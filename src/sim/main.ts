@@ -24,11 +24,12 @@ const FRAME_MS = 100;
 async function listen(config: ReturnType<typeof loadCallManagerConfig>, port: number, log: ReturnType<typeof memoryLogger>, clock: SystemClock): Promise<CallManagerHandle> {
   const cmLog = { info: log.info, warn: log.warn, debug: log.debug };
   try {
-    return await startCallManager({ config, host: '127.0.0.1', port, clock, log: cmLog });
+    // SSCP on a free UDP port so SSCP devices in the config can join; TSP as the config says.
+    return await startCallManager({ config, host: '127.0.0.1', port, sscpPort: 0, sscpHost: '127.0.0.1', clock, log: cmLog });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
     log.warn(`port ${port} is in use; the call manager takes a free port instead`);
-    return startCallManager({ config, host: '127.0.0.1', port: 0, clock, log: cmLog });
+    return startCallManager({ config, host: '127.0.0.1', port: 0, sscpPort: 0, sscpHost: '127.0.0.1', clock, log: cmLog });
   }
 }
 
@@ -62,9 +63,10 @@ export async function simMain(argv: string[]): Promise<number> {
     const dev = config.devices[i]!;
     const line = config.lines.find((l) => l.number === dev.lines[0]);
     const name = (line?.name ?? dev.name).toLowerCase();
+    const sscp = dev.protocol === 'sscp';
     const phone = await createEmulatedPhone({
-      name, deviceName: dev.name, boardFile: values.board!, servers: [{ host: '127.0.0.1', port: cm.port }],
-      clock, micFrequency: micFrequency(i), log,
+      name, deviceName: dev.name, boardFile: values.board!, protocol: sscp ? 'sscp' : 'sccp',
+      servers: [{ host: '127.0.0.1', port: sscp ? cm.sscp!.port : cm.port }], clock, micFrequency: micFrequency(i), log,
     });
     phones.push(phone);
     await phone.start();
@@ -80,12 +82,13 @@ export async function simMain(argv: string[]): Promise<number> {
   const tty = process.stdout.isTTY === true;
   const draw = () => {
     const views: PhoneView[] = phones.map((p, i) => ({
-      name: p.name, device: p.station.deviceName, registration: p.station.state, lcd: p.lcd(),
+      name: p.name, device: `${p.station.deviceName} ${p.station.protocol.toUpperCase()}`, registration: p.station.state, lcd: p.lcd(),
       // What the firmware drives now (the wire readback needs a whole cadence to tell "off" from a pause).
       lamps: Object.fromEntries(Object.entries(p.board.hardware.lamps).map(([k, l]) => [k, l.mode])),
       ringer: p.board.hardware.ringer.mode, offHook: p.board.emulators.hook.offHook, mic: p.micFrequency, hears: hears(p, freqs), selected: i === selected,
     }));
-    const frame = [`deskphone sim: call manager on 127.0.0.1:${cm.port}`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...log.lines].join('\n');
+    const listeners = [`SCCP tcp/${cm.port}`, ...(cm.sscp ? [`SSCP udp/${cm.sscp.port}`] : []), ...(cm.tsp ? [`TSP tcp/${cm.tsp.port}`] : [])];
+    const frame = [`deskphone sim: call manager on 127.0.0.1 (${listeners.join(', ')})`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...log.lines].join('\n');
     if (frame === lastFrame) return;
     lastFrame = frame;
     process.stdout.write(tty ? `\x1b[H\x1b[2J${frame}\n` : `${frame}\n\n`);
