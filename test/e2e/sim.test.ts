@@ -29,7 +29,7 @@ test('deskphone sim: two phones call each other from the keyboard', { timeout: 6
   assert.equal(started.status, 0, started.stderr);
   try {
     let screen = await screenUntil(/registered, on hook[\s\S]*registered, on hook/, 15_000);
-    assert.match(screen, /▶ alice SEP000000000100\s+bob SEP000000000101/);
+    assert.match(screen, /▶ alice SEP000000000100 SCCP\s+bob SEP000000000101 SCCP/);
     assert.match(screen, /│Redl New  CFwd DND  │\s+│Redl New  CFwd DND  │/);
     tmux('send-keys', '-t', session, ' ', '1', '0', '1');
     screen = await screenUntil(/From 100|100 Alice/, 10_000);
