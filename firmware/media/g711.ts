@@ -75,6 +75,17 @@ for (let v = -8192; v < 8192; v++) ULAW_ENC[v & 0x3fff] = linear14ToUlaw(v);
 for (let v = -4096; v < 4096; v++) ALAW_ENC[v & 0x1fff] = linear13ToAlaw(v);
 for (let c = 0; c < 256; c++) { ULAW_DECODE[c] = ulawToLinear(c); ALAW_DECODE[c] = alawToLinear(c); }
 
+/**
+ * The same encoders indexed by an offset instead of a masked value, so the loop needs no clamp and
+ * no mask: µ: k = (s + 2 + 32768) >> 2 = ((s + 2) >> 2) + 8192 ∈ [0, 16384] (entry 16384 = the clamp
+ * at 8191); A: k = (s + 4 + 32768) >> 3 = ((s + 4) >> 3) + 4096 ∈ [0, 8192]. 16 KB + 8 KB: stays
+ * in a Cortex-A53's 32 KB L1 (a 64K-entry table per law would not).
+ */
+const ULAW_ENC_K = new Uint8Array(16385);
+const ALAW_ENC_K = new Uint8Array(8193);
+for (let k = 0; k < ULAW_ENC_K.length; k++) ULAW_ENC_K[k] = ULAW_ENC[Math.min(8191, k - 8192) & 0x3fff]!;
+for (let k = 0; k < ALAW_ENC_K.length; k++) ALAW_ENC_K[k] = ALAW_ENC[Math.min(4095, k - 4096) & 0x1fff]!;
+
 /** One sample → µ-law code (SoX `-D`: round to 14 bits, clamp at 8191). */
 export function ulawEncodeSample(s: number): number {
   let v = (s + 2) >> 2;
@@ -91,22 +102,14 @@ export function alawEncodeSample(s: number): number {
 
 /** Encodes `samples[sOff .. sOff+n)` into `out[oOff .. oOff+n)`. Returns n (bytes written). */
 export function ulawEncode(samples: Int16Array, sOff: number, n: number, out: Uint8Array, oOff: number): number {
-  const T = ULAW_ENC;                          // local alias: measured ~2× faster than the module binding in the loop
-  for (let i = 0; i < n; i++) {
-    let v = (samples[sOff + i]! + 2) >> 2;
-    if (v > 8191) v = 8191;
-    out[oOff + i] = T[v & 0x3fff]!;
-  }
+  const T = ULAW_ENC_K;                        // local alias: measured ~2× faster than the module binding in the loop
+  for (let i = 0; i < n; i++) out[oOff + i] = T[(samples[sOff + i]! + 32770) >> 2]!;
   return n;
 }
 
 export function alawEncode(samples: Int16Array, sOff: number, n: number, out: Uint8Array, oOff: number): number {
-  const T = ALAW_ENC;
-  for (let i = 0; i < n; i++) {
-    let v = (samples[sOff + i]! + 4) >> 3;
-    if (v > 4095) v = 4095;
-    out[oOff + i] = T[v & 0x1fff]!;
-  }
+  const T = ALAW_ENC_K;
+  for (let i = 0; i < n; i++) out[oOff + i] = T[(samples[sOff + i]! + 32772) >> 3]!;
   return n;
 }
 
