@@ -3,6 +3,14 @@
 /** SCCP media payload codes (sccp-facts.md §4 "Media payload codes"). */
 export const CODEC_ULAW = 4;
 export const CODEC_ALAW = 2;
+/** SCCP media payload code for G.722 64k (sccp-facts.md §4 "Media payload codes"). */
+export const CODEC_G722 = 6;
+
+/** Names usable in the config's `server.codecs` allow list, mapped to SCCP payload codes (§4). */
+export const CODEC_BY_NAME = { ulaw: CODEC_ULAW, alaw: CODEC_ALAW, g722: CODEC_G722 } as const;
+export type CodecName = keyof typeof CODEC_BY_NAME;
+/** Asterisk-like default allow list: G.711 µ-law first, as every 79xx does (anchors.md §1.1). */
+export const DEFAULT_CODECS: readonly CodecName[] = ['ulaw', 'alaw', 'g722'];
 
 /** Soft-key event codes as put in our template (sccp-facts.md §4 "Soft key events"). */
 export const SK = { Redial: 1, NewCall: 2, Hold: 3, Transfer: 4, CFwdAll: 5, BackSpace: 8, EndCall: 9,
@@ -10,9 +18,15 @@ export const SK = { Redial: 1, NewCall: 2, Hold: 3, Transfer: 4, CFwdAll: 5, Bac
 /** Stimulus codes (sccp-facts.md §4 "Stimulus"). */
 export const STIM = { LastNumberRedial: 1, SpeedDial: 2, Hold: 3, Line: 9 } as const;
 
-/** First codec both stations advertised, preferring G.711 µ-law (what every 79xx does, anchors.md §1.1). */
-export function pickCodec(a: readonly number[], b: readonly number[]): number {
+/**
+ * The first codec of the allow list (`prefs`, the config's server.codecs) that both stations
+ * advertised — how Asterisk picks from a line's `allow=` order (sccp-facts.md §5 "Media summary").
+ */
+export function pickCodec(a: readonly number[], b: readonly number[], prefs: readonly CodecName[] = DEFAULT_CODECS): number {
   if (a.length === 0 || b.length === 0) return CODEC_ULAW; // no CapabilitiesRes seen: G.711 is universal
-  if (a.includes(CODEC_ULAW) && b.includes(CODEC_ULAW)) return CODEC_ULAW;
+  for (const name of prefs) {
+    const code = CODEC_BY_NAME[name];
+    if (a.includes(code) && b.includes(code)) return code;
+  }
   return a.find((c) => b.includes(c)) ?? CODEC_ULAW;
 }

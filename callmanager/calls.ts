@@ -282,7 +282,7 @@ export class CallCore {
     const callee: Leg = { dev: target.dev, line: target.instance, ref: this.nextRef++, state: 'ringin', digits: '', mediaOpen: false,
       mediaStarted: false, cid: r, party: { callingName: me.name, calling: me.number, calledName: target.line.name, called: number }, shown: 'onhook' };
     target.dev.leg = callee;
-    const call: Call = { id: r, caller: leg, callee, codec: pickCodec(caller.codecs, target.dev.codecs) };
+    const call: Call = { id: r, caller: leg, callee, codec: pickCodec(caller.codecs, target.dev.codecs, this.config.server.codecs) };
     leg.call = call; callee.call = call;
     leg.state = 'ringout';
     this.send(leg, { t: 'callState', line: l, ref: r, state: 'proceed' });

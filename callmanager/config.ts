@@ -3,7 +3,7 @@
  * (src/config/yaml-config.ts), so every problem names file:line:col, key path and a did-you-mean.
  *
  * Shape (see callmanager/examples/two-phones.yaml):
- *   server:   { bind, port, keepalive, dateTemplate, version, name, sscpPort?, sscpBind? }
+ *   server:   { bind, port, keepalive, dateTemplate, version, name, codecs, sscpPort?, sscpBind? }
  *   lines:    [{ number, name, label? }]
  *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
@@ -37,6 +37,8 @@ const serverSchema = z.strictObject({
   // Highest SCCP protocol version negotiated with stations: 11 keeps hdr-0 IPv4 layouts (sccp-facts.md §1
   // "Recommendation"); 17 enables ipv4or6 addresses for IPv6 phones (§1); v18+ layouts are not supported.
   maxProtocolVersion: z.number().int().min(1).max(17).default(11),
+  // Codec allow list in preference order: the first one both phones advertise is used.
+  codecs: z.array(z.enum(['ulaw', 'alaw', 'g722'])).min(1).default(['ulaw', 'alaw', 'g722']),
   // UDP port for SSCP phones (docs/sscp.md §4: 5070 by convention); absent = no SSCP listener.
   sscpPort: z.number().int().min(0).max(65535).optional(),
   // SSCP bind address; default `bind`. "::" listens on IPv6 and IPv4 (mapped) at once.
