@@ -5,6 +5,7 @@
  * (sccp-facts.md §3 layouts, §4 codes, §5 call flows). Pure: the caller sends the messages.
  */
 import type { CallStateName, SoftkeySlot } from '../phone/signalling.js';
+import { CallTracker } from '../station/call-tracker.js';
 import { STIMULUS_LINE, STIMULUS_SPEEDDIAL, keypadCode } from './station-events.js';
 
 type Fields = Record<string, unknown>;
@@ -16,58 +17,29 @@ const HEADSET_OFF = 2;
 /** EnblocCall.calledParty is char[24] at protocol < 18 (sccp-facts.md §1 VariableDirnumSize). */
 const DIRNUM_MAX = 24;
 
-/** States in which a call is the one the handset talks to (others: ringing, held, gone). */
-const FOREGROUND: ReadonlySet<CallStateName> = new Set<CallStateName>([
-  'offhook', 'ringout', 'connected', 'busy', 'congestion', 'proceed', 'transfer', 'park',
-  'invalidnumber', 'whisper', 'remotehold', 'holdrevert',
-]);
-
 export interface SoftkeySelection { line: number; callRef: number; setIndex: number; mask: number; keys: SoftkeySlot[] }
 
 export class StationCalls {
-  private readonly calls = new Map<number, { line: number; state: CallStateName }>();
-  private line = 0;
-  private callRef = 0;
+  private readonly tracker: CallTracker;
   /** Last SelectSoftKeys, resolved (keys empty until the templates are known). */
   softkeys: SoftkeySelection | undefined;
 
-  constructor(private readonly defaultLine: () => number) {}
+  constructor(defaultLine: () => number) { this.tracker = new CallTracker(defaultLine); }
 
-  get currentLine(): number { return this.line || this.defaultLine(); }
-  get currentCallRef(): number { return this.callRef; }
+  get currentLine(): number { return this.tracker.currentLine; }
+  get currentCallRef(): number { return this.tracker.currentCallRef; }
+  private get callRef(): number { return this.tracker.currentCallRef; }
 
-  callState(line: number, callRef: number, state: CallStateName): void {
-    if (state === 'onhook' || state === 'idle') {
-      this.calls.delete(callRef);
-      if (this.callRef === callRef) {
-        this.callRef = 0;
-        for (const [ref, c] of this.calls) if (FOREGROUND.has(c.state)) { this.callRef = ref; this.line = c.line; }
-      }
-      return;
-    }
-    this.calls.set(callRef, { line, state });
-    if (FOREGROUND.has(state)) { this.callRef = callRef; this.line = line; }
-  }
+  callState(line: number, callRef: number, state: CallStateName): void { this.tracker.callState(line, callRef, state); }
 
-  activateCallPlane(line: number): void { if (line > 0) this.line = line; }
+  activateCallPlane(line: number): void { this.tracker.selectLine(line); }
 
   /** A fresh registration: calls may have ended while we were away; the CM tells us again. */
-  reset(): void { this.calls.clear(); this.callRef = 0; this.softkeys = undefined; }
-
-  /** The ringing call on `line`, or on any line when `line` is undefined. */
-  private ringing(line: number | undefined): { ref: number; line: number } | undefined {
-    for (const [ref, c] of this.calls) {
-      if ((c.state === 'ringin' || c.state === 'callwaiting') && (line === undefined || c.line === line)) return { ref, line: c.line };
-    }
-    return undefined;
-  }
+  reset(): void { this.tracker.reset(); this.softkeys = undefined; }
 
   /** OffHook(lineInstance, callReference of a ringing call on that line, else 0) — §5 "Answer = OffHook(1, 5)". */
   offHook(line?: number): OutMsg {
-    const ring = this.ringing(line);
-    const l = line ?? ring?.line ?? this.currentLine;
-    this.line = l;
-    if (ring) this.callRef = ring.ref;
+    const { line: l, ring } = this.tracker.offHook(line);
     return { name: 'OffHook', fields: { lineInstance: l, callReference: ring?.ref ?? 0 } };
   }
 

@@ -4,6 +4,7 @@
  * message mapping of docs/sscp.md §2 (numbers 4..16). Pure: the caller sends the messages.
  */
 import type { CallStateName, SoftkeySlot } from '../phone/signalling.js';
+import { CallTracker } from '../station/call-tracker.js';
 import { SOFTKEY_EVENTS, SOFTKEY_EVENT_MAX, type SscpFields } from './messages.js';
 
 export interface SscpOut { name: string; fields: SscpFields }
@@ -17,54 +18,25 @@ const SPEEDDIAL_MAX = 255;
 /** Line instances are 1..64 (messages.ts). */
 const LINE_MAX = 64;
 
-/** States in which a call is the one the handset talks to (others: ringing, held, gone). */
-const FOREGROUND: ReadonlySet<CallStateName> = new Set<CallStateName>([
-  'offhook', 'ringout', 'connected', 'busy', 'congestion', 'proceed', 'transfer', 'park',
-  'invalidnumber', 'whisper', 'remotehold', 'holdrevert',
-]);
-
 const withCall = (f: SscpFields, callRef: number): SscpFields => (callRef > 0 ? { ...f, callId: String(callRef) } : f);
 
 export class SscpStationInput {
-  private readonly calls = new Map<number, { line: number; state: CallStateName }>();
-  private line = 0;
-  private callRef = 0;
+  private readonly tracker = new CallTracker();
   /** The last SoftKeySet: its line/call and slots. */
   softkeys: { line: number; callRef: number; keys: SoftkeySlot[] } | undefined;
 
-  get currentLine(): number { return this.line || 1; }
-  get currentCallRef(): number { return this.callRef; }
-  get activeCalls(): number { return this.calls.size; }
+  get currentLine(): number { return this.tracker.currentLine; }
+  get currentCallRef(): number { return this.tracker.currentCallRef; }
+  get activeCalls(): number { return this.tracker.activeCalls; }
+  private get callRef(): number { return this.tracker.currentCallRef; }
 
-  callState(line: number, callRef: number, state: CallStateName): void {
-    if (state === 'onhook' || state === 'idle') {
-      this.calls.delete(callRef);
-      if (this.callRef === callRef) {
-        this.callRef = 0;
-        for (const [ref, c] of this.calls) if (FOREGROUND.has(c.state)) { this.callRef = ref; this.line = c.line; }
-      }
-      return;
-    }
-    this.calls.set(callRef, { line, state });
-    if (FOREGROUND.has(state)) { this.callRef = callRef; this.line = line; }
-  }
+  callState(line: number, callRef: number, state: CallStateName): void { this.tracker.callState(line, callRef, state); }
 
-  callPlane(line: number): void { if (line > 0) this.line = line; }
-
-  private ringing(line: number | undefined): { ref: number; line: number } | undefined {
-    for (const [ref, c] of this.calls) {
-      if ((c.state === 'ringin' || c.state === 'callwaiting') && (line === undefined || c.line === line)) return { ref, line: c.line };
-    }
-    return undefined;
-  }
+  callPlane(line: number): void { this.tracker.selectLine(line); }
 
   offHook(line?: number): SscpOut | Error {
     if (line !== undefined && (!Number.isInteger(line) || line < 1 || line > LINE_MAX)) return new Error(`offHook: line ${line} not in 1..${LINE_MAX}`);
-    const ring = this.ringing(line);
-    const l = line ?? ring?.line ?? this.currentLine;
-    this.line = l;
-    if (ring) this.callRef = ring.ref;
-    return { name: 'OffHook', fields: { line: l } };
+    return { name: 'OffHook', fields: { line: this.tracker.offHook(line).line } };
   }
 
   onHook(): SscpOut { return { name: 'OnHook', fields: withCall({ line: this.currentLine }, this.callRef) }; }
