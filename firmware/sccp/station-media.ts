@@ -6,6 +6,7 @@
  * to the signalling connection going away, so media survives re-registration.
  */
 import type { CodecChoice, MediaEngine } from '../media/engine.js';
+import type { InbandDtmf } from '../station/inband-dtmf.js';
 import type { StationLog } from './station-session.js';
 
 type Fields = Record<string, unknown>;
@@ -48,7 +49,8 @@ interface Stream { callReference: number; choice: CodecChoice }
 export class StationMedia {
   private readonly streams = new Map<number, Stream>();
 
-  constructor(private readonly media: MediaEngine, private readonly log: StationLog) {}
+  /** `dtmf` learns which stream transmits for which call (in-band DTMF, firmware/station/inband-dtmf.ts). */
+  constructor(private readonly media: MediaEngine, private readonly log: StationLog, private readonly dtmf?: InbandDtmf) {}
 
   /** Handles a media message; returns false when `name` is not one. `localIp` fills a wildcard bind address. */
   handle(name: string, f: Fields, reply: Reply, localIp: string): boolean {
@@ -56,11 +58,13 @@ export class StationMedia {
       case 'OpenReceiveChannel': void this.openReceive(f, reply, localIp); return true;
       case 'StartMediaTransmission': void this.startTransmit(f); return true;
       case 'StopMediaTransmission':
+        this.dtmf?.transmitStopped(num(f.passThruPartyId));
         void this.guard('stopTransmit', num(f.passThruPartyId), () => this.media.stopTransmit(num(f.passThruPartyId)));
         return true;
       case 'CloseReceiveChannel': {
         const id = num(f.passThruPartyId);
         this.streams.delete(id);
+        this.dtmf?.transmitStopped(id);
         void this.guard('closeReceive', id, () => this.media.closeReceive(id));
         return true;
       }
@@ -109,6 +113,7 @@ export class StationMedia {
       this.log('warn', `StartMediaTransmission: compressionType ${num(f.compressionType)} not supported`, { passThruPartyId: id });
       return;
     }
+    this.dtmf?.transmitStarted(id, num(f.callReference));
     await this.guard('startTransmit', id, () => this.media.startTransmit(id, { address, port: num(f.remotePortNumber) }, choice));
   }
 

@@ -12,6 +12,8 @@ import { decodeLabels as decodeLabelText } from './labels.js';
 import { StationCalls, type OutMsg } from './station-calls.js';
 import { translateCmMessage } from './station-events.js';
 import { StationMedia, capabilitiesFields } from './station-media.js';
+import { PhoneFeature } from './enums.js';
+import { InbandDtmf } from '../station/inband-dtmf.js';
 import { StationSession, type Decoded, type StationLog } from './station-session.js';
 import { StationTemplates } from './station-templates.js';
 
@@ -64,6 +66,7 @@ export class SccpStation implements StationSignalling {
   private readonly templates = new StationTemplates();
   private readonly calls = new StationCalls(() => this.templates.lines[0] ?? 1);
   private readonly media: StationMedia;
+  private readonly dtmf: InbandDtmf;
   private session: StationSession | undefined;
   private st: RegistrationState = 'unregistered';
   private running = false;
@@ -88,7 +91,8 @@ export class SccpStation implements StationSignalling {
     this.opts = opts;
     this.log = opts.log ?? noLog;
     this.deviceName = resolveDeviceName(opts);
-    this.media = new StationMedia(opts.media, this.log);
+    this.dtmf = new InbandDtmf(opts.media, (level, msg) => this.log(level, `SCCP ${msg}`));
+    this.media = new StationMedia(opts.media, this.log, this.dtmf);
   }
 
   get state(): RegistrationState { return this.st; }
@@ -121,7 +125,11 @@ export class SccpStation implements StationSignalling {
   // ---- PhoneInput ----
   offHook(line?: number): void { this.input(this.calls.offHook(line)); }
   onHook(): void { this.input(this.calls.onHook()); }
-  keypad(key: string): void { this.input(this.calls.keypad(key)); }
+  /** KeypadButton as always; in a connected call also an RFC 4733 telephone-event on the call's RTP stream. */
+  keypad(key: string): void {
+    this.input(this.calls.keypad(key));
+    this.dtmf.key(key, this.calls.currentCallRef, this.calls.currentState);
+  }
   dial(number: string): void { this.input(this.calls.dial(number)); }
   softkey(slot: number): void { this.input(this.calls.softkey(slot)); }
   lineButton(line: number): void { this.input(this.calls.lineButton(line)); }
@@ -208,7 +216,8 @@ export class SccpStation implements StationSignalling {
       stationIpAddr: /^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip : '0.0.0.0',
       deviceType: this.opts.deviceType ?? 7, maxStreams: MAX_STREAMS,
       activeStreams: this.opts.media.activeStreams().length, protocolVer: this.opts.protocolVersion ?? 11,
-      unknown: 0, phoneFeatures: 0, maxConferences: 0, activeConferences: 0,
+      // phoneFeatures 0x0200: RFC 2833 DTMF in RTP (sccp-facts.md §3 Register), sent by InbandDtmf.
+      unknown: 0, phoneFeatures: this.opts.media.sendDtmf ? PhoneFeature.Rfc2833 : 0, maxConferences: 0, activeConferences: 0,
     });
   }
 

@@ -29,6 +29,8 @@ export class SscpStationInput {
   get currentCallRef(): number { return this.tracker.currentCallRef; }
   get activeCalls(): number { return this.tracker.activeCalls; }
   private get callRef(): number { return this.tracker.currentCallRef; }
+  /** State of the handset's call (undefined when there is none). */
+  get currentState(): CallStateName | undefined { return this.tracker.stateOf(this.tracker.currentCallRef); }
 
   callState(line: number, callRef: number, state: CallStateName): void { this.tracker.callState(line, callRef, state); }
 

@@ -7,7 +7,9 @@
  */
 import { isIP } from 'node:net';
 import type { CodecChoice, MediaEngine } from '../media/engine.js';
+import type { InbandDtmf } from '../station/inband-dtmf.js';
 import type { SscpFields } from './messages.js';
+import { callRefOf } from './station-events.js';
 
 export type SscpLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type SscpLog = (level: SscpLogLevel, msg: string, ctx?: Record<string, unknown>) => void;
@@ -20,7 +22,8 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 const DEFAULT_PTIME_MS = 20;
 
 export class SscpStationMedia {
-  constructor(private readonly media: MediaEngine, private readonly log: SscpLog) {}
+  /** `dtmf` learns which stream transmits for which call (in-band DTMF, firmware/station/inband-dtmf.ts). */
+  constructor(private readonly media: MediaEngine, private readonly log: SscpLog, private readonly dtmf?: InbandDtmf) {}
 
   /** Handles a media message; false when `name` is not one. `localIp` replaces a wildcard bind address. */
   handle(name: string, f: SscpFields, reply: SscpReply, localIp: () => string): boolean {
@@ -30,11 +33,12 @@ export class SscpStationMedia {
       case 'MediaStart': {
         const choice = this.choice(f);
         const remote = { address: String(f.remoteIp ?? ''), port: num(f.remotePort) };
+        this.dtmf?.transmitStarted(id, callRefOf(f.callId));
         void this.guard('startTransmit', id, () => this.media.startTransmit(id, remote, choice));
         return true;
       }
-      case 'MediaStop': void this.guard('stopTransmit', id, () => this.media.stopTransmit(id)); return true;
-      case 'MediaClose': void this.guard('closeReceive', id, () => this.media.closeReceive(id)); return true;
+      case 'MediaStop': this.dtmf?.transmitStopped(id); void this.guard('stopTransmit', id, () => this.media.stopTransmit(id)); return true;
+      case 'MediaClose': this.dtmf?.transmitStopped(id); void this.guard('closeReceive', id, () => this.media.closeReceive(id)); return true;
       default: return false;
     }
   }

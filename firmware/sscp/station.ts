@@ -17,6 +17,7 @@ import type { SscpDecoded } from './codec.js';
 import { callRefOf, translateSscp, type LayoutState } from './station-events.js';
 import { SscpStationInput, type SscpOut } from './station-input.js';
 import { SscpStationMedia, type SscpLog } from './station-media.js';
+import { InbandDtmf } from '../station/inband-dtmf.js';
 import { SscpEndpoint, type SscpEndpointOptions, type SscpPeer } from './transport.js';
 
 export type { SscpLog } from './station-media.js';
@@ -64,6 +65,7 @@ export class SscpStation implements StationSignalling {
   private readonly listeners = new Set<(ev: SignallingEvent) => void>();
   private readonly input = new SscpStationInput();
   private readonly media: SscpStationMedia;
+  private readonly dtmf: InbandDtmf;
   private endpoint: SscpEndpoint | undefined;
   private peer: SscpPeer | undefined;
   private localIp = '';
@@ -90,7 +92,8 @@ export class SscpStation implements StationSignalling {
     this.opts = opts;
     this.log = opts.log ?? noLog;
     this.deviceName = resolveDeviceName(opts);
-    this.media = new SscpStationMedia(opts.media, this.log);
+    this.dtmf = new InbandDtmf(opts.media, (level, msg) => this.log(level, `SSCP ${msg}`));
+    this.media = new SscpStationMedia(opts.media, this.log, this.dtmf);
   }
 
   get state(): RegistrationState { return this.st; }
@@ -126,7 +129,11 @@ export class SscpStation implements StationSignalling {
   // ---- PhoneInput ----
   offHook(line?: number): void { this.send(this.input.offHook(line)); }
   onHook(): void { this.send(this.input.onHook()); }
-  keypad(key: string): void { this.send(this.input.keypad(key)); }
+  /** Digit as always; in a connected call also an RFC 4733 telephone-event on the call's RTP stream. */
+  keypad(key: string): void {
+    this.send(this.input.keypad(key));
+    this.dtmf.key(key, this.input.currentCallRef, this.input.currentState);
+  }
   dial(number: string): void { this.send(this.input.dial(number)); }
   softkey(slot: number): void { this.send(this.input.softkey(slot)); }
   lineButton(line: number): void { this.send(this.input.lineButton(line)); }

@@ -22,6 +22,8 @@ export class CallTracker {
   get currentLine(): number { return this.line || this.defaultLine(); }
   get currentCallRef(): number { return this.ref; }
   get activeCalls(): number { return this.calls.size; }
+  /** The state the CM last gave call `callRef` (undefined once it has ended or was never seen). */
+  stateOf(callRef: number): CallStateName | undefined { return this.calls.get(callRef)?.state; }
 
   callState(line: number, callRef: number, state: CallStateName): void {
     if (state === 'onhook' || state === 'idle') {

@@ -12,6 +12,7 @@ import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { SccpStation, type SccpServer } from '../../firmware/sccp/station.js';
 import { SscpStation } from '../../firmware/sscp/station.js';
 import { PhoneApp } from '../../firmware/phone/phone-app.js';
+import { FarEndDtmfPlayer } from '../../firmware/station/inband-dtmf.js';
 import type { Logger } from './logger.js';
 
 export interface PhoneStackOptions {
@@ -52,6 +53,9 @@ export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
     log: (level, msg) => o.log[level === 'warn' ? 'warn' : 'debug'](`${o.name}: media: ${msg}`),
   });
   const tones = new LocalTonePlayer({ clock: o.clock, sink: mixer.channel('tones') });
+  // Far-end RFC 4733 telephone-events are heard as the DTMF tone on the earpiece.
+  const farDtmf = new FarEndDtmfPlayer(tones, o.clock);
+  media.onDtmf((_id, digit) => farDtmf.play(digit));
   const station = o.protocol === 'sscp'
     ? new SscpStation({
       ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
@@ -76,6 +80,7 @@ export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
       await app.stop();
       await station.stop();
       await media.close();
+      farDtmf.stop();
       tones.stop();
       await mixer.close();
     },
