@@ -12,9 +12,11 @@ import type { KeyName, LampMode, PhoneHardware } from '../../hal/api/devices.js'
 import type { TonePlayer } from '../media/engine.js';
 import type { SignallingEvent, StationSignalling } from './signalling.js';
 import {
-  applyEvent, expireText, focusedCall, newModel, ringingCall, type PhoneModel,
+  applyEvent, expireText, focusedCall, newModel, ringingCall, type CallView, type PhoneModel,
 } from './call-model.js';
 import { clockText, msToNextMinute, type TimeFormatOptions } from './format.js';
+import { CallHistory, type HistoryEntry } from './history.js';
+import { historySoftkey, renderHistory } from './history-screen.js';
 import { resolveKey, type KeyAction } from './keys.js';
 import { renderScreen } from './screens.js';
 import { layoutSoftkeys, slotByName } from './softkeys.js';
@@ -32,6 +34,8 @@ export interface PhoneAppOptions extends TimeFormatOptions {
   manageDevices?: boolean;
   /** Retry period for a failed display (re-init + redraw), in ms (default 5000). */
   displayRetryMs?: number;
+  /** Calls kept in the call history (default 20, firmware/phone/history.ts). */
+  historySize?: number;
 }
 
 export interface PhoneAppDeps {
@@ -42,6 +46,11 @@ export interface PhoneAppDeps {
   log?: PhoneLog;
   options?: PhoneAppOptions;
 }
+
+/** Named keys while the call history is open (anchors.md §1.1: up/down navigation keys). */
+const BROWSE_KEYS: Readonly<Record<string, 'dial' | 'next' | 'prev' | 'exit'>> = {
+  dial: 'dial', next: 'next', down: 'next', up: 'prev', prev: 'prev', exit: 'exit', back: 'exit', directories: 'exit',
+};
 
 /** Longest dialled string kept for the display (SCCP DialedNumber is char[24], sccp-facts.md §3). */
 const MAX_TYPED = 24;
@@ -58,6 +67,7 @@ export class PhoneApp {
   private readonly log: PhoneLog;
   private readonly opts: PhoneAppOptions;
   private readonly m: PhoneModel;
+  private readonly history: CallHistory;
   private readonly subs: Array<() => void> = [];
   private readonly textTimers = new Map<number, TimerHandle>();
   private running = false;
@@ -83,7 +93,11 @@ export class PhoneApp {
     this.log = deps.log ?? consoleLog;
     this.opts = deps.options ?? {};
     this.m = newModel(deps.signalling.state);
+    this.history = new CallHistory(this.opts.historySize);
   }
+
+  /** Missed, received and placed calls, newest first. */
+  get callHistory(): readonly HistoryEntry[] { return this.history.entries; }
 
   /** The model behind the screen (read-only view, for diagnostics and the simulator). */
   get model(): Readonly<PhoneModel> { return this.m; }
@@ -156,6 +170,7 @@ export class PhoneApp {
   // ---- input ---------------------------------------------------------------------------------
 
   private onAction(a: KeyAction): void {
+    if (this.browseKey(a)) return;
     switch (a.kind) {
       case 'digit': return this.digit(a.key);
       case 'softkey': return this.softkey(a.index);
@@ -176,6 +191,7 @@ export class PhoneApp {
 
   private onHook(off: boolean): void {
     this.handsetOff = off;
+    this.m.browse = undefined;
     if (off) {
       // Handset lifted during a speaker call: audio moves to the handset, the call stays as it is.
       if (this.speakerOn) this.setSpeaker(false);
@@ -240,6 +256,41 @@ export class PhoneApp {
     this.sig.softkey(slot);
   }
 
+  /**
+   * The Directories key opens the call history when idle; while it is open its softkeys and the
+   * named keys of BROWSE_KEYS act on it. Returns false for keys it leaves to the normal handling
+   * (a digit, the hook, a line key: the browser closes and the key does what it always does).
+   */
+  private browseKey(a: KeyAction): boolean {
+    const b = this.m.browse;
+    if (!b) {
+      if (a.kind !== 'named' || a.name !== 'directories' || this.m.calls.size > 0) return false;
+      this.history.seen();
+      this.m.missedUnseen = 0;
+      this.m.browse = { index: 0, entries: this.history.entries };
+      this.invalidate();
+      return true;
+    }
+    const act = a.kind === 'softkey' ? historySoftkey(a.index, this.hw.softkeyCount) ?? 'none'
+      : a.kind === 'more' ? 'next' : a.kind === 'named' ? BROWSE_KEYS[a.name] : undefined;
+    this.invalidate();
+    if (act === 'none') return true;
+    const n = b.entries.length;
+    if (act === 'next' || act === 'prev') {
+      if (n > 0) b.index = (b.index + (act === 'next' ? 1 : n - 1)) % n;
+      return true;
+    }
+    this.m.browse = undefined;
+    if (act !== 'dial') return act === 'exit';
+    const e = b.entries[b.index];
+    if (!e) return true;
+    // Like redial: off hook on the speaker unless the handset is up, then the whole number (enbloc).
+    if (!this.handsetOff) this.setSpeaker(true);
+    this.sig.offHook(1);
+    this.sig.dial(e.number);
+    return true;
+  }
+
   /** A named fixed key ('hold', 'redial', 'transfer'...): the softkey with that label, if any. */
   private named(name: string): void {
     const slot = slotByName(this.m.softkeys, name);
@@ -288,13 +339,22 @@ export class PhoneApp {
       default: break;
     }
     const hadCalls = this.m.calls.size;
+    const before = ev.type === 'callState' ? this.m.calls.get(ev.callRef) : undefined;
     if (!applyEvent(this.m, ev)) return;
+    if (ev.type === 'callState') this.logCall(ev, before);
     if (hadCalls > 0 && this.m.calls.size === 0 && !this.handsetOff) this.setSpeaker(false);
     if ((ev.type === 'prompt' || ev.type === 'notify') && ev.timeoutS > 0) {
       const id = ev.type === 'prompt' ? this.m.prompt?.id : this.m.notifies[this.m.notifies.length - 1]?.id;
       if (id !== undefined) this.expireAfter(id, ev.timeoutS);
     }
     this.invalidate();
+  }
+
+  /** Call history bookkeeping; a call arriving or starting closes the history browser. */
+  private logCall(ev: Extract<SignallingEvent, { type: 'callState' }>, before: CallView | undefined): void {
+    const e = this.history.observe(ev, this.m.calls.get(ev.callRef) ?? before, this.displayTime());
+    if (e?.kind === 'missed') this.m.missedUnseen = this.history.unseenMissed;
+    if (ev.state !== 'idle' && ev.state !== 'onhook') this.m.browse = undefined;
   }
 
   /** Drops timed text `id` after `seconds` (SCCP timeOutValue is in seconds, sccp-facts.md §3). */
@@ -340,6 +400,8 @@ export class PhoneApp {
   private compose(): string[] {
     const d = this.hw.display;
     const now = this.displayTime();
+    const g = { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount };
+    if (this.m.browse) return renderHistory(this.m.browse, g, (t, max) => clockText(t, this.opts, max));
     return renderScreen(this.m, { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount },
       (max) => clockText(now, this.opts, max));
   }

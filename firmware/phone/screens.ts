@@ -70,6 +70,9 @@ function dialDigits(m: PhoneModel): string {
   return c?.dialled || m.typed;
 }
 
+/** Idle hint until the call history is viewed (7960: "1 missed call", anchors.md §1.4). */
+function missedText(m: PhoneModel): string { return `${m.missedUnseen} missed`; }
+
 function shortCall(c: CallView): string {
   const p = party(c);
   return words(`L${c.line}`, STATE_TEXT[c.state] || c.state, p.number || p.name);
@@ -104,6 +107,7 @@ function infoLine(m: PhoneModel, overflow: string): string {
   if (overflow) return overflow;
   const other = otherCalls(m)[0];
   if (other) return shortCall(other);
+  if (m.calls.size === 0 && m.missedUnseen > 0) return missedText(m);
   if (m.calls.size === 0 && m.lastDialled) return `Last ${m.lastDialled}`;
   return '';
 }
@@ -128,7 +132,7 @@ export function renderScreen(m: PhoneModel, g: ScreenGeometry, clockFor: (maxLen
     const notify = m.notifies[m.notifies.length - 1]?.text;
     const digits = dialDigits(m);
     const status = notify || registrationText(m) || (digits ? `> ${digits}` : '') ||
-      (focusedCall(m) ? call.text : '') || m.displayText || '';
+      (focusedCall(m) ? call.text : '') || m.displayText || (m.calls.size === 0 && m.missedUnseen > 0 ? missedText(m) : '');
     out.push(status ? fit(status, cols) : header());
     if (rows === 2) out.push(keys ? softkeys(m, g) : fit(call.nameOverflow || m.prompt?.text || '', cols));
     return out;

@@ -83,6 +83,8 @@ const ABBREV: Readonly<Record<string, readonly string[]>> = {
   dirtrfr: ['DirTrfr', 'DXfr', 'DXf'],
   park: ['Park', 'Park', 'Prk'],
   more: ['more', 'more', '>>'],
+  next: ['Next', 'Next', 'Nxt'],
+  exit: ['Exit', 'Exit', 'Ext'],
 };
 
 const norm = (label: string): string => label.toLowerCase().replace(/[^a-z0-9<]/g, '');
