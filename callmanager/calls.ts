@@ -12,21 +12,24 @@ import { CallMedia, type MediaRelay, type RelaySession } from './call-media.js';
 import type { CallManagerConfig, LineConfig } from './config.js';
 import { pickCodec, SK, STIM } from './call-codes.js';
 import { DialPlan, keypadChar } from './dialplan.js';
+import { FeatureRouter, type CoreOps, type Target } from './features/router.js';
 import { LABEL, silentLogger, type CmCommand, type Logger, type StationSink } from './station.js';
 
 export { CODEC_ALAW, CODEC_ULAW, SK, pickCodec } from './call-codes.js';
 
 export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'ended';
 
-interface Device {
+export interface Device {
   name: string; lines: LineConfig[]; speeddials: { number: string; label: string }[];
   sink?: StationSink; codecs: number[]; leg?: Leg; lastDialed?: string; dnd: boolean;
 }
-interface Leg {
+export interface Leg {
   dev: Device; line: number; ref: number; state: LegState; digits: string; call?: Call;
   timer?: TimerHandle; mediaOpen: boolean; rtp?: { ip: string; port: number }; mediaStarted: boolean;
   /** Call id observers see: the caller leg's ref, for both legs, kept after the call ends. */
   cid: number; party: Party; shown: CallStateName; speaker?: boolean;
+  /** features/router.ts: collecting a forward target; the held leg of a transfer being dialled. */
+  mode?: 'forward'; held?: Leg;
 }
 interface Call { id: number; caller: Leg; callee: Leg; codec: number; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
 
@@ -47,6 +50,8 @@ export class CallCore {
   private nextRef = 1;
   private readonly log: Logger;
   private readonly media: CallMedia;
+  /** Forward all, blind transfer, voicemail (callmanager/features/). */
+  readonly fx: FeatureRouter;
 
   constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay) {
     this.log = log ?? silentLogger;
@@ -59,7 +64,8 @@ export class CallCore {
       this.devices.set(d.name, dev);
       dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
     }
-    this.plan = new DialPlan(lines.keys());
+    this.fx = new FeatureRouter(this.ops(), config, clock, this.log);
+    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers()]);
   }
 
   // ---- registration -------------------------------------------------------------------------
@@ -68,6 +74,7 @@ export class CallCore {
     const dev = this.dev(name);
     if (dev.sink && dev.sink !== sink) this.detach(name);
     dev.sink = sink;
+    this.fx.attached(dev);
   }
   /** The station's session ended: its call ends, the far end gets the "call ended" treatment. */
   detach(name: string, sink?: StationSink): void {
@@ -155,6 +162,11 @@ export class CallCore {
       case SK.Resume: if (leg?.state === 'hold') this.resume(leg); return;
       case SK.BackSpace: if (leg?.state === 'dialing') this.backspace(leg); return;
       case SK.Dial: if (leg?.state === 'dialing') this.dialNow(leg); return;
+      case SK.Transfer:
+        if (leg?.state === 'connected') this.fx.startTransfer(leg);
+        else if (leg?.held && leg.state === 'dialing') this.dialNow(leg); // Transfer again completes (anchors.md §1.2)
+        return;
+      case SK.CFwdAll: return this.fx.cfwdAll(dev, line);
       case SK.DND:
         dev.dnd = !dev.dnd;
         dev.sink?.send({ t: 'notify', text: dev.dnd ? 'Do not disturb on' : 'Do not disturb off', timeoutS: 5 });
@@ -176,6 +188,12 @@ export class CallCore {
       if (sd) this.dial(name, sd.number);
     } else if (stimulus === STIM.Hold) this.softKey(name, dev.leg?.state === 'hold' ? SK.Resume : SK.Hold, 0);
   }
+
+  /** SSCP Forward (docs/sscp.md §2 #10): forward all of line `line` to `number` ('' cancels). */
+  setForward(name: string, line: number, number: string): CoreResult { return this.fx.setForward(this.dev(name), line || 1, number); }
+  forwardOf(name: string, line: number): string { return this.fx.forwardOf(this.dev(name), line || 1); }
+  /** Play / Store / Delete (SSCP soft key events 19-21) during a voicemail call. */
+  voicemailKey(name: string, key: 'play' | 'store' | 'delete'): boolean { return this.fx.key(this.dev(name), key); }
 
   /** OpenReceiveChannelAck: the station listens for RTP at ip:port for leg `passThru`. */
   mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void {
@@ -261,16 +279,27 @@ export class CallCore {
     if (leg.state !== 'dialing') return;
     const number = leg.digits;
     if (!number) return this.reorder(leg, 'congestion', 'Dial timeout');
-    const target = this.lineOwner.get(number);
-    if (!target) return this.reorder(leg, 'invalidnumber', 'Unknown number');
-    const caller = leg.dev; const l = leg.line; const r = leg.ref;
-    caller.lastDialed = number;
+    if (this.fx.dialed(leg, number)) return;
+    if (!this.lineOwner.has(number)) return this.reorder(leg, 'invalidnumber', 'Unknown number');
+    leg.dev.lastDialed = number;
+    this.place(leg, number, false);
+  }
+
+  /** Calls `number` from `leg` (a dialling leg, or the far party of a blind transfer): forwards, busy, voicemail. */
+  private place(leg: Leg, number: string, transferred: boolean): void {
+    const l = leg.line; const r = leg.ref;
     const me = this.lineOf(leg);
+    const first = this.lineOwner.get(number)!;
+    const final = this.fx.forwards.resolve(number);
+    const target = this.lineOwner.get(final)!;
     this.send(leg, { t: 'callInfo', line: l, ref: r, callingName: me.name, calling: me.number,
-      calledName: target.line.name, called: number, direction: 'outbound' });
-    this.send(leg, { t: 'dialedNumber', line: l, ref: r, number });
+      calledName: first.line.name, called: number, direction: 'outbound' });
+    if (!transferred) this.send(leg, { t: 'dialedNumber', line: l, ref: r, number });
+    const original = final !== number ? { number, name: first.line.name } : undefined;
     if (!target.dev.sink) return this.reorder(leg, 'congestion', 'Unavailable');
     if (target.dev.leg || target.dev.dnd) {
+      const vm = this.fx.voicemailTarget(final); // busy callee with a mailbox (anchors.md §6)
+      if (vm) return this.ring(leg, vm, number, original);
       leg.state = 'busy';
       this.send(leg, { t: 'callState', line: l, ref: r, state: 'busy' });
       this.send(leg, { t: 'tone', tone: 'busy', line: l, ref: r });
@@ -279,10 +308,20 @@ export class CallCore {
       this.emit({ id: r, caller: me.number, callee: number, state: 'busy' });
       return;
     }
-    const callee: Leg = { dev: target.dev, line: target.instance, ref: this.nextRef++, state: 'ringin', digits: '', mediaOpen: false,
+    this.ring(leg, target, number, original);
+    const callee = target.dev.leg!;
+    if (this.fx.hasMailbox(final)) this.arm(callee, this.config.voicemail.noAnswerSeconds, () => this.fx.noAnswer(callee, final));
+  }
+
+  /** Rings `target` for `leg`'s call; `number` is what the caller sees, `original` the forwarded-from line. */
+  private ring(leg: Leg, target: Target, number: string, original?: { number: string; name: string }): void {
+    const l = leg.line; const r = leg.ref;
+    const me = this.lineOf(leg);
+    const dev = target.dev as Device;
+    const callee: Leg = { dev, line: target.instance, ref: this.nextRef++, state: 'ringin', digits: '', mediaOpen: false,
       mediaStarted: false, cid: r, party: { callingName: me.name, calling: me.number, calledName: target.line.name, called: number }, shown: 'onhook' };
-    target.dev.leg = callee;
-    const call: Call = { id: r, caller: leg, callee, codec: pickCodec(caller.codecs, target.dev.codecs, this.config.server.codecs) };
+    dev.leg = callee;
+    const call: Call = { id: r, caller: leg, callee, codec: pickCodec(leg.dev.codecs, dev.codecs, this.config.server.codecs) };
     leg.call = call; callee.call = call;
     leg.state = 'ringout';
     this.send(leg, { t: 'callState', line: l, ref: r, state: 'proceed' });
@@ -293,7 +332,8 @@ export class CallCore {
     const cl = callee.line; const cr = callee.ref;
     this.send(callee, { t: 'callState', line: cl, ref: cr, state: 'ringin' });
     this.send(callee, { t: 'callInfo', line: cl, ref: cr, callingName: me.name, calling: me.number,
-      calledName: target.line.name, called: number, direction: 'inbound' });
+      calledName: original?.name ?? target.line.name, called: original?.number ?? target.line.number, direction: 'inbound',
+      ...(original ? { originalCalled: original.number, originalCalledName: original.name } : {}) });
     this.send(callee, { t: 'lamp', target: 'line', instance: cl, mode: 'blink' });
     this.send(callee, { t: 'ringer', mode: 'inside' });
     this.send(callee, { t: 'softkeys', line: cl, ref: cr, set: 'RingIn' });
@@ -317,6 +357,7 @@ export class CallCore {
     const call = callee.call;
     if (!call) return;
     const caller = call.caller;
+    this.disarm(callee); // no-answer timer (features/router.ts)
     this.send(callee, { t: 'ringer', mode: 'off' });
     this.send(callee, { t: 'lamp', target: 'line', instance: callee.line, mode: 'on' });
     this.send(caller, { t: 'stopTone', line: caller.line, ref: caller.ref });
@@ -375,6 +416,7 @@ export class CallCore {
     const call = leg.call;
     const was = leg.state;
     this.teardown(leg);
+    if (leg.held) this.fx.transferAbandoned(leg, byUser);
     if (!call) return;
     const other = call.caller === leg ? call.callee : call.caller;
     other.call = undefined;
@@ -414,4 +456,42 @@ export class CallCore {
   }
 
   private emit(ev: CallEvent): void { this.events.emit('call', ev); }
+
+  private other(leg: Leg): Leg | undefined { const c = leg.call; return c ? (c.caller === leg ? c.callee : c.caller) : undefined; }
+
+  /** The core operations features/router.ts drives. */
+  private ops(): CoreOps {
+    type L = Parameters<CoreOps['send']>[0];
+    const L = (x: L) => x as Leg;
+    return {
+      send: (leg, cmd) => this.send(L(leg), cmd),
+      startDialing: (dev, line) => { this.startDialing(dev as Device, line); return (dev as Device).leg!; },
+      teardown: (leg) => this.teardown(L(leg)),
+      hangup: (leg, byUser) => this.hangup(L(leg), byUser),
+      hold: (leg) => this.hold(L(leg)),
+      reorder: (leg, text) => this.reorder(L(leg), 'invalidnumber', text),
+      other: (leg) => this.other(L(leg)),
+      detachCall: (a) => {
+        const call = L(a).call; const b = this.other(L(a));
+        if (!call || !b) return;
+        this.closeMedia(L(a)); this.closeMedia(b);
+        L(a).call = undefined; b.call = undefined;
+        this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'ended' });
+      },
+      place: (leg, number, transferred) => this.place(L(leg), number, transferred),
+      ring: (leg, target, shown, original) => this.ring(L(leg), target, shown, original),
+      addDevice: (name, line) => {
+        const dev: Device = { name, lines: [line], speeddials: [], codecs: [], dnd: false };
+        this.devices.set(name, dev);
+        return dev;
+      },
+      attach: (name, sink) => { this.dev(name).sink = sink; },
+      setCapabilities: (name, codecs) => this.setCapabilities(name, codecs),
+      offHook: (name) => this.offHook(name),
+      onHook: (name) => this.onHook(name),
+      mediaReady: (name, p, st, ip, port) => this.mediaReady(name, p, st, ip, port),
+      owner: (number) => this.lineOwner.get(number),
+      devices: () => this.devices.values(),
+    };
+  }
 }

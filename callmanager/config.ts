@@ -73,6 +73,8 @@ const deviceSchema = z.strictObject({
   media: z.enum(['direct', 'proxy']).default('direct'),
   /** The RTP proxy's address in this device's address space (docs/rtp-proxy.md §3). */
   proxyAddress: z.string().refine((s) => isIP(s) !== 0, 'an IPv4 or IPv6 address').optional(),
+  /** Unanswered/busy calls to this device's lines go to its mailbox (callmanager/features/voicemail.ts). */
+  voicemail: z.boolean().default(false),
 });
 
 const dialplanSchema = z.strictObject({
@@ -100,6 +102,18 @@ const rtpProxySchema = z.strictObject({
   ipv6: z.string().refine((s) => isIP(s) === 6, 'an IPv6 address').optional(),
 });
 
+/** The CM's own voicemail (callmanager/features/voicemail.ts); per device `voicemail: true` enables a mailbox. */
+const voicemailSchema = z.strictObject({
+  /** Number a phone dials to hear its messages (chan-sccp/Asterisk convention *97, anchors.md §6). */
+  number: digits.default('*97'),
+  /** Seconds of ringing before the CM answers for the callee (CFwdNoAnswer-like, anchors.md §6). */
+  noAnswerSeconds: z.number().positive().max(600).default(15),
+  /** Directory for recorded messages (WAV); absent = kept in memory only. */
+  dir: z.string().optional(),
+  /** Longest message kept, seconds. */
+  maxSeconds: z.number().positive().max(600).default(120),
+});
+
 export const callManagerSchema = z.strictObject({
   server: serverSchema.default(() => serverSchema.parse({})),
   lines: z.array(lineSchema).min(1),
@@ -107,10 +121,12 @@ export const callManagerSchema = z.strictObject({
   dialplan: dialplanSchema.default(() => dialplanSchema.parse({})),
   tsp: tspSchema.optional(),
   rtpProxy: rtpProxySchema.optional(),
+  voicemail: voicemailSchema.default(() => voicemailSchema.parse({})),
 });
 
 export type CallManagerConfig = z.output<typeof callManagerSchema>;
 export type LineConfig = z.output<typeof lineSchema>;
+export type VoicemailConfig = z.output<typeof voicemailSchema>;
 export type DeviceConfig = z.output<typeof deviceSchema> & { type: number };
 
 /** Soft-key names accepted in a `softkeys` override (see sccp/templates.ts SOFTKEY_NAMES). */

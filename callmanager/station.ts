@@ -22,7 +22,9 @@ export type CmCommand =
   | { t: 'clearPrompt'; line: number; ref: number }
   | { t: 'ringer'; mode: 'off' | 'inside' }
   | { t: 'callInfo'; line: number; ref: number; callingName: string; calling: string; calledName: string;
-      called: string; direction: 'inbound' | 'outbound' }
+      called: string; direction: 'inbound' | 'outbound';
+      /** A forwarded call: the number first dialled (SCCP originalCalledParty, callType 3 Forward; sccp-facts.md §3 CallInfo). */
+      originalCalled?: string; originalCalledName?: string }
   | { t: 'dialedNumber'; line: number; ref: number; number: string }
   | { t: 'backspace'; line: number; ref: number }
   | { t: 'openReceive'; ref: number; passThru: number; ms: number; codec: number }
@@ -31,7 +33,9 @@ export type CmCommand =
   | { t: 'stopMedia'; ref: number; passThru: number }
   | { t: 'notify'; text: string; timeoutS: number }
   /** Speakerphone on/off (SCCP SetSpeakerMode 0x0088); third-party Dial goes off hook on the speaker (docs/tsp.md §3). */
-  | { t: 'speaker'; on: boolean };
+  | { t: 'speaker'; on: boolean }
+  /** Call forward all changed for line instance `line` (SCCP ForwardStat 0x0090, sccp-facts.md §3); number '' = off. */
+  | { t: 'forwardStat'; line: number; number: string };
 
 /** Where the core sends commands for one registered device. */
 export interface StationSink {

@@ -28,6 +28,8 @@ const RING_NORMAL = 1;
 /** §3 CallInfo.callType: 1 inbound, 2 outbound. */
 const CALLTYPE_INBOUND = 1;
 const CALLTYPE_OUTBOUND = 2;
+/** §3 CallInfo.callType 3: forward (the callee sees the original called party). */
+const CALLTYPE_FORWARD = 3;
 /** §5: Asterisk sends precedence 127 in StartMediaTransmission. */
 const PRECEDENCE = 127;
 
@@ -64,8 +66,10 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
     case 'callInfo':
       return { name: 'CallInfo', fields: { callingPartyName: cmd.callingName, callingParty: cmd.calling,
         calledPartyName: cmd.calledName, calledParty: cmd.called, lineInstance: cmd.line, callReference: cmd.ref,
-        callType: cmd.direction === 'inbound' ? CALLTYPE_INBOUND : CALLTYPE_OUTBOUND,
-        originalCalledPartyName: cmd.calledName, originalCalledParty: cmd.called } };
+        callType: cmd.originalCalled !== undefined && cmd.direction === 'inbound' ? CALLTYPE_FORWARD
+          : cmd.direction === 'inbound' ? CALLTYPE_INBOUND : CALLTYPE_OUTBOUND,
+        originalCalledPartyName: cmd.originalCalledName ?? cmd.calledName, originalCalledParty: cmd.originalCalled ?? cmd.called,
+        ...(cmd.originalCalled !== undefined ? { lastRedirectingPartyName: cmd.originalCalledName ?? '', lastRedirectingParty: cmd.originalCalled } : {}) } };
     case 'dialedNumber':
       return { name: 'DialedNumber', fields: { dialedNumber: cmd.number, lineInstance: cmd.line, callReference: cmd.ref } };
     case 'backspace':
@@ -87,5 +91,17 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
     case 'speaker':
       // §3 SetSpeakerMode: speakerMode 1 = on, 2 = off.
       return { name: 'SetSpeakerMode', fields: { speakerMode: cmd.on ? 1 : 2 } };
+    case 'forwardStat':
+      return { name: 'ForwardStat', fields: forwardStatFields(cmd.line, cmd.number) };
   }
+}
+
+/**
+ * §3 ForwardStat: activeForward = 1 when any forward is set; only forward-all is implemented
+ * (busy / no-answer stay 0). Sent on changes and in answer to ForwardStatReq.
+ */
+export function forwardStatFields(line: number, number: string): FieldsOf<'ForwardStat'> {
+  const on = number ? 1 : 0;
+  return { activeForward: on, lineNumber: line, forwardAllActive: on, forwardAllDirnum: number,
+    forwardBusyActive: 0, forwardBusyDirnum: '', forwardNoAnswerActive: 0, forwardNoAnswerDirnum: '' } as FieldsOf<'ForwardStat'>;
 }

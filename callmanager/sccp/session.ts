@@ -13,7 +13,7 @@ import type { FieldsOf, MessageName } from '../../firmware/sccp/messages.js';
 import type { CallCore } from '../calls.js';
 import type { CallManagerConfig, DeviceConfig } from '../config.js';
 import type { CmCommand, Logger, StationSink } from '../station.js';
-import { commandToMessage, LAMP, STIMULUS_VOICEMAIL } from './commands.js';
+import { commandToMessage, forwardStatFields, LAMP, STIMULUS_VOICEMAIL } from './commands.js';
 import { buttonTemplateFields, deviceSets, softKeySetFields, softKeyTemplateFields, type DeviceSets } from './templates.js';
 
 /** Hooks into the server (registry of sessions per device). */
@@ -162,7 +162,8 @@ export class SccpSession implements StationSink {
         const sd = dev.speeddials[num - 1];
         return this.write('SpeedDialStat', { speedDialNumber: num, speedDialDirNumber: sd?.number ?? '', speedDialDisplayName: sd?.label ?? '' });
       }
-      case 'ForwardStatReq': return this.write('ForwardStat', { activeForward: 0, lineNumber: n('lineNumber') });
+      case 'ForwardStatReq': // answered with the line's forward-all state (features/forward.ts)
+        return this.write('ForwardStat', forwardStatFields(n('lineNumber'), core.forwardOf(dev.name, n('lineNumber'))));
       case 'TimeDateReq': return this.sendTimeDate();
       case 'VersionReq': return this.write('Version', { version: cfg.server.version });
       case 'ConfigStatReq':

@@ -32,6 +32,9 @@ const STIMULUS_LINE = 9;
 /** PhoneBookResult holds at most 16 users (messages.ts). */
 const PHONEBOOK_MAX = 16;
 
+/** Seed soft key events 19 Play, 20 Store, 21 Delete (docs/sscp.md §2) act on the current voicemail message. */
+const VOICEMAIL_KEYS: Readonly<Record<number, 'play' | 'store' | 'delete'>> = { 19: 'play', 20: 'store', 21: 'delete' };
+
 let nextId = 1;
 
 export class SscpSession implements StationSink {
@@ -126,12 +129,19 @@ export class SscpSession implements StationSink {
       case 'SoftKeyEvent': {
         const ev = n('event');
         if (ev >= 1 && ev <= SSCP_SHARED_EVENT_MAX) return core.softKey(name, ev, n('line'));
+        const vmKey = VOICEMAIL_KEYS[ev];
+        if (vmKey && core.voicemailKey(name, vmKey)) return;
         this.host.log.info(`${name}: soft key event ${ev} (${s('eventName')}) not implemented`);
         return this.write('Notify', { text: 'Not available', timeoutS: 5 });
       }
-      case 'Forward':
-        this.host.log.info(`${name}: Forward to "${s('number')}" refused: call forwarding is not implemented`);
-        return this.write('Notify', { text: 'Forwarding not available', timeoutS: 5 });
+      case 'Forward': { // seed example 10: Address number sets forward all, empty or "0" cancels
+        const mode = s('mode') || 'All';
+        if (mode !== 'All') return this.write('Notify', { text: `Forward ${mode} not available`, timeoutS: 5 });
+        const to = s('number') === '0' ? '' : s('number');
+        const r = core.setForward(name, n('line'), to);
+        if (!r.ok) this.write('Notify', { text: `Forward refused: ${r.reason ?? ''}`.slice(0, 64), timeoutS: 5 });
+        return;
+      }
       case 'HeadsetStatus': return this.host.log.debug?.(`${name}: headset ${s('mode')}`);
       case 'PhoneBook': return this.phoneBook(s('userId'), s('lastName'), s('firstName'));
       case 'MediaOpenAck': return core.mediaReady(name, n('mediaId'), 0, s('localIp'), n('localPort'));

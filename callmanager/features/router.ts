@@ -1,0 +1,230 @@
+/**
+ * Feature routing for the call core (calls.ts keeps only the hooks): call forward all (CFwdAll soft
+ * key flow of a 79xx on chan-sccp, anchors.md §1.2; SSCP Forward, docs/sscp.md §2 #10), blind
+ * transfer (anchors.md §1.2 "Transfer (press, dial ...)"), and the CM's voicemail with message
+ * lamps (SetLamp stimulus 15 VoiceMail, sccp-facts.md §4; SSCP Lamp target message).
+ */
+import type { Clock } from '../../hal/api/clock.js';
+import type { CallManagerConfig, LineConfig } from '../config.js';
+import type { CmCommand, Logger, StationSink } from '../station.js';
+import { ForwardTable } from './forward.js';
+import { VoicemailStore } from './voicemail-store.js';
+import { VOICEMAIL_CODECS, VoicemailStation, type VoicemailKey } from './voicemail-station.js';
+
+/** What the router sees of the core's legs and devices (calls.ts Leg / Device are supersets). */
+export interface FxDevice { name: string; lines: LineConfig[]; sink?: StationSink; leg?: FxLeg; voicemail?: boolean }
+export interface FxLeg {
+  dev: FxDevice; line: number; ref: number; state: string; digits: string; call?: unknown;
+  /** Collecting a forward-all target instead of a number to call. */
+  mode?: 'forward';
+  /** Transfer: the held leg whose far party goes to the number being dialled. */
+  held?: FxLeg;
+}
+export interface Target { dev: FxDevice; instance: number; line: LineConfig }
+
+/** The core operations the router uses (CallCore passes closures over its private methods). */
+export interface CoreOps {
+  send(leg: FxLeg, cmd: CmCommand): void;
+  startDialing(dev: FxDevice, line: number): FxLeg;
+  teardown(leg: FxLeg): void;
+  hangup(leg: FxLeg, byUser: boolean): void;
+  hold(leg: FxLeg): void;
+  reorder(leg: FxLeg, text: string): void;
+  /** The far leg of `leg`'s call. */
+  other(leg: FxLeg): FxLeg | undefined;
+  /** Ends the call between `a` and `b` quietly (both legs forget it) so `b` can be re-routed. */
+  detachCall(a: FxLeg): void;
+  /** Places a call from `leg` to `number` (forwarding, busy, voicemail and ringing all apply). */
+  place(leg: FxLeg, number: string, transferred: boolean): void;
+  /** Rings `target` for `leg`'s call (used to redirect an unanswered call to voicemail). */
+  ring(leg: FxLeg, target: Target, shown: string, original?: { number: string; name: string }): void;
+  addDevice(name: string, line: LineConfig): FxDevice;
+  attach(name: string, sink: StationSink): void;
+  setCapabilities(name: string, codecs: number[]): void;
+  offHook(name: string): void;
+  onHook(name: string): void;
+  mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void;
+  owner(number: string): Target | undefined;
+  devices(): Iterable<FxDevice>;
+}
+
+export class FeatureRouter {
+  readonly forwards: ForwardTable;
+  readonly store: VoicemailStore;
+  private readonly boxes = new Map<string, { station: VoicemailStation; dev: FxDevice }>();
+
+  constructor(private readonly core: CoreOps, private readonly cfg: CallManagerConfig, clock: Clock, private readonly log: Logger) {
+    this.forwards = new ForwardTable((n) => !!core.owner(n));
+    this.store = new VoicemailStore(cfg.voicemail.dir, log);
+    this.store.onChange = (box) => this.mwi(box);
+    const vm = cfg.voicemail;
+    for (const d of cfg.devices) {
+      if (!d.voicemail) continue;
+      for (const number of d.lines) {
+        const name = `VM${number}`;
+        const station = new VoicemailStation(name, number, { clock, log, store: this.store, config: vm,
+          offHook: (n) => core.offHook(n),
+          onHook: (n) => core.onHook(n),
+          mediaReady: (n, p, s, ip, port) => core.mediaReady(n, p, s, ip, port),
+          bindAddress: (n) => this.bindFor(n) });
+        const dev = core.addDevice(name, { number: vm.number, name: 'Voicemail' });
+        core.attach(name, station);
+        core.setCapabilities(name, VOICEMAIL_CODECS);
+        this.boxes.set(number, { station, dev });
+      }
+    }
+  }
+
+  /** Numbers the dial plan must know besides the lines. */
+  numbers(): string[] { return this.boxes.size ? [this.cfg.voicemail.number] : []; }
+  hasMailbox(number: string): boolean { return this.boxes.has(number); }
+
+  // ---- forward all --------------------------------------------------------------------------
+
+  /** CFwdAll soft key: cancels an active forward, else goes off hook collecting the target. */
+  cfwdAll(dev: FxDevice, line: number): void {
+    const leg = dev.leg;
+    const inst = leg?.line ?? (line >= 1 && line <= dev.lines.length ? line : 1);
+    const number = dev.lines[inst - 1]!.number;
+    if (leg?.mode === 'forward') return this.core.teardown(leg);
+    if (this.forwards.get(number) !== undefined) return void this.setForward(dev, inst, '');
+    if (leg && (leg.state !== 'dialing' || leg.digits !== '' || leg.held)) {
+      return dev.sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });
+    }
+    const l = leg ?? this.core.startDialing(dev, inst);
+    l.mode = 'forward';
+    this.core.send(l, { t: 'prompt', line: l.line, ref: l.ref, text: 'Forward to', timeoutS: 0 });
+  }
+
+  /** Sets (number) or cancels ('') forward all on line instance `inst`; tells every owner. */
+  setForward(dev: FxDevice, inst: number, target: string): { ok: boolean; reason?: string } {
+    const line = dev.lines[inst - 1];
+    if (!line) return { ok: false, reason: 'No such line' };
+    if (target) {
+      const r = this.forwards.set(line.number, target);
+      if (!r.ok) return r;
+    } else this.forwards.clear(line.number);
+    dev.sink?.send({ t: 'forwardStat', line: inst, number: target });
+    dev.sink?.send({ t: 'notify', text: target ? `Forwarded to ${target}` : 'Forward cancelled', timeoutS: target ? 0 : 5 });
+    this.log.info(`${dev.name}: line ${line.number} forward all ${target ? `→ ${target}` : 'cancelled'}`);
+    return { ok: true };
+  }
+
+  forwardOf(dev: FxDevice, inst: number): string {
+    const line = dev.lines[inst - 1];
+    return line ? this.forwards.get(line.number) ?? '' : '';
+  }
+
+  // ---- dialled-number hook ------------------------------------------------------------------
+
+  /** A complete number on a dialling leg: true when a feature took it. */
+  dialed(leg: FxLeg, number: string): boolean {
+    if (leg.mode === 'forward') {
+      const r = this.setForward(leg.dev, leg.line, number);
+      if (r.ok) this.core.teardown(leg); else this.core.reorder(leg, r.reason ?? 'Refused');
+      return true;
+    }
+    if (leg.held) { this.completeTransfer(leg, number); return true; }
+    if (number === this.cfg.voicemail.number && this.boxes.size) {
+      const box = this.boxes.get(leg.dev.lines[leg.line - 1]?.number ?? '');
+      if (!box || box.dev.leg) { this.core.reorder(leg, box ? 'Voicemail busy' : 'No mailbox'); return true; }
+      box.station.mode = 'retrieve';
+      this.core.ring(leg, { dev: box.dev, instance: 1, line: box.dev.lines[0]! }, number);
+      return true;
+    }
+    return false;
+  }
+
+  // ---- voicemail ----------------------------------------------------------------------------
+
+  /** The mailbox target for a call to `number` (busy callee or no answer), if it has one and it is free. */
+  voicemailTarget(number: string): Target | undefined {
+    const box = this.boxes.get(number);
+    if (!box || box.dev.leg || !box.dev.sink) return undefined;
+    box.station.mode = 'deposit';
+    return { dev: box.dev, instance: 1, line: box.dev.lines[0]! };
+  }
+
+  /** The no-answer timer of a ringing callee fired: the call goes to the callee's mailbox. */
+  noAnswer(callee: FxLeg, number: string): void {
+    const caller = this.core.other(callee);
+    const target = this.voicemailTarget(number);
+    if (!caller || !target || callee.state !== 'ringin') return;
+    const line = callee.dev.lines[callee.line - 1]!;
+    this.core.detachCall(callee);
+    this.core.teardown(callee);
+    this.core.ring(caller, target, number, { number: line.number, name: line.name });
+  }
+
+  key(dev: FxDevice, k: VoicemailKey): boolean {
+    const far = dev.leg && this.core.other(dev.leg);
+    const box = [...this.boxes.values()].find((b) => b.dev === far?.dev);
+    if (!box) return false;
+    box.station.key(k);
+    return true;
+  }
+
+  /** Message lamp and notify for every device owning `mailbox`'s line (anchors.md §1.3 MWI). */
+  mwi(mailbox: string): void {
+    const n = this.store.newCount(mailbox);
+    for (const dev of this.core.devices()) {
+      const inst = dev.lines.findIndex((l) => l.number === mailbox) + 1;
+      if (inst === 0 || !dev.sink) continue;
+      dev.sink.send({ t: 'lamp', target: 'voicemail', instance: inst, mode: n > 0 ? 'on' : 'off' });
+      if (n > 0) dev.sink.send({ t: 'notify', text: `${n} new message${n === 1 ? '' : 's'}`, timeoutS: 10 });
+    }
+  }
+
+  /** A device (re)registered: its message lamps and forwards are re-announced. */
+  attached(dev: FxDevice): void {
+    dev.lines.forEach((l, i) => {
+      if (this.store.newCount(l.number) > 0) dev.sink?.send({ t: 'lamp', target: 'voicemail', instance: i + 1, mode: 'on' });
+      const f = this.forwards.get(l.number);
+      if (f) dev.sink?.send({ t: 'forwardStat', line: i + 1, number: f });
+    });
+  }
+
+  private bindFor(name: string): string {
+    const dev = [...this.boxes.values()].find((b) => b.dev.name === name)?.dev;
+    const far = dev?.leg && this.core.other(dev.leg);
+    const a = far?.dev.sink?.localAddress?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+    if (a && a !== '0.0.0.0' && a !== '::') return a;
+    const b = this.cfg.server.bind;
+    return b && b !== '0.0.0.0' && b !== '::' ? b : '127.0.0.1';
+  }
+
+  // ---- blind transfer -----------------------------------------------------------------------
+
+  /** Transfer soft key while connected: the far party is held, this phone gets dial tone. */
+  startTransfer(leg: FxLeg): void {
+    this.core.hold(leg);
+    const d = this.core.startDialing(leg.dev, leg.line);
+    d.held = leg;
+    this.core.send(d, { t: 'prompt', line: d.line, ref: d.ref, text: 'Transfer to', timeoutS: 0 });
+  }
+
+  /** Blind transfer: the far party calls `number`; the transferring phone hangs up. */
+  private completeTransfer(leg: FxLeg, number: string): void {
+    const held = leg.held!;
+    const far = this.core.other(held);
+    if (!this.core.owner(number)) return this.core.reorder(leg, 'Unknown number');
+    leg.held = undefined;
+    this.core.teardown(leg);
+    if (!far) return;
+    this.core.detachCall(held);
+    this.core.teardown(held);
+    this.core.place(far, number, true);
+  }
+
+  /** The transferring phone hung up before completing: the call stays on hold on the line (7960-like). */
+  transferAbandoned(leg: FxLeg, byUser: boolean): void {
+    const held = leg.held!;
+    leg.held = undefined;
+    if (held.state !== 'hold') return;
+    held.dev.leg = held;
+    if (!byUser) return this.core.hangup(held, false);
+    this.core.send(held, { t: 'callState', line: held.line, ref: held.ref, state: 'hold' });
+    this.core.send(held, { t: 'lamp', target: 'line', instance: held.line, mode: 'wink' });
+    this.core.send(held, { t: 'softkeys', line: held.line, ref: held.ref, set: 'OnHold' });
+  }
+}
