@@ -9,7 +9,7 @@ const FKEYS: Record<string, string> = {
   '\x1bOP': 'softkey1', '\x1bOQ': 'softkey2', '\x1bOR': 'softkey3', '\x1bOS': 'softkey4',
   '\x1b[11~': 'softkey1', '\x1b[12~': 'softkey2', '\x1b[13~': 'softkey3', '\x1b[14~': 'softkey4',
 };
-const LETTERS: Record<string, string> = { q: 'softkey1', w: 'softkey2', e: 'softkey3', r: 'softkey4', l: 'line1' };
+const LETTERS: Record<string, string> = { q: 'softkey1', w: 'softkey2', e: 'softkey3', r: 'softkey4', l: 'line1', h: 'directories' };
 
 /** Splits one stdin chunk (may hold several keystrokes) into actions. */
 export function parseKeys(chunk: string): SimAction[] {

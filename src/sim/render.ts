@@ -57,4 +57,4 @@ export function renderPhones(views: PhoneView[], termCols = 100): string[] {
   return out;
 }
 
-export const HELP_LINE = 'Tab: next phone  0-9*#: keypad  a-d: A-D  Space: handset  F1-F4 or q/w/e/r: softkeys  l: line1  x or Ctrl-C: quit';
+export const HELP_LINE = 'Tab: next phone  0-9*#: keypad  a-d: A-D  Space: handset  F1-F4 or q/w/e/r: softkeys  l: line1  h: call history  x: quit';
