@@ -16,6 +16,7 @@ import {
 } from './call-model.js';
 import { clockText, msToNextMinute, type TimeFormatOptions } from './format.js';
 import { CallHistory, type HistoryEntry } from './history.js';
+import { DisplayWriter } from './display-writer.js';
 import { historySoftkey, renderHistory } from './history-screen.js';
 import { resolveKey, type KeyAction } from './keys.js';
 import { renderScreen } from './screens.js';
@@ -74,16 +75,13 @@ export class PhoneApp {
   /** Offset added to clock.wallTime() so the header shows call-manager time ('timeDate'). */
   private timeOffsetMs = 0;
   private tick: TimerHandle | undefined;
-  private retry: TimerHandle | undefined;
   private handsetOff = false;
   private speakerOn = false;
   private headsetOn = false;
   // Rendering state.
-  private lastScreen: string[] = [];
-  private shown: string[] | undefined;
+  private readonly screenOut: DisplayWriter;
   private queued = false;
   private writes: Promise<void> = Promise.resolve();
-  private displayBroken = false;
 
   constructor(deps: PhoneAppDeps) {
     this.hw = deps.hardware;
@@ -94,6 +92,10 @@ export class PhoneApp {
     this.opts = deps.options ?? {};
     this.m = newModel(deps.signalling.state);
     this.history = new CallHistory(this.opts.historySize);
+    this.screenOut = new DisplayWriter({
+      display: this.hw.display, clock: this.clock, log: this.log, redraw: () => this.invalidate(),
+      retryMs: this.opts.displayRetryMs ?? DEFAULT_DISPLAY_RETRY_MS,
+    });
   }
 
   /** Missed, received and placed calls, newest first. */
@@ -103,7 +105,7 @@ export class PhoneApp {
   get model(): Readonly<PhoneModel> { return this.m; }
 
   /** What was last rendered for the display (even if writing it to the device failed). */
-  screen(): string[] { return this.lastScreen.slice(); }
+  screen(): string[] { return this.screenOut.last.slice(); }
 
   async start(): Promise<void> {
     if (this.running) return;
@@ -123,12 +125,7 @@ export class PhoneApp {
       }
     }
     this.guard('hook read', () => { this.handsetOff = hw.hook.isOffHook(); });
-    try {
-      await hw.display.init();
-      await hw.display.setBacklight(true);
-    } catch (e) {
-      this.displayFailed('init', e);
-    }
+    await this.screenOut.init();
     this.scheduleTick();
     await this.flush();
   }
@@ -138,7 +135,7 @@ export class PhoneApp {
     this.running = false;
     for (const off of this.subs.splice(0)) this.guard('unsubscribe', off);
     this.clock.clearTimeout(this.tick);
-    this.clock.clearTimeout(this.retry);
+    this.screenOut.stop();
     for (const t of this.textTimers.values()) this.clock.clearTimeout(t);
     this.textTimers.clear();
     this.guard('ringer off', () => this.hw.ringer.ring('off'));
@@ -409,35 +406,7 @@ export class PhoneApp {
   private async write(): Promise<void> {
     let lines: string[];
     try { lines = this.compose(); } catch (e) { this.log.warn(`phone: render failed: ${errText(e)}`); return; }
-    this.lastScreen = lines;
-    const shown = this.shown;
-    if (shown && shown.length === lines.length && shown.every((l, i) => l === lines[i])) return;
-    const d = this.hw.display;
-    try {
-      if (this.displayBroken) {
-        await d.init();
-        await d.setBacklight(true);
-      }
-      await d.show(lines);
-      this.shown = lines;
-      if (this.displayBroken) {
-        this.displayBroken = false;
-        this.clock.clearTimeout(this.retry);
-        this.log.info?.(`phone: display ${d.name} is back`);
-      }
-    } catch (e) {
-      this.displayFailed('show', e);
-    }
-  }
-
-  private displayFailed(op: string, e: unknown): void {
-    if (!this.displayBroken) this.log.warn(`phone: display ${this.hw.display.name} ${op} failed, retrying: ${errText(e)}`);
-    this.displayBroken = true;
-    this.shown = undefined;
-    this.clock.clearTimeout(this.retry);
-    if (!this.running) return;
-    this.retry = this.clock.setTimeout(() => this.invalidate(),
-      this.opts.displayRetryMs ?? DEFAULT_DISPLAY_RETRY_MS);
+    await this.screenOut.write(lines);
   }
 
   /** Runs `fn`, logging instead of throwing: bad input or a failing device never crashes the app. */
