@@ -17,6 +17,12 @@ export class ScenarioFailure extends Error {
 }
 
 const POLL_MS = 25;
+/**
+ * A ringer watched from its wire can only be called "off" once it has stayed silent longer than the
+ * longest silent gap of a ring cadence (inside ring: 2 s on / 4 s off, hal/drivers/ringer.ts), so a
+ * `ringer: off` expectation gets that much extra time on top of the step's timeout.
+ */
+const RINGER_OFF_EXTRA_MS = 4000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function describeStep(step: ScenarioStep): string {
@@ -118,7 +124,8 @@ export async function runScenario(s: Scenario, rig: ScenarioRig, log: (line: str
       else await phone.tap(`softkey${slot}`);
     } else if ('expect' in step) {
       const phone = phoneOf(step.expect.phone);
-      const why = await expectWithin(step.expect, phone, rig, step.expect.within ?? s.timeout);
+      const extra = step.expect.ringer === 'off' ? RINGER_OFF_EXTRA_MS : 0;
+      const why = await expectWithin(step.expect, phone, rig, (step.expect.within ?? s.timeout) + extra);
       if (why !== undefined) failure = { phone, why };
     }
     const ms = Date.now() - started;
