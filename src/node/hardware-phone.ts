@@ -4,13 +4,14 @@
  * devices (hal/bindings/audio-io.ts), and the same firmware stack as the emulated phones
  * (phone-stack.ts). Every hardware problem surfaces as a HalError naming the config key.
  */
-import { HalError, type PcmFormat, type PcmSink, type PcmSource } from '../../hal/api/index.js';
+import { HalError, type PcmFormat } from '../../hal/api/index.js';
 import type { Clock } from '../../hal/api/clock.js';
 import { openPcmSink, openPcmSource } from '../../hal/bindings/audio-io.js';
 import { composeBoard, type HardwareBindingOptions, type HardwareBoard } from '../../hal/board/compose.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
 import type { SccpServer } from '../../firmware/sccp/station.js';
 import { createPhoneStack, type PhoneStack } from './phone-stack.js';
+import { ResilientSink, ResilientSource } from './resilient-audio.js';
 import type { Logger } from './logger.js';
 
 export interface HardwarePhoneOptions {
@@ -43,15 +44,16 @@ export async function createHardwarePhone(o: HardwarePhoneOptions): Promise<Hard
   const audio = config.audio;
   const board = await composeBoard(config, { mode: 'hardware', clock: o.clock, log: (m) => o.log.info(m), ...(o.bindings ? { bindings: o.bindings } : {}) });
   const format: PcmFormat = { sampleRate: audio.rate, channels: 1, periodFrames: (audio.rate * PERIOD_MS) / 1000 };
-  let microphone: PcmSource | undefined;
-  let speaker: PcmSink | undefined;
-  try {
-    microphone = await openPcmSource({ device: audio.capture, format }, (m) => o.log.info(m));
-    speaker = await openPcmSink({ device: audio.playback, format });
-  } catch (e) {
-    await board.close();
-    throw relabel(e, microphone ? 'audio.playback' : 'audio.capture');
-  }
+  // A missing or unplugged audio device is logged with its fix and retried; signalling keeps working.
+  const audioLog = (m: string) => o.log.warn(m);
+  const microphone = new ResilientSource({
+    name: `audio.capture ${audio.capture}`, format, clock: o.clock, log: audioLog,
+    open: () => openPcmSource({ device: audio.capture, format }, (m) => o.log.info(m)),
+  });
+  const speaker = new ResilientSink({
+    name: `audio.playback ${audio.playback}`, format, clock: o.clock, log: audioLog,
+    open: () => openPcmSink({ device: audio.playback, format }),
+  });
   const stack = createPhoneStack({
     name: config.board.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker,
     servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, bindAddress: o.bindAddress ?? '0.0.0.0', log: o.log,
@@ -61,9 +63,4 @@ export async function createHardwarePhone(o: HardwarePhoneOptions): Promise<Hard
     start: () => stack.start(),
     async close() { await stack.close(); await board.close(); },
   };
-}
-
-function relabel(e: unknown, key: string): unknown {
-  if (!(e instanceof HalError)) return e;
-  return new HalError(e.code, e.message, { device: key, operation: 'compose hardware phone', ...(e.hint ? { hint: e.hint } : {}), cause: e });
 }
