@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { RecordingSpeaker, ToneMicrophone, wavFile } from '../../firmware/media/emulated-audio.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
+import { AdaptiveJitterBuffer } from '../../firmware/media/jitter-buffer.js';
 import { needTool, run, tempDir } from '../media/oracles.js';
 
 const FMT16 = { sampleRate: 16000, channels: 1 as const, periodFrames: 320 };
@@ -27,7 +28,12 @@ test('ffmpeg G.722 RTP → engine: 16 kHz speaker output equals ffmpeg\'s own de
   const ref = new Int16Array(refBuf.buffer, refBuf.byteOffset, refBuf.length / 2);
   const clock = new SystemClock();
   const speaker = new RecordingSpeaker({ seconds: 5, format: FMT16 });
-  const engine = new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: 1000, format: FMT16 }), speaker });
+  const engine = new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: 1000, format: FMT16 }), speaker,
+    // This test is about the decode path, not the network: a deep fixed playout delay keeps CI
+    // scheduling hiccups (2 cores, tests in parallel) from turning into late packets. The impairment
+    // test covers the adaptive delay.
+    playout: (codec, ptimeMs) => new AdaptiveJitterBuffer({ clock, clockRate: codec.clockRate, frameMs: ptimeMs, minDelayMs: 200, maxDelayMs: 400 }),
+  });
   try {
     const ep = await engine.openReceive(1, { codec: 'G722', ptimeMs: 20 });
     const ff = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', `amovie=${join(dir, 'in16k.wav')},asetnsamples=n=320:p=1`,
@@ -36,7 +42,7 @@ test('ffmpeg G.722 RTP → engine: 16 kHz speaker output equals ffmpeg\'s own de
     ff.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     const code = await new Promise<number | null>((r) => ff.once('exit', r));
     assert.equal(code, 0, `ffmpeg failed: ${err}`);
-    await clock.sleep(400);                              // drain the jitter buffer
+    await clock.sleep(800);                              // drain the jitter buffer (200-400 ms deep)
     const s = engine.stats(1)!;
     assert.equal(s.rxCodec, 'G722/20');
     assert.equal(s.packetsReceived, n / 320, `received ${s.packetsReceived} packets of 20 ms`);

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { RecordingSpeaker, ToneMicrophone, wavFile } from '../../firmware/media/emulated-audio.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
+import { AdaptiveJitterBuffer } from '../../firmware/media/jitter-buffer.js';
 import { needTool, run, tempDir } from '../media/oracles.js';
 import { requireCapture } from '../support/oracles.js';
 import { startCapture, tshark } from '../support/capture.js';
@@ -30,7 +31,12 @@ test('ffmpeg → engine: speaker output equals ffmpeg\'s own PCMU decode of the 
   const ref = new Int16Array(refBuf.buffer, refBuf.byteOffset, refBuf.length / 2);
   const clock = new SystemClock();
   const speaker = new RecordingSpeaker({ seconds: 5 });
-  const engine = new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: 1000 }), speaker });
+  const engine = new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: 1000 }), speaker,
+    // This test is about the decode path, not the network: a deep fixed playout delay keeps CI
+    // scheduling hiccups (2 cores, tests in parallel) from turning into late packets. The impairment
+    // test covers the adaptive delay.
+    playout: (codec, ptimeMs) => new AdaptiveJitterBuffer({ clock, clockRate: codec.clockRate, frameMs: ptimeMs, minDelayMs: 200, maxDelayMs: 400 }),
+  });
   try {
     const ep = await engine.openReceive(1, PCMU20);
     const ff = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', `amovie=${join(dir, 'in.wav')},asetnsamples=n=160:p=1`,
@@ -39,7 +45,7 @@ test('ffmpeg → engine: speaker output equals ffmpeg\'s own PCMU decode of the 
     ff.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     const code = await new Promise<number | null>((r) => ff.once('exit', r));
     assert.equal(code, 0, `ffmpeg failed: ${err}`);
-    await clock.sleep(300);                               // drain the playout buffer
+    await clock.sleep(800);                               // drain the playout buffer (200-400 ms deep)
     const s = engine.stats(1)!;
     assert.equal(s.packetsReceived, n / 160, `received ${s.packetsReceived} packets`);
     assert.equal(s.packetsLost + s.malformed + s.wrongPayloadType, 0);
