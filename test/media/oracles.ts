@@ -1,4 +1,5 @@
 /** External tool oracles for media tests (sox, ffmpeg, tshark): find them or fail with a clear message. */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,4 +29,20 @@ export function run(cmd: string, args: string[]): string {
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `deskphone-${prefix}-`));
+}
+
+/**
+ * Asserts that what the speaker played equals a reference decode sample for sample, aligned on the
+ * first non-zero sample of each (the playout start offset is not part of the comparison).
+ */
+export function assertSameAudio(got: Int16Array, ref: Int16Array, what = "ffmpeg's decode"): void {
+  const first = (a: Int16Array) => a.findIndex((x) => x !== 0);
+  const g0 = first(got);
+  const r0 = first(ref);
+  assert.ok(g0 >= 0, 'speaker heard something');
+  const len = ref.length - r0;
+  assert.ok(got.length - g0 >= len, `speaker has ${got.length - g0} samples after the start, need ${len}`);
+  let mismatches = 0;
+  for (let i = 0; i < len; i++) if (got[g0 + i] !== ref[r0 + i]) mismatches++;
+  assert.equal(mismatches, 0, `${mismatches} of ${len} samples differ from ${what}`);
 }
