@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALICE, BOB, CAROL, dialDigits, rig } from './helpers.js';
+import { ALICE, BOB, CAROL, dialDigits, rig, aliceRingsBob } from './helpers.js';
 import { names, type Rx } from './raw-station.js';
 
 const states = (seq: Rx[]) => seq.filter((m) => m.name === 'CallState').map((m) => m.fields.callState);
@@ -145,10 +145,7 @@ test('caller abandons while ringing: callee stops ringing and goes back on hook'
 test('Redial soft key dials the last number; declining with EndCall gives the caller busy', async () => {
   const r = await rig();
   try {
-    const a = await r.station(ALICE);
-    const b = await r.station(BOB);
-    a.send('EnblocCall', { calledParty: '101', lineInstance: 1 });
-    await b.next('SetRinger', (f) => f.ringMode === 2);
+    const { a, b } = await aliceRingsBob(r);
     a.send('OnHook', { lineInstance: 1 });
     await b.next('SetRinger', (f) => f.ringMode === 1);
     a.send('SoftKeyEvent', { softKeyEvent: 1, lineInstance: 1, callReference: 0 }); // Redial
@@ -163,10 +160,7 @@ test('Redial soft key dials the last number; declining with EndCall gives the ca
 test('hold closes media on both sides and resume reopens it', async () => {
   const r = await rig();
   try {
-    const a = await r.station(ALICE);
-    const b = await r.station(BOB);
-    a.send('EnblocCall', { calledParty: '101', lineInstance: 1 });
-    await b.next('SetRinger', (f) => f.ringMode === 2);
+    const { a, b } = await aliceRingsBob(r);
     b.send('SoftKeyEvent', { softKeyEvent: 11, lineInstance: 1, callReference: 0 }); // Answer
     const orcA = await a.next('OpenReceiveChannel');
     const orcB = await b.next('OpenReceiveChannel');

@@ -42,3 +42,12 @@ export async function rig(config: CallManagerConfig = exampleConfig()): Promise<
 export function dialDigits(s: RawStation, digits: string): void {
   for (const d of digits) s.send('KeypadButton', { kpButton: Number(d), lineInstance: 1, callReference: 0 });
 }
+
+/** Registers Alice and Bob, Alice calls 101 (EnblocCall), and waits until Bob's ringer is on (InsideRing 2). */
+export async function aliceRingsBob(r: Rig): Promise<{ a: RawStation; b: RawStation }> {
+  const a = await r.station(ALICE);
+  const b = await r.station(BOB);
+  a.send('EnblocCall', { calledParty: '101', lineInstance: 1 });
+  await b.next('SetRinger', (f) => f.ringMode === 2);
+  return { a, b };
+}

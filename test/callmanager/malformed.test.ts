@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeMessage } from '../../firmware/sccp/codec.js';
-import { ALICE, BOB, CAROL, rig } from './helpers.js';
+import { ALICE, BOB, CAROL, rig, aliceRingsBob } from './helpers.js';
 
 /** A raw PDU: u32 length, u32 header version 0, u32 messageId, body (sccp-facts.md §1). */
 function pdu(length: number, id: number, body: Buffer = Buffer.alloc(0)): Buffer {
@@ -22,10 +22,7 @@ const CASES: Array<{ what: string; bytes: () => Buffer; log: RegExp }> = [
 test('malformed SCCP drops only the offending connection while a call between two others continues', async () => {
   const r = await rig();
   try {
-    const a = await r.station(ALICE);
-    const b = await r.station(BOB);
-    a.send('EnblocCall', { calledParty: '101', lineInstance: 1 });
-    await b.next('SetRinger', (f) => f.ringMode === 2);
+    const { a, b } = await aliceRingsBob(r);
     b.send('OffHook', { lineInstance: 1 });
     const orcA = await a.next('OpenReceiveChannel');
     const orcB = await b.next('OpenReceiveChannel');
@@ -66,10 +63,7 @@ test('a PDU split across TCP writes and several PDUs in one write are both frame
 test('a station that disconnects mid-call gives the far end the call-ended treatment', async () => {
   const r = await rig();
   try {
-    const a = await r.station(ALICE);
-    const b = await r.station(BOB);
-    a.send('EnblocCall', { calledParty: '101', lineInstance: 1 });
-    await b.next('SetRinger', (f) => f.ringMode === 2);
+    const { a, b } = await aliceRingsBob(r);
     b.send('OffHook', { lineInstance: 1 });
     await a.next('OpenReceiveChannel');
     b.close();
