@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { RecordingSpeaker, ToneMicrophone, detectTones } from '../../firmware/media/emulated-audio.js';
 import { RtpMediaEngine, type RtpStreamStats } from '../../firmware/media/rtp-engine.js';
+import type { CodecChoice } from '../../firmware/media/engine.js';
 import { ImpairmentProxy } from './impairment.js';
 
 const RATE = 8000;
@@ -44,6 +45,16 @@ function gaps(rec: Int16Array, want: number, other: number): string[] {
 
 const PCMU20 = { codec: 'PCMU', ptimeMs: 20 };
 
+/** A call between two engines (ids 1 and 2) through the proxy at 10 % loss, 0-60 ms jitter, 3 % duplicates both ways. */
+async function impairedCall(a: RtpMediaEngine, b: RtpMediaEngine, proxy: ImpairmentProxy, choice: CodecChoice): Promise<void> {
+  const epA = await a.openReceive(1, choice);
+  const epB = await b.openReceive(2, choice);
+  proxy.connect(epA, epB);
+  proxy.set('both', { loss: 0.10, jitterMs: 60, duplicate: 0.03 });
+  await a.startTransmit(1, proxy.forA, choice);
+  await b.startTransmit(2, proxy.forB, choice);
+}
+
 for (const codec of ['PCMU', 'G722']) {
   test(`${codec}: 10 % loss + 60 ms jitter + duplicates both ways: tone heard in every 20 ms, stats match the proxy`, async () => {
     const clock = new VirtualClock();
@@ -52,12 +63,7 @@ for (const codec of ['PCMU', 'G722']) {
     const proxy = await ImpairmentProxy.create(clock, 0x5eed);
     const choice = { ...PCMU20, codec };
     try {
-      const epA = await a.engine.openReceive(1, choice);
-      const epB = await b.engine.openReceive(2, choice);
-      proxy.connect(epA, epB);
-      proxy.set('both', { loss: 0.10, jitterMs: 60, duplicate: 0.03 });
-      await a.engine.startTransmit(1, proxy.forA, choice);
-      await b.engine.startTransmit(2, proxy.forB, choice);
+      await impairedCall(a.engine, b.engine, proxy, choice);
       await run(clock, 8000);                           // 400 packets each way
 
       for (const [who, p, want, other] of [['A', a, 1500, 1000], ['B', b, 1000, 1500]] as const) {
@@ -114,12 +120,7 @@ test('control: without the jitter buffer\'s concealment the same impairment leav
   const b = mk(1500);
   const proxy = await ImpairmentProxy.create(clock, 0x5eed);
   try {
-    const epA = await a.engine.openReceive(1, PCMU20);
-    const epB = await b.engine.openReceive(2, PCMU20);
-    proxy.connect(epA, epB);
-    proxy.set('both', { loss: 0.10, jitterMs: 60, duplicate: 0.03 });
-    await a.engine.startTransmit(1, proxy.forA, PCMU20);
-    await b.engine.startTransmit(2, proxy.forB, PCMU20);
+    await impairedCall(a.engine, b.engine, proxy, PCMU20);
     await run(clock, 4000);
     assert.ok(gaps(b.speaker.recent(4000), 1000, 1500).length >= 10, 'the tone test can fail: silence-filled gaps are detected');
   } finally {
