@@ -1,19 +1,31 @@
-/** `deskphone scenario FILE...`: runs each scenario on a fresh emulated rig; exit 1 if any fails. */
-import { parseArgs } from 'node:util';
+/**
+ * `deskphone scenario FILE...`: runs each scenario on a fresh emulated rig. Exit 1 if a scenario
+ * fails, 2 if a file is not a valid scenario (and none failed).
+ */
 import { ConfigError } from '../config/yaml-config.js';
-import { createLogger } from '../node/logger.js';
+import { createLogger, levelFromOptions } from '../node/logger.js';
+import { LOG_OPTIONS, parseCommandLine } from '../command-line.js';
+import { summaryOf } from '../cli.js';
 import { loadScenario } from './schema.js';
 import { buildEmulatedRig } from './emulated-rig.js';
 import { runScenario, ScenarioFailure } from './runner.js';
 
+const SPEC = {
+  name: 'scenario', summary: summaryOf('scenario'), args: '<FILE...>',
+  options: {
+    ...LOG_OPTIONS,
+    'log-level': { ...LOG_OPTIONS['log-level'], default: 'warn' },
+    verbose: { type: 'boolean', short: 'v', default: false, help: 'same as --log-level info: the phones\' and call manager\'s log lines' },
+    debug: { type: 'boolean', default: false, help: 'same as --log-level debug' },
+  },
+  epilog: 'Scenario files: docs/scenarios.md. Results go to stdout, log lines to stderr.',
+} as const;
+
 export async function scenarioMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { verbose: { type: 'boolean', short: 'v' }, debug: { type: 'boolean' } },
-  });
-  if (positionals.length === 0) { console.error('deskphone scenario: give one or more scenario files'); return 2; }
-  const log = createLogger(values.debug ? 'debug' : values.verbose ? 'info' : 'warn');
+  const { values, positionals } = parseCommandLine(SPEC, argv);
+  const log = createLogger(values.debug ? 'debug' : values.verbose && !values.trace ? 'info' : levelFromOptions(values, 'warn'));
   let failed = 0;
+  let invalid = 0;
   for (const file of positionals) {
     const started = Date.now();
     try {
@@ -27,11 +39,11 @@ export async function scenarioMain(argv: string[]): Promise<number> {
       }
       console.log(`✔ ${scenario.name}: passed in ${Date.now() - started} ms`);
     } catch (e) {
-      failed++;
+      if (e instanceof ConfigError) invalid++; else failed++;
       if (e instanceof ScenarioFailure || e instanceof ConfigError) console.error(`✘ ${e.message}`);
       else console.error(`✘ ${file}: ${(e as Error).message}`);
     }
   }
-  console.log(`${positionals.length - failed} passed, ${failed} failed`);
-  return failed ? 1 : 0;
+  console.log(`${positionals.length - failed - invalid} passed, ${failed + invalid} failed`);
+  return failed ? 1 : invalid ? 2 : 0;
 }
