@@ -30,10 +30,9 @@ const SPEC = {
 
 /** Explains a RegisterReject once: which name was refused and the two ways to fix it. */
 function rejectionHint(log: FullLogger, device: string, reason: string | undefined, defaulted: boolean): void {
-  log.error(`the call manager refused ${device}${reason ? ` ("${reason}")` : ''}: it registers only devices listed under devices: in its config.\n` +
-    `Fix: run with --device NAME, NAME one of the devices: of the call manager config${defaulted ? ` (${device} is this machine's default name, from its MAC)` : ''},\n` +
-    `or add the device to the call manager config:\n  devices:\n    - name: ${device}\n      lines: ["1003"]\n` +
-    'Retrying with a growing pause (up to 60 s).');
+  log.error(`the call manager refused ${device}${reason ? ` ("${reason}")` : ''}: it registers only the devices listed under devices: in its config. ` +
+    `Fix: run with --device NAME, a device of that config${defaulted ? ` (${device} is this machine's default name, from its MAC)` : ''}, ` +
+    `or add "- { name: ${device}, lines: [NUMBER] }" under devices: of the call manager config. Retrying with a growing pause (up to 60 s).`);
 }
 
 export async function phoneMain(argv: string[]): Promise<number> {
