@@ -196,7 +196,16 @@ export function plainMessage(iss: z.core.$ZodRawIssue): string | undefined {
     }
     case 'invalid_format': return `${describeValue(iss.input)} does not have the expected form (${String(i['pattern'] ?? i['format'])})`;
     case 'not_multiple_of': return `must be a multiple of ${String(i['divisor'])}`;
-    case 'invalid_union': return `expected ${expected}, not ${describeValue(iss.input)}`;
+    case 'invalid_union': {
+      if (i['note'] === 'No matching discriminator' && Array.isArray(i['options'])) {
+        const disc = String(i['discriminator']);
+        const got = isObj(iss.input) ? iss.input[disc] : iss.input;
+        const values = (i['options'] as unknown[]).map(String);
+        return got === undefined ? `missing: one of ${values.join(', ')}`
+          : `must be one of ${values.join(', ')}, not ${JSON.stringify(got)}${typeof got === 'string' ? didYouMean(got, values) : ''}`;
+      }
+      return `expected ${expected}, not ${describeValue(iss.input)}`;
+    }
     default: return undefined;
   }
 }
