@@ -31,7 +31,7 @@ async function listen(config: ReturnType<typeof loadCallManagerConfig>, port: nu
     // SSCP on a free UDP port so SSCP devices in the config can join; TSP as the config says.
     return await startCallManager({ config, host: '127.0.0.1', port, sscpPort: 0, sscpHost: '127.0.0.1', clock, log, ...trace });
   } catch (e) {
-    if (!/EADDRINUSE/.test((e as Error).message)) throw e;
+    if (!(e as Error).message.includes(`cannot listen on 127.0.0.1:${port}:`) || !/EADDRINUSE/.test((e as Error).message)) throw e;
     log.warn(`port ${port} is in use; the call manager takes a free port instead`);
     return startCallManager({ config, host: '127.0.0.1', port: 0, sscpPort: 0, sscpHost: '127.0.0.1', clock, log, ...trace });
   }
