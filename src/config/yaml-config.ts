@@ -176,8 +176,8 @@ function sortProblems(p: ConfigProblem[]): ConfigProblem[] {
 /**
  * Cross-checks on what the schema accepted: unknown keys are dropped, values the schema rejects
  * are removed (a list entry is taken out, and the positions of the entries after it mapped back),
- * and missing top-level sections are allowed. Cross-check problems inside the object a value was
- * removed from are not reported (they would follow from the schema's problem). A check that cannot run on the
+ * and missing top-level sections are allowed; defaults fill what was removed. Cross-check problems
+ * at a key whose value was removed are not reported (they would follow from the schema's problem). A check that cannot run on the
  * remainder (a section it needs is gone) is skipped.
  */
 function crossCheckRemainder<T>(src: YamlSource, schema: z.ZodType, root: unknown, first: z.core.$ZodError,
@@ -185,7 +185,7 @@ function crossCheckRemainder<T>(src: YamlSource, schema: z.ZodType, root: unknow
   const lenient = typeof (schema as { partial?: unknown }).partial === 'function' ? (schema as unknown as { partial(): z.ZodType }).partial() : schema;
   const value: unknown = structuredClone(root);
   const splices: { array: Path; index: number }[] = [];
-  /** Objects a rejected value was taken out of: their cross-check problems would follow from the schema's. */
+  /** Keys whose value was rejected: cross-check problems there would follow from the schema's. */
   const removedFrom = new Set<string>();
   let error: z.core.$ZodError | undefined = first;
   for (let round = 0; round < 8 && error; round++) {
@@ -202,9 +202,7 @@ function crossCheckRemainder<T>(src: YamlSource, schema: z.ZodType, root: unknow
     for (const path of deletions) {
       if (path.length === 0) continue; // a missing top-level section: the lenient schema allows it
       const original = toOriginal(path, splices);
-      let end = original.length - 1;
-      while (end > 0 && typeof original[end] === 'number') end--;
-      if (end > 0) removedFrom.add(pathString(original.slice(0, end)));
+      if (typeof original.at(-1) === 'string') removedFrom.add(pathString(original));
       const parent = valueAt(value, path.slice(0, -1));
       const key = path.at(-1)!;
       if (Array.isArray(parent) && typeof key === 'number' && key < parent.length) {
