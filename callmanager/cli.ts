@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SystemClock } from '../hal/bindings/system-clock.js';
-import { ConfigError } from '../src/config/yaml-config.js';
+import { ConfigError } from '../lib/config/yaml-config.js';
 import { loadCallManagerConfig } from './config.js';
 import { startCallManager } from './sccp/server.js';
 import type { Logger } from './station.js';

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { SystemClock } from '../hal/bindings/system-clock.js';
 import { isHalError } from '../hal/api/errors.js';
-import { ConfigError, formatProblem } from './config/yaml-config.js';
+import { ConfigError, formatProblem } from '../lib/config/yaml-config.js';
 import { createEmulatedPhone } from './node/emulated-phone.js';
 import { createHardwarePhone } from './node/hardware-phone.js';
 import { createLogger } from './node/logger.js';

@@ -1,6 +1,6 @@
 /** `deskphone scenario FILE...`: runs each scenario on a fresh emulated rig; exit 1 if any fails. */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/yaml-config.js';
+import { ConfigError } from '../../lib/config/yaml-config.js';
 import { createLogger } from '../node/logger.js';
 import { loadScenario } from './schema.js';
 import { buildEmulatedRig } from './emulated-rig.js';
