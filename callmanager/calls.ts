@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../hal/api/clock.js';
-import type { CallStateName } from '../firmware/phone/signalling.js';
+import type { CallStateName } from '../firmware/station/signalling.js';
 import { CallMedia, type MediaRelay, type RelaySession } from './call-media.js';
 import type { CallManagerConfig, LineConfig } from './config.js';
 import { pickCodec, SK, STIM } from './call-codes.js';

@@ -7,7 +7,7 @@
  */
 import type {
   CallStateName, RegistrationState, SignallingEvent, SoftkeySlot, ToneName,
-} from './signalling.js';
+} from '../station/signalling.js';
 import { cleanText } from './format.js';
 import type { HistoryBrowse } from './history-screen.js';
 

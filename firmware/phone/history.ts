@@ -8,7 +8,7 @@
  *   (a 7960 logs a placed call only once it reaches a channel, anchors.md §1.4).
  * The entry's time is when the call began (first call state seen), from the injected clock.
  */
-import type { CallStateName, SignallingEvent } from './signalling.js';
+import type { CallStateName, SignallingEvent } from '../station/signalling.js';
 import { party, type CallView } from './call-model.js';
 
 export type HistoryKind = 'missed' | 'received' | 'placed';

@@ -10,7 +10,7 @@
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { KeyName, LampMode, PhoneHardware } from '../../hal/api/devices.js';
 import type { TonePlayer } from '../media/engine.js';
-import type { SignallingEvent, StationSignalling } from './signalling.js';
+import type { SignallingEvent, StationSignalling } from '../station/signalling.js';
 import {
   applyEvent, expireText, focusedCall, newModel, ringingCall, type CallView, type PhoneModel,
 } from './call-model.js';

@@ -4,7 +4,7 @@
  * Messages that need session state (templates, media, registration) are handled in station.ts.
  */
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
-import type { CallStateName, SignallingEvent, ToneName } from '../phone/signalling.js';
+import type { CallStateName, SignallingEvent, ToneName } from '../station/signalling.js';
 
 type Fields = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);

@@ -6,8 +6,8 @@
  */
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { MediaEngine } from '../media/engine.js';
-import type { RegistrationState, SignallingEvent, StationSignalling } from '../phone/signalling.js';
-import { defaultIpv4, resolveDeviceName } from './device-name.js';
+import type { RegistrationState, SignallingEvent, StationSignalling } from '../station/signalling.js';
+import { defaultIpv4, resolveDeviceName } from '../station/device-name.js';
 import { decodeLabels as decodeLabelText } from './labels.js';
 import { StationCalls, type OutMsg } from './station-calls.js';
 import { translateCmMessage } from './station-events.js';

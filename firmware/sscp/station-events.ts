@@ -4,7 +4,7 @@
  * media (120..123) need session state and are handled in station.ts / station-media.ts.
  */
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
-import type { CallStateName, SignallingEvent, ToneName } from '../phone/signalling.js';
+import type { CallStateName, SignallingEvent, ToneName } from '../station/signalling.js';
 import type { SscpFields } from './messages.js';
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);

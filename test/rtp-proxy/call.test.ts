@@ -11,7 +11,7 @@ import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { detectTones, RecordingSpeaker, ToneMicrophone } from '../../firmware/media/emulated-audio.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { SccpStation } from '../../firmware/sccp/station.js';
-import type { SignallingEvent } from '../../firmware/phone/signalling.js';
+import type { SignallingEvent } from '../../firmware/station/signalling.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
 
