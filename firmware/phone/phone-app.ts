@@ -1,7 +1,7 @@
 /**
  * The phone application: physical input (keypad, hook, headset) → StationSignalling calls;
  * SignallingEvents → display, lamps, ringer, local tones. Protocol-neutral: it knows only
- * hal/api devices, the Clock, firmware/phone/signalling.ts and the TonePlayer contract.
+ * hal/api devices, the Clock, firmware/station/signalling.ts and the TonePlayer contract.
  *
  * Display writes are coalesced (one write per event burst, on a microtask) and a failing
  * display (HalError from an unplugged LCD) is logged once, re-initialised and retried; it never

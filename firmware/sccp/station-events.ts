@@ -1,6 +1,6 @@
 /**
  * Pure translation of decoded CM→station SCCP messages into protocol-neutral SignallingEvents
- * (firmware/phone/signalling.ts). Numbers are the enumerations of sccp-facts.md §4.
+ * (firmware/station/signalling.ts). Numbers are the enumerations of sccp-facts.md §4.
  * Messages that need session state (templates, media, registration) are handled in station.ts.
  */
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
