@@ -284,4 +284,3 @@ export const SSCP_MESSAGES: readonly SscpMessageSpec[] = [
 ];
 
 export const SSCP_BY_NAME: ReadonlyMap<string, SscpMessageSpec> = new Map(SSCP_MESSAGES.map((m) => [m.name, m]));
-export const SSCP_BY_NUM: ReadonlyMap<number, SscpMessageSpec> = new Map(SSCP_MESSAGES.map((m) => [m.num, m]));
