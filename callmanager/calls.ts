@@ -7,13 +7,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../hal/api/clock.js';
-import type { CallStateName } from '../firmware/phone/signalling.js';
+import type { CallStateName } from '../firmware/station/signalling.js';
 import { CallMedia, type MediaRelay, type RelaySession } from './call-media.js';
 import type { CallManagerConfig, LineConfig } from './config.js';
 import { pickCodec, SK, STIM } from './call-codes.js';
 import { DialPlan, keypadChar } from './dialplan.js';
 import { FeatureRouter, type CoreOps, type Target } from './features/router.js';
 import { LABEL, silentLogger, type CmCommand, type Logger, type StationSink } from './station.js';
+import { uiCommands, type CallUi, type UiArgs } from './call-ui.js';
 
 export { CODEC_ALAW, CODEC_ULAW, SK, pickCodec } from './call-codes.js';
 
@@ -227,6 +228,10 @@ export class CallCore {
       this.events.emit('leg', this.legEvent(leg, 'info'));
     }
   }
+  /** What the phone is told for `ui` (call-ui.ts, one table). */
+  private tell(leg: Leg, ui: CallUi, args?: UiArgs): void {
+    for (const cmd of uiCommands(ui, leg.line, leg.ref, args)) this.send(leg, cmd);
+  }
   private legEvent(leg: Leg, kind: 'state' | 'info'): LegEvent {
     return { device: leg.dev.name, line: leg.line, callId: leg.cid, kind, state: leg.shown, party: { ...leg.party } };
   }
@@ -244,13 +249,7 @@ export class CallCore {
     const leg: Leg = { dev, line: inst, ref, state: 'dialing', digits: '', mediaOpen: false, mediaStarted: false, cid: ref,
       party: { callingName: me.name, calling: me.number, calledName: '', called: '' }, shown: 'onhook' };
     dev.leg = leg;
-    const l = leg.line; const r = leg.ref;
-    this.send(leg, { t: 'lamp', target: 'line', instance: l, mode: 'on' });
-    this.send(leg, { t: 'callState', line: l, ref: r, state: 'offhook' });
-    this.send(leg, { t: 'activateCallPlane', line: l });
-    this.send(leg, { t: 'tone', tone: 'dial', line: l, ref: r });
-    this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'OffHook' });
-    this.send(leg, { t: 'prompt', line: l, ref: r, text: LABEL.enterNumber, timeoutS: 0 });
+    this.tell(leg, 'dialing');
     this.arm(leg, this.config.dialplan.firstDigitTimeout, () => this.reorder(leg, 'congestion', 'Dial timeout'));
   }
 
@@ -268,8 +267,7 @@ export class CallCore {
     leg.digits = leg.digits.slice(0, -1);
     this.send(leg, { t: 'backspace', line: leg.line, ref: leg.ref });
     if (leg.digits) return this.evaluate(leg);
-    this.send(leg, { t: 'tone', tone: 'dial', line: leg.line, ref: leg.ref });
-    this.send(leg, { t: 'softkeys', line: leg.line, ref: leg.ref, set: 'OffHook' });
+    this.tell(leg, 'redial');
     this.arm(leg, this.config.dialplan.firstDigitTimeout, () => this.reorder(leg, 'congestion', 'Dial timeout'));
   }
 
@@ -301,10 +299,7 @@ export class CallCore {
       const vm = this.fx.voicemailTarget(final); // busy callee with a mailbox (anchors.md §6)
       if (vm) return this.ring(leg, vm, number, original);
       leg.state = 'busy';
-      this.send(leg, { t: 'callState', line: l, ref: r, state: 'busy' });
-      this.send(leg, { t: 'tone', tone: 'busy', line: l, ref: r });
-      this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'RingOut' });
-      this.send(leg, { t: 'prompt', line: l, ref: r, text: 'Busy', timeoutS: 0 });
+      this.tell(leg, 'busy');
       this.emit({ id: r, caller: me.number, callee: number, state: 'busy' });
       return;
     }
@@ -315,7 +310,7 @@ export class CallCore {
 
   /** Rings `target` for `leg`'s call; `number` is what the caller sees, `original` the forwarded-from line. */
   private ring(leg: Leg, target: Target, number: string, original?: { number: string; name: string }): void {
-    const l = leg.line; const r = leg.ref;
+    const r = leg.ref;
     const me = this.lineOf(leg);
     const dev = target.dev as Device;
     const callee: Leg = { dev, line: target.instance, ref: this.nextRef++, state: 'ringin', digits: '', mediaOpen: false,
@@ -324,33 +319,18 @@ export class CallCore {
     const call: Call = { id: r, caller: leg, callee, codec: pickCodec(leg.dev.codecs, dev.codecs, this.config.server.codecs) };
     leg.call = call; callee.call = call;
     leg.state = 'ringout';
-    this.send(leg, { t: 'callState', line: l, ref: r, state: 'proceed' });
-    this.send(leg, { t: 'callState', line: l, ref: r, state: 'ringout' });
-    this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'RingOut' });
-    this.send(leg, { t: 'tone', tone: 'ringback', line: l, ref: r });
-    this.send(leg, { t: 'prompt', line: l, ref: r, text: `${LABEL.ringOut} ${number}`, timeoutS: 0 });
-    const cl = callee.line; const cr = callee.ref;
-    this.send(callee, { t: 'callState', line: cl, ref: cr, state: 'ringin' });
-    this.send(callee, { t: 'callInfo', line: cl, ref: cr, callingName: me.name, calling: me.number,
+    this.tell(leg, 'ringout', { text: number });
+    this.tell(callee, 'ringin', { text: me.number, info: { t: 'callInfo', line: callee.line, ref: callee.ref,
+      callingName: me.name, calling: me.number,
       calledName: original?.name ?? target.line.name, called: original?.number ?? target.line.number, direction: 'inbound',
-      ...(original ? { originalCalled: original.number, originalCalledName: original.name } : {}) });
-    this.send(callee, { t: 'lamp', target: 'line', instance: cl, mode: 'blink' });
-    this.send(callee, { t: 'ringer', mode: 'inside' });
-    this.send(callee, { t: 'softkeys', line: cl, ref: cr, set: 'RingIn' });
-    this.send(callee, { t: 'prompt', line: cl, ref: cr, text: `${LABEL.from}${me.number}`, timeoutS: 0 });
-    this.send(callee, { t: 'activateCallPlane', line: cl });
+      ...(original ? { originalCalled: original.number, originalCalledName: original.name } : {}) } });
     this.emit({ id: call.id, caller: me.number, callee: number, state: 'ringing' });
   }
 
   private reorder(leg: Leg, state: 'congestion' | 'invalidnumber', text: string): void {
     this.disarm(leg);
     leg.state = 'reorder';
-    const l = leg.line; const r = leg.ref;
-    this.send(leg, { t: 'stopTone', line: l, ref: r });
-    this.send(leg, { t: 'tone', tone: 'reorder', line: l, ref: r });
-    this.send(leg, { t: 'callState', line: l, ref: r, state });
-    this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'OffHook' });
-    this.send(leg, { t: 'prompt', line: l, ref: r, text, timeoutS: 0 });
+    this.tell(leg, 'reorder', { state, text });
   }
 
   private answer(callee: Leg): void {
@@ -372,12 +352,7 @@ export class CallCore {
     this.emit({ id: call.id, caller: me.number, callee: them.number, state: 'connected' });
   }
 
-  private connectedUi(leg: Leg): void {
-    this.send(leg, { t: 'callState', line: leg.line, ref: leg.ref, state: 'connected' });
-    this.send(leg, { t: 'lamp', target: 'line', instance: leg.line, mode: 'on' });
-    this.send(leg, { t: 'softkeys', line: leg.line, ref: leg.ref, set: 'Connected' });
-    this.send(leg, { t: 'prompt', line: leg.line, ref: leg.ref, text: LABEL.connected, timeoutS: 0 });
-  }
+  private connectedUi(leg: Leg): void { this.tell(leg, 'connected'); }
 
   private openMedia(call: Call): void { this.media.open(call); }
   private closeMedia(leg: Leg): void { this.media.close(leg); }
@@ -388,9 +363,7 @@ export class CallCore {
     call.heldBy = leg;
     this.closeMedia(leg); this.closeMedia(other);
     leg.state = 'hold';
-    this.send(leg, { t: 'callState', line: leg.line, ref: leg.ref, state: 'hold' });
-    this.send(leg, { t: 'lamp', target: 'line', instance: leg.line, mode: 'wink' });
-    this.send(leg, { t: 'softkeys', line: leg.line, ref: leg.ref, set: 'OnHold' });
+    this.tell(leg, 'hold');
     this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: 'On hold', timeoutS: 0 });
     this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'hold' });
   }
@@ -423,33 +396,19 @@ export class CallCore {
     this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'ended' });
     if (other.state === 'ringin' || other.state === 'hold') return this.teardown(other);
     this.closeMedia(other);
-    const l = other.line; const r = other.ref;
-    this.send(other, { t: 'stopTone', line: l, ref: r });
     if (was === 'ringin' && byUser) { // declined: the caller hears busy
       other.state = 'busy';
-      this.send(other, { t: 'callState', line: l, ref: r, state: 'busy' });
-      this.send(other, { t: 'tone', tone: 'busy', line: l, ref: r });
-      this.send(other, { t: 'prompt', line: l, ref: r, text: 'Busy', timeoutS: 0 });
-      return;
+      return this.tell(other, 'declined');
     }
     other.state = 'ended';
-    this.send(other, { t: 'callState', line: l, ref: r, state: 'offhook' });
-    this.send(other, { t: 'tone', tone: 'reorder', line: l, ref: r });
-    this.send(other, { t: 'softkeys', line: l, ref: r, set: 'OffHook' });
-    this.send(other, { t: 'prompt', line: l, ref: r, text: 'Call ended', timeoutS: 0 });
+    this.tell(other, 'ended');
   }
 
   /** Full teardown of one leg to idle (sccp-facts.md §5 "Hang-up"). */
   private teardown(leg: Leg): void {
     this.disarm(leg);
     this.closeMedia(leg);
-    const l = leg.line; const r = leg.ref;
-    this.send(leg, { t: 'stopTone', line: l, ref: r });
-    this.send(leg, { t: 'callState', line: l, ref: r, state: 'onhook' });
-    this.send(leg, { t: 'clearPrompt', line: l, ref: r });
-    this.send(leg, { t: 'ringer', mode: 'off' });
-    this.send(leg, { t: 'lamp', target: 'line', instance: l, mode: 'off' });
-    this.send(leg, { t: 'softkeys', line: 0, ref: 0, set: 'OnHook' });
+    this.tell(leg, 'idle');
     if (leg.speaker) this.send(leg, { t: 'speaker', on: false }); // off hook was on the speaker (thirdPartyDial)
     if (leg.dev.leg === leg) leg.dev.leg = undefined;
     leg.state = 'ended';

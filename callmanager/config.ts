@@ -1,6 +1,6 @@
 /**
  * Call-manager configuration: YAML validated with zod through the shared loader
- * (src/config/yaml-config.ts), so every problem names file:line:col, key path and a did-you-mean.
+ * (lib/config/yaml-config.ts), so every problem names file:line:col, key path and a did-you-mean.
  *
  * Shape (see callmanager/examples/two-phones.yaml):
  *   server:   { bind, port, keepalive, dateTemplate, version, name, codecs, sscpPort?, sscpBind? }
@@ -10,7 +10,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { YamlSource, loadConfig, type ConfigProblem } from '../src/config/yaml-config.js';
+import { YamlSource, loadConfig, type ConfigProblem } from '../lib/config/yaml-config.js';
 
 /** Known Cisco device types by model name (sccp-facts.md §4 "Device types"). */
 export const DEVICE_TYPES: Readonly<Record<string, number>> = {

@@ -3,7 +3,7 @@
  * (sccp/station-port.ts) turns each into exactly one SCCP message; an SSCP server could map the
  * same commands onto its XML messages.
  */
-import type { CallStateName } from '../firmware/phone/signalling.js';
+import type { CallStateName } from '../firmware/station/signalling.js';
 
 export type LampModeName = 'off' | 'on' | 'wink' | 'flash' | 'blink';
 export type CmToneName = 'dial' | 'busy' | 'ringback' | 'reorder' | 'hold';

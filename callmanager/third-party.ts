@@ -6,7 +6,7 @@
  * CallState/CallInfo the core sends to the user's phone becomes a Notify (docs/tsp.md §2).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { CallStateName } from '../firmware/phone/signalling.js';
+import type { CallStateName } from '../firmware/station/signalling.js';
 import { SK } from './call-codes.js';
 import type { CallCore, LegEvent } from './calls.js';
 import type { CallManagerConfig } from './config.js';

@@ -5,7 +5,7 @@ import { loadCallManagerConfig } from '../callmanager/config.js';
 import { startCallManager } from '../callmanager/sccp/server.js';
 import { traceTo } from '../firmware/station/trace.js';
 import { LOG_OPTIONS, intOption, parseCommandLine } from './command-line.js';
-import { summaryOf } from './cli.js';
+import { summaryOf } from './command-summaries.js';
 import { createLogger, levelFromOptions } from './node/logger.js';
 import { untilSignal } from './node/lifecycle.js';
 

@@ -5,44 +5,33 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CliExit, packageVersion } from './command-line.js';
+import { summaryOf } from './command-summaries.js';
 
-interface CommandEntry { summary: string; run(argv: string[]): Promise<number> }
+interface CommandEntry { run(argv: string[]): Promise<number> }
 
 export const COMMANDS: Record<string, CommandEntry> = {
   sim: {
-    summary: 'run emulated phones and the embedded call manager, LCDs and lamps live in the terminal',
     run: async (argv) => (await import('./sim/main.js')).simMain(argv),
   },
   scenario: {
-    summary: 'run YAML scenarios (physical steps and expectations) against emulated phones',
     run: async (argv) => (await import('./scenario/main.js')).scenarioMain(argv),
   },
   callmanager: {
-    summary: 'run the software call manager (SCCP on TCP 2000 by default)',
     run: async (argv) => (await import('./callmanager-main.js')).callManagerMain(argv),
   },
   board: {
-    summary: 'validate board configs (deskphone board check FILE...)',
     run: async (argv) => (await import('./board-main.js')).boardMain(argv),
   },
   tsp: {
-    summary: 'third-party call control client: click-to-dial against the call manager\'s TSP port',
     run: async (argv) => (await import('./tsp-main.js')).tspMain(argv),
   },
   doctor: {
-    summary: 'probe the peripherals a board config names and print the fix for each failure',
     run: async (argv) => (await import('./doctor/main.js')).doctorMain(argv),
   },
   phone: {
-    summary: 'run one phone: a board config and a call manager (emulated board: --emulated)',
     run: async (argv) => (await import('./phone-main.js')).phoneMain(argv),
   },
 };
-
-/** The summary line of `command` (`deskphone COMMAND --help` repeats it). */
-export function summaryOf(command: string): string {
-  return COMMANDS[command.split(' ')[0]!]?.summary ?? '';
-}
 
 function program(out: (s: string) => void, err: (s: string) => void): Command {
   const p = new Command('deskphone')
@@ -56,7 +45,7 @@ function program(out: (s: string) => void, err: (s: string) => void): Command {
     .showSuggestionAfterError(true)
     .addHelpText('after', '\nRun `deskphone <command> --help` for a command\'s options.\n' +
       'Exit codes: 0 done, 1 runtime failure, 2 usage or config error.');
-  for (const [name, c] of Object.entries(COMMANDS)) p.addCommand(new Command(name).description(c.summary));
+  for (const name of Object.keys(COMMANDS)) p.addCommand(new Command(name).description(summaryOf(name)));
   return p;
 }
 

@@ -6,9 +6,9 @@
  */
 import { SystemClock } from '../hal/bindings/system-clock.js';
 import { isHalError } from '../hal/api/errors.js';
-import type { SignallingEvent } from '../firmware/phone/signalling.js';
+import type { SignallingEvent } from '../firmware/station/signalling.js';
 import { LOG_OPTIONS, parseCommandLine, usageError } from './command-line.js';
-import { summaryOf } from './cli.js';
+import { summaryOf } from './command-summaries.js';
 import { createEmulatedPhone } from './node/emulated-phone.js';
 import { createHardwarePhone } from './node/hardware-phone.js';
 import { createLogger, levelFromOptions, type FullLogger } from './node/logger.js';

@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { encodeTspFrame, TspFramer, tspTrace, type TspFrame } from '../callmanager/tsp/codec.js';
 import { formatTrace } from '../firmware/station/trace.js';
 import { LOG_OPTIONS, parseCommandLine, usageError } from './command-line.js';
-import { summaryOf } from './cli.js';
+import { summaryOf } from './command-summaries.js';
 import { createLogger, levelFromOptions, type FullLogger } from './node/logger.js';
 
 /** deskphone's default TSP port (docs/tsp.md §3). */

@@ -8,7 +8,7 @@
  */
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { PcmFormat, PcmSource } from '../../hal/api/pcm.js';
-import { DEFAULT_FORMAT, RecordingSpeaker } from '../../firmware/media/emulated-audio.js';
+import { DEFAULT_FORMAT, RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { ToneGenerator } from '../../firmware/media/tones.js';
 import type { VoicemailConfig } from '../config.js';

@@ -2,7 +2,7 @@
  * CmCommand (protocol-neutral, callmanager/station.ts) → one SCCP message. Numbers are the
  * enumerations of sccp-facts.md §4; layouts are those of §3 at header version 0.
  */
-import type { CallStateName } from '../../firmware/phone/signalling.js';
+import type { CallStateName } from '../../firmware/station/signalling.js';
 import type { FieldsOf, MessageName } from '../../firmware/sccp/messages.js';
 import type { CmCommand, CmToneName, LampModeName } from '../station.js';
 import { SET_INDEX, type DeviceSets } from './templates.js';

@@ -40,7 +40,7 @@ export interface MediaEngine {
  * local tone, not RTP). Implemented in firmware/media; the phone app calls it on 'tone' events.
  */
 export interface TonePlayer {
-  play(tone: string): void;   // a ToneName from firmware/phone/signalling.ts
+  play(tone: string): void;   // a ToneName from firmware/station/signalling.ts
   stop(): void;
   readonly playing: string | undefined;
 }

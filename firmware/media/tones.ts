@@ -75,7 +75,7 @@ export const TONES: Readonly<Record<string, ToneSpec>> = {
   hold: { levelDbm0: -19, segments: [on([440], 100), off(9900)], loopFrom: 0 },
 };
 
-/** Looks up a ToneName from firmware/phone/signalling.ts ('dtmf-5' included). */
+/** Looks up a ToneName from firmware/station/signalling.ts ('dtmf-5' included). */
 export function toneSpec(name: string): ToneSpec | undefined {
   if (name.startsWith('dtmf-')) {
     const pair = dtmfPair(name.slice(5));

@@ -7,9 +7,8 @@
  */
 import type {
   CallStateName, RegistrationState, SignallingEvent, SoftkeySlot, ToneName,
-} from './signalling.js';
+} from '../station/signalling.js';
 import { cleanText } from './format.js';
-import type { HistoryBrowse } from './history-screen.js';
 
 export interface CallView {
   line: number;
@@ -48,10 +47,9 @@ export interface PhoneModel {
   lastDialled: string;
   speaker: boolean;
   microphone: boolean;
-  /** Missed calls not yet seen in the call history (idle hint "N missed", anchors.md §1.4). */
+  /** Missed calls not yet seen in the call history (idle hint "N missed", anchors.md §1.4); the
+   *  only count of them: PhoneApp bumps it when CallHistory logs a missed call, zeroes it on view. */
   missedUnseen: number;
-  /** The call history browser while it is open (PhoneApp sets it; firmware/phone/history-screen.ts). */
-  browse: HistoryBrowse | undefined;
 }
 
 export function newModel(registration: RegistrationState = 'unregistered'): PhoneModel {
@@ -59,7 +57,7 @@ export function newModel(registration: RegistrationState = 'unregistered'): Phon
     registration: { state: registration }, lines: new Map(), speedDials: new Map(), calls: new Map(),
     focus: undefined, prompt: undefined, notifies: [], displayText: undefined, softkeys: [],
     softkeyPage: 0, tone: undefined, typed: '', lastDialled: '', speaker: false, microphone: true,
-    missedUnseen: 0, browse: undefined,
+    missedUnseen: 0,
   };
 }
 

@@ -8,7 +8,7 @@
  *   row n-1     softkeys "Dial", "Next", "Exit"
  * 3 rows: title + position, entry, softkeys. 2 rows (16x2): entry with a one-letter list mark, softkeys.
  */
-import type { SoftkeySlot } from './signalling.js';
+import type { SoftkeySlot } from '../station/signalling.js';
 import type { HistoryEntry, HistoryKind } from './history.js';
 import { fit, leftRight, words } from './format.js';
 import { layoutSoftkeys, softkeyRow } from './softkeys.js';

@@ -8,7 +8,7 @@
  *   (a 7960 logs a placed call only once it reaches a channel, anchors.md §1.4).
  * The entry's time is when the call began (first call state seen), from the injected clock.
  */
-import type { CallStateName, SignallingEvent } from './signalling.js';
+import type { CallStateName, SignallingEvent } from '../station/signalling.js';
 import { party, type CallView } from './call-model.js';
 
 export type HistoryKind = 'missed' | 'received' | 'placed';
@@ -26,8 +26,6 @@ interface Live { at: Date; answered: boolean; reached: boolean }
 export class CallHistory {
   /** Newest first, at most `size`. */
   readonly entries: HistoryEntry[] = [];
-  /** Missed calls since the history was last viewed (the idle screen's "N missed"). */
-  unseenMissed = 0;
   private readonly live = new Map<number, Live>();
 
   constructor(readonly size = DEFAULT_HISTORY_SIZE) {}
@@ -51,9 +49,6 @@ export class CallHistory {
     return undefined;
   }
 
-  /** The history was shown: the missed-call hint goes away. */
-  seen(): void { this.unseenMissed = 0; }
-
   /** A fresh registration: calls may be gone without an end state; forget their bookkeeping. */
   forgetLive(): void { this.live.clear(); }
 
@@ -67,7 +62,6 @@ export class CallHistory {
     const e: HistoryEntry = { kind, number: p.number, name: p.name, at: l.at };
     this.entries.unshift(e);
     if (this.entries.length > this.size) this.entries.length = this.size;
-    if (kind === 'missed') this.unseenMissed++;
     return e;
   }
 }

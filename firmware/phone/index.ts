@@ -4,4 +4,4 @@ export type { PhoneModel, CallView, LineView } from './call-model.js';
 export { renderScreen, type ScreenGeometry } from './screens.js';
 export { resolveKey, type KeyAction } from './keys.js';
 export type { TimeFormatOptions } from './format.js';
-export * from './signalling.js';
+export * from '../station/signalling.js';

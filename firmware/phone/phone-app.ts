@@ -1,7 +1,7 @@
 /**
  * The phone application: physical input (keypad, hook, headset) → StationSignalling calls;
  * SignallingEvents → display, lamps, ringer, local tones. Protocol-neutral: it knows only
- * hal/api devices, the Clock, firmware/phone/signalling.ts and the TonePlayer contract.
+ * hal/api devices, the Clock, firmware/station/signalling.ts and the TonePlayer contract.
  *
  * Display writes are coalesced (one write per event burst, on a microtask) and a failing
  * display (HalError from an unplugged LCD) is logged once, re-initialised and retried; it never
@@ -10,14 +10,14 @@
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { KeyName, LampMode, PhoneHardware } from '../../hal/api/devices.js';
 import type { TonePlayer } from '../media/engine.js';
-import type { SignallingEvent, StationSignalling } from './signalling.js';
+import type { SignallingEvent, StationSignalling } from '../station/signalling.js';
 import {
   applyEvent, expireText, focusedCall, newModel, ringingCall, type CallView, type PhoneModel,
 } from './call-model.js';
 import { clockText, msToNextMinute, type TimeFormatOptions } from './format.js';
 import { CallHistory, type HistoryEntry } from './history.js';
 import { DisplayWriter } from './display-writer.js';
-import { historySoftkey, renderHistory } from './history-screen.js';
+import { historySoftkey, renderHistory, type HistoryBrowse } from './history-screen.js';
 import { resolveKey, type KeyAction } from './keys.js';
 import { renderScreen } from './screens.js';
 import { layoutSoftkeys, slotByName } from './softkeys.js';
@@ -69,6 +69,8 @@ export class PhoneApp {
   private readonly opts: PhoneAppOptions;
   private readonly m: PhoneModel;
   private readonly history: CallHistory;
+  /** The call history browser while it is open (firmware/phone/history-screen.ts). */
+  private browse: HistoryBrowse | undefined;
   private readonly subs: Array<() => void> = [];
   private readonly textTimers = new Map<number, TimerHandle>();
   private running = false;
@@ -188,7 +190,7 @@ export class PhoneApp {
 
   private onHook(off: boolean): void {
     this.handsetOff = off;
-    this.m.browse = undefined;
+    this.browse = undefined;
     if (off) {
       // Handset lifted during a speaker call: audio moves to the handset, the call stays as it is.
       if (this.speakerOn) this.setSpeaker(false);
@@ -259,12 +261,11 @@ export class PhoneApp {
    * (a digit, the hook, a line key: the browser closes and the key does what it always does).
    */
   private browseKey(a: KeyAction): boolean {
-    const b = this.m.browse;
+    const b = this.browse;
     if (!b) {
       if (a.kind !== 'named' || a.name !== 'directories' || this.m.calls.size > 0) return false;
-      this.history.seen();
       this.m.missedUnseen = 0;
-      this.m.browse = { index: 0, entries: this.history.entries };
+      this.browse = { index: 0, entries: this.history.entries };
       this.invalidate();
       return true;
     }
@@ -277,7 +278,7 @@ export class PhoneApp {
       if (n > 0) b.index = (b.index + (act === 'next' ? 1 : n - 1)) % n;
       return true;
     }
-    this.m.browse = undefined;
+    this.browse = undefined;
     if (act !== 'dial') return act === 'exit';
     const e = b.entries[b.index];
     if (!e) return true;
@@ -350,8 +351,8 @@ export class PhoneApp {
   /** Call history bookkeeping; a call arriving or starting closes the history browser. */
   private logCall(ev: Extract<SignallingEvent, { type: 'callState' }>, before: CallView | undefined): void {
     const e = this.history.observe(ev, this.m.calls.get(ev.callRef) ?? before, this.displayTime());
-    if (e?.kind === 'missed') this.m.missedUnseen = this.history.unseenMissed;
-    if (ev.state !== 'idle' && ev.state !== 'onhook') this.m.browse = undefined;
+    if (e?.kind === 'missed') this.m.missedUnseen++;
+    if (ev.state !== 'idle' && ev.state !== 'onhook') this.browse = undefined;
   }
 
   /** Drops timed text `id` after `seconds` (SCCP timeOutValue is in seconds, sccp-facts.md §3). */
@@ -398,7 +399,7 @@ export class PhoneApp {
     const d = this.hw.display;
     const now = this.displayTime();
     const g = { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount };
-    if (this.m.browse) return renderHistory(this.m.browse, g, (t, max) => clockText(t, this.opts, max));
+    if (this.browse) return renderHistory(this.browse, g, (t, max) => clockText(t, this.opts, max));
     return renderScreen(this.m, { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount },
       (max) => clockText(now, this.opts, max));
   }

@@ -11,7 +11,7 @@
  * 3 rows: header, state (or row-2 text when more urgent), softkeys. 2 rows (16x2): one status row
  * (notify > registration > digits while dialling > call state > header), then softkeys.
  */
-import type { CallStateName, ToneName } from './signalling.js';
+import type { CallStateName, ToneName } from '../station/signalling.js';
 import { focusedCall, party, type CallView, type PhoneModel } from './call-model.js';
 import { fit, leftRight, words } from './format.js';
 import { layoutSoftkeys, softkeyRow } from './softkeys.js';

@@ -3,7 +3,7 @@
  * key when the call manager announces more keys than the board has (the 7940/7960 has four
  * softkeys and pages longer sets, anchors.md §1.1), and labels squeezed into equal-width cells.
  */
-import type { SoftkeySlot } from './signalling.js';
+import type { SoftkeySlot } from '../station/signalling.js';
 import { cleanText } from './format.js';
 
 /** What a physical softkey does right now. */

@@ -160,18 +160,6 @@ function specFor(name: string): MessageSpec {
   return spec;
 }
 
-/** Body only (no header). */
-export function encodeBody<N extends MessageName>(name: N, fields?: FieldsOf<N>, opts?: EncodeOptions): Buffer {
-  const spec = specFor(name);
-  const ctx: Ctx = { msg: name, version: opts?.version ?? DEFAULT_PROTOCOL_VERSION };
-  const vals = (fields ?? {}) as Values;
-  const sel = encodeSelection(spec, vals, ctx.version);
-  const size = encFields(sel, vals, null, 0, ctx, '');
-  const buf = Buffer.alloc(size);
-  encFields(sel, vals, buf, 0, ctx, '');
-  return buf;
-}
-
 /** A whole PDU: header + body, ready for one socket write. */
 export function encodeMessage<N extends MessageName>(name: N, fields?: FieldsOf<N>, opts?: EncodeOptions): Buffer {
   const spec = specFor(name);
@@ -289,16 +277,6 @@ function decField(f: FieldSpec, ctx: DCtx, off: number, out: Values, path: strin
 function versionFor(hdr: number, opts?: DecodeOptions): number {
   if (opts?.version !== undefined) return opts.version;
   return hdr >= 0x0a && hdr <= 0x16 ? hdr : DEFAULT_PROTOCOL_VERSION; // §1: 0x0A..0x16 = v10..v22
-}
-
-/** Decode a body of a known message. */
-export function decodeBody<N extends MessageName>(name: N, body: Uint8Array, opts?: { version?: number }): DecodedFieldsOf<N> {
-  const spec = messageByName(name);
-  if (!spec) throw new SccpDecodeError(name, '', SCCP_HEADER_SIZE, 'no such message in the SCCP table');
-  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const out: Values = {};
-  decFields(spec.fields, { msg: name, version: opts?.version ?? DEFAULT_PROTOCOL_VERSION, body: buf, end: buf.length }, 0, out, '', true);
-  return out as DecodedFieldsOf<N>;
 }
 
 /** Decode one whole PDU (as yielded by SccpFramer). Trailing bytes after the layout are ignored. */

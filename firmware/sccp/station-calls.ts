@@ -4,7 +4,7 @@
  * the softkeys last selected (SelectSoftKeys). Turns PhoneInput into S→CM messages
  * (sccp-facts.md §3 layouts, §4 codes, §5 call flows). Pure: the caller sends the messages.
  */
-import type { CallStateName, SoftkeySlot } from '../phone/signalling.js';
+import type { CallStateName, SoftkeySlot } from '../station/signalling.js';
 import { CallTracker } from '../station/call-tracker.js';
 import { STIMULUS_LINE, STIMULUS_SPEEDDIAL, keypadCode } from './station-events.js';
 

@@ -1,10 +1,10 @@
 /**
  * Pure translation of decoded CM→station SCCP messages into protocol-neutral SignallingEvents
- * (firmware/phone/signalling.ts). Numbers are the enumerations of sccp-facts.md §4.
+ * (firmware/station/signalling.ts). Numbers are the enumerations of sccp-facts.md §4.
  * Messages that need session state (templates, media, registration) are handled in station.ts.
  */
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
-import type { CallStateName, SignallingEvent, ToneName } from '../phone/signalling.js';
+import type { CallStateName, SignallingEvent, ToneName } from '../station/signalling.js';
 
 type Fields = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);

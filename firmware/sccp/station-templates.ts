@@ -5,7 +5,7 @@
  * state). Each may arrive in several pieces (offset/count/total), so entries are stored by
  * absolute index. Pure data: no I/O, no timers.
  */
-import type { SoftkeySlot } from '../phone/signalling.js';
+import type { SoftkeySlot } from '../station/signalling.js';
 
 /** ButtonTemplate.buttonDefinition values = stimulus numbers (sccp-facts.md §4). */
 export const BUTTON_SPEEDDIAL = 0x02;

@@ -6,8 +6,9 @@
  */
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { MediaEngine } from '../media/engine.js';
-import type { RegistrationState, SignallingEvent, StationSignalling } from '../phone/signalling.js';
-import { defaultIpv4, resolveDeviceName } from './device-name.js';
+import { defaultIpv4, resolveDeviceName } from '../station/device-name.js';
+import { StationFacade } from '../station/facade.js';
+import { RegistrationEngine, checkServers } from '../station/registration.js';
 import { decodeLabels as decodeLabelText } from './labels.js';
 import { StationCalls, type OutMsg } from './station-calls.js';
 import { translateCmMessage } from './station-events.js';
@@ -62,156 +63,67 @@ const DEFAULT_RECONNECT = { initialMs: 1000, maxMs: 32_000 };
 const REJECTED_MAX_MS = 60_000;
 const noLog: StationLog = () => {};
 
-export class SccpStation implements StationSignalling {
+/** SCCP over TCP on the shared registration engine: open/register/send/close and the message mapping. */
+export class SccpStation extends StationFacade<OutMsg> {
   readonly protocol = 'sccp' as const;
   readonly deviceName: string;
   private readonly opts: SccpStationOptions;
-  private readonly log: StationLog;
-  private readonly listeners = new Set<(ev: SignallingEvent) => void>();
+  protected readonly log: StationLog;
   private readonly templates = new StationTemplates();
-  private readonly calls = new StationCalls(() => this.templates.lines[0] ?? 1);
+  protected readonly mapper = new StationCalls(() => this.templates.lines[0] ?? 1);
   private readonly media: StationMedia;
-  private readonly dtmf: InbandDtmf;
+  protected readonly dtmf: InbandDtmf;
+  protected readonly reg: RegistrationEngine;
   private session: StationSession | undefined;
-  private st: RegistrationState = 'unregistered';
-  private running = false;
-  private serverIndex = 0;
-  private failures = 0;
-  private missedAcks = 0;
   private statusRequested = false;
-  private retryTimer: TimerHandle | undefined;
-  private registerTimer: TimerHandle | undefined;
-  private keepAliveTimer: TimerHandle | undefined;
   private buttonWaitTimer: TimerHandle | undefined;
 
   constructor(opts: SccpStationOptions) {
-    if (!Array.isArray(opts.servers) || opts.servers.length < 1 || opts.servers.length > 3) {
-      throw new Error(`SccpStation: servers must list 1..3 call managers, got ${opts.servers?.length ?? 'none'}`);
-    }
-    for (const [i, s] of opts.servers.entries()) {
-      if (!s.host || !Number.isInteger(s.port) || s.port < 1 || s.port > 65535) {
-        throw new Error(`SccpStation: servers[${i}] ${JSON.stringify(s)} needs a host and a TCP port 1..65535 (Asterisk: 2000)`);
-      }
-    }
+    super();
+    checkServers(opts.servers, 'SccpStation', 'TCP', 'Asterisk: 2000');
     this.opts = opts;
     this.log = opts.log ?? noLog;
     this.deviceName = resolveDeviceName(opts);
     this.dtmf = new InbandDtmf(opts.media, (level, msg) => this.log(level, `SCCP ${msg}`));
     this.media = new StationMedia(opts.media, this.log, this.dtmf);
+    this.reg = new RegistrationEngine({
+      protocol: 'SCCP', servers: opts.servers, clock: opts.clock, log: this.log,
+      reconnect: opts.reconnect ?? DEFAULT_RECONNECT, rejectedMaxMs: REJECTED_MAX_MS, retryZeroDelayAtOnce: true,
+    }, { open: (server) => this.open(server.host, server.port), close: (o) => this.close(o.unregister) });
   }
 
-  get state(): RegistrationState { return this.st; }
-  /** "host:port" of the CM currently connected or being tried. */
-  get server(): string { const s = this.opts.servers[this.serverIndex]!; return `${s.host}:${s.port}`; }
-
-  onEvent(cb: (ev: SignallingEvent) => void): () => void {
-    this.listeners.add(cb);
-    return () => this.listeners.delete(cb);
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.connect();
-  }
-
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.clearTimers();
-    this.clock.clearTimeout(this.retryTimer);
-    const s = this.session;
-    this.session = undefined;
-    if (s?.isOpen && this.st === 'registered') s.send('Unregister', {}); // Asterisk just closes the session (§5)
-    s?.close();
-    this.setState('unregistered', 'stopped');
-  }
-
-  // ---- PhoneInput ----
-  offHook(line?: number): void { this.input(this.calls.offHook(line)); }
-  onHook(): void { this.input(this.calls.onHook()); }
-  /** KeypadButton as always; in a connected call also an RFC 4733 telephone-event on the call's RTP stream. */
-  keypad(key: string): void {
-    this.input(this.calls.keypad(key));
-    this.dtmf.key(key, this.calls.currentCallRef, this.calls.currentState);
-  }
-  dial(number: string): void { this.input(this.calls.dial(number)); }
-  softkey(slot: number): void { this.input(this.calls.softkey(slot)); }
-  lineButton(line: number): void { this.input(this.calls.lineButton(line)); }
-  speedDial(index: number): void { this.input(this.calls.speedDial(index)); }
-  hookFlash(): void { this.input(this.calls.hookFlash()); }
-  headset(on: boolean): void { this.input(this.calls.headset(on)); }
-
-  private input(m: OutMsg | Error): void {
-    if (m instanceof Error) { this.log('warn', `SCCP input ignored: ${m.message}`); return; }
-    if (this.st !== 'registered' || !this.session) {
-      this.log('warn', `SCCP ${m.name} not sent: station is ${this.st}`, { message: m.name });
-      return;
-    }
-    this.session.send(m.name, m.fields);
-  }
+  protected get connected(): boolean { return this.session !== undefined; }
+  protected deliver(m: OutMsg): void { this.session!.send(m.name, m.fields); }
 
   // ---- connection lifecycle ----
   private get clock(): Clock { return this.opts.clock; }
 
-  private emit(ev: SignallingEvent): void {
-    for (const cb of [...this.listeners]) {
-      try { cb(ev); } catch (e) { this.log('error', `SignallingEvent listener threw on ${ev.type}: ${(e as Error).message}`); }
-    }
-  }
-
-  private setState(state: RegistrationState, reason?: string): void {
-    this.st = state;
-    this.emit({ type: 'registration', state, server: this.server, ...(reason !== undefined ? { reason } : {}) });
-  }
-
-  private clearTimers(): void {
-    this.clock.clearTimeout(this.registerTimer);
-    this.clock.clearInterval(this.keepAliveTimer);
-    this.clock.clearTimeout(this.buttonWaitTimer);
-    this.registerTimer = this.keepAliveTimer = this.buttonWaitTimer = undefined;
-  }
-
-  private connect(): void {
-    if (!this.running) return;
-    const { host, port } = this.opts.servers[this.serverIndex]!;
+  private open(host: string, port: number): void {
     const session = new StationSession(host, port, this.clock, this.log, {
       message: (m) => { if (this.session === session) this.onMessage(m); },
-      closed: (reason) => { if (this.session === session) this.drop('lost', reason); },
+      closed: (reason) => { if (this.session === session) this.reg.drop('lost', reason); },
     }, this.opts.protocolVersion ?? 11, this.opts.trace);
     this.session = session;
-    this.setState('registering');
     session.connect(this.opts.connectTimeoutMs ?? 5000).then(() => {
       if (this.session !== session) return;
       this.templates.reset();
-      this.calls.reset();
+      this.mapper.reset();
       this.statusRequested = false;
       this.sendRegister(session);
-      this.registerTimer = this.clock.setTimeout(() => {
-        this.drop('lost', `no RegisterAck within ${this.opts.registerTimeoutMs ?? 30_000} ms`);
-      }, this.opts.registerTimeoutMs ?? 30_000);
+      const ms = this.opts.registerTimeoutMs ?? 30_000;
+      this.reg.armRegisterTimeout(ms, `no RegisterAck within ${ms} ms`);
     }, (e: Error) => {
-      if (this.session === session) this.drop('lost', e.message);
+      if (this.session === session) this.reg.drop('lost', e.message);
     });
   }
 
-  /** Ends the current session and schedules the next attempt: next CM (round robin), exponential backoff. */
-  private drop(state: 'lost' | 'rejected', reason: string, opts: { sameServer?: boolean; delayMs?: number } = {}): void {
-    this.clearTimers();
+  private close(unregister: boolean): void {
+    this.clock.clearTimeout(this.buttonWaitTimer);
+    this.buttonWaitTimer = undefined;
     const s = this.session;
     this.session = undefined;
+    if (unregister && s?.isOpen) s.send('Unregister', {}); // Asterisk just closes the session (§5)
     s?.close();
-    if (!this.running) return;
-    this.log(state === 'lost' ? 'warn' : 'error', `SCCP ${state} (${this.server}): ${reason}`, { server: this.server });
-    this.setState(state, reason);
-    const r = this.opts.reconnect ?? DEFAULT_RECONNECT;
-    const cap = state === 'rejected' ? Math.max(r.maxMs, REJECTED_MAX_MS) : r.maxMs;
-    const delay = opts.delayMs ?? Math.min(cap, r.initialMs * 2 ** this.failures);
-    if (opts.delayMs === undefined) this.failures++;
-    if (!opts.sameServer) this.serverIndex = (this.serverIndex + 1) % this.opts.servers.length;
-    this.clock.clearTimeout(this.retryTimer);
-    if (delay === 0) this.connect();
-    else this.retryTimer = this.clock.setTimeout(() => this.connect(), delay);
   }
 
   private sendRegister(s: StationSession): void {
@@ -228,13 +140,10 @@ export class SccpStation implements StationSignalling {
   }
 
   private onRegisterAck(s: StationSession, f: Record<string, unknown>): void {
-    this.clock.clearTimeout(this.registerTimer);
-    this.failures = 0;
-    this.missedAcks = 0;
-    this.setState('registered');
+    this.reg.registered();
     // maxProtocolVer is ignored: Asterisk writes '0' (48) there (sccp-facts.md §3).
     const interval = typeof f.keepAliveInterval === 'number' && f.keepAliveInterval > 0 ? f.keepAliveInterval : DEFAULT_KEEPALIVE_S;
-    this.keepAliveTimer = this.clock.setInterval(() => this.keepAliveTick(s), interval * 1000);
+    this.reg.superviseKeepalive(interval * 1000, MAX_MISSED_KEEPALIVES, () => s.send('KeepAlive'), 'KeepAliveAck');
     // Station-driven part of registration, in the order of the client in the Asterisk peer log (§5).
     s.send('IpPort', { rtpMediaPort: 0 }); // RTP ports are per stream (OpenReceiveChannelAck); Asterisk ignores IpPort
     s.send('CapabilitiesRes', capabilitiesFields(this.opts.media));
@@ -260,20 +169,11 @@ export class SccpStation implements StationSignalling {
     s.send('TimeDateReq');
   }
 
-  private keepAliveTick(s: StationSession): void {
-    if (this.missedAcks >= MAX_MISSED_KEEPALIVES) {
-      this.drop('lost', `${MAX_MISSED_KEEPALIVES} KeepAliveAcks missed`);
-      return;
-    }
-    this.missedAcks++;
-    s.send('KeepAlive');
-  }
-
   private emitSoftkeys(): void {
-    const sel = this.calls.softkeys;
+    const sel = this.mapper.softkeys;
     if (!sel || !this.templates.haveSoftKeys) return;
     sel.keys = this.templates.resolve(sel.setIndex, sel.mask);
-    this.emit({ type: 'softkeys', line: sel.line, callRef: sel.callRef, keys: sel.keys });
+    this.reg.emit({ type: 'softkeys', line: sel.line, callRef: sel.callRef, keys: sel.keys });
   }
 
   private onMessage(m: Decoded): void {
@@ -281,24 +181,24 @@ export class SccpStation implements StationSignalling {
     const f = m.fields;
     const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
     switch (m.name) {
-      case 'RegisterAck': if (this.st !== 'registered') this.onRegisterAck(s, f); return;
+      case 'RegisterAck': if (this.state !== 'registered') this.onRegisterAck(s, f); return;
       case 'RegisterReject':
-        this.drop('rejected', typeof f.text === 'string' && f.text ? f.text : 'RegisterReject without text');
+        this.reg.drop('rejected', typeof f.text === 'string' && f.text ? f.text : 'RegisterReject without text');
         return;
-      case 'KeepAliveAck': this.missedAcks = 0; return;
+      case 'KeepAliveAck': this.reg.keepAliveAck(); return;
       case 'CapabilitiesReq': s.send('CapabilitiesRes', capabilitiesFields(this.opts.media)); return;
       case 'Reset':
         // resetType 1 reset, 2 restart, 3 apply config (§3): all mean re-register here; media is kept.
-        this.drop('lost', `Reset (resetType ${n(f.resetType)}) from the CM`, { sameServer: true, delayMs: 0 });
+        this.reg.drop('lost', `Reset (resetType ${n(f.resetType)}) from the CM`, { sameServer: true, delayMs: 0 });
         return;
       case 'ButtonTemplate':
         this.templates.applyButtonTemplate(f);
-        if (this.templates.buttonsComplete && this.st === 'registered') this.requestStatus(s);
+        if (this.templates.buttonsComplete && this.state === 'registered') this.requestStatus(s);
         return;
       case 'SoftKeyTemplateRes': this.templates.applySoftKeyTemplate(f, decodeLabelText); this.emitSoftkeys(); return;
       case 'SoftKeySetRes': this.templates.applySoftKeySets(f); this.emitSoftkeys(); return;
       case 'SelectSoftKeys':
-        this.calls.softkeys = { line: n(f.lineInstance), callRef: n(f.callReference), setIndex: n(f.softKeySetIndex),
+        this.mapper.softkeys = { line: n(f.lineInstance), callRef: n(f.callReference), setIndex: n(f.softKeySetIndex),
           mask: n(f.validKeyMask), keys: [] };
         this.emitSoftkeys();
         return;
@@ -311,8 +211,8 @@ export class SccpStation implements StationSignalling {
     const ev = translateCmMessage(m.name, f, decodeLabelText);
     if (ev instanceof Error) { this.log('warn', `SCCP ${m.name} ignored: ${ev.message}`, { message: m.name }); return; }
     if (!ev) { this.log('debug', `SCCP ${m.name} not handled`, { message: m.name }); return; }
-    if (ev.type === 'callState') this.calls.callState(ev.line, ev.callRef, ev.state);
-    if (ev.type === 'callPlane' && ev.active) this.calls.activateCallPlane(ev.line);
-    this.emit(ev);
+    if (ev.type === 'callState') this.mapper.callState(ev.line, ev.callRef, ev.state);
+    if (ev.type === 'callPlane' && ev.active) this.mapper.activateCallPlane(ev.line);
+    this.reg.emit(ev);
   }
 }

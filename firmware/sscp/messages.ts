@@ -6,7 +6,7 @@
  * (seed 001 "SSCP Messages : Example"); every other number is this project's design, chosen to
  * leave the seed's numbers where they are (phone → CM 1..31, CM → phone 101..).
  */
-import type { CallStateName } from '../phone/signalling.js';
+import type { CallStateName } from '../station/signalling.js';
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
 
 /** P2CM = phone → call manager, CM2P = call manager → phone, BOTH = either way. */
@@ -284,4 +284,3 @@ export const SSCP_MESSAGES: readonly SscpMessageSpec[] = [
 ];
 
 export const SSCP_BY_NAME: ReadonlyMap<string, SscpMessageSpec> = new Map(SSCP_MESSAGES.map((m) => [m.name, m]));
-export const SSCP_BY_NUM: ReadonlyMap<number, SscpMessageSpec> = new Map(SSCP_MESSAGES.map((m) => [m.num, m]));

@@ -1,10 +1,10 @@
 /**
  * Pure translation of decoded CM→phone SSCP messages (docs/sscp.md §2, numbers 105..127) into
- * protocol-neutral SignallingEvents (firmware/phone/signalling.ts). Registration (101..104) and
+ * protocol-neutral SignallingEvents (firmware/station/signalling.ts). Registration (101..104) and
  * media (120..123) need session state and are handled in station.ts / station-media.ts.
  */
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
-import type { CallStateName, SignallingEvent, ToneName } from '../phone/signalling.js';
+import type { CallStateName, SignallingEvent, ToneName } from '../station/signalling.js';
 import type { SscpFields } from './messages.js';
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);

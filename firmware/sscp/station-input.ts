@@ -3,7 +3,7 @@
  * call the handset talks to, the ringing call, the last SoftKeySet) and the PhoneInput → phone→CM
  * message mapping of docs/sscp.md §2 (numbers 4..16). Pure: the caller sends the messages.
  */
-import type { CallStateName, SoftkeySlot } from '../phone/signalling.js';
+import type { CallStateName, SoftkeySlot } from '../station/signalling.js';
 import { CallTracker } from '../station/call-tracker.js';
 import { SOFTKEY_EVENTS, SOFTKEY_EVENT_MAX, type SscpFields } from './messages.js';
 

@@ -3,7 +3,7 @@
  * per call reference the line and state (from the call manager's call-state messages), the call
  * the handset talks to, and the ringing call an off-hook answers. Shared by the SCCP and SSCP stations.
  */
-import type { CallStateName } from '../phone/signalling.js';
+import type { CallStateName } from './signalling.js';
 
 /** States in which a call is the one the handset talks to (others: ringing, held, gone). */
 const FOREGROUND: ReadonlySet<CallStateName> = new Set<CallStateName>([

@@ -10,7 +10,7 @@
  */
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { MediaEngine, TonePlayer } from '../media/engine.js';
-import type { CallStateName } from '../phone/signalling.js';
+import type { CallStateName } from './signalling.js';
 
 /**
  * Duration of one key press as a telephone-event: 100 ms. RFC 4733 §2.5 (sending procedures)

@@ -3,7 +3,7 @@
  * the offending key (file:line:col) and names the other key involved, e.g.
  *   board.yaml:31:11: keypad.cols[0]: gpio17 is already used by hook.pin
  */
-import { suggest, type ConfigProblem, type KeyPath, type YamlSource, pathString } from '../../src/config/yaml-config.js';
+import { suggest, type ConfigProblem, type KeyPath, type YamlSource, pathString } from '../../lib/config/yaml-config.js';
 import type { BoardConfig } from './schema.js';
 import {
   EXPANDER_ADDRESSES, EXPANDER_PINS, HEADER_GPIO_MAX, HEADER_GPIO_MIN, HEADER_PHYSICAL_PIN, I2C_BUS_PINS,

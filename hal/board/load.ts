@@ -1,8 +1,8 @@
 /**
  * Board-config loading: YAML → zod schema → whole-board checks. Every problem comes back as
- * `file:line:col: key.path: message` (src/config/yaml-config.ts).
+ * `file:line:col: key.path: message` (lib/config/yaml-config.ts).
  */
-import { ConfigError, YamlSource, formatProblem, loadConfig } from '../../src/config/yaml-config.js';
+import { ConfigError, YamlSource, formatProblem, loadConfig, schemaKeys } from '../../lib/config/yaml-config.js';
 import { checkBoard } from './checks.js';
 import { boardSchema, type BoardConfig } from './schema.js';
 

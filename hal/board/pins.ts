@@ -4,7 +4,7 @@
  * and the composition code.
  */
 import { z } from 'zod';
-import { suggest } from '../../src/config/yaml-config.js';
+import { suggest } from '../../lib/config/yaml-config.js';
 
 /** A header GPIO, by BCM (SoC) number, the way `gpioinfo`/`pinout` name it ("GPIO17"). */
 export interface GpioPinRef { kind: 'gpio'; gpio: number }

@@ -3,12 +3,12 @@
  * prints device | check | result | fix. Exit 0 when everything passes, 1 when something fails,
  * 2 for usage or config errors. Never prints a stack trace for missing hardware.
  */
-import { ConfigError, formatProblem } from '../config/yaml-config.js';
+import { ConfigError, formatProblem } from '../../lib/config/yaml-config.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
 import { runChecks, type DoctorRow } from './checks.js';
 import { realProbeEnv, type ProbeEnv } from './env.js';
 import { CliExit, UsageError, parseCommandLine } from '../command-line.js';
-import { summaryOf } from '../cli.js';
+import { summaryOf } from '../command-summaries.js';
 
 const SPEC = {
   name: 'doctor', summary: summaryOf('doctor'),

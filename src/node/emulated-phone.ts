@@ -7,7 +7,8 @@
 import type { Clock } from '../../hal/api/clock.js';
 import { composeEmulatedBoard, type EmulatedBoard } from '../../hal/board/compose.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
-import { ToneMicrophone, RecordingSpeaker, DEFAULT_FORMAT } from '../../firmware/media/emulated-audio.js';
+import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
+import { RecordingSpeaker, DEFAULT_FORMAT } from '../../firmware/media/pcm-recorder.js';
 import type { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import type { SccpServer, SccpStation } from '../../firmware/sccp/station.js';
 import type { SscpStation } from '../../firmware/sscp/station.js';

@@ -3,7 +3,7 @@
  * cadence of the on/off runs to tell busy (0.5 s on / 0.5 s off) from reorder (0.25 / 0.25).
  * Tone plans: ANSI T1.401 / ITU-T E.180 North American precise tones (the same the phone plays).
  */
-import { detectTones } from '../../firmware/media/emulated-audio.js';
+import { detectTones } from '../../firmware/media/tone-detect.js';
 
 export const TONE_PLANS = {
   dial: { freqs: [350, 440], onMs: 0 },          // continuous

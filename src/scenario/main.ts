@@ -2,10 +2,10 @@
  * `deskphone scenario FILE...`: runs each scenario on a fresh emulated rig. Exit 1 if a scenario
  * fails, 2 if a file is not a valid scenario (and none failed).
  */
-import { ConfigError } from '../config/yaml-config.js';
+import { ConfigError } from '../../lib/config/yaml-config.js';
 import { createLogger, levelFromOptions } from '../node/logger.js';
 import { LOG_OPTIONS, parseCommandLine } from '../command-line.js';
-import { summaryOf } from '../cli.js';
+import { summaryOf } from '../command-summaries.js';
 import { loadScenario } from './schema.js';
 import { buildEmulatedRig } from './emulated-rig.js';
 import { runScenario, ScenarioFailure } from './runner.js';

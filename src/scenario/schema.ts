@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { YamlSource, loadConfig, type ConfigProblem } from '../config/yaml-config.js';
+import { YamlSource, loadConfig, type ConfigProblem } from '../../lib/config/yaml-config.js';
 
 /** "5s", "250ms", or a number of milliseconds. */
 export const duration = z.union([

@@ -12,7 +12,7 @@ import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.
 import { createLogger, levelFromOptions, memoryLogger, teeLogger, type FullLogger } from '../node/logger.js';
 import { Teardown, startOrTearDown } from '../node/lifecycle.js';
 import { LOG_OPTIONS, intOption, parseCommandLine, usageError } from '../command-line.js';
-import { summaryOf } from '../cli.js';
+import { summaryOf } from '../command-summaries.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
 import { traceTo } from '../../firmware/station/trace.js';
 import { DEFAULT_CM_CONFIG } from '../callmanager-main.js';

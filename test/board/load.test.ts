@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/config/yaml-config.js';
+import { ConfigError } from '../../lib/config/yaml-config.js';
 import { checkBoardFiles, loadBoardConfig, loadBoardConfigText } from '../../hal/board/load.js';
 
 const CONFIG_DIR = 'board-configs';

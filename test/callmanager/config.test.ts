@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/config/yaml-config.js';
+import { ConfigError } from '../../lib/config/yaml-config.js';
 import { loadCallManagerConfig, parseCallManagerConfig } from '../../callmanager/config.js';
 import { EXAMPLE } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { YamlSource, loadConfig, ConfigError, suggest } from '../../src/config/yaml-config.js';
+import { YamlSource, loadConfig, ConfigError, suggest } from '../../lib/config/yaml-config.js';
 
 const schema = z.strictObject({
   display: z.strictObject({ address: z.number().int().min(0).max(0x7f), cols: z.number() }),

@@ -9,7 +9,7 @@ import { loadScenario } from '../../src/scenario/schema.js';
 import { buildEmulatedRig } from '../../src/scenario/emulated-rig.js';
 import { runScenario } from '../../src/scenario/runner.js';
 import { memoryLogger } from '../../src/node/logger.js';
-import { detectTones } from '../../firmware/media/emulated-audio.js';
+import { detectTones } from '../../firmware/media/tone-detect.js';
 import type { EmulatedPhone } from '../../src/node/emulated-phone.js';
 
 /** ITU-T Q.23 §2: key '5' = 770 Hz (row 2) + 1336 Hz (column 2). */

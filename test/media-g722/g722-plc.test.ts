@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { G722 } from '../../firmware/media/codecs.js';
-import { detectTones } from '../../firmware/media/emulated-audio.js';
+import { detectTones } from '../../firmware/media/tone-detect.js';
 import { Plc } from '../../firmware/media/plc.js';
 import { prng, tone } from './signals.js';
 

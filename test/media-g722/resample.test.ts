@@ -1,7 +1,7 @@
 /** 2:1 rate conversion (resample.ts): pass band kept, images/aliases removed, state across calls. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { detectTones } from '../../firmware/media/emulated-audio.js';
+import { detectTones } from '../../firmware/media/tone-detect.js';
 import { Downsampler2, Upsampler2, rateConverter } from '../../firmware/media/resample.js';
 import { tone } from './signals.js';
 

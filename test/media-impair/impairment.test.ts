@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
-import { RecordingSpeaker, ToneMicrophone, detectTones } from '../../firmware/media/emulated-audio.js';
+import { RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
+import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
+import { detectTones } from '../../firmware/media/tone-detect.js';
 import { RtpMediaEngine, type RtpStreamStats } from '../../firmware/media/rtp-engine.js';
 import type { CodecChoice } from '../../firmware/media/engine.js';
 import { ImpairmentProxy } from './impairment.js';

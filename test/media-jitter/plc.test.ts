@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { PCMU } from '../../firmware/media/codecs.js';
-import { detectTones } from '../../firmware/media/emulated-audio.js';
+import { detectTones } from '../../firmware/media/tone-detect.js';
 import { Plc } from '../../firmware/media/plc.js';
 import { bytesPerCall } from '../media-g722/alloc.js';
 import { prng, tone } from '../media-g722/signals.js';

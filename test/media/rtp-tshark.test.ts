@@ -8,7 +8,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
-import { RecordingSpeaker, ToneMicrophone } from '../../firmware/media/emulated-audio.js';
+import { RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
+import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { needTool, run, tempDir } from './oracles.js';
 

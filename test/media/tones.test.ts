@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
-import { RecordingSpeaker, ToneMicrophone, detectTones, dominantFrequencies } from '../../firmware/media/emulated-audio.js';
+import { RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
+import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
+import { detectTones, dominantFrequencies } from '../../firmware/media/tone-detect.js';
 import { SpeakerMixer } from '../../firmware/media/mixer.js';
 import { LocalTonePlayer, ToneGenerator, dbm0ToPeak, dtmfPair, toneSpec } from '../../firmware/media/tones.js';
 

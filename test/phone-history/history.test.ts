@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PhoneApp } from '../../firmware/phone/phone-app.js';
-import type { SignallingEvent } from '../../firmware/phone/signalling.js';
+import type { SignallingEvent } from '../../firmware/station/signalling.js';
 import { FakeSignalling, FakeTones, ManualClock, rig, settle } from '../phone/fakes.js';
 
 async function setup(cols = 20, rows = 4, historySize?: number) {

@@ -8,7 +8,7 @@ import type {
 } from '../../hal/api/devices.js';
 import { HalError } from '../../hal/api/errors.js';
 import type { TonePlayer } from '../../firmware/media/engine.js';
-import type { RegistrationState, SignallingEvent, StationSignalling } from '../../firmware/phone/signalling.js';
+import type { RegistrationState, SignallingEvent, StationSignalling } from '../../firmware/station/signalling.js';
 
 export class ManualClock implements Clock {
   private t = 0;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PhoneApp, type PhoneAppOptions } from '../../firmware/phone/phone-app.js';
-import type { SoftkeySlot } from '../../firmware/phone/signalling.js';
+import type { SoftkeySlot } from '../../firmware/station/signalling.js';
 import { FakeSignalling, FakeTones, ManualClock, rig, settle } from './fakes.js';
 
 const keys = (...labels: string[]): SoftkeySlot[] =>

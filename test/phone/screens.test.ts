@@ -5,7 +5,7 @@ import { cleanText, clockText, formatDate, leftRight, msToNextMinute } from '../
 import { resolveKey } from '../../firmware/phone/keys.js';
 import { renderScreen } from '../../firmware/phone/screens.js';
 import { layoutSoftkeys, shortLabel, softkeyRow } from '../../firmware/phone/softkeys.js';
-import type { SignallingEvent } from '../../firmware/phone/signalling.js';
+import type { SignallingEvent } from '../../firmware/station/signalling.js';
 
 const clock = (max: number): string => clockText(new Date('2024-03-05T14:07:00Z'), { utc: true }, max);
 

@@ -8,10 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
-import { detectTones, RecordingSpeaker, ToneMicrophone } from '../../firmware/media/emulated-audio.js';
+import { detectTones } from '../../firmware/media/tone-detect.js';
+import { RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
+import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { SccpStation } from '../../firmware/sccp/station.js';
-import type { SignallingEvent } from '../../firmware/phone/signalling.js';
+import type { SignallingEvent } from '../../firmware/station/signalling.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
 

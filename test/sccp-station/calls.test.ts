@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { SccpStation } from '../../firmware/sccp/station.js';
-import type { SignallingEvent } from '../../firmware/phone/signalling.js';
+import type { SignallingEvent } from '../../firmware/station/signalling.js';
 import { FakeCm, FakeMedia, waitUntil } from './fake-cm.js';
 
 let cm: FakeCm;

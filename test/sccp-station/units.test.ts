@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { NetworkInterfaceInfo } from 'node:os';
 import {
   DeviceNameError, defaultMac, deviceNameFromMac, resolveDeviceName, validateDeviceName,
-} from '../../firmware/sccp/device-name.js';
+} from '../../firmware/station/device-name.js';
 import { StationTemplates } from '../../firmware/sccp/station-templates.js';
 import { callStateName, keypadCode, toneName, translateCmMessage } from '../../firmware/sccp/station-events.js';
 import { capabilitiesFields, codecFromPayload } from '../../firmware/sccp/station-media.js';

@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { SscpStation } from '../../firmware/sscp/station.js';
 import { encodeSscp } from '../../firmware/sscp/codec.js';
-import type { SignallingEvent } from '../../firmware/phone/signalling.js';
+import type { SignallingEvent } from '../../firmware/station/signalling.js';
 import { FakeMedia } from '../sccp-station/fake-cm.js';
 import { FakeSscpCm, drive, type SscpCmBehaviour } from './fake-sscp-cm.js';
 
