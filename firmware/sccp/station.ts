@@ -42,6 +42,8 @@ export interface SccpStationOptions {
   connectTimeoutMs?: number;
   /** Time to wait for RegisterAck/Reject after Register (default 30000 ms = Asterisk authtimeout, §5). */
   registerTimeoutMs?: number;
+  /** stop(): longest wait for the CM to close the session after Unregister (default 2000 ms). */
+  leaveTimeoutMs?: number;
 }
 
 /** Register.maxStreams (sccp-facts.md §3 example "e.g. 5"). */
@@ -54,6 +56,7 @@ const DEFAULT_KEEPALIVE_S = 120;
 const MAX_MISSED_KEEPALIVES = 3;
 /** Wait for the ButtonTemplate before requesting line status anyway (the CM may not answer). */
 const BUTTON_TEMPLATE_WAIT_MS = 5000;
+const DEFAULT_LEAVE_TIMEOUT_MS = 2000;
 const DEFAULT_RECONNECT = { initialMs: 1000, maxMs: 32_000 };
 const noLog: StationLog = () => {};
 
@@ -110,6 +113,12 @@ export class SccpStation implements StationSignalling {
     this.connect();
   }
 
+  /**
+   * Leaves cleanly: OnHook for the calls the phone is in (or for a lifted handset), Unregister, then
+   * waits (at most leaveTimeoutMs) for the CM to close the session — Asterisk closes it without an
+   * UnregisterAck (§5). Without the OnHook chan_skinny keeps the dead session's off-hook state for
+   * about 10 s and ignores the next registration's lift.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -117,7 +126,12 @@ export class SccpStation implements StationSignalling {
     this.clock.clearTimeout(this.retryTimer);
     const s = this.session;
     this.session = undefined;
-    if (s?.isOpen && this.st === 'registered') s.send('Unregister', {}); // Asterisk just closes the session (§5)
+    if (s?.isOpen && this.st === 'registered') {
+      for (const m of this.calls.leaving()) s.send(m.name, m.fields);
+      s.send('Unregister', {});
+      const closed = await s.whenClosed(this.opts.leaveTimeoutMs ?? DEFAULT_LEAVE_TIMEOUT_MS);
+      if (!closed) this.log('debug', `SCCP ${s.server} did not close the session after Unregister; closing it`);
+    }
     s?.close();
     this.setState('unregistered', 'stopped');
   }
@@ -263,9 +277,11 @@ export class SccpStation implements StationSignalling {
     s.send('KeepAlive');
   }
 
+  /** The softkey set shown now; none (empty) when the call whose set was shown cleared and no default set is known. */
   private emitSoftkeys(): void {
+    if (!this.templates.haveSoftKeys) return;
     const sel = this.calls.softkeys;
-    if (!sel || !this.templates.haveSoftKeys) return;
+    if (!sel) { this.emit({ type: 'softkeys', line: 0, callRef: 0, keys: [] }); return; }
     sel.keys = this.templates.resolve(sel.setIndex, sel.mask);
     this.emit({ type: 'softkeys', line: sel.line, callRef: sel.callRef, keys: sel.keys });
   }
@@ -292,8 +308,8 @@ export class SccpStation implements StationSignalling {
       case 'SoftKeyTemplateRes': this.templates.applySoftKeyTemplate(f, decodeLabelText); this.emitSoftkeys(); return;
       case 'SoftKeySetRes': this.templates.applySoftKeySets(f); this.emitSoftkeys(); return;
       case 'SelectSoftKeys':
-        this.calls.softkeys = { line: n(f.lineInstance), callRef: n(f.callReference), setIndex: n(f.softKeySetIndex),
-          mask: n(f.validKeyMask), keys: [] };
+        this.calls.selectSoftkeys({ line: n(f.lineInstance), callRef: n(f.callReference), setIndex: n(f.softKeySetIndex),
+          mask: n(f.validKeyMask), keys: [] });
         this.emitSoftkeys();
         return;
       case 'Unknown':
@@ -305,8 +321,9 @@ export class SccpStation implements StationSignalling {
     const ev = translateCmMessage(m.name, f, decodeLabelText);
     if (ev instanceof Error) { this.log('warn', `SCCP ${m.name} ignored: ${ev.message}`, { message: m.name }); return; }
     if (!ev) { this.log('debug', `SCCP ${m.name} not handled`, { message: m.name }); return; }
-    if (ev.type === 'callState') this.calls.callState(ev.line, ev.callRef, ev.state);
+    const cleared = ev.type === 'callState' && this.calls.callState(ev.line, ev.callRef, ev.state);
     if (ev.type === 'callPlane' && ev.active) this.calls.activateCallPlane(ev.line);
     this.emit(ev);
+    if (cleared) this.emitSoftkeys(); // the cleared call's set goes; the focused call's (or the default) shows
   }
 }
