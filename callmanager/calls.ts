@@ -14,6 +14,8 @@ import { pickCodec, SK, STIM } from './call-codes.js';
 import { DialPlan, keypadChar } from './dialplan.js';
 import { FeatureRouter, type CoreOps, type Target } from './features/router.js';
 import { LABEL, silentLogger, type CmCommand, type Logger, type StationSink } from './station.js';
+import { InbandTones } from './features/inband-tones.js';
+import { ChanSkinny } from './features/chan-skinny.js';
 
 export { CODEC_ALAW, CODEC_ULAW, SK, pickCodec } from './call-codes.js';
 
@@ -52,6 +54,9 @@ export class CallCore {
   private readonly media: CallMedia;
   /** Forward all, blind transfer, voicemail (callmanager/features/). */
   readonly fx: FeatureRouter;
+  /** Busy/reorder over RTP, and the rest of `server.compat: chan_skinny` (features/chan-skinny.ts). */
+  private readonly inband: InbandTones;
+  private readonly compat: ChanSkinny;
 
   constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay) {
     this.log = log ?? silentLogger;
@@ -65,6 +70,8 @@ export class CallCore {
       dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
     }
     this.fx = new FeatureRouter(this.ops(), config, clock, this.log);
+    this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
+    this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
     this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers()]);
   }
 
@@ -80,9 +87,16 @@ export class CallCore {
   detach(name: string, sink?: StationSink): void {
     const dev = this.devices.get(name);
     if (!dev || (sink && dev.sink !== sink)) return;
-    if (dev.leg) this.hangup(dev.leg, false);
+    const leg = dev.leg;
+    // chan_skinny keeps a call the station left without OnHook for a while (features/chan-skinny.ts).
+    if (leg && !this.compat.keepStale(name, () => { if (dev.leg === leg) this.hangup(leg, false); })) this.hangup(leg, false);
     dev.sink = undefined;
     dev.codecs = [];
+  }
+  /** Stops the core's own timers (chan_skinny stale calls) and in-band tones; the CM is shutting down. */
+  close(): void {
+    this.compat.close();
+    for (const d of this.devices.values()) if (d.leg) this.inband.stop(d.leg);
   }
   setCapabilities(name: string, codecs: number[]): void { this.dev(name).codecs = codecs; }
   legState(name: string): LegState | 'idle' { return this.devices.get(name)?.leg?.state ?? 'idle'; }
@@ -111,6 +125,7 @@ export class CallCore {
   offHook(name: string, line = 0): void {
     const dev = this.dev(name);
     const leg = dev.leg;
+    if (this.compat.ignoresOffHook(name, !!leg)) return;
     if (leg?.state === 'ringin') return this.answer(leg);
     if (leg) return; // already off hook (NewCall then handset lifted, or held call)
     this.startDialing(dev, line);
@@ -206,6 +221,7 @@ export class CallCore {
       this.log.warn(`${name}: OpenReceiveChannel failed with MediaStatus ${status}; ending call`);
       return this.hangup(leg, false);
     }
+    if (this.inband.ready(leg, ip, port)) return;
     this.media.ready(leg, ip, port);
   }
 
@@ -302,7 +318,7 @@ export class CallCore {
       if (vm) return this.ring(leg, vm, number, original);
       leg.state = 'busy';
       this.send(leg, { t: 'callState', line: l, ref: r, state: 'busy' });
-      this.send(leg, { t: 'tone', tone: 'busy', line: l, ref: r });
+      this.failTone(leg, 'busy');
       this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'RingOut' });
       this.send(leg, { t: 'prompt', line: l, ref: r, text: 'Busy', timeoutS: 0 });
       this.emit({ id: r, caller: me.number, callee: number, state: 'busy' });
@@ -338,6 +354,8 @@ export class CallCore {
     this.send(callee, { t: 'ringer', mode: 'inside' });
     this.send(callee, { t: 'softkeys', line: cl, ref: cr, set: 'RingIn' });
     this.send(callee, { t: 'prompt', line: cl, ref: cr, text: `${LABEL.from}${me.number}`, timeoutS: 0 });
+    const pri = this.compat.ringNotify(`${LABEL.from}${me.number}`);
+    if (pri) this.send(callee, pri);
     this.send(callee, { t: 'activateCallPlane', line: cl });
     this.emit({ id: call.id, caller: me.number, callee: number, state: 'ringing' });
   }
@@ -346,11 +364,18 @@ export class CallCore {
     this.disarm(leg);
     leg.state = 'reorder';
     const l = leg.line; const r = leg.ref;
+    const c = this.compat.failure('reorder', state, text);
     this.send(leg, { t: 'stopTone', line: l, ref: r });
-    this.send(leg, { t: 'tone', tone: 'reorder', line: l, ref: r });
-    this.send(leg, { t: 'callState', line: l, ref: r, state });
+    this.failTone(leg, 'reorder');
+    this.send(leg, { t: 'callState', line: l, ref: r, state: c.state });
     this.send(leg, { t: 'softkeys', line: l, ref: r, set: 'OffHook' });
-    this.send(leg, { t: 'prompt', line: l, ref: r, text, timeoutS: 0 });
+    this.send(leg, { t: 'prompt', line: l, ref: r, text: c.text, timeoutS: 0 });
+  }
+
+  /** Busy or reorder: a StartTone, or (chan_skinny, earlyrtp) the tone over RTP. */
+  private failTone(leg: Leg, tone: 'busy' | 'reorder'): void {
+    if (this.compat.on) this.inband.play(leg, tone);
+    else this.send(leg, { t: 'tone', tone, line: leg.line, ref: leg.ref });
   }
 
   private answer(callee: Leg): void {
@@ -360,6 +385,8 @@ export class CallCore {
     this.disarm(callee); // no-answer timer (features/router.ts)
     this.send(callee, { t: 'ringer', mode: 'off' });
     this.send(callee, { t: 'lamp', target: 'line', instance: callee.line, mode: 'on' });
+    const clear = this.compat.answerClear();
+    if (clear) this.send(callee, clear);
     this.send(caller, { t: 'stopTone', line: caller.line, ref: caller.ref });
     const me = this.lineOf(caller); const them = this.lineOf(callee);
     for (const [leg, dir] of [[caller, 'outbound'], [callee, 'inbound']] as const) {
@@ -380,7 +407,7 @@ export class CallCore {
   }
 
   private openMedia(call: Call): void { this.media.open(call); }
-  private closeMedia(leg: Leg): void { this.media.close(leg); }
+  private closeMedia(leg: Leg): void { this.inband.stop(leg); this.media.close(leg); }
 
   private hold(leg: Leg): void {
     const call = leg.call!;
@@ -428,13 +455,13 @@ export class CallCore {
     if (was === 'ringin' && byUser) { // declined: the caller hears busy
       other.state = 'busy';
       this.send(other, { t: 'callState', line: l, ref: r, state: 'busy' });
-      this.send(other, { t: 'tone', tone: 'busy', line: l, ref: r });
+      this.failTone(other, 'busy');
       this.send(other, { t: 'prompt', line: l, ref: r, text: 'Busy', timeoutS: 0 });
       return;
     }
     other.state = 'ended';
     this.send(other, { t: 'callState', line: l, ref: r, state: 'offhook' });
-    this.send(other, { t: 'tone', tone: 'reorder', line: l, ref: r });
+    this.failTone(other, 'reorder');
     this.send(other, { t: 'softkeys', line: l, ref: r, set: 'OffHook' });
     this.send(other, { t: 'prompt', line: l, ref: r, text: 'Call ended', timeoutS: 0 });
   }
@@ -445,11 +472,14 @@ export class CallCore {
     this.closeMedia(leg);
     const l = leg.line; const r = leg.ref;
     this.send(leg, { t: 'stopTone', line: l, ref: r });
+    const clear = leg.state === 'ringin' ? this.compat.answerClear() : undefined;
+    if (clear) this.send(leg, clear);
     this.send(leg, { t: 'callState', line: l, ref: r, state: 'onhook' });
     this.send(leg, { t: 'clearPrompt', line: l, ref: r });
     this.send(leg, { t: 'ringer', mode: 'off' });
     this.send(leg, { t: 'lamp', target: 'line', instance: l, mode: 'off' });
-    this.send(leg, { t: 'softkeys', line: 0, ref: 0, set: 'OnHook' });
+    // chan_skinny selects the default set once, at registration, and never again.
+    if (!this.compat.on) this.send(leg, { t: 'softkeys', line: 0, ref: 0, set: 'OnHook' });
     if (leg.speaker) this.send(leg, { t: 'speaker', on: false }); // off hook was on the speaker (thirdPartyDial)
     if (leg.dev.leg === leg) leg.dev.leg = undefined;
     leg.state = 'ended';
