@@ -7,7 +7,7 @@ interface Command { summary: string; usage: string; run(argv: string[]): Promise
 const COMMANDS: Record<string, Command> = {
   sim: {
     summary: 'run emulated phones and the embedded call manager, LCDs and lamps live in the terminal',
-    usage: 'deskphone sim [--phones N] [--config callmanager.yaml] [--board board.yaml] [--port N]',
+    usage: 'deskphone sim [--phones N] [--config callmanager.yaml] [--board board.yaml] [--port N] [--server HOST:PORT [--device SEP...]...]',
     run: async (argv) => (await import('./sim/main.js')).simMain(argv),
   },
   scenario: {

@@ -47,26 +47,45 @@ export async function simMain(argv: string[]): Promise<number> {
       board: { type: 'string', short: 'b', default: DEFAULT_BOARD },
       port: { type: 'string', short: 'p', default: '2000' },
       seconds: { type: 'string' },
+      /** An external call manager (Asterisk, chan-sccp, CUCM) instead of the embedded one: HOST:PORT. */
+      server: { type: 'string', short: 's' },
+      /** Device names the phones register as (SEP + 12 hex), with --server; default: the config's devices. */
+      device: { type: 'string', multiple: true },
     },
   });
   const config = loadCallManagerConfig(values.config!);
-  const n = Number(values.phones);
-  if (!Number.isInteger(n) || n < 1 || n > config.devices.length) {
-    console.error(`deskphone sim: --phones ${values.phones}: expected 1..${config.devices.length} (devices in ${values.config})`);
+  let external: { host: string; port: number } | undefined;
+  if (values.server !== undefined) {
+    const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(values.server);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+      console.error(`deskphone sim: --server ${values.server}: expected HOST:PORT (Asterisk chan_skinny: 192.0.2.10:2000)`);
+      return 2;
+    }
+    external = { host: m[1]!, port: Number(m[2]) };
+  }
+  const bad = (values.device ?? []).find((d) => !/^SEP[0-9A-F]{12}$/i.test(d));
+  if (bad !== undefined) { console.error(`deskphone sim: --device ${bad}: expected SEP followed by 12 hex digits (the phone's name in skinny.conf)`); return 2; }
+  if (values.device?.length && !external) { console.error('deskphone sim: --device needs --server (the embedded call manager uses the config\'s devices)'); return 2; }
+  // With --server: --device names, else the config's devices, all over SCCP to that call manager.
+  const devices = values.device?.length
+    ? values.device.map((d) => ({ name: d.toUpperCase(), label: d.toLowerCase(), sscp: false }))
+    : config.devices.map((d) => ({ name: d.name, label: (config.lines.find((l) => l.number === d.lines[0])?.name ?? d.name).toLowerCase(),
+      sscp: !external && d.protocol === 'sscp' }));
+  const n = values.device?.length && values.phones === '2' ? devices.length : Number(values.phones);
+  if (!Number.isInteger(n) || n < 1 || n > devices.length) {
+    console.error(`deskphone sim: --phones ${values.phones}: expected 1..${devices.length} (${values.device?.length ? '--device names' : `devices in ${values.config}`})`);
     return 2;
   }
   const log = memoryLogger('info', 6);
   const clock = new SystemClock();
-  const cm = await listen(config, Number(values.port), log, clock);
+  const cm = external ? undefined : await listen(config, Number(values.port), log, clock);
   const phones: EmulatedPhone[] = [];
   for (let i = 0; i < n; i++) {
-    const dev = config.devices[i]!;
-    const line = config.lines.find((l) => l.number === dev.lines[0]);
-    const name = (line?.name ?? dev.name).toLowerCase();
-    const sscp = dev.protocol === 'sscp';
+    const dev = devices[i]!;
+    const server = external ?? { host: '127.0.0.1', port: dev.sscp ? cm!.sscp!.port : cm!.port };
     const phone = await createEmulatedPhone({
-      name, deviceName: dev.name, boardFile: values.board!, protocol: sscp ? 'sscp' : 'sccp',
-      servers: [{ host: '127.0.0.1', port: sscp ? cm.sscp!.port : cm.port }], clock, micFrequency: micFrequency(i), log,
+      name: dev.label, deviceName: dev.name, boardFile: values.board!, protocol: dev.sscp ? 'sscp' : 'sccp',
+      servers: [server], clock, micFrequency: micFrequency(i), log,
     });
     phones.push(phone);
     await phone.start();
@@ -87,8 +106,10 @@ export async function simMain(argv: string[]): Promise<number> {
       lamps: Object.fromEntries(Object.entries(p.board.hardware.lamps).map(([k, l]) => [k, l.mode])),
       ringer: p.board.hardware.ringer.mode, offHook: p.board.emulators.hook.offHook, mic: p.micFrequency, hears: hears(p, freqs), selected: i === selected,
     }));
-    const listeners = [`SCCP tcp/${cm.port}`, ...(cm.sscp ? [`SSCP udp/${cm.sscp.port}`] : []), ...(cm.tsp ? [`TSP tcp/${cm.tsp.port}`] : [])];
-    const frame = [`deskphone sim: call manager on 127.0.0.1 (${listeners.join(', ')})`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...log.lines].join('\n');
+    const title = cm
+      ? `call manager on 127.0.0.1 (${[`SCCP tcp/${cm.port}`, ...(cm.sscp ? [`SSCP udp/${cm.sscp.port}`] : []), ...(cm.tsp ? [`TSP tcp/${cm.tsp.port}`] : [])].join(', ')})`
+      : `external call manager ${values.server} (SCCP)`;
+    const frame = [`deskphone sim: ${title}`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...log.lines].join('\n');
     if (frame === lastFrame) return;
     lastFrame = frame;
     process.stdout.write(tty ? `\x1b[H\x1b[2J${frame}\n` : `${frame}\n\n`);
@@ -120,6 +141,6 @@ export async function simMain(argv: string[]): Promise<number> {
   if (process.stdin.isTTY) process.stdin.setRawMode(false);
   process.stdin.pause();
   for (const p of phones) await p.close();
-  await cm.close();
+  await cm?.close();
   return 0;
 }
