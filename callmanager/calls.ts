@@ -15,6 +15,8 @@ import { DialPlan, keypadChar } from './dialplan.js';
 import { FeatureRouter, type CoreOps, type Target } from './features/router.js';
 import { LABEL, silentLogger, type CmCommand, type Logger, type StationSink } from './station.js';
 import { uiCommands, type CallUi, type UiArgs } from './call-ui.js';
+import { InbandTones } from './features/inband-tones.js';
+import { ChanSkinny } from './features/chan-skinny.js';
 
 export { CODEC_ALAW, CODEC_ULAW, SK, pickCodec } from './call-codes.js';
 
@@ -53,6 +55,9 @@ export class CallCore {
   private readonly media: CallMedia;
   /** Forward all, blind transfer, voicemail (callmanager/features/). */
   readonly fx: FeatureRouter;
+  /** Busy/reorder over RTP, and the rest of `server.compat: chan_skinny` (features/chan-skinny.ts). */
+  private readonly inband: InbandTones;
+  private readonly compat: ChanSkinny;
 
   constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay) {
     this.log = log ?? silentLogger;
@@ -66,6 +71,8 @@ export class CallCore {
       dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
     }
     this.fx = new FeatureRouter(this.ops(), config, clock, this.log);
+    this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
+    this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
     this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers()]);
   }
 
@@ -81,9 +88,16 @@ export class CallCore {
   detach(name: string, sink?: StationSink): void {
     const dev = this.devices.get(name);
     if (!dev || (sink && dev.sink !== sink)) return;
-    if (dev.leg) this.hangup(dev.leg, false);
+    const leg = dev.leg;
+    // chan_skinny keeps a call the station left without OnHook for a while (features/chan-skinny.ts).
+    if (leg && !this.compat.keepStale(name, () => { if (dev.leg === leg) this.hangup(leg, false); })) this.hangup(leg, false);
     dev.sink = undefined;
     dev.codecs = [];
+  }
+  /** Stops the core's own timers (chan_skinny stale calls) and in-band tones; the CM is shutting down. */
+  close(): void {
+    this.compat.close();
+    for (const d of this.devices.values()) if (d.leg) this.inband.stop(d.leg);
   }
   setCapabilities(name: string, codecs: number[]): void { this.dev(name).codecs = codecs; }
   legState(name: string): LegState | 'idle' { return this.devices.get(name)?.leg?.state ?? 'idle'; }
@@ -112,6 +126,7 @@ export class CallCore {
   offHook(name: string, line = 0): void {
     const dev = this.dev(name);
     const leg = dev.leg;
+    if (this.compat.ignoresOffHook(name, !!leg)) return;
     if (leg?.state === 'ringin') return this.answer(leg);
     if (leg) return; // already off hook (NewCall then handset lifted, or held call)
     this.startDialing(dev, line);
@@ -207,6 +222,7 @@ export class CallCore {
       this.log.warn(`${name}: OpenReceiveChannel failed with MediaStatus ${status}; ending call`);
       return this.hangup(leg, false);
     }
+    if (this.inband.ready(leg, ip, port)) return;
     this.media.ready(leg, ip, port);
   }
 
@@ -230,7 +246,17 @@ export class CallCore {
   }
   /** What the phone is told for `ui` (call-ui.ts, one table). */
   private tell(leg: Leg, ui: CallUi, args?: UiArgs): void {
-    for (const cmd of uiCommands(ui, leg.line, leg.ref, args)) this.send(leg, cmd);
+    // Leaving a ringing call: chan_skinny clears its "From …" DisplayPriNotify (features/chan-skinny.ts).
+    const clear = ui === 'idle' && leg.state === 'ringin' ? this.compat.answerClear() : undefined;
+    if (clear) this.send(leg, clear);
+    for (const cmd of uiCommands(ui, leg.line, leg.ref, args)) {
+      // chan_skinny (earlyrtp) plays busy and reorder over RTP instead of StartTone.
+      if (cmd.t === 'tone' && this.compat.on && (cmd.tone === 'busy' || cmd.tone === 'reorder')) { this.inband.play(leg, cmd.tone); continue; }
+      // chan_skinny selects the default soft key set once, at registration, and never again.
+      if (cmd.t === 'softkeys' && cmd.line === 0 && cmd.ref === 0 && this.compat.on) continue;
+      this.send(leg, cmd);
+      if (cmd.t === 'prompt' && ui === 'ringin') { const pri = this.compat.ringNotify(cmd.text); if (pri) this.send(leg, pri); }
+    }
   }
   private legEvent(leg: Leg, kind: 'state' | 'info'): LegEvent {
     return { device: leg.dev.name, line: leg.line, callId: leg.cid, kind, state: leg.shown, party: { ...leg.party } };
@@ -330,7 +356,8 @@ export class CallCore {
   private reorder(leg: Leg, state: 'congestion' | 'invalidnumber', text: string): void {
     this.disarm(leg);
     leg.state = 'reorder';
-    this.tell(leg, 'reorder', { state, text });
+    const c = this.compat.failure('reorder', state, text);
+    this.tell(leg, 'reorder', { state: c.state, text: c.text });
   }
 
   private answer(callee: Leg): void {
@@ -340,6 +367,8 @@ export class CallCore {
     this.disarm(callee); // no-answer timer (features/router.ts)
     this.send(callee, { t: 'ringer', mode: 'off' });
     this.send(callee, { t: 'lamp', target: 'line', instance: callee.line, mode: 'on' });
+    const clear = this.compat.answerClear();
+    if (clear) this.send(callee, clear);
     this.send(caller, { t: 'stopTone', line: caller.line, ref: caller.ref });
     const me = this.lineOf(caller); const them = this.lineOf(callee);
     for (const [leg, dir] of [[caller, 'outbound'], [callee, 'inbound']] as const) {
@@ -355,7 +384,7 @@ export class CallCore {
   private connectedUi(leg: Leg): void { this.tell(leg, 'connected'); }
 
   private openMedia(call: Call): void { this.media.open(call); }
-  private closeMedia(leg: Leg): void { this.media.close(leg); }
+  private closeMedia(leg: Leg): void { this.inband.stop(leg); this.media.close(leg); }
 
   private hold(leg: Leg): void {
     const call = leg.call!;

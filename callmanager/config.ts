@@ -39,6 +39,9 @@ const serverSchema = z.strictObject({
   maxProtocolVersion: z.number().int().min(1).max(17).default(11),
   // Codec allow list in preference order: the first one both phones advertise is used.
   codecs: z.array(z.enum(['ulaw', 'alaw', 'g722'])).min(1).default(['ulaw', 'alaw', 'g722']),
+  // Behave like another call manager where it differs (callmanager/features/chan-skinny.ts): 'chan_skinny' =
+  // Asterisk 20 chan_skinny (in-band busy/congestion, default softkey set once, label in the display name, ...).
+  compat: z.enum(['none', 'chan_skinny']).default('none'),
   // UDP port for SSCP phones (docs/sscp.md §4: 5070 by convention); absent = no SSCP listener.
   sscpPort: z.number().int().min(0).max(65535).optional(),
   // SSCP bind address; default `bind`. "::" listens on IPv6 and IPv4 (mapped) at once.

@@ -32,6 +32,9 @@ export type CmCommand =
   | { t: 'startMedia'; ref: number; passThru: number; ip: string; port: number; ms: number; codec: number }
   | { t: 'stopMedia'; ref: number; passThru: number }
   | { t: 'notify'; text: string; timeoutS: number }
+  /** DisplayPriNotify / ClearPriNotify (SCCP 0x0120 / 0x0121); chan_skinny sends one on ringing. */
+  | { t: 'priNotify'; text: string; timeoutS: number; priority: number }
+  | { t: 'clearPriNotify'; priority: number }
   /** Speakerphone on/off (SCCP SetSpeakerMode 0x0088); third-party Dial goes off hook on the speaker (docs/tsp.md §3). */
   | { t: 'speaker'; on: boolean }
   /** Call forward all changed for line instance `line` (SCCP ForwardStat 0x0090, sccp-facts.md §3); number '' = off. */

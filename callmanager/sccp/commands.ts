@@ -88,6 +88,10 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
       return { name: 'StopMediaTransmission', fields: { conferenceId: cmd.passThru, passThruPartyId: cmd.passThru, callReference: cmd.ref } };
     case 'notify':
       return { name: 'DisplayNotify', fields: { timeOutValue: cmd.timeoutS, notify: cmd.text } };
+    case 'priNotify':
+      return { name: 'DisplayPriNotify', fields: { timeOutValue: cmd.timeoutS, priority: cmd.priority, notify: cmd.text } };
+    case 'clearPriNotify':
+      return { name: 'ClearPriNotify', fields: { priority: cmd.priority } };
     case 'speaker':
       // §3 SetSpeakerMode: speakerMode 1 = on, 2 = off.
       return { name: 'SetSpeakerMode', fields: { speakerMode: cmd.on ? 1 : 2 } };

@@ -161,6 +161,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
       await sscp?.close();
       if (tsp) await tsp.server.close();
       for (const s of [...sessions]) s.close('call manager shutting down');
+      core.close();
       rtpProxy.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -159,8 +159,13 @@ export class SccpSession implements StationSink {
       case 'LineStatReq': {
         const num = n('lineNumber');
         const line = cfg.lines.find((l) => l.number === dev.lines[num - 1]);
+        // chan_skinny puts `linelabel` in the display-name field and leaves the text label empty.
+        const label = line ? (line.label ?? line.name) : '';
+        if (cfg.server.compat === 'chan_skinny') {
+          return this.write('LineStat', { lineNumber: num, lineDirNumber: line?.number ?? '', lineFullyQualifiedDisplayName: label, lineTextLabel: '' });
+        }
         return this.write('LineStat', { lineNumber: num, lineDirNumber: line?.number ?? '',
-          lineFullyQualifiedDisplayName: line?.name ?? '', lineTextLabel: line ? (line.label ?? line.name) : '' });
+          lineFullyQualifiedDisplayName: line?.name ?? '', lineTextLabel: label });
       }
       case 'SpeedDialStatReq': {
         const num = n('speedDialNumber');

@@ -113,6 +113,13 @@ export class RtpMediaEngine implements MediaEngine {
 
   activeStreams(): number[] { return [...this.streams.keys()]; }
 
+  /** Codec names ('PCMU', 'PCMA', 'G722') of the open receive streams, oldest first (diagnostics, scenario checks). */
+  receiveCodecs(): string[] {
+    const out: string[] = [];
+    for (const s of this.list) if (s.rxOpen && s.rx && !s.closed) out.push(s.rx.base.name);
+    return out;
+  }
+
   /** Registers a received-DTMF listener; returns its remover. */
   onDtmf(cb: DtmfHandler): () => void {
     this.dtmfHandlers.add(cb);

@@ -25,7 +25,8 @@ export interface CallView {
 
 export interface LineView { line: number; number: string; label: string; displayName: string }
 export interface TimedText { id: number; text: string }
-export interface PromptView extends TimedText { line: number; callRef: number }
+/** `state`: the state of call `callRef` when the prompt arrived; a later state makes it stale. */
+export interface PromptView extends TimedText { line: number; callRef: number; state?: CallStateName | undefined }
 export interface NotifyView extends TimedText { priority: number | undefined }
 
 export interface PhoneModel {
@@ -155,7 +156,7 @@ export function applyEvent(m: PhoneModel, ev: SignallingEvent): boolean {
       return true;
     }
     case 'prompt':
-      m.prompt = { id: textId(), text: cleanText(ev.text), line: ev.line, callRef: ev.callRef };
+      m.prompt = { id: textId(), text: cleanText(ev.text), line: ev.line, callRef: ev.callRef, state: m.calls.get(ev.callRef)?.state };
       return true;
     case 'promptClear':
       if (m.prompt && (ev.callRef === 0 || m.prompt.callRef === ev.callRef)) m.prompt = undefined;
@@ -195,6 +196,21 @@ export function applyEvent(m: PhoneModel, ev: SignallingEvent): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * The notify the screen shows: a plain DisplayNotify (newest) first — it is the CM's message of the
+ * moment and carries its own timeout — else the DisplayPriNotify with the highest priority value
+ * (the newest of equal ones). Lower ones come back when it times out or is cleared.
+ */
+export function shownNotify(m: PhoneModel): NotifyView | undefined {
+  let best: NotifyView | undefined;
+  for (const n of m.notifies) {
+    const rank = n.priority === undefined ? Number.POSITIVE_INFINITY : n.priority;
+    const bestRank = best ? (best.priority === undefined ? Number.POSITIVE_INFINITY : best.priority) : Number.NEGATIVE_INFINITY;
+    if (rank >= bestRank) best = n;
+  }
+  return best;
 }
 
 /** Drops a timed text if it is still the one with `id` (its timeout fired). */

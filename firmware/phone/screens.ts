@@ -2,8 +2,9 @@
  * Pure screen rendering: model + display geometry → exactly `rows` strings of `cols` characters.
  *
  * Layout with 4 or more rows (20x4 HD44780, 21x8 SSD1306 text grid):
- *   row 0       time/date left, line label/number right
- *   row 1       call state ("Ring out 101", "From 100 Alice", "Connected 101") or the CM prompt
+ *   row 0       time/date left, the line's label right (CM label, else display name, else number)
+ *   row 1       the focused call: the CM's prompt for it ("Congestion", "From 100") with the far
+ *               party, else our own words for its state ("Ring out 101", "Connected 101 Bob")
  *   row 2       notify > registration status > CM display text > dialled digits > party name /
  *               other call / last dialled
  *   rows 3..n-2 other calls (one per row) on taller grids
@@ -12,7 +13,7 @@
  * (notify > registration > digits while dialling > call state > header), then softkeys.
  */
 import type { CallStateName, ToneName } from '../station/signalling.js';
-import { focusedCall, party, type CallView, type PhoneModel } from './call-model.js';
+import { focusedCall, party, shownNotify, type CallView, type PhoneModel } from './call-model.js';
 import { fit, leftRight, words } from './format.js';
 import { layoutSoftkeys, softkeyRow } from './softkeys.js';
 
@@ -35,11 +36,32 @@ const TONE_TEXT: Partial<Record<ToneName, string>> = {
 
 /** States whose line shows the CM prompt (there is no far party to show yet). */
 const PROMPT_STATES: ReadonlySet<CallStateName> = new Set<CallStateName>(['offhook', 'proceed']);
+/** States where the CM's words say why the call failed: shown alone, no far party after them. */
+const FAILED_STATES: ReadonlySet<CallStateName> = new Set<CallStateName>(['busy', 'congestion', 'invalidnumber']);
 
-/** The status line for the focused call (or the idle prompt). */
+/**
+ * The CM's prompt for call `c`: one for call reference 0 is for whatever call is shown; one given
+ * while the call was in an earlier state is stale (Asterisk and the deskphone CM send a prompt after
+ * the CallState it goes with).
+ */
+function promptFor(m: PhoneModel, c: CallView | undefined): string {
+  const p = m.prompt;
+  if (!p) return '';
+  if (!c || p.callRef === 0) return p.text;
+  return p.callRef === c.callRef && (p.state === undefined || p.state === c.state) ? p.text : '';
+}
+
+/** `words(a, b)` unless `a` already says `b` (CM prompts such as "From 100" carry the number). */
+const withParty = (text: string, extra: string): string => (extra && !text.includes(extra) ? words(text, extra) : text);
+
+/**
+ * The status line for the focused call (or the idle prompt). The CM's words come first: its
+ * prompt for the call replaces our state text ("Congestion", not "Call failed 606"); our own words
+ * are for what the CM does not say (Asterisk sends only a tone off hook, nothing for some states).
+ */
 export function callLine(m: PhoneModel, cols: number): { text: string; nameOverflow: string } {
   const c = focusedCall(m);
-  const prompt = m.prompt?.text ?? '';
+  const prompt = promptFor(m, c);
   if (!c) return { text: prompt, nameOverflow: '' };
   if (PROMPT_STATES.has(c.state)) {
     const tone = m.tone ? TONE_TEXT[m.tone] : undefined;
@@ -47,9 +69,10 @@ export function callLine(m: PhoneModel, cols: number): { text: string; nameOverf
     return { text: prompt || tone || STATE_TEXT.offhook, nameOverflow: '' };
   }
   const p = party(c);
-  const base = words(STATE_TEXT[c.state] || c.state, p.number);
-  const full = words(base, p.name);
-  if (full.length <= cols || !p.name) return { text: full, nameOverflow: '' };
+  if (prompt && FAILED_STATES.has(c.state)) return { text: prompt, nameOverflow: '' };
+  const base = withParty(prompt || STATE_TEXT[c.state] || c.state, p.number);
+  const full = withParty(base, p.name);
+  if (full.length <= cols || !p.name || full === base) return { text: full, nameOverflow: '' };
   return { text: base, nameOverflow: p.name };
 }
 
@@ -84,11 +107,15 @@ function otherCalls(m: PhoneModel): CallView[] {
   return out;
 }
 
-/** Label of the line the focused call is on (line 1 when idle): label, else number, else name. */
+/**
+ * Label of the line the focused call is on (line 1 when idle), as a 7960 shows it: the CM's text
+ * label for the line, else its display name, else its number. Asterisk puts `linelabel` in the
+ * display-name field of LineStat and leaves the text label empty; chan-sccp does the same for line 1.
+ */
 function lineLabel(m: PhoneModel): string {
   const line = focusedCall(m)?.line ?? 1;
   const l = m.lines.get(line) ?? m.lines.values().next().value;
-  return l ? l.label || l.number || l.displayName : '';
+  return l ? l.label || l.displayName || l.number : '';
 }
 
 function softkeys(m: PhoneModel, g: ScreenGeometry): string {
@@ -97,7 +124,7 @@ function softkeys(m: PhoneModel, g: ScreenGeometry): string {
 
 /** Row 2 (info) text by priority; `overflow` is the party name that did not fit on row 1. */
 function infoLine(m: PhoneModel, overflow: string): string {
-  const notify = m.notifies[m.notifies.length - 1]?.text;
+  const notify = shownNotify(m)?.text;
   if (notify) return notify;
   const reg = registrationText(m);
   if (reg) return reg;
@@ -129,7 +156,7 @@ export function renderScreen(m: PhoneModel, g: ScreenGeometry, clockFor: (maxLen
   const keys = g.softkeyCount > 0;
 
   if (rows <= 2) {
-    const notify = m.notifies[m.notifies.length - 1]?.text;
+    const notify = shownNotify(m)?.text;
     const digits = dialDigits(m);
     const status = notify || registrationText(m) || (digits ? `> ${digits}` : '') ||
       (focusedCall(m) ? call.text : '') || m.displayText || (m.calls.size === 0 && m.missedUnseen > 0 ? missedText(m) : '');

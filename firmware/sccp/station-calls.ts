@@ -1,7 +1,10 @@
 /**
  * What the station needs to remember about calls to address its own messages: per call reference
  * the line and state (from CallState), the current line / call (ActivateCallPlane, CallState) and
- * the softkeys last selected (SelectSoftKeys). Turns PhoneInput into S→CM messages
+ * the softkey set selected for each (lineInstance, callReference) by SelectSoftKeys — (0, 0) is the
+ * device's default (on-hook) set. Asterisk selects the default set once, at registration, and never
+ * again, so when a call clears the set shown falls back to the focused call's, else the default.
+ * Turns PhoneInput into S→CM messages
  * (sccp-facts.md §3 layouts, §4 codes, §5 call flows). Pure: the caller sends the messages.
  */
 import type { CallStateName, SoftkeySlot } from '../station/signalling.js';
@@ -19,10 +22,15 @@ const DIRNUM_MAX = 24;
 
 export interface SoftkeySelection { line: number; callRef: number; setIndex: number; mask: number; keys: SoftkeySlot[] }
 
+const setKey = (line: number, callRef: number): string => `${line}:${callRef}`;
+
 export class StationCalls {
   private readonly tracker: CallTracker;
-  /** Last SelectSoftKeys, resolved (keys empty until the templates are known). */
-  softkeys: SoftkeySelection | undefined;
+  /** SelectSoftKeys per (lineInstance, callReference); keys resolved when shown. */
+  private readonly sets = new Map<string, SoftkeySelection>();
+  private shown: string | undefined;
+  /** OffHook sent and no OnHook since (the handset may be up without a call the CM told us of). */
+  private hookOff = false;
 
   constructor(defaultLine: () => number) { this.tracker = new CallTracker(defaultLine); }
 
@@ -32,20 +40,76 @@ export class StationCalls {
   /** State of the handset's call (undefined when there is none). */
   get currentState(): CallStateName | undefined { return this.tracker.stateOf(this.tracker.currentCallRef); }
 
-  callState(line: number, callRef: number, state: CallStateName): void { this.tracker.callState(line, callRef, state); }
+  /** The softkey set shown now (undefined before the CM selected any). */
+  get softkeys(): SoftkeySelection | undefined { return this.shown === undefined ? undefined : this.sets.get(this.shown); }
+
+  /** SelectSoftKeys: remembered for its (line, call) and shown (the CM's latest word), unless that call has ended. */
+  selectSoftkeys(sel: SoftkeySelection): void {
+    const k = setKey(sel.line, sel.callRef);
+    this.sets.set(k, sel);
+    this.shown = k;
+  }
+
+  /**
+   * CallState. Returns true when the softkey set shown changed because the call cleared: its sets
+   * are dropped and the set of the call that now has focus (else the default set) is shown.
+   */
+  callState(line: number, callRef: number, state: CallStateName): boolean {
+    this.tracker.callState(line, callRef, state);
+    if (state !== 'onhook' && state !== 'idle') return false;
+    if (this.tracker.activeCalls === 0) this.hookOff = false;
+    for (const [k, s] of this.sets) if (s.callRef === callRef && callRef !== 0) this.sets.delete(k);
+    if (this.shown !== undefined && this.sets.has(this.shown)) return false;
+    const had = this.shown !== undefined;
+    this.shown = this.focusSetKey();
+    return had || this.shown !== undefined;
+  }
+
+  /** The set for the focused call, else for any live call, else the default (0, 0) set. */
+  private focusSetKey(): string | undefined {
+    const ref = this.tracker.currentCallRef;
+    let any: string | undefined;
+    for (const [k, s] of this.sets) {
+      if (ref !== 0 && s.callRef === ref) return k;
+      if (s.callRef !== 0 && this.tracker.stateOf(s.callRef) !== undefined) any ??= k;
+    }
+    if (any) return any;
+    for (const [k, s] of this.sets) if (s.callRef === 0) return k;
+    return undefined;
+  }
 
   activateCallPlane(line: number): void { this.tracker.selectLine(line); }
 
   /** A fresh registration: calls may have ended while we were away; the CM tells us again. */
-  reset(): void { this.tracker.reset(); this.softkeys = undefined; }
+  reset(): void { this.tracker.reset(); this.sets.clear(); this.shown = undefined; this.hookOff = false; }
 
   /** OffHook(lineInstance, callReference of a ringing call on that line, else 0) — §5 "Answer = OffHook(1, 5)". */
   offHook(line?: number): OutMsg {
     const { line: l, ring } = this.tracker.offHook(line);
+    this.hookOff = true;
     return { name: 'OffHook', fields: { lineInstance: l, callReference: ring?.ref ?? 0 } };
   }
 
-  onHook(): OutMsg { return { name: 'OnHook', fields: { lineInstance: this.currentLine, callReference: this.callRef } }; }
+  onHook(): OutMsg {
+    this.hookOff = false;
+    return { name: 'OnHook', fields: { lineInstance: this.currentLine, callReference: this.callRef } };
+  }
+
+  /**
+   * Leaving the CM (stop): OnHook for every call the phone takes part in (not those only ringing
+   * in), or one OnHook when the handset is up without a call, so the CM does not keep an off-hook
+   * device after the session ends (Asterisk otherwise ignores the next registration's lift).
+   */
+  leaving(): OutMsg[] {
+    const out: OutMsg[] = [];
+    for (const c of this.tracker.list()) {
+      if (c.state === 'ringin' || c.state === 'callwaiting') continue;
+      out.push({ name: 'OnHook', fields: { lineInstance: c.line, callReference: c.ref } });
+    }
+    if (out.length === 0 && this.hookOff) out.push({ name: 'OnHook', fields: { lineInstance: this.currentLine, callReference: 0 } });
+    this.hookOff = false;
+    return out;
+  }
 
   hookFlash(): OutMsg { return { name: 'HookFlash', fields: { lineInstance: this.currentLine, callReference: this.callRef } }; }
 

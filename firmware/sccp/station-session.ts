@@ -30,6 +30,8 @@ export class StationSession {
   private readonly socket = new Socket();
   private readonly framer = new SccpFramer({ maxPdu: MAX_PDU });
   private ended = false;
+  private peerClosed = false;
+  private readonly closeWaiters: Array<() => void> = [];
   private connectTimer: TimerHandle | undefined;
 
   constructor(
@@ -46,7 +48,20 @@ export class StationSession {
     this.socket.setNoDelay(true); // one PDU per segment; keepalives must not wait for Nagle
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (e: Error) => this.end(`socket error: ${e.message}`));
-    this.socket.on('close', () => this.end('connection closed by peer'));
+    this.socket.on('close', () => {
+      this.peerClosed = true;
+      for (const w of this.closeWaiters.splice(0)) w();
+      this.end('connection closed by peer');
+    });
+  }
+
+  /** Resolves true once the socket has closed, or false after `timeoutMs` of Clock time. */
+  whenClosed(timeoutMs: number): Promise<boolean> {
+    if (this.peerClosed || this.socket.destroyed) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = this.clock.setTimeout(() => resolve(false), timeoutMs);
+      this.closeWaiters.push(() => { this.clock.clearTimeout(t); resolve(true); });
+    });
   }
 
   get server(): string { return `${this.host}:${this.port}`; }

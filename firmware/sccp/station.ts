@@ -46,6 +46,8 @@ export interface SccpStationOptions {
   registerTimeoutMs?: number;
   /** `--trace`: every message sent and received, decoded. */
   trace?: TraceSink;
+  /** stop(): longest wait for the CM to close the session after Unregister (default 2000 ms). */
+  leaveTimeoutMs?: number;
 }
 
 /** Register.maxStreams (sccp-facts.md §3 example "e.g. 5"). */
@@ -58,6 +60,7 @@ const DEFAULT_KEEPALIVE_S = 120;
 const MAX_MISSED_KEEPALIVES = 3;
 /** Wait for the ButtonTemplate before requesting line status anyway (the CM may not answer). */
 const BUTTON_TEMPLATE_WAIT_MS = 5000;
+const DEFAULT_LEAVE_TIMEOUT_MS = 2000;
 const DEFAULT_RECONNECT = { initialMs: 1000, maxMs: 32_000 };
 /** Longest wait between retries after RegisterReject: a CM that refuses us will not change its mind every few seconds. */
 const REJECTED_MAX_MS = 60_000;
@@ -117,12 +120,24 @@ export class SccpStation extends StationFacade<OutMsg> {
     });
   }
 
-  private close(unregister: boolean): void {
+  /**
+   * Leaves cleanly when stopping a registered station: OnHook for the calls the phone is in (or for
+   * a lifted handset), Unregister, then waits (at most leaveTimeoutMs) for the CM to close the
+   * session: Asterisk closes it without an UnregisterAck (docs/sccp.md §5). Without the OnHook
+   * chan_skinny keeps the dead session's off-hook state for about 10 s and ignores the next
+   * registration's lift.
+   */
+  private async close(unregister: boolean): Promise<void> {
     this.clock.clearTimeout(this.buttonWaitTimer);
     this.buttonWaitTimer = undefined;
     const s = this.session;
     this.session = undefined;
-    if (unregister && s?.isOpen) s.send('Unregister', {}); // Asterisk just closes the session (§5)
+    if (unregister && s?.isOpen) {
+      for (const m of this.mapper.leaving()) s.send(m.name, m.fields);
+      s.send('Unregister', {});
+      const closed = await s.whenClosed(this.opts.leaveTimeoutMs ?? DEFAULT_LEAVE_TIMEOUT_MS);
+      if (!closed) this.log('debug', `SCCP ${s.server} did not close the session after Unregister; closing it`);
+    }
     s?.close();
   }
 
@@ -169,9 +184,11 @@ export class SccpStation extends StationFacade<OutMsg> {
     s.send('TimeDateReq');
   }
 
+  /** The softkey set shown now; none (empty) when the call whose set was shown cleared and no default set is known. */
   private emitSoftkeys(): void {
+    if (!this.templates.haveSoftKeys) return;
     const sel = this.mapper.softkeys;
-    if (!sel || !this.templates.haveSoftKeys) return;
+    if (!sel) { this.reg.emit({ type: 'softkeys', line: 0, callRef: 0, keys: [] }); return; }
     sel.keys = this.templates.resolve(sel.setIndex, sel.mask);
     this.reg.emit({ type: 'softkeys', line: sel.line, callRef: sel.callRef, keys: sel.keys });
   }
@@ -198,8 +215,8 @@ export class SccpStation extends StationFacade<OutMsg> {
       case 'SoftKeyTemplateRes': this.templates.applySoftKeyTemplate(f, decodeLabelText); this.emitSoftkeys(); return;
       case 'SoftKeySetRes': this.templates.applySoftKeySets(f); this.emitSoftkeys(); return;
       case 'SelectSoftKeys':
-        this.mapper.softkeys = { line: n(f.lineInstance), callRef: n(f.callReference), setIndex: n(f.softKeySetIndex),
-          mask: n(f.validKeyMask), keys: [] };
+        this.mapper.selectSoftkeys({ line: n(f.lineInstance), callRef: n(f.callReference), setIndex: n(f.softKeySetIndex),
+          mask: n(f.validKeyMask), keys: [] });
         this.emitSoftkeys();
         return;
       case 'Unknown':
@@ -211,8 +228,9 @@ export class SccpStation extends StationFacade<OutMsg> {
     const ev = translateCmMessage(m.name, f, decodeLabelText);
     if (ev instanceof Error) { this.log('warn', `SCCP ${m.name} ignored: ${ev.message}`, { message: m.name }); return; }
     if (!ev) { this.log('debug', `SCCP ${m.name} not handled`, { message: m.name }); return; }
-    if (ev.type === 'callState') this.mapper.callState(ev.line, ev.callRef, ev.state);
+    const cleared = ev.type === 'callState' && this.mapper.callState(ev.line, ev.callRef, ev.state);
     if (ev.type === 'callPlane' && ev.active) this.mapper.activateCallPlane(ev.line);
     this.reg.emit(ev);
+    if (cleared) this.emitSoftkeys(); // the cleared call's set goes; the focused call's (or the default) shows
   }
 }

@@ -38,6 +38,11 @@ export class CallTracker {
     if (FOREGROUND.has(state)) { this.ref = callRef; this.line = line; }
   }
 
+  /** The calls the CM told us of, in the order they started. */
+  list(): Array<{ ref: number; line: number; state: CallStateName }> {
+    return [...this.calls].map(([ref, c]) => ({ ref, line: c.line, state: c.state }));
+  }
+
   /** The CM made `line` the active call plane. */
   selectLine(line: number): void { if (line > 0) this.line = line; }
 

@@ -26,16 +26,25 @@ export async function scenarioMain(argv: string[]): Promise<number> {
   const log = createLogger(values.debug ? 'debug' : values.verbose && !values.trace ? 'info' : levelFromOptions(values, 'warn'));
   let failed = 0;
   let invalid = 0;
+  // Ctrl-C / SIGTERM mid-scenario: the phones leave the call manager cleanly (OnHook, Unregister) before exiting.
+  let rig: Awaited<ReturnType<typeof buildEmulatedRig>> | undefined;
+  const interrupted = (sig: string): void => {
+    console.error(`✘ ${sig}: stopping the phones`);
+    void (rig?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   for (const file of positionals) {
     const started = Date.now();
     try {
       const scenario = loadScenario(file);
       console.log(`▶ ${scenario.name} (${file})`);
-      const rig = await buildEmulatedRig(scenario, log);
+      rig = await buildEmulatedRig(scenario, log);
       try {
         await runScenario(scenario, rig, (line) => console.log(line));
       } finally {
         await rig.close();
+        rig = undefined;
       }
       console.log(`✔ ${scenario.name}: passed in ${Date.now() - started} ms`);
     } catch (e) {
@@ -44,6 +53,8 @@ export async function scenarioMain(argv: string[]): Promise<number> {
       else console.error(`✘ ${file}: ${(e as Error).message}`);
     }
   }
+  process.off('SIGINT', interrupted);
+  process.off('SIGTERM', interrupted);
   console.log(`${positionals.length - failed - invalid} passed, ${failed + invalid} failed`);
   return failed ? 1 : invalid ? 2 : 0;
 }

@@ -20,6 +20,10 @@ export interface PhoneUnderTest {
   ringer(): RingMode;
   /** The last `ms` of what the speaker/handset played, and its sample rate. */
   heard(ms: number): { samples: Int16Array; sampleRate: number };
+  /** Codec of the phone's current (newest) receive stream, 'PCMU' | 'PCMA' | 'G722'; undefined when none is open. */
+  receiveCodec(): string | undefined;
+  /** Stops the phone as its owner would (Ctrl-C, SIGTERM) and starts it again (a power cycle). */
+  restart(): Promise<void>;
 }
 
 export interface ScenarioRig {

@@ -63,9 +63,16 @@ export function observe(phone: PhoneUnderTest, rig: ScenarioRig): string {
 
 /** Checks one expectation now; returns undefined when it holds, else what differs. */
 function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): string | undefined {
-  const text = phone.lcd().join('\n');
-  if (e.lcd !== undefined && !new RegExp(e.lcd, 'm').test(text)) return `LCD does not match /${e.lcd}/`;
-  if (e.lcdNot !== undefined && new RegExp(e.lcdNot, 'm').test(text)) return `LCD matches /${e.lcdNot}/`;
+  const rows = phone.lcd();
+  if (e.row !== undefined && e.row > rows.length) return `the LCD has ${rows.length} rows, no row ${e.row}`;
+  const text = e.row !== undefined ? rows[e.row - 1]! : rows.join('\n');
+  const where = e.row !== undefined ? `LCD row ${e.row}` : 'LCD';
+  if (e.lcd !== undefined && !new RegExp(e.lcd, 'm').test(text)) return `${where} does not match /${e.lcd}/`;
+  if (e.lcdNot !== undefined && new RegExp(e.lcdNot, 'm').test(text)) return `${where} matches /${e.lcdNot}/`;
+  if (e.codec !== undefined) {
+    const c = phone.receiveCodec();
+    if (c !== e.codec) return `the receive stream's codec is ${c ?? 'none (no receive stream open)'}, expected ${e.codec}`;
+  }
   for (const [lamp, mode] of Object.entries(e.lamp ?? {})) {
     const actual = phone.lamps()[lamp];
     if (actual === undefined) return `phone has no lamp "${lamp}"`;
@@ -77,7 +84,7 @@ function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): string 
     if (!ok) return `ringer is ${r}, expected ${e.ringer}`;
   }
   if (e.tone !== undefined) {
-    const window = e.tone === 'busy' || e.tone === 'reorder' ? 1600 : e.tone === 'ringback' ? 300 : 200;
+    const window = e.window ?? (e.tone === 'busy' || e.tone === 'reorder' ? 1600 : e.tone === 'ringback' ? 300 : 200);
     const { samples, sampleRate } = phone.heard(window);
     const got = identifyTone(samples, sampleRate);
     if (got !== e.tone) return `tone heard is ${got}, expected ${e.tone}`;
@@ -85,7 +92,7 @@ function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): string 
   for (const [which, negate] of [[e.hears, false], [e.hearsNot, true]] as const) {
     if (which === undefined) continue;
     const freq = typeof which === 'number' ? which : rig.phones.get(which)!.micFrequency;
-    const { samples, sampleRate } = phone.heard(200);
+    const { samples, sampleRate } = phone.heard(e.window ?? 200);
     const heard = present(samples, sampleRate, [freq]);
     if (heard === negate) return `${negate ? 'hears' : 'does not hear'} ${typeof which === 'string' ? `${which} (${freq} Hz)` : `${freq} Hz`}`;
   }
@@ -112,6 +119,7 @@ export async function runScenario(s: Scenario, rig: ScenarioRig, log: (line: str
     let failure: { phone?: PhoneUnderTest; why: string } | undefined;
     if ('lift' in step) await phoneOf(step.lift).lift();
     else if ('replace' in step) await phoneOf(step.replace).replace();
+    else if ('restart' in step) await phoneOf(step.restart).restart();
     else if ('press' in step) for (const k of step.press.keys) await phoneOf(step.press.phone).tap(k);
     else if ('key' in step) await phoneOf(step.key.phone).tap(step.key.name);
     else if ('wait' in step) await sleep(step.wait);

@@ -34,6 +34,12 @@ const expectation = z.strictObject({
   within: duration.optional(),
   lcd: regex.optional(),
   lcdNot: regex.optional(),
+  /** Limits lcd / lcdNot to one LCD row (1 = top). */
+  row: z.number().int().min(1).max(64).optional(),
+  /** Codec of the phone's current receive stream. */
+  codec: z.enum(['PCMU', 'PCMA', 'G722']).optional(),
+  /** How much of the earpiece `hears` / `hearsNot` (default 200 ms) and `tone` (default per tone) listen to. */
+  window: duration.optional(),
   lamp: z.record(z.string(), lampMode).optional(),
   ringer: z.union([z.enum(['on', 'off']), z.enum(['inside', 'outside', 'feature', 'flash'])]).optional(),
   tone: toneName.optional(),
@@ -44,6 +50,8 @@ const expectation = z.strictObject({
 const step = z.union([
   z.strictObject({ lift: z.string() }),
   z.strictObject({ replace: z.string() }),
+  /** Stop the phone as Ctrl-C / SIGTERM would (it leaves the call manager) and boot it again. */
+  z.strictObject({ restart: z.string() }),
   z.strictObject({ press: z.strictObject({ phone: z.string(), keys: z.union([z.string(), z.number()]).transform(String) }) }),
   z.strictObject({ key: z.strictObject({ phone: z.string(), name: z.string() }) }),
   z.strictObject({ softkey: z.strictObject({ phone: z.string(), label: z.string() }) }),

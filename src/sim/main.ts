@@ -45,6 +45,8 @@ const SPEC = {
     board: { type: 'string', short: 'b', default: DEFAULT_BOARD, defaultText: 'board-configs/laptop-emulated.yaml', arg: 'FILE', help: 'board config of every phone' },
     port: { type: 'string', short: 'p', default: '2000', arg: 'N', help: 'SCCP TCP port of the embedded call manager (a free one when taken)' },
     seconds: { type: 'string', arg: 'S', help: 'quit after S seconds (default: run until x or Ctrl-C)' },
+    server: { type: 'string', short: 's', arg: 'HOST:PORT', help: 'an external call manager (Asterisk chan_skinny, chan-sccp, CUCM) instead of the embedded one' },
+    device: { type: 'string', multiple: true, arg: 'SEP...', help: 'with --server: a device name to register as (repeatable; default: the config\'s devices)' },
     ...LOG_OPTIONS,
   },
   epilog: 'Keys: Tab next phone, 0-9 * # keypad, a-d keys A-D, Space hook, F1-F4 or q w e r softkeys, l line 1, h history, x or Ctrl-C quits.\nLog lines show in the bottom pane; with stderr redirected (2>sim.log) they are written there too.',
@@ -59,7 +61,23 @@ export async function simMain(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(SPEC, argv);
   const config = loadCallManagerConfig(values.config);
   loadBoardConfig(values.board); // a broken board config stops here, before anything listens
-  const n = intOption('sim', 'phones', values.phones, 1, config.devices.length, `phones (devices in ${values.config}):`);
+  let external: { host: string; port: number } | undefined;
+  if (values.server !== undefined) {
+    const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(values.server);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return usageError('sim', `--server ${values.server}: expected HOST:PORT (Asterisk chan_skinny: 192.0.2.10:2000)`);
+    external = { host: m[1]!, port: Number(m[2]) };
+  }
+  const deviceFlags = (values.device ?? []) as string[];
+  const bad = deviceFlags.find((d) => !/^SEP[0-9A-F]{12}$/i.test(d));
+  if (bad !== undefined) return usageError('sim', `--device ${bad}: expected SEP followed by 12 hex digits (the phone's name in skinny.conf)`);
+  if (deviceFlags.length && !external) return usageError('sim', '--device needs --server (the embedded call manager uses the config\'s devices)');
+  // With --server: --device names, else the config's devices, all over SCCP to that call manager.
+  const devices = deviceFlags.length
+    ? deviceFlags.map((d) => ({ name: d.toUpperCase(), label: d.toLowerCase(), sscp: false }))
+    : config.devices.map((d) => ({ name: d.name, label: (config.lines.find((l) => l.number === d.lines[0])?.name ?? d.name).toLowerCase(),
+      sscp: !external && d.protocol === 'sscp' }));
+  const n = deviceFlags.length && values.phones === '2' ? devices.length
+    : intOption('sim', 'phones', values.phones, 1, devices.length, deviceFlags.length ? 'phones (--device names):' : `phones (devices in ${values.config}):`);
   const port = intOption('sim', 'port', values.port, 0, 65535, 'a TCP port');
   if (n === undefined || port === undefined) return 2;
   if (values.seconds !== undefined && !(Number(values.seconds) > 0)) return usageError('sim', `--seconds ${values.seconds}: expected a number of seconds > 0`);
@@ -69,18 +87,16 @@ export async function simMain(argv: string[]): Promise<number> {
   const clock = new SystemClock();
   const teardown = new Teardown();
   const phones: EmulatedPhone[] = [];
-  const cm = await listen(config, port, log, clock);
-  teardown.add('call manager', () => cm.close());
+  const cm = external ? undefined : await listen(config, port, log, clock);
+  if (cm) teardown.add('call manager', () => cm.close());
   await startOrTearDown(teardown, async () => { for (let i = 0; i < n; i++) {
-    const dev = config.devices[i]!;
-    const line = config.lines.find((l) => l.number === dev.lines[0]);
-    const name = (line?.name ?? dev.name).toLowerCase();
-    const sscp = dev.protocol === 'sscp';
+    const dev = devices[i]!;
+    const server = external ?? { host: '127.0.0.1', port: dev.sscp ? cm!.sscp!.port : cm!.port };
     const phone = await createEmulatedPhone({
-      name, deviceName: dev.name, boardFile: values.board!, protocol: sscp ? 'sscp' : 'sccp',
-      servers: [{ host: '127.0.0.1', port: sscp ? cm.sscp!.port : cm.port }], clock, micFrequency: micFrequency(i), log,
+      name: dev.label, deviceName: dev.name, boardFile: values.board!, protocol: dev.sscp ? 'sscp' : 'sccp',
+      servers: [server], clock, micFrequency: micFrequency(i), log,
     });
-    teardown.add(name, () => phone.close());
+    teardown.add(dev.label, () => phone.close());
     phones.push(phone);
     await phone.start();
   } });
@@ -100,8 +116,10 @@ export async function simMain(argv: string[]): Promise<number> {
       lamps: Object.fromEntries(Object.entries(p.board.hardware.lamps).map(([k, l]) => [k, l.mode])),
       ringer: p.board.hardware.ringer.mode, offHook: p.board.emulators.hook.offHook, mic: p.micFrequency, hears: hears(p, freqs), selected: i === selected,
     }));
-    const listeners = [`SCCP tcp/${cm.port}`, ...(cm.sscp ? [`SSCP udp/${cm.sscp.port}`] : []), ...(cm.tsp ? [`TSP tcp/${cm.tsp.port}`] : [])];
-    const frame = [`deskphone sim: call manager on 127.0.0.1 (${listeners.join(', ')})`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...pane.lines].join('\n');
+    const title = cm
+      ? `call manager on 127.0.0.1 (${[`SCCP tcp/${cm.port}`, ...(cm.sscp ? [`SSCP udp/${cm.sscp.port}`] : []), ...(cm.tsp ? [`TSP tcp/${cm.tsp.port}`] : [])].join(', ')})`
+      : `external call manager ${values.server} (SCCP)`;
+    const frame = [`deskphone sim: ${title}`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...pane.lines].join('\n');
     if (frame === lastFrame) return;
     lastFrame = frame;
     process.stdout.write(tty ? `\x1b[H\x1b[2J${frame}\n` : `${frame}\n\n`);
@@ -133,6 +151,6 @@ export async function simMain(argv: string[]): Promise<number> {
   if (process.stdin.isTTY) process.stdin.setRawMode(false);
   process.stdin.pause();
   for (const p of phones) await p.close();
-  await cm.close();
+  await cm?.close();
   return 0;
 }

@@ -24,6 +24,7 @@ async function setup(cols = 20, rows = 4, options: PhoneAppOptions = {}) {
 async function registered(s: Awaited<ReturnType<typeof setup>>): Promise<void> {
   s.sig.emit(
     { type: 'registration', state: 'registered', server: 'cm1' },
+    // As Asterisk sends it: the label in the display-name field, the text label empty (the phone shows the name).
     { type: 'lineStatus', line: 1, number: '100', label: '', displayName: 'Alice' },
     { type: 'softkeys', line: 1, callRef: 0, keys: keys('Redial', 'NewCall', 'CFwdAll', 'DND') },
   );
@@ -41,7 +42,7 @@ test('registration status shows on row 2 until registered; header has time and l
   assert.equal(s.r.display.lines[2]?.trimEnd(), 'Rejected: No device');
   await registered(s);
   assert.deepEqual(s.r.display.lines, [
-    '09:41 05/03      100',
+    '09:41 05/03    Alice',
     '                    ',
     '                    ',
     'Redl New  CFwd DND  ',
@@ -165,7 +166,7 @@ test('16x2: status row and softkeys; dialled digits while dialling', async () =>
   const s = await setup(16, 2);
   assert.equal(s.r.display.lines[0], 'No call manager ');
   await registered(s);
-  assert.deepEqual(s.r.display.lines, ['09:41 05/03  100', 'Rdl New Fwd DND ']);
+  assert.deepEqual(s.r.display.lines, ['09:41      Alice', 'Rdl New Fwd DND ']);
   s.r.hook.set(true);
   s.sig.emit({ type: 'callState', line: 1, callRef: 1, state: 'offhook' },
     { type: 'softkeys', line: 1, callRef: 1, keys: keys('<<', 'EndCall') });

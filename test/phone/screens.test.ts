@@ -110,3 +110,45 @@ test('key names resolve through the board keyMap', () => {
   assert.equal(resolveKey(''), undefined);
   assert.equal(resolveKey(undefined as unknown as string), undefined);
 });
+
+const G4 = { cols: 20, rows: 4, softkeyCount: 4 };
+
+test('line label: the CM label, else the display name (where Asterisk puts linelabel), else the number', () => {
+  const header = (label: string, displayName: string): string =>
+    renderScreen(model({ type: 'lineStatus', line: 1, number: '100', label, displayName }), G4, clock)[0]!;
+  assert.match(header('Front desk', 'Line 100'), /Front desk$/);
+  assert.match(header('', 'Line 100'), /Line 100$/);
+  assert.match(header('', ''), / 100$/);
+});
+
+test('the CM prompt replaces our own words for the call; a prompt from an earlier state is stale', () => {
+  const m = model({ type: 'callState', line: 1, callRef: 4, state: 'offhook' },
+    { type: 'dialedNumber', line: 1, callRef: 4, number: '606' },
+    { type: 'callState', line: 1, callRef: 4, state: 'congestion' });
+  assert.equal(renderScreen(m, G4, clock)[1]?.trimEnd(), 'Call failed 606', 'our words when the CM says nothing');
+  applyEvent(m, { type: 'prompt', text: 'Congestion', timeoutS: 0, line: 1, callRef: 4 });
+  assert.equal(renderScreen(m, G4, clock)[1]?.trimEnd(), 'Congestion');
+  // Ringing in with "From 100" (Asterisk's prompt carries the number): the name follows, no doubled number.
+  const r = model({ type: 'callState', line: 1, callRef: 5, state: 'ringin' },
+    { type: 'callInfo', line: 1, callRef: 5, callingName: 'Alice', calling: '100', calledName: '', called: '101', direction: 'inbound' },
+    { type: 'prompt', text: 'From 100', timeoutS: 0, line: 1, callRef: 5 });
+  assert.equal(renderScreen(r, G4, clock)[1]?.trimEnd(), 'From 100 Alice');
+  // Connected, but the CM left the ringing prompt: stale, our own words show.
+  applyEvent(r, { type: 'callState', line: 1, callRef: 5, state: 'connected' });
+  assert.equal(renderScreen(r, G4, clock)[1]?.trimEnd(), 'Connected 100 Alice');
+  // A prompt for another call is not this call's.
+  applyEvent(r, { type: 'prompt', text: 'Elsewhere', timeoutS: 0, line: 2, callRef: 9 });
+  assert.equal(renderScreen(r, G4, clock)[1]?.trimEnd(), 'Connected 100 Alice');
+});
+
+test('notifies: a plain DisplayNotify first, then the highest DisplayPriNotify priority; lower ones come back', () => {
+  const m = model({ type: 'notify', text: 'Low', timeoutS: 0, priority: 1 }, { type: 'notify', text: 'High', timeoutS: 10, priority: 5 },
+    { type: 'notify', text: 'Lower later', timeoutS: 0, priority: 2 });
+  assert.equal(renderScreen(m, G4, clock)[2]?.trimEnd(), 'High');
+  applyEvent(m, { type: 'notify', text: 'Plain', timeoutS: 3 });
+  assert.equal(renderScreen(m, G4, clock)[2]?.trimEnd(), 'Plain');
+  applyEvent(m, { type: 'notifyClear' });
+  assert.equal(renderScreen(m, G4, clock)[2]?.trimEnd(), 'High');
+  applyEvent(m, { type: 'notifyClear', priority: 5 });
+  assert.equal(renderScreen(m, G4, clock)[2]?.trimEnd(), 'Lower later');
+});

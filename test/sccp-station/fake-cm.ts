@@ -16,6 +16,8 @@ export interface CmBehaviour {
   register: 'ack' | 'none' | { reject: string } | ((conn: number) => 'ack' | 'none' | { reject: string });
   keepAliveAck: boolean;
   keepAliveInterval: number;
+  /** Close the connection on Unregister, as Asterisk does (default true). */
+  closeOnUnregister?: boolean;
 }
 
 /** Softkey template with non-standard event codes, so a test proves the station uses the template. */
@@ -95,6 +97,8 @@ export class FakeCm {
         return;
       }
       case 'KeepAlive': if (this.behaviour.keepAliveAck) send('KeepAliveAck'); return;
+      // §5: Asterisk answers Unregister by closing the session (no UnregisterAck).
+      case 'Unregister': if (this.behaviour.closeOnUnregister !== false) this.conns[conn]!.end(); return;
       case 'ButtonTemplateReq':
         send('ButtonTemplate', { buttonOffset: 0, buttonCount: 3, totalButtonCount: 3, buttons: [
           { instanceNumber: 1, buttonDefinition: 9 }, { instanceNumber: 1, buttonDefinition: 2 },
