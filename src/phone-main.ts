@@ -9,6 +9,7 @@ import { ConfigError, formatProblem } from './config/yaml-config.js';
 import { createEmulatedPhone } from './node/emulated-phone.js';
 import { createHardwarePhone } from './node/hardware-phone.js';
 import { createLogger } from './node/logger.js';
+import { RIG_AGENT_OPTIONS, rigListenOptions } from './rig/agent-options.js';
 
 export async function phoneMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -19,7 +20,9 @@ export async function phoneMain(argv: string[]): Promise<number> {
       device: { type: 'string', short: 'd' },
       emulated: { type: 'boolean' },
       tone: { type: 'string', default: '1000' },
+      protocol: { type: 'string', default: 'sccp' },
       verbose: { type: 'boolean', short: 'v' },
+      ...RIG_AGENT_OPTIONS,
     },
   });
   if (!values.board || !values.server?.length) { console.error('deskphone phone: --board FILE and --server HOST:PORT are required'); return 2; }
@@ -28,19 +31,38 @@ export async function phoneMain(argv: string[]): Promise<number> {
     if (!m) throw new Error(`--server ${s}: expected HOST:PORT (e.g. 192.0.2.10:2000)`);
     return { host: m[1]!, port: Number(m[2]) };
   });
+  if (values.protocol !== 'sccp' && values.protocol !== 'sscp') { console.error(`deskphone phone: --protocol ${values.protocol}: expected sccp or sscp`); return 2; }
+  const protocol = values.protocol;
+  let rigListen: ReturnType<typeof rigListenOptions>;
+  try { rigListen = rigListenOptions(values); } catch (e) { console.error(`deskphone phone: ${(e as Error).message}`); return 2; }
   const log = createLogger(values.verbose ? 'debug' : 'info', (l) => console.log(l));
   const clock = new SystemClock();
   let phone: { station: { state: string }; start(): Promise<void>; close(): Promise<void> };
   let screen: () => string[];
   try {
-    if (values.emulated) {
+    if (values.emulated && rigListen) {
+      // The board under test of a hardware-in-the-loop rig (docs/hil.md): the agent owns the phone and resets it.
+      const { emulatedBoardUnderTest } = await import('./rig/board-under-test.js');
+      const { startRigAgent } = await import('./rig/agent.js');
+      const board = await emulatedBoardUnderTest({
+        ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, micFrequency: Number(values.tone), log,
+      });
+      const agent = await startRigAgent({ board, host: rigListen.host, port: rigListen.port, token: rigListen.token, clock, log })
+        .catch(async (e: Error) => { await board.close(); throw e; });
+      console.log(`rig agent listening on ${agent.address}:${agent.port}`);
+      phone = { get station() { return board.phone.station; }, start: async () => {}, close: async () => { await agent.close(); await board.close(); } };
+      screen = () => board.phone.lcd();
+    } else if (rigListen) {
+      console.error('deskphone phone: --rig-listen runs on emulated boards only for now (add --emulated); docs/hil.md "On a real board"');
+      return 2;
+    } else if (values.emulated) {
       const p = await createEmulatedPhone({
         name: 'phone', ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, clock,
-        micFrequency: Number(values.tone), log,
+        micFrequency: Number(values.tone), protocol, log,
       });
       phone = p; screen = () => p.lcd();
     } else {
-      const p = await createHardwarePhone({ ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, clock, log });
+      const p = await createHardwarePhone({ ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, log });
       phone = p; screen = () => p.app.screen();
     }
     await phone.start();
