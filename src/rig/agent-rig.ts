@@ -80,7 +80,10 @@ export async function buildAgentRig(s: Scenario, bench: RigBench, o: BenchOption
   }
   const wired: WiredPhone[] = [];
   try {
-    // Fresh firmware on every board of the scenario, then all registered before the first step.
+    // Boards the scenario does not use go quiet; fresh firmware on every board it uses, all
+    // registered before the first step.
+    const used = new Set([...cast.values()].map((c) => c.board));
+    for (const [name, b] of bench.boards) if (!used.has(name)) await b.conn.request('standby');
     await Promise.all([...cast.values()].map(async ({ conn }) => {
       await conn.request('reset');
       await conn.waitFor((st) => st.station === 'registered', bench.rig.registerTimeout,

@@ -28,6 +28,8 @@ export interface RigAgentOptions {
   token: string;
   clock: Clock;
   log: Logger;
+  /** Default HELLO_TIMEOUT_MS. */
+  helloTimeoutMs?: number;
 }
 
 export interface RigAgent {
@@ -65,7 +67,8 @@ export async function startRigAgent(o: RigAgentOptions): Promise<RigAgent> {
       fail(id, code, message);
       sock.end();
     };
-    const helloTimer = o.clock.setTimeout(() => { if (!authed) refuse(null, 'AUTH', `no hello with a token within ${HELLO_TIMEOUT_MS} ms`); }, HELLO_TIMEOUT_MS);
+    const helloMs = o.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
+    const helloTimer = o.clock.setTimeout(() => { if (!authed) refuse(null, 'AUTH', `no hello with a token within ${helloMs} ms`); }, helloMs);
     const stopWatch = (): void => { if (watchTimer !== undefined) o.clock.clearInterval(watchTimer); watchTimer = undefined; };
     const push = (): void => {
       const state = o.board.state();
@@ -135,6 +138,7 @@ export async function startRigAgent(o: RigAgentOptions): Promise<RigAgent> {
         return { sampleRate, encoding: 's16le', samples: Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64') };
       }
       case 'reset': await b.reset(); return b.info();
+      case 'standby': return b.standby();
     }
   }
 

@@ -27,6 +27,8 @@ export interface BoardUnderTest {
   state(): BoardState;
   earpiece(ms: number): { samples: Int16Array; sampleRate: number };
   reset(): Promise<void>;
+  /** Stops the station (unregisters) until the next reset. */
+  standby(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function emulatedBoardUnderTest(o: EmulatedBoardUnderTestOptions): 
       await phone.close();
       phone = await make();
     },
+    standby: () => phone.station.stop(),
     close: () => phone.close(),
   };
 }

@@ -40,6 +40,8 @@ export const requestSchema = z.discriminatedUnion('op', [
   z.strictObject({ id: z.number().int(), op: z.literal('audio'), ms }),
   /** Restarts the firmware above the board (fresh phone, re-registration), as between scenarios. */
   z.strictObject({ id: z.number().int(), op: z.literal('reset') }),
+  /** Unregisters and stays quiet until the next reset (a board the current scenario does not use). */
+  z.strictObject({ id: z.number().int(), op: z.literal('standby') }),
 ]);
 export type RigRequest = z.output<typeof requestSchema>;
 
