@@ -21,7 +21,7 @@ export function rigListenOptions(v: { 'rig-listen'?: string; 'rig-token'?: strin
     return undefined;
   }
   const spec = v['rig-listen'];
-  const addr = /^\d+$/.test(spec) ? { host: '127.0.0.1', port: Number(spec) } : parseHostPort(spec, '--rig-listen');
+  const addr = /^\d+$/.test(spec) ? { host: '127.0.0.1', port: Number(spec) } : parseHostPort(spec, '--rig-listen', { allowZero: true });
   if (addr.port > 65535) throw new Error(`--rig-listen ${spec}: port out of range`);
   let token = v['rig-token'] ?? env.DESKPHONE_RIG_TOKEN;
   if (v['rig-token-file'] !== undefined) {
