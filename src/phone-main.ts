@@ -53,8 +53,15 @@ export async function phoneMain(argv: string[]): Promise<number> {
       phone = { get station() { return board.phone.station; }, start: async () => {}, close: async () => { await agent.close(); await board.close(); } };
       screen = () => board.phone.lcd();
     } else if (rigListen) {
-      console.error('deskphone phone: --rig-listen runs on emulated boards only for now (add --emulated); docs/hil.md "On a real board"');
-      return 2;
+      // A real board under test: the drivers over the agent's bus and line taps (docs/hil.md "On a real board").
+      const { tappedBoardUnderTest } = await import('./rig/tapped-board.js');
+      const { startRigAgent } = await import('./rig/agent.js');
+      const board = await tappedBoardUnderTest({ ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, log });
+      const agent = await startRigAgent({ board, host: rigListen.host, port: rigListen.port, token: rigListen.token, clock, log })
+        .catch(async (e: Error) => { await board.close(); throw e; });
+      console.log(`rig agent listening on ${agent.address}:${agent.port}`);
+      phone = { get station() { return { state: board.state().station }; }, start: async () => {}, close: async () => { await agent.close(); await board.close(); } };
+      screen = () => board.state().screen;
     } else if (values.emulated) {
       const p = await createEmulatedPhone({
         name: 'phone', ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, clock,
