@@ -76,7 +76,8 @@ export async function buildAgentRig(s: Scenario, bench: RigBench, o: BenchOption
   if ('embedded' in s.callmanager) {
     const config = loadCallManagerConfig(resolveScenarioPath(s, s.callmanager.embedded));
     callManager = await startCallManager({ config, host: cm.host, port: cm.port, sscpPort: cm.sscpPort, clock,
-      log: { info: (m) => o.log.debug(`cm: ${m}`), warn: (m) => o.log.warn(`cm: ${m}`) } });
+      log: { info: (m) => o.log.debug(`cm: ${m}`), warn: (m) => o.log.warn(`cm: ${m}`) } })
+      .catch((e: Error) => { throw new Error(`embedded call manager on ${cm.host}:${cm.port} (SSCP UDP ${cm.sscpPort}, ${bench.rig.file} callmanager): ${e.message}`); });
   }
   const wired: WiredPhone[] = [];
   try {

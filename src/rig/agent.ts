@@ -71,7 +71,8 @@ export async function startRigAgent(o: RigAgentOptions): Promise<RigAgent> {
     const helloTimer = o.clock.setTimeout(() => { if (!authed) refuse(null, 'AUTH', `no hello with a token within ${helloMs} ms`); }, helloMs);
     const stopWatch = (): void => { if (watchTimer !== undefined) o.clock.clearInterval(watchTimer); watchTimer = undefined; };
     const push = (): void => {
-      const state = o.board.state();
+      let state: BoardState;
+      try { state = o.board.state(); } catch (e) { o.log.warn(`rig agent: reading the board failed: ${(e as Error).message}`); return; }
       const text = JSON.stringify(state);
       if (text !== lastPushed) { lastPushed = text; send({ ev: 'state', state }); }
     };
