@@ -19,6 +19,8 @@ import { emulatedBoardUnderTest, fuseRinger, type BoardUnderTest } from '../../s
 import { startRigAgent, type RigAgent } from '../../src/rig/agent.js';
 import { AgentConnection, RemotePhone, RigAgentError } from '../../src/rig/client.js';
 import { rigListenOptions } from '../../src/rig/agent-options.js';
+import { buildAgentRig, connectBench } from '../../src/rig/agent-rig.js';
+import { loadScenario } from '../../src/scenario/schema.js';
 import { TOKEN } from './helpers.js';
 
 const clock = new SystemClock();
@@ -129,4 +131,20 @@ test('the ringer: "off" as soon as the driver stops and the line is quiet, while
   ringer.ring('off');
   assert.equal(board.state().ringer, 'off');
   assert.notEqual(board.phone.ringer(), 'off', 'the wire reading alone cannot tell the gap from off yet');
+});
+
+test('a scenario phone without a board on the bench is refused before anything starts, naming both files', async () => {
+  const bench = await connectBench({
+    file: 'bench.yaml', version: 1, callmanager: { host: '127.0.0.1', port: 1, sscpPort: 1 }, registerTimeout: 1000,
+    boards: { desk1: { agent: `127.0.0.1:${agent.port}`, token: TOKEN } },
+  });
+  try {
+    await assert.rejects(buildAgentRig(loadScenario('test/scenarios/busy.yaml'), bench, { log }),
+      /busy\.yaml: phone bob \(SEP000000000101\) has no board in bench\.yaml \(boards: desk1=SEP000000000100\)/);
+    await assert.rejects(connectBench({ file: 'bench.yaml', version: 1, callmanager: { host: '127.0.0.1', port: 1, sscpPort: 1 }, registerTimeout: 1000,
+      boards: { desk1: { agent: `127.0.0.1:${agent.port}`, token: TOKEN, device: 'SEP0000000009FF' } } }),
+    /boards\.desk1: the board registers as SEP000000000100, the rig file says SEP0000000009FF/);
+  } finally {
+    bench.close();
+  }
 });
