@@ -1,10 +1,33 @@
 #!/usr/bin/env node
-/** Executable entry: runs the CLI and turns any escaped error into one line and exit code 1. */
+/**
+ * Executable entry: runs the CLI and turns any escaped error into one line and an exit code
+ * (0 done, 1 runtime failure, 2 usage or config error). Whatever a failed start left open
+ * (a listener, a timer) cannot keep the process alive: it exits within a second.
+ */
 import { main } from './cli.js';
+import { ConfigError } from './config/yaml-config.js';
+import { CliExit, UsageError } from './command-line.js';
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
+/** How long a finished command may take to let its last handles close before the process exits anyway. */
+const EXIT_GRACE_MS = 500;
+
+function finish(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => {
+    if (process.env['DESKPHONE_DEBUG']) console.error(`deskphone: still open at exit: ${process.getActiveResourcesInfo().join(', ')}`);
+    process.exit(code);
+  }, EXIT_GRACE_MS).unref();
+}
+
+main(process.argv.slice(2)).then(finish, (err: unknown) => {
+  if (err instanceof CliExit) return finish(err.exitCode);
+  if (err instanceof UsageError) return finish(2); // commander printed it
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    return finish(2);
+  }
   const e = err instanceof Error ? err : new Error(String(err));
   console.error(`deskphone: ${e.message}`);
   if (process.env['DESKPHONE_DEBUG']) console.error(e.stack);
-  process.exitCode = 1;
+  finish(1);
 });

@@ -1,81 +1,85 @@
 /**
  * deskphone command line: the composition root's front door. Each command loads its modules
- * lazily so `deskphone --help` works everywhere and a board never loads the simulator.
+ * lazily so `deskphone --help` works everywhere and a board never loads the simulator. Each
+ * command parses its own options (src/command-line.ts) from a table next to its handler.
  */
-interface Command { summary: string; usage: string; run(argv: string[]): Promise<number> }
+import { Command, CommanderError } from 'commander';
+import { CliExit, packageVersion } from './command-line.js';
 
-const COMMANDS: Record<string, Command> = {
+interface CommandEntry { summary: string; run(argv: string[]): Promise<number> }
+
+export const COMMANDS: Record<string, CommandEntry> = {
   sim: {
     summary: 'run emulated phones and the embedded call manager, LCDs and lamps live in the terminal',
-    usage: 'deskphone sim [--phones N] [--config callmanager.yaml] [--board board.yaml] [--port N]',
     run: async (argv) => (await import('./sim/main.js')).simMain(argv),
   },
   scenario: {
     summary: 'run YAML scenarios (physical steps and expectations) against emulated phones',
-    usage: 'deskphone scenario FILE... [--verbose]',
     run: async (argv) => (await import('./scenario/main.js')).scenarioMain(argv),
   },
   callmanager: {
     summary: 'run the software call manager (SCCP on TCP 2000 by default)',
-    usage: 'deskphone callmanager [--config FILE] [--host ADDR] [--port N]',
     run: async (argv) => (await import('./callmanager-main.js')).callManagerMain(argv),
   },
   board: {
-    summary: 'validate board configs',
-    usage: 'deskphone board check FILE...',
+    summary: 'validate board configs (deskphone board check FILE...)',
     run: async (argv) => (await import('./board-main.js')).boardMain(argv),
   },
   tsp: {
     summary: 'third-party call control client: click-to-dial against the call manager\'s TSP port',
-    usage: 'deskphone tsp dial NUMBER | drop | watch  [--host H] [--port N] --user U --secret S',
     run: async (argv) => (await import('./tsp-main.js')).tspMain(argv),
   },
   doctor: {
     summary: 'probe the peripherals a board config names and print the fix for each failure',
-    usage: 'deskphone doctor --board FILE',
     run: async (argv) => (await import('./doctor/main.js')).doctorMain(argv),
   },
   phone: {
     summary: 'run one phone: a board config and a call manager (emulated board: --emulated)',
-    usage: 'deskphone phone --board FILE --server HOST:PORT [--server HOST:PORT ...] [--device SEP...] [--emulated]',
     run: async (argv) => (await import('./phone-main.js')).phoneMain(argv),
   },
 };
 
+/** The summary line of `command` (`deskphone COMMAND --help` repeats it). */
+export function summaryOf(command: string): string {
+  return COMMANDS[command.split(' ')[0]!]?.summary ?? '';
+}
+
+function program(out: (s: string) => void, err: (s: string) => void): Command {
+  const p = new Command('deskphone')
+    .description('deskphone: firmware for DIY desk phones (SCCP/SSCP stations, RTP media, emulated boards)')
+    .usage('<command> [options]')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .helpCommand(false)
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err, outputError: (s, write) => write(`deskphone: ${s.replace(/^error: /, '')}`) })
+    .showSuggestionAfterError(true)
+    .addHelpText('after', '\nRun `deskphone <command> --help` for a command\'s options.\n' +
+      'Exit codes: 0 done, 1 runtime failure, 2 usage or config error.');
+  for (const [name, c] of Object.entries(COMMANDS)) p.addCommand(new Command(name).description(c.summary));
+  return p;
+}
+
 export function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
-  return [
-    'deskphone: firmware for DIY desk phones (SCCP/SSCP stations, RTP media, emulated boards)',
-    '',
-    'Usage: deskphone <command> [options]',
-    '',
-    'Commands:',
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Run `deskphone <command> --help` for a command\'s options.',
-  ].join('\n');
+  return program(() => {}, () => {}).helpInformation();
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
-    return name === undefined ? 1 : 0;
+  const cmd = name !== undefined ? COMMANDS[name] : undefined;
+  if (cmd) {
+    try { return await cmd.run(rest); } catch (e) { if (e instanceof CliExit) return e.exitCode; throw e; }
   }
-  if (name === '--version') {
-    const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    console.log(pkg.version);
-    return 0;
+  if (name === undefined || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
-    console.error(`deskphone: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+  try {
+    // Only --help, --version and unknown commands (with a suggestion) get here.
+    program((s) => process.stdout.write(s), (s) => process.stderr.write(s)).parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    throw e;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`Usage: ${cmd.usage}\n\n${cmd.summary}`);
-    return 0;
-  }
-  return cmd.run(rest);
+  return 2;
 }

@@ -4,8 +4,11 @@
  * response; `watch` (and `dial --watch`) then prints Notify lines until Ctrl-C.
  */
 import { connect, type Socket } from 'node:net';
-import { parseArgs } from 'node:util';
-import { encodeTspFrame, TspFramer, type TspFrame } from '../callmanager/tsp/codec.js';
+import { encodeTspFrame, TspFramer, tspTrace, type TspFrame } from '../callmanager/tsp/codec.js';
+import { formatTrace } from '../firmware/station/trace.js';
+import { LOG_OPTIONS, parseCommandLine, usageError } from './command-line.js';
+import { summaryOf } from './cli.js';
+import { createLogger, levelFromOptions, type FullLogger } from './node/logger.js';
 
 /** deskphone's default TSP port (docs/tsp.md §3). */
 export const DEFAULT_TSP_PORT = 5001;
@@ -13,9 +16,18 @@ const DEFAULT_TSP_HOST = '127.0.0.1';
 /** Give up on a silent server after this long (login and action each get one Response, docs/tsp.md §3). */
 const RESPONSE_TIMEOUT_MS = 10_000;
 
-const USAGE = `Usage: deskphone tsp dial NUMBER [--watch] | drop [CALLID] | watch
-  [--host H (default ${DEFAULT_TSP_HOST})] [--port N (default ${DEFAULT_TSP_PORT})]
-  [--user U] [--secret S]   (or env DESKPHONE_TSP_USER / DESKPHONE_TSP_SECRET)`;
+const SPEC = {
+  name: 'tsp', summary: summaryOf('tsp'), args: '<ACTION> [ARG]',
+  options: {
+    host: { type: 'string', default: DEFAULT_TSP_HOST, arg: 'H', help: 'the call manager\'s TSP address' },
+    port: { type: 'string', short: 'p', default: String(DEFAULT_TSP_PORT), arg: 'N', help: 'the call manager\'s TSP port (tsp.port of its config)' },
+    user: { type: 'string', short: 'u', arg: 'U', help: 'TSP user, one of tsp.users of the call manager config (or env DESKPHONE_TSP_USER)' },
+    secret: { type: 'string', short: 's', arg: 'S', help: 'the user\'s secret (or env DESKPHONE_TSP_SECRET)' },
+    watch: { type: 'boolean', short: 'w', default: false, help: 'with dial: keep printing call events until Ctrl-C' },
+    ...LOG_OPTIONS,
+  },
+  epilog: 'Actions:\n  dial NUMBER   the user\'s phone calls NUMBER (click-to-dial)\n  drop [CALLID] hang up the user\'s call\n  watch         print the user\'s call events until Ctrl-C',
+} as const;
 
 class TspClient {
   private readonly framer = new TspFramer();
@@ -24,10 +36,11 @@ class TspClient {
   closedReason: string | undefined;
   onNotify: ((f: Extract<TspFrame, { kind: 'Notify' }>) => void) | undefined;
 
-  constructor(private readonly sock: Socket) {
+  constructor(private readonly sock: Socket, private readonly log: FullLogger, private readonly peer: string) {
     sock.on('data', (d) => {
       for (const it of this.framer.push(d)) {
-        if ('error' in it) { console.error(`deskphone tsp: bad frame from the server ignored: ${it.error.message}`); continue; }
+        if ('error' in it) { log.warn(`bad frame from the server ignored: ${it.error.message}`); continue; }
+        this.trace('recv', it.frame);
         if (it.frame.kind === 'Notify' && this.onNotify) this.onNotify(it.frame);
         else if (it.frame.kind === 'Response') this.queue.push(it.frame);
         this.wake?.();
@@ -37,7 +50,13 @@ class TspClient {
     sock.on('error', (e) => { this.closedReason = e.message; this.wake?.(); });
   }
 
-  send(f: TspFrame): void { this.sock.write(encodeTspFrame(f)); }
+  send(f: TspFrame): void { this.trace('send', f); this.sock.write(encodeTspFrame(f)); }
+
+  private trace(dir: 'send' | 'recv', f: TspFrame): void {
+    if (!this.log.enabled('trace')) return;
+    const t = tspTrace(f);
+    this.log.trace(formatTrace('TSP', dir, this.peer, t.name, t.fields));
+  }
 
   async response(what: string): Promise<Extract<TspFrame, { kind: 'Response' }>> {
     const deadline = Date.now() + RESPONSE_TIMEOUT_MS;
@@ -79,40 +98,25 @@ const notifyLine = (f: Extract<TspFrame, { kind: 'Notify' }>): string =>
   `${f.event} ${f.terminalId} ${f.callState} call ${f.callId}: ${f.callerName || '-'} <${f.callerId}> → ${f.calleeName || '-'} <${f.calleeId}>`;
 
 export async function tspMain(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv, strict: true, allowPositionals: true,
-      options: { host: { type: 'string' }, port: { type: 'string', short: 'p' }, user: { type: 'string', short: 'u' },
-        secret: { type: 'string', short: 's' }, watch: { type: 'boolean', short: 'w' } },
-    });
-  } catch (e) {
-    console.error(`deskphone tsp: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [cmd, arg, ...extra] = positionals;
+  const { values, positionals } = parseCommandLine(SPEC, argv);
+  const [cmd, arg] = positionals;
   const known = cmd === 'dial' || cmd === 'drop' || cmd === 'watch';
-  if (!known || (cmd === 'dial' && !arg) || (cmd === 'watch' && arg !== undefined) || extra.length > 0) {
-    console.error(`deskphone tsp: ${!cmd ? 'missing command' : !known ? `unknown command "${cmd}"` : cmd === 'dial' && !arg ? 'dial needs a NUMBER' : 'too many arguments'}\n${USAGE}`);
-    return 2;
+  if (!known || (cmd === 'dial' && !arg) || (cmd === 'watch' && arg !== undefined)) {
+    return usageError('tsp', !known ? `unknown action "${cmd}" (actions: dial NUMBER, drop [CALLID], watch)` : cmd === 'dial' ? 'dial needs a NUMBER' : 'watch takes no argument');
   }
-  const host = values.host ?? DEFAULT_TSP_HOST;
-  const port = values.port !== undefined ? Number(values.port) : DEFAULT_TSP_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    console.error(`deskphone tsp: --port ${values.port}: expected a TCP port 1..65535`);
-    return 2;
-  }
+  const host = values.host;
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return usageError('tsp', `--port ${values.port}: expected a TCP port 1..65535`);
+  const log = createLogger(levelFromOptions(values));
   const user = values.user ?? process.env['DESKPHONE_TSP_USER'];
   const secret = values.secret ?? process.env['DESKPHONE_TSP_SECRET'];
   if (!user || secret === undefined) {
-    console.error(`deskphone tsp: no ${!user ? 'user' : 'secret'}: pass --user/--secret or set DESKPHONE_TSP_USER/DESKPHONE_TSP_SECRET ` +
+    return usageError('tsp', `no ${!user ? 'user' : 'secret'}: pass --user/--secret or set DESKPHONE_TSP_USER/DESKPHONE_TSP_SECRET ` +
       '(the users are listed under tsp.users in the call manager config)');
-    return 2;
   }
 
   let client: TspClient;
-  try { client = new TspClient(await connectTo(host, port)); } catch (e) {
+  try { client = new TspClient(await connectTo(host, port), log, `${host}:${port}`); } catch (e) {
     console.error(`deskphone tsp: ${(e as Error).message}`);
     return 1;
   }

@@ -14,6 +14,7 @@ import { startSscpServer, type SscpServerHandle } from '../sscp-server/server.js
 import { RtpProxy } from '../rtp-proxy.js';
 import { CallManagerThirdParty } from '../third-party.js';
 import { TspServer } from '../tsp/server.js';
+import type { TraceSink } from '../../firmware/station/trace.js';
 
 export interface StartCallManagerOptions {
   config: CallManagerConfig;
@@ -32,6 +33,8 @@ export interface StartCallManagerOptions {
   sscpPort?: number;
   /** SSCP bind address; default config.server.sscpBind, else the SCCP listen address. "::" = IPv6 + IPv4. */
   sscpHost?: string;
+  /** `--trace`: every SCCP, SSCP and TSP message sent and received, decoded (firmware/station/trace.ts). */
+  trace?: TraceSink;
 }
 
 export interface DeviceSummary {
@@ -76,7 +79,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   const server = createServer();
 
   const host: SessionHost = {
-    config, clock, log, core, localPort: 0,
+    config, clock, log, core, localPort: 0, ...(opts.trace ? { trace: opts.trace } : {}),
     claim(session: SccpSession, device: DeviceConfig) {
       const old = owner.get(device.name);
       if (old && old !== session) {
@@ -119,7 +122,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   let sscp: SscpServerHandle | undefined;
   if (sscpPort !== undefined) {
     try {
-      sscp = await startSscpServer({ config, core, clock, log, events, port: sscpPort,
+      sscp = await startSscpServer({ config, core, clock, log, events, port: sscpPort, ...(opts.trace ? { transport: { trace: opts.trace } } : {}),
         host: opts.sscpHost ?? config.server.sscpBind ?? bindHost });
     } catch (e) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -129,7 +132,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   let tsp: CallManagerHandle['tsp'];
   if (config.tsp) {
     const control = new CallManagerThirdParty(core, config);
-    const tspServer = new TspServer({ control, host: config.tsp.bind, port: opts.tspPort ?? config.tsp.port, log: (l) => log.info(l) });
+    const tspServer = new TspServer({ control, host: config.tsp.bind, port: opts.tspPort ?? config.tsp.port, log: (l) => log.info(l), ...(opts.trace ? { trace: opts.trace } : {}) });
     try {
       const a = await tspServer.listen();
       tsp = { ...a, server: tspServer, control };

@@ -15,6 +15,7 @@ import type { CallManagerConfig, DeviceConfig } from '../config.js';
 import type { CmCommand, Logger, StationSink } from '../station.js';
 import { commandToMessage, forwardStatFields, LAMP, STIMULUS_VOICEMAIL } from './commands.js';
 import { buttonTemplateFields, deviceSets, softKeySetFields, softKeyTemplateFields, type DeviceSets } from './templates.js';
+import type { TraceSink } from '../../firmware/station/trace.js';
 
 /** Hooks into the server (registry of sessions per device). */
 export interface SessionHost {
@@ -27,6 +28,8 @@ export interface SessionHost {
   claim(session: SccpSession, device: DeviceConfig): void;
   released(session: SccpSession, reason: string): void;
   emit(event: string, payload: unknown): void;
+  /** `--trace`: every message sent and received, decoded. */
+  readonly trace?: TraceSink;
 }
 
 /** §5: until registered only Register, Alarm and KeepAlive are processed. */
@@ -79,6 +82,7 @@ export class SccpSession implements StationSink {
       this.host.log.warn(`${this.who}: cannot encode ${name}: ${(e as Error).message}`);
       return;
     }
+    this.host.trace?.('SCCP', 'send', this.device?.name ?? this.peer, name, fields as Record<string, unknown>);
     this.socket.write(pdu);
   }
 
@@ -114,6 +118,7 @@ export class SccpSession implements StationSink {
       if (msg.name === 'Unknown') {
         return this.protocolError(`unknown message id 0x${msg.id.toString(16).padStart(4, '0')} (${pdu.length}-byte PDU)`, undefined);
       }
+      this.host.trace?.('SCCP', 'recv', this.device?.name ?? this.peer, msg.name, msg.fields as Record<string, unknown>);
       try { this.dispatch(msg.name, msg.fields as Record<string, unknown>); } catch (e) {
         return this.protocolError(`handling ${msg.name}: ${(e as Error).message}`, e);
       }

@@ -29,7 +29,7 @@ export interface SscpServerOptions {
   host: string;
   /** UDP port (docs/sscp.md §4: 5070 by convention; 0 in tests). */
   port: number;
-  transport?: Pick<SscpEndpointOptions, 'retries' | 'initialRtoMs' | 'maxRtoMs' | 'jitter' | 'random'>;
+  transport?: Pick<SscpEndpointOptions, 'retries' | 'initialRtoMs' | 'maxRtoMs' | 'jitter' | 'random' | 'trace'>;
 }
 
 export interface SscpServerHandle {

@@ -23,6 +23,16 @@ export type TspFrame =
   | { kind: 'Response'; result: 'Success' | 'Fail'; reason?: string }
   | ({ kind: 'Notify' } & TspCallEvent);
 
+/** A frame as `--trace` shows it: its name (Action/Login, Response, Notify) and fields, the secret masked. */
+export function tspTrace(f: TspFrame): { name: string; fields: Record<string, unknown> } {
+  const { kind, ...rest } = f as TspFrame & Record<string, unknown>;
+  const fields: Record<string, unknown> = { ...rest };
+  let name: string = kind;
+  if (kind === 'Action') { name = `Action/${String(fields['action'])}`; delete fields['action']; }
+  if ('secret' in fields) fields['secret'] = '***';
+  return { name, fields };
+}
+
 export class TspParseError extends Error {
   constructor(readonly what: string, /** Byte offset of the frame in the session's stream. */ readonly offset: number,
     /** Which field (0-based, split at '%') was wrong, if known. */ readonly field?: number) {

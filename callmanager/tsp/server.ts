@@ -5,7 +5,8 @@
  * Responses come back in request order; Notifies may interleave between them.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { encodeTspFrame, normaliseDialAddress, TSP_MAX_FRAME, TspFramer, type TspFrame } from './codec.js';
+import { encodeTspFrame, normaliseDialAddress, TSP_MAX_FRAME, TspFramer, tspTrace, type TspFrame } from './codec.js';
+import type { TraceSink } from '../../firmware/station/trace.js';
 import type { ThirdPartyControl, TspResult } from './control.js';
 
 export interface TspServerOptions {
@@ -20,6 +21,8 @@ export interface TspServerOptions {
   /** Sessions at once (default 64). */
   maxSessions?: number;
   log?: (line: string) => void;
+  /** `--trace`: every frame received and sent (secrets masked). */
+  trace?: TraceSink;
 }
 
 interface Session { socket: Socket; user?: string; unsubscribe?: () => void; failures: number; chain: Promise<void> }
@@ -30,7 +33,7 @@ const ok: TspFrame = { kind: 'Response', result: 'Success' };
 export class TspServer {
   private readonly server: Server;
   private readonly live = new Set<Session>();
-  private readonly opts: Required<Omit<TspServerOptions, 'log'>> & Pick<TspServerOptions, 'log'>;
+  private readonly opts: Required<Omit<TspServerOptions, 'log' | 'trace'>> & Pick<TspServerOptions, 'log' | 'trace'>;
 
   constructor(opts: TspServerOptions) {
     this.opts = { host: '127.0.0.1', port: 0, maxFrame: TSP_MAX_FRAME, maxAuthFailures: 3, maxSessions: 64, ...opts };
@@ -80,6 +83,7 @@ export class TspServer {
           continue;
         }
         const frame = item.frame;
+        if (this.opts.trace) { const t = tspTrace(frame); this.opts.trace('TSP', 'recv', `${socket.remoteAddress}:${socket.remotePort}`, t.name, t.fields); }
         s.chain = s.chain.then(() => this.handle(s, frame)).then((r) => this.write(s, r), (e: Error) => {
           this.log(s, `control error: ${e.message}`);
           this.write(s, fail(`internal error: ${e.message}`));
@@ -89,7 +93,10 @@ export class TspServer {
   }
 
   private write(s: Session, f: TspFrame): void {
-    if (!s.socket.destroyed && s.socket.writable) s.socket.write(encodeTspFrame(f));
+    if (!s.socket.destroyed && s.socket.writable) {
+      if (this.opts.trace) { const t = tspTrace(f); this.opts.trace('TSP', 'send', `${s.socket.remoteAddress}:${s.socket.remotePort}`, t.name, t.fields); }
+      s.socket.write(encodeTspFrame(f));
+    }
   }
 
   private end(s: Session): void {

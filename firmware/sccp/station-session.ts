@@ -9,6 +9,7 @@ import { Socket } from 'node:net';
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { SccpFramer } from './framer.js';
+import type { TraceSink } from '../station/trace.js';
 
 export type StationLogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Logging sink for the station stack; `ctx` carries structured context (server, message, offset ...). */
@@ -39,6 +40,8 @@ export class StationSession {
     private readonly handlers: SessionHandlers,
     /** Negotiated protocol version, selects version-dependent layouts (sccp-facts.md §1). */
     private readonly version: number,
+    /** `--trace`: every message sent and received (firmware/station/trace.ts). */
+    private readonly trace?: TraceSink,
   ) {
     this.socket.setNoDelay(true); // one PDU per segment; keepalives must not wait for Nagle
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -92,6 +95,7 @@ export class StationSession {
       this.log('error', `SCCP encode ${name} failed: ${(e as Error).message}`, { message: name, server: this.server });
       return false;
     }
+    this.trace?.('SCCP', 'send', this.server, name, fields);
     this.socket.write(pdu);
     return true;
   }
@@ -125,6 +129,7 @@ export class StationSession {
     // Deliver what decoded before the bad PDU, in order, then drop the connection.
     for (const m of msgs) {
       if (this.ended) return;
+      this.trace?.('SCCP', 'recv', this.server, m.name, m.fields);
       try {
         this.handlers.message(m);
       } catch (e) {

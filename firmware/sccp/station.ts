@@ -16,6 +16,7 @@ import { PhoneFeature } from './enums.js';
 import { InbandDtmf } from '../station/inband-dtmf.js';
 import { StationSession, type Decoded, type StationLog } from './station-session.js';
 import { StationTemplates } from './station-templates.js';
+import type { TraceSink } from '../station/trace.js';
 
 export type { StationLog } from './station-session.js';
 
@@ -42,6 +43,8 @@ export interface SccpStationOptions {
   connectTimeoutMs?: number;
   /** Time to wait for RegisterAck/Reject after Register (default 30000 ms = Asterisk authtimeout, §5). */
   registerTimeoutMs?: number;
+  /** `--trace`: every message sent and received, decoded. */
+  trace?: TraceSink;
 }
 
 /** Register.maxStreams (sccp-facts.md §3 example "e.g. 5"). */
@@ -55,6 +58,8 @@ const MAX_MISSED_KEEPALIVES = 3;
 /** Wait for the ButtonTemplate before requesting line status anyway (the CM may not answer). */
 const BUTTON_TEMPLATE_WAIT_MS = 5000;
 const DEFAULT_RECONNECT = { initialMs: 1000, maxMs: 32_000 };
+/** Longest wait between retries after RegisterReject: a CM that refuses us will not change its mind every few seconds. */
+const REJECTED_MAX_MS = 60_000;
 const noLog: StationLog = () => {};
 
 export class SccpStation implements StationSignalling {
@@ -173,7 +178,7 @@ export class SccpStation implements StationSignalling {
     const session = new StationSession(host, port, this.clock, this.log, {
       message: (m) => { if (this.session === session) this.onMessage(m); },
       closed: (reason) => { if (this.session === session) this.drop('lost', reason); },
-    }, this.opts.protocolVersion ?? 11);
+    }, this.opts.protocolVersion ?? 11, this.opts.trace);
     this.session = session;
     this.setState('registering');
     session.connect(this.opts.connectTimeoutMs ?? 5000).then(() => {
@@ -200,7 +205,8 @@ export class SccpStation implements StationSignalling {
     this.log(state === 'lost' ? 'warn' : 'error', `SCCP ${state} (${this.server}): ${reason}`, { server: this.server });
     this.setState(state, reason);
     const r = this.opts.reconnect ?? DEFAULT_RECONNECT;
-    const delay = opts.delayMs ?? Math.min(r.maxMs, r.initialMs * 2 ** this.failures);
+    const cap = state === 'rejected' ? Math.max(r.maxMs, REJECTED_MAX_MS) : r.maxMs;
+    const delay = opts.delayMs ?? Math.min(cap, r.initialMs * 2 ** this.failures);
     if (opts.delayMs === undefined) this.failures++;
     if (!opts.sameServer) this.serverIndex = (this.serverIndex + 1) % this.opts.servers.length;
     this.clock.clearTimeout(this.retryTimer);

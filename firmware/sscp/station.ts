@@ -47,7 +47,7 @@ export interface SscpStationOptions {
   /** Wait for RegisterAck once the Register itself was acknowledged (default 10 s). */
   registerTimeoutMs?: number;
   /** Reliable-transport tuning (§4 defaults: RTO 0.5 s doubling to 4 s, 5 retransmissions). */
-  transport?: Pick<SscpEndpointOptions, 'retries' | 'initialRtoMs' | 'maxRtoMs' | 'jitter' | 'random'>;
+  transport?: Pick<SscpEndpointOptions, 'retries' | 'initialRtoMs' | 'maxRtoMs' | 'jitter' | 'random' | 'trace'>;
 }
 
 const DEFAULT_RECONNECT = { initialMs: 1000, maxMs: 60_000 };

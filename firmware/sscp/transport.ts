@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import { decodeSscp, encodeSscp, SSCP_MAX_DATAGRAM, type SscpDecoded, type SscpMessage } from './codec.js';
+import type { TraceSink } from '../station/trace.js';
 
 export interface SscpPeer { address: string; port: number }
 export type SscpDropReason = 'unexpectedPeer' | 'oversize' | 'malformed' | 'duplicate' | 'outOfWindow' | 'staleSession';
@@ -49,6 +50,8 @@ export interface SscpEndpointOptions {
   /** Random source in [0,1) for the jitter (default Math.random). */
   random?: () => number;
   onMessage: (msg: SscpDecoded, from: SscpPeer) => void;
+  /** `--trace`: every message sent (first transmission) and delivered, decoded. */
+  trace?: TraceSink;
   onDrop?: (reason: SscpDropReason, from: SscpPeer, err?: Error) => void;
 }
 
@@ -145,6 +148,7 @@ export class SscpEndpoint {
       st.nextSeq--;
       return Promise.reject(e);
     }
+    this.opts.trace?.('SSCP', 'send', fmt(peer), msg.name, msg.fields);
     return new Promise<void>((resolve, reject) => {
       st.queue.push({ seq, name: msg.name, buf, attempts: 0, timer: undefined, resolve, reject });
       this.pump(peer, st);
@@ -156,6 +160,7 @@ export class SscpEndpoint {
     if (!peer || this.closed) return;
     const buf = encodeSscp({ ...msg, device: msg.device ?? this.opts.device }, { maxDatagram: this.maxDatagram });
     this.stats.sent++;
+    this.opts.trace?.('SSCP', 'send', fmt(peer), msg.name, msg.fields);
     this.socket.send(buf, peer.port, peer.address);
   }
 
@@ -301,6 +306,7 @@ export class SscpEndpoint {
 
   private deliver(m: SscpDecoded, from: SscpPeer): void {
     this.stats.delivered++;
+    this.opts.trace?.('SSCP', 'recv', fmt(from), m.name, m.fields);
     try {
       this.opts.onMessage(m, from);
     } catch (e) {

@@ -30,19 +30,22 @@ const MODEL_TEXT: Record<BoardConfig['board']['model'], string> = {
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
-/** Every pin the config uses, with the key path it was written at. */
+/**
+ * Every pin the config uses, with the key path it was written at. Sections may be missing (the
+ * loader runs the checks on what is valid when the schema rejected part of a file).
+ */
 export function collectPins(cfg: BoardConfig): { pin: PinRef; path: KeyPath }[] {
   const out: { pin: PinRef; path: KeyPath }[] = [];
   cfg.expanders.forEach((e, i) => { if (e.interrupt) out.push({ pin: e.interrupt, path: ['expanders', i, 'interrupt'] }); });
-  if (cfg.keypad.type === 'matrix') {
+  if (cfg.keypad?.type === 'matrix') {
     cfg.keypad.rows.forEach((p, i) => out.push({ pin: p, path: ['keypad', 'rows', i] }));
     cfg.keypad.cols.forEach((p, i) => out.push({ pin: p, path: ['keypad', 'cols', i] }));
   }
   cfg.softkeys.buttons?.forEach((p, i) => out.push({ pin: p, path: ['softkeys', 'buttons', i] }));
-  if (cfg.hook.pin) out.push({ pin: cfg.hook.pin, path: ['hook', 'pin'] });
+  if (cfg.hook?.pin) out.push({ pin: cfg.hook.pin, path: ['hook', 'pin'] });
   if (cfg.headsetDetect?.pin) out.push({ pin: cfg.headsetDetect.pin, path: ['headsetDetect', 'pin'] });
   for (const [name, l] of Object.entries(cfg.lamps)) if (l.pin) out.push({ pin: l.pin, path: ['lamps', name, 'pin'] });
-  if (cfg.ringer.type === 'gpio-buzzer') out.push({ pin: cfg.ringer.pin, path: ['ringer', 'pin'] });
+  if (cfg.ringer?.type === 'gpio-buzzer') out.push({ pin: cfg.ringer.pin, path: ['ringer', 'pin'] });
   return out;
 }
 
@@ -83,9 +86,11 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
     }
     claimAddress(e.bus, e.address, ['expanders', i, 'address'], `expanders[${i}] (${e.id})`);
   });
-  needBus(cfg.display.bus, ['display', 'bus']);
-  claimAddress(cfg.display.bus, cfg.display.address, ['display', 'address'], `display (${cfg.display.type})`);
-  if (cfg.display.type === 'hd44780') {
+  if (cfg.display) {
+    needBus(cfg.display.bus, ['display', 'bus']);
+    claimAddress(cfg.display.bus, cfg.display.address, ['display', 'address'], `display (${cfg.display.type})`);
+  }
+  if (cfg.display?.type === 'hd44780') {
     const d = cfg.display;
     // HD44780U datasheet, "Display Data RAM": 80 characters of DDRAM.
     if (d.cols * d.rows > 80) bad(['display', 'cols'], `${d.cols}x${d.rows} exceeds the HD44780's 80 characters of DDRAM`);
@@ -108,7 +113,7 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
   const used = new Map<string, KeyPath>();
   for (const { pin, path } of collectPins(cfg)) {
     if (pin.kind === 'gpio') {
-      const model = MODEL_TEXT[cfg.board.model];
+      const model = cfg.board ? MODEL_TEXT[cfg.board.model] : 'Raspberry Pi';
       if (pin.gpio === 0 || pin.gpio === 1) {
         bad(path, `gpio${pin.gpio} (header pin ${HEADER_PHYSICAL_PIN[pin.gpio]}) is reserved for the HAT ID EEPROM; use GPIO${HEADER_GPIO_MIN}..GPIO${HEADER_GPIO_MAX}`);
         continue;
@@ -140,7 +145,7 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
 
   // Keypad grid and key names; softkeys present.
   const keyNames = new Set<string>();
-  if (cfg.keypad.type === 'matrix') {
+  if (cfg.keypad?.type === 'matrix') {
     const k = cfg.keypad;
     if (k.keys.length !== k.rows.length) {
       bad(['keypad', 'keys'], `keys has ${k.keys.length} rows but the keypad has ${k.rows.length} row pins (rows × cols = ${k.rows.length} × ${k.cols.length})`);
@@ -162,7 +167,7 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
   const sk = cfg.softkeys;
   if (sk.buttons) {
     if (sk.buttons.length !== sk.count) bad(['softkeys', 'buttons'], `${sk.buttons.length} buttons for count: ${sk.count}`);
-  } else if (cfg.keypad.type === 'matrix') {
+  } else if (cfg.keypad?.type === 'matrix') {
     for (let i = 1; i <= sk.count; i++) {
       if (!keyNames.has(`softkey${i}`)) {
         bad(['softkeys', 'count'], `softkey${i} is neither a keypad key nor in softkeys.buttons`);
@@ -183,9 +188,9 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
       bad(path, `unknown HID device "${ref}"${hint ? ` (did you mean "${hint}"?)` : ''}; declared under hid: ${[...hidIds].join(', ') || 'none'}`);
     }
   };
-  if (cfg.keypad.type === 'hid') needHid(cfg.keypad.device, ['keypad', 'device']);
-  if (cfg.ringer.type === 'hid') needHid(cfg.ringer.device, ['ringer', 'device']);
-  needHid(cfg.hook.hid, ['hook', 'hid']);
+  if (cfg.keypad?.type === 'hid') needHid(cfg.keypad.device, ['keypad', 'device']);
+  if (cfg.ringer?.type === 'hid') needHid(cfg.ringer.device, ['ringer', 'device']);
+  needHid(cfg.hook?.hid, ['hook', 'hid']);
   needHid(cfg.headsetDetect?.hid, ['headsetDetect', 'hid']);
   for (const [name, l] of Object.entries(cfg.lamps)) {
     if (!LAMP_NAMES.includes(name)) {

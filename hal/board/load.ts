@@ -2,19 +2,15 @@
  * Board-config loading: YAML → zod schema → whole-board checks. Every problem comes back as
  * `file:line:col: key.path: message` (src/config/yaml-config.ts).
  */
-import { ConfigError, YamlSource, formatProblem, loadConfig, schemaKeys } from '../../src/config/yaml-config.js';
+import { ConfigError, YamlSource, formatProblem, loadConfig } from '../../src/config/yaml-config.js';
 import { checkBoard } from './checks.js';
-import { PIN_KEYS } from './pins.js';
 import { boardSchema, type BoardConfig } from './schema.js';
 
 export type { BoardConfig } from './schema.js';
 
-/** Every key the schema knows plus the pin object keys (pins are parsed by a custom transform). */
-const KNOWN_KEYS: readonly string[] = [...new Set([...schemaKeys(boardSchema), ...PIN_KEYS])];
-
 /** Validates an already-read YAML source. Throws ConfigError listing every problem found. */
 export function parseBoardConfig(src: YamlSource): BoardConfig {
-  return loadConfig(src, boardSchema, { knownKeys: KNOWN_KEYS, crossCheck: checkBoard });
+  return loadConfig(src, boardSchema, { crossCheck: checkBoard });
 }
 
 /** Loads `text` as if it were the file `file` (tests, stdin). */

@@ -7,8 +7,13 @@ import { ConfigError, formatProblem } from '../config/yaml-config.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
 import { runChecks, type DoctorRow } from './checks.js';
 import { realProbeEnv, type ProbeEnv } from './env.js';
+import { CliExit, UsageError, parseCommandLine } from '../command-line.js';
+import { summaryOf } from '../cli.js';
 
-const USAGE = 'usage: deskphone doctor --board FILE\n  checks I2C, GPIO, ALSA and HID devices named in the board config on this machine';
+const SPEC = {
+  name: 'doctor', summary: summaryOf('doctor'),
+  options: { board: { type: 'string', short: 'b', arg: 'FILE', help: 'board config whose I2C, GPIO, ALSA and HID devices are checked (required)' } },
+} as const;
 
 /** Fixed-width table; long fix texts wrap onto continuation lines. */
 export function formatTable(rows: readonly DoctorRow[]): string {
@@ -28,14 +33,14 @@ export async function doctorMain(argv: string[], io: DoctorIo = {}): Promise<num
   const out = io.out ?? ((s: string) => process.stdout.write(`${s}\n`));
   const err = io.err ?? ((s: string) => process.stderr.write(`${s}\n`));
   let file: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--board' || a === '-b') file = argv[++i];
-    else if (a.startsWith('--board=')) file = a.slice(8);
-    else if (a === '--help' || a === '-h') { out(USAGE); return 0; }
-    else { err(`doctor: unknown argument "${a}"\n${USAGE}`); return 2; }
+  try {
+    file = parseCommandLine(SPEC, argv, { out: (t) => out(t.trimEnd()), err: (t) => err(t.trimEnd()) }).values.board;
+  } catch (e) {
+    if (e instanceof CliExit) return e.exitCode;
+    if (e instanceof UsageError) return 2;
+    throw e;
   }
-  if (!file) { err(`doctor: --board FILE is required\n${USAGE}`); return 2; }
+  if (!file) { err('deskphone doctor: --board FILE is required (run `deskphone doctor --help` for the options)'); return 2; }
   let cfg;
   try { cfg = loadBoardConfig(file); } catch (e) {
     if (e instanceof ConfigError) { err(e.problems.map(formatProblem).join('\n')); return 2; }

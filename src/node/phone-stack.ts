@@ -13,6 +13,7 @@ import { SccpStation, type SccpServer } from '../../firmware/sccp/station.js';
 import { SscpStation } from '../../firmware/sscp/station.js';
 import { PhoneApp } from '../../firmware/phone/phone-app.js';
 import { FarEndDtmfPlayer } from '../../firmware/station/inband-dtmf.js';
+import { traceTo } from '../../firmware/station/trace.js';
 import type { Logger } from './logger.js';
 
 export interface PhoneStackOptions {
@@ -56,17 +57,18 @@ export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
   // Far-end RFC 4733 telephone-events are heard as the DTMF tone on the earpiece.
   const farDtmf = new FarEndDtmfPlayer(tones, o.clock);
   media.onDtmf((_id, digit) => farDtmf.play(digit));
+  const trace = o.log.enabled?.('trace') && o.log.trace ? traceTo((l) => o.log.trace!(`${o.name}: ${l}`)) : undefined;
   const station = o.protocol === 'sscp'
     ? new SscpStation({
       ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
       lines: Math.max(1, Object.keys(o.hardware.lamps).filter((k) => /^line\d+$/.test(k)).length),
-      reconnect: { initialMs: 500, maxMs: 8000 },
-      log: (level, msg) => o.log[level === 'error' ? 'warn' : level](`${o.name}: sscp: ${msg}`),
+      reconnect: { initialMs: 500, maxMs: 8000 }, ...(trace ? { transport: { trace } } : {}),
+      log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sscp: ${msg}`),
     })
     : new SccpStation({
       ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
-      reconnect: { initialMs: 500, maxMs: 8000 },
-      log: (level, msg) => o.log[level === 'error' ? 'warn' : level](`${o.name}: sccp: ${msg}`),
+      reconnect: { initialMs: 500, maxMs: 8000 }, ...(trace ? { trace } : {}),
+      log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sccp: ${msg}`),
     });
   const app = new PhoneApp({
     hardware: o.hardware, signalling: station, clock: o.clock, tones,

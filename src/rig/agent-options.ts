@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { parseHostPort } from './client.js';
 
 export const RIG_AGENT_OPTIONS = {
-  'rig-listen': { type: 'string' },
-  'rig-token': { type: 'string' },
-  'rig-token-file': { type: 'string' },
+  'rig-listen': { type: 'string', arg: '[ADDR:]PORT', help: 'serve the rig agent for hardware-in-the-loop tests (docs/hil.md); a bare port binds 127.0.0.1' },
+  'rig-token': { type: 'string', arg: 'TOKEN', help: 'the agent\'s token (visible in ps: prefer --rig-token-file or DESKPHONE_RIG_TOKEN)' },
+  'rig-token-file': { type: 'string', arg: 'FILE', help: 'file whose first line is the agent\'s token' },
 } as const;
 
 export interface RigListen { host: string; port: number; token: string }

@@ -10,13 +10,16 @@
  */
 import type { Clock } from '../../hal/api/clock.js';
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
-import type { SccpServer } from '../../firmware/sccp/station.js';
+import type { SccpServer, SccpStation } from '../../firmware/sccp/station.js';
+import type { SscpStation } from '../../firmware/sscp/station.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
 import type { Logger } from '../node/logger.js';
 import type { BoardInfo, BoardState } from './protocol.js';
 
 export interface BoardUnderTest {
   info(): Omit<BoardInfo, 'version'>;
+  /** The station of the current firmware (a new one after each reset). */
+  readonly station: SccpStation | SscpStation;
   /** Press, hold, release, wait as long again (the board's default hold when omitted). */
   tap(key: string, holdMs?: number): Promise<void>;
   press(key: string): void;
@@ -76,6 +79,7 @@ export async function emulatedBoardUnderTest(o: EmulatedBoardUnderTestOptions): 
   const debounce = (): number => phone.board.config.hook.debounceMs;
   return {
     get phone() { return phone; },
+    get station() { return phone.station; },
     info() {
       const c = phone.board.config;
       const keyDebounce = c.keypad.type === 'matrix' ? c.keypad.debounceMs : 0;

@@ -71,6 +71,7 @@ export async function tappedBoardUnderTest(o: TappedBoardOptions): Promise<Board
   const settle = (): Promise<void> => o.clock.sleep(config.hook.debounceMs * 3);
   const holdDefault = Math.max(100, 5 * (config.keypad.type === 'matrix' ? config.keypad.debounceMs : 20));
   return {
+    get station() { return live.stack.station; },
     info() {
       return {
         device: live.stack.station.deviceName, protocol: o.protocol ?? 'sccp', micFrequency: live.micFrequency, board: config.board.name,

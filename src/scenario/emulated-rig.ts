@@ -9,6 +9,7 @@ import { loadCallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
 import type { Logger } from '../node/logger.js';
+import { traceTo } from '../../firmware/station/trace.js';
 import type { Scenario } from './schema.js';
 import type { ScenarioRig } from './rig.js';
 
@@ -34,7 +35,8 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
   if ('embedded' in s.callmanager) {
     const config = loadCallManagerConfig(resolveScenarioPath(s, s.callmanager.embedded));
     callManager = await startCallManager({ config, host: '127.0.0.1', port: 0, sscpPort: 0, clock,
-      log: { info: (m) => log.debug(`cm: ${m}`), warn: (m) => log.warn(`cm: ${m}`) } });
+      log: { info: (m) => log.debug(`cm: ${m}`), warn: (m) => log.warn(`cm: ${m}`) },
+      ...(log.enabled?.('trace') && log.trace ? { trace: traceTo((l) => log.trace!(`cm: ${l}`)) } : {}) });
     server = { host: '127.0.0.1', port: callManager.port };
     sscpServer = { host: '127.0.0.1', port: callManager.sscp!.port };
   } else {

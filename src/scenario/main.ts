@@ -1,32 +1,37 @@
 /**
  * `deskphone scenario FILE... [--rig RIG.yaml] [--reporter text|tap|junit] [--report-file F]`:
  * runs each scenario on a fresh emulated rig, or with --rig against the boards of a rig file
- * (docs/hil.md); exit 1 if any fails.
+ * (docs/hil.md). Exit 1 if a scenario fails, 2 if a file is not a valid scenario (and none failed).
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/yaml-config.js';
-import { createLogger, type Logger } from '../node/logger.js';
+import { createLogger, levelFromOptions, type Logger } from '../node/logger.js';
+import { LOG_OPTIONS, parseCommandLine } from '../command-line.js';
+import { summaryOf } from '../cli.js';
 import { loadScenario, type Scenario } from './schema.js';
 import { buildEmulatedRig } from './emulated-rig.js';
 import { runScenario, ScenarioFailure } from './runner.js';
 import { REPORTERS, junitReport, passed, stepLabels, tapReport, type ReporterName, type ScenarioReport } from './reporters.js';
 import type { ScenarioRig } from './rig.js';
 
+const SPEC = {
+  name: 'scenario', summary: summaryOf('scenario'), args: '<FILE...>',
+  options: {
+    ...LOG_OPTIONS,
+    'log-level': { ...LOG_OPTIONS['log-level'], default: 'warn' },
+    verbose: { type: 'boolean', short: 'v', default: false, help: 'same as --log-level info: the phones\' and call manager\'s log lines' },
+    debug: { type: 'boolean', default: false, help: 'same as --log-level debug' },
+    rig: { type: 'string', arg: 'RIG.yaml', help: 'run against the boards of a hardware-in-the-loop rig file (docs/hil.md) instead of emulated phones' },
+    reporter: { type: 'string', default: 'text', choices: REPORTERS, arg: 'NAME', help: 'text (steps as they run), tap (TAP 13) or junit (JUnit XML)' },
+    'report-file': { type: 'string', arg: 'FILE', help: 'write the tap/junit report to FILE (default: stdout, progress then goes to stderr)' },
+  },
+  epilog: 'Scenario files: docs/scenarios.md; rigs: docs/hil.md. Results go to stdout, log lines to stderr.',
+} as const;
+
 export async function scenarioMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: {
-      verbose: { type: 'boolean', short: 'v' }, debug: { type: 'boolean' },
-      rig: { type: 'string' },
-      reporter: { type: 'string', default: 'text' },
-      'report-file': { type: 'string' },
-    },
-  });
-  if (positionals.length === 0) { console.error('deskphone scenario: give one or more scenario files'); return 2; }
+  const { values, positionals } = parseCommandLine(SPEC, argv);
+  const log = createLogger(values.debug ? 'debug' : values.verbose && !values.trace ? 'info' : levelFromOptions(values, 'warn'));
   const reporter = values.reporter as ReporterName;
-  if (!REPORTERS.includes(reporter)) { console.error(`deskphone scenario: --reporter ${values.reporter}: expected one of ${REPORTERS.join(', ')}`); return 2; }
-  const log = createLogger(values.debug ? 'debug' : values.verbose ? 'info' : 'warn');
   // Progress goes to stdout with the text reporter; a TAP/JUnit report on stdout keeps stdout to itself.
   const progress = reporter === 'text' || values['report-file'] ? (l: string) => console.log(l) : (l: string) => console.error(l);
 
@@ -36,13 +41,14 @@ export async function scenarioMain(argv: string[]): Promise<number> {
     try {
       ({ buildRig, closeBench } = await openBench(values.rig, log));
     } catch (e) {
-      if (e instanceof ConfigError) console.error(`✘ ${e.message}`);
-      else console.error(`✘ ${values.rig}: ${(e as Error).message}`);
+      if (e instanceof ConfigError) { console.error(`✘ ${e.message}`); return 2; }
+      console.error(`✘ ${values.rig}: ${(e as Error).message}`);
       return 1;
     }
   }
 
   const reports: ScenarioReport[] = [];
+  let invalid = 0;
   try {
     for (const file of positionals) {
       const started = Date.now();
@@ -64,6 +70,7 @@ export async function scenarioMain(argv: string[]): Promise<number> {
           report.results = e.results;
           report.failure = { index: e.index, step: e.step, observed: e.observed };
         } else {
+          if (e instanceof ConfigError) invalid++;
           report.error = e instanceof ConfigError ? e.message : `${file}: ${(e as Error).message}`;
         }
         console.error(`✘ ${e instanceof ScenarioFailure || e instanceof ConfigError ? e.message : report.error}`);
@@ -80,7 +87,7 @@ export async function scenarioMain(argv: string[]): Promise<number> {
     if (values['report-file']) writeFileSync(values['report-file'], text);
     else process.stdout.write(text);
   }
-  return failed ? 1 : 0;
+  return failed > invalid ? 1 : invalid ? 2 : 0;
 }
 
 /** Connects to the rig file's boards once for the whole run (src/rig, loaded only with --rig). */

@@ -4,13 +4,17 @@
  * terminal is the real firmware: SCCP over loopback TCP, RTP over loopback UDP, the real HD44780
  * driver talking to an emulated PCF8574/HD44780.
  */
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { loadCallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
-import { memoryLogger } from '../node/logger.js';
+import { createLogger, levelFromOptions, memoryLogger, teeLogger, type FullLogger } from '../node/logger.js';
+import { Teardown, startOrTearDown } from '../node/lifecycle.js';
+import { LOG_OPTIONS, intOption, parseCommandLine, usageError } from '../command-line.js';
+import { summaryOf } from '../cli.js';
+import { loadBoardConfig } from '../../hal/board/load.js';
+import { traceTo } from '../../firmware/station/trace.js';
 import { DEFAULT_CM_CONFIG } from '../callmanager-main.js';
 import { renderPhones, HELP_LINE, type PhoneView } from './render.js';
 import { parseKeys } from './keys.js';
@@ -21,17 +25,30 @@ const DEFAULT_BOARD = fileURLToPath(new URL('../../../board-configs/laptop-emula
 const micFrequency = (i: number) => 1000 + 500 * i;
 const FRAME_MS = 100;
 
-async function listen(config: ReturnType<typeof loadCallManagerConfig>, port: number, log: ReturnType<typeof memoryLogger>, clock: SystemClock): Promise<CallManagerHandle> {
-  const cmLog = { info: log.info, warn: log.warn, debug: log.debug };
+async function listen(config: ReturnType<typeof loadCallManagerConfig>, port: number, log: FullLogger, clock: SystemClock): Promise<CallManagerHandle> {
+  const trace = log.enabled('trace') ? { trace: traceTo((l) => log.trace(`cm: ${l}`)) } : {};
   try {
     // SSCP on a free UDP port so SSCP devices in the config can join; TSP as the config says.
-    return await startCallManager({ config, host: '127.0.0.1', port, sscpPort: 0, sscpHost: '127.0.0.1', clock, log: cmLog });
+    return await startCallManager({ config, host: '127.0.0.1', port, sscpPort: 0, sscpHost: '127.0.0.1', clock, log, ...trace });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    if (!(e as Error).message.includes(`cannot listen on 127.0.0.1:${port}:`) || !/EADDRINUSE/.test((e as Error).message)) throw e;
     log.warn(`port ${port} is in use; the call manager takes a free port instead`);
-    return startCallManager({ config, host: '127.0.0.1', port: 0, sscpPort: 0, sscpHost: '127.0.0.1', clock, log: cmLog });
+    return startCallManager({ config, host: '127.0.0.1', port: 0, sscpPort: 0, sscpHost: '127.0.0.1', clock, log, ...trace });
   }
 }
+
+const SPEC = {
+  name: 'sim', summary: summaryOf('sim'),
+  options: {
+    phones: { type: 'string', short: 'n', default: '2', arg: 'N', help: 'emulated phones, the first N devices of the config' },
+    config: { type: 'string', short: 'c', default: DEFAULT_CM_CONFIG, defaultText: 'callmanager/examples/two-phones.yaml', arg: 'FILE', help: 'call-manager config' },
+    board: { type: 'string', short: 'b', default: DEFAULT_BOARD, defaultText: 'board-configs/laptop-emulated.yaml', arg: 'FILE', help: 'board config of every phone' },
+    port: { type: 'string', short: 'p', default: '2000', arg: 'N', help: 'SCCP TCP port of the embedded call manager (a free one when taken)' },
+    seconds: { type: 'string', arg: 'S', help: 'quit after S seconds (default: run until x or Ctrl-C)' },
+    ...LOG_OPTIONS,
+  },
+  epilog: 'Keys: Tab next phone, 0-9 * # keypad, a-d keys A-D, Space hook, F1-F4 or q w e r softkeys, l line 1, h history, x or Ctrl-C quits.\nLog lines show in the bottom pane; with stderr redirected (2>sim.log) they are written there too.',
+} as const;
 
 function hears(p: EmulatedPhone, freqs: number[]): string {
   const { samples, sampleRate } = p.heard(200);
@@ -39,27 +56,22 @@ function hears(p: EmulatedPhone, freqs: number[]): string {
 }
 
 export async function simMain(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv, strict: true,
-    options: {
-      phones: { type: 'string', short: 'n', default: '2' },
-      config: { type: 'string', short: 'c', default: DEFAULT_CM_CONFIG },
-      board: { type: 'string', short: 'b', default: DEFAULT_BOARD },
-      port: { type: 'string', short: 'p', default: '2000' },
-      seconds: { type: 'string' },
-    },
-  });
-  const config = loadCallManagerConfig(values.config!);
-  const n = Number(values.phones);
-  if (!Number.isInteger(n) || n < 1 || n > config.devices.length) {
-    console.error(`deskphone sim: --phones ${values.phones}: expected 1..${config.devices.length} (devices in ${values.config})`);
-    return 2;
-  }
-  const log = memoryLogger('info', 6);
+  const { values } = parseCommandLine(SPEC, argv);
+  const config = loadCallManagerConfig(values.config);
+  loadBoardConfig(values.board); // a broken board config stops here, before anything listens
+  const n = intOption('sim', 'phones', values.phones, 1, config.devices.length, `phones (devices in ${values.config}):`);
+  const port = intOption('sim', 'port', values.port, 0, 65535, 'a TCP port');
+  if (n === undefined || port === undefined) return 2;
+  if (values.seconds !== undefined && !(Number(values.seconds) > 0)) return usageError('sim', `--seconds ${values.seconds}: expected a number of seconds > 0`);
+  const level = levelFromOptions(values);
+  const pane = memoryLogger(level, 6);
+  const log = process.stderr.isTTY ? pane : teeLogger(pane, createLogger(level));
   const clock = new SystemClock();
-  const cm = await listen(config, Number(values.port), log, clock);
+  const teardown = new Teardown();
   const phones: EmulatedPhone[] = [];
-  for (let i = 0; i < n; i++) {
+  const cm = await listen(config, port, log, clock);
+  teardown.add('call manager', () => cm.close());
+  await startOrTearDown(teardown, async () => { for (let i = 0; i < n; i++) {
     const dev = config.devices[i]!;
     const line = config.lines.find((l) => l.number === dev.lines[0]);
     const name = (line?.name ?? dev.name).toLowerCase();
@@ -68,9 +80,10 @@ export async function simMain(argv: string[]): Promise<number> {
       name, deviceName: dev.name, boardFile: values.board!, protocol: sscp ? 'sscp' : 'sccp',
       servers: [{ host: '127.0.0.1', port: sscp ? cm.sscp!.port : cm.port }], clock, micFrequency: micFrequency(i), log,
     });
+    teardown.add(name, () => phone.close());
     phones.push(phone);
     await phone.start();
-  }
+  } });
   const freqs = [350, 440, 480, 620, ...phones.map((p) => p.micFrequency)];
   let selected = 0;
   // Keys typed faster than a finger can press them are queued per phone, one tap after another.
@@ -88,7 +101,7 @@ export async function simMain(argv: string[]): Promise<number> {
       ringer: p.board.hardware.ringer.mode, offHook: p.board.emulators.hook.offHook, mic: p.micFrequency, hears: hears(p, freqs), selected: i === selected,
     }));
     const listeners = [`SCCP tcp/${cm.port}`, ...(cm.sscp ? [`SSCP udp/${cm.sscp.port}`] : []), ...(cm.tsp ? [`TSP tcp/${cm.tsp.port}`] : [])];
-    const frame = [`deskphone sim: call manager on 127.0.0.1 (${listeners.join(', ')})`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...log.lines].join('\n');
+    const frame = [`deskphone sim: call manager on 127.0.0.1 (${listeners.join(', ')})`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...pane.lines].join('\n');
     if (frame === lastFrame) return;
     lastFrame = frame;
     process.stdout.write(tty ? `\x1b[H\x1b[2J${frame}\n` : `${frame}\n\n`);

@@ -56,5 +56,5 @@ test('typos and bad values: did-you-mean for keys, device-name format, port rang
 });
 
 test('a missing file is a ConfigError naming the file', () => {
-  assert.throws(() => loadCallManagerConfig('/nonexistent/cm.yaml'), /\/nonexistent\/cm\.yaml:0:0: .*cannot read file/);
+  assert.throws(() => loadCallManagerConfig('/nonexistent/cm.yaml'), /\/nonexistent\/cm\.yaml: no such file$/);
 });

@@ -14,19 +14,19 @@ test('unknown key names file, line, key path and a suggestion', () => {
     assert.ok(e instanceof ConfigError);
     const msg = e.message;
     assert.match(msg, /^b\.yaml:2:3: display\.adress: unknown key \(did you mean "address"\?\)/m);
-    assert.match(msg, /b\.yaml:1:1: display: .*address.*|b\.yaml:1:1: display\.address: .*received undefined/);
+    assert.match(msg, /^b\.yaml:1:1: display\.address: missing: a number$/m);
     return true;
   });
 });
 
 test('wrong type inside an array points at the element', () => {
   const src = new YamlSource('c.yaml', 'display: {address: 39, cols: 20}\nlines:\n  - number: "100"\n  - number: 101\n');
-  assert.throws(() => loadConfig(src, schema), /c\.yaml:4:5: lines\[1\]\.number: .*expected string/);
+  assert.throws(() => loadConfig(src, schema), /c\.yaml:4:5: lines\[1\]\.number: expected text, not the number 101/);
 });
 
 test('YAML syntax errors carry the line', () => {
   const src = new YamlSource('d.yaml', 'display:\n  address: [1, 2\n');
-  assert.throws(() => loadConfig(src, schema), /d\.yaml:\d+:\d+: \(top level\): YAML syntax error/);
+  assert.throws(() => loadConfig(src, schema), /d\.yaml:\d+:\d+: YAML syntax error/);
 });
 
 test('valid config loads, cross-check problems are reported', () => {

@@ -189,5 +189,5 @@ test('deskphone tsp dial / watch / drop against the call manager; clear errors',
   assert.match(refused.err, /tsp:\n\s+port:/);
   const usage = await run(['frobnicate']);
   assert.equal(usage.code, 2);
-  assert.match(usage.err, /unknown command "frobnicate"/);
+  assert.match(usage.err, /unknown action "frobnicate" \(actions: dial NUMBER, drop \[CALLID\], watch\)/);
 });
