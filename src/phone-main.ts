@@ -13,6 +13,7 @@ import { createEmulatedPhone } from './node/emulated-phone.js';
 import { createHardwarePhone } from './node/hardware-phone.js';
 import { createLogger, levelFromOptions, type FullLogger } from './node/logger.js';
 import { untilSignal } from './node/lifecycle.js';
+import { RIG_AGENT_OPTIONS, rigListenOptions } from './rig/agent-options.js';
 
 const SPEC = {
   name: 'phone', summary: summaryOf('phone'),
@@ -22,6 +23,8 @@ const SPEC = {
     device: { type: 'string', short: 'd', arg: 'NAME', help: 'device name SEP + 12 hex digits, as in the call manager\'s devices: (default: SEP + this machine\'s MAC)' },
     emulated: { type: 'boolean', default: false, help: 'run on emulated devices instead of the board\'s hardware' },
     tone: { type: 'string', default: '1000', arg: 'HZ', help: 'with --emulated: frequency of the emulated microphone\'s tone' },
+    protocol: { type: 'string', default: 'sccp', choices: ['sccp', 'sscp'], arg: 'NAME', help: 'station protocol: sccp (TCP) or sscp (UDP, docs/sscp.md)' },
+    ...RIG_AGENT_OPTIONS,
     ...LOG_OPTIONS,
   },
   epilog: 'Example (emulated, against `deskphone callmanager` on this machine):\n' +
@@ -45,19 +48,36 @@ export async function phoneMain(argv: string[]): Promise<number> {
     servers.push({ host: m[1]!, port: Number(m[2]) });
   }
   if (!(Number(values.tone) > 0)) return usageError('phone', `--tone ${values.tone}: expected a frequency in Hz`);
+  const protocol = values.protocol as 'sccp' | 'sscp';
+  let rigListen: ReturnType<typeof rigListenOptions>;
+  try { rigListen = rigListenOptions(values); } catch (e) { return usageError('phone', (e as Error).message); }
   const log = createLogger(levelFromOptions(values));
   const clock = new SystemClock();
   let phone: { station: { state: string; deviceName: string; onEvent(cb: (e: SignallingEvent) => void): unknown }; start(): Promise<void>; close(): Promise<void> };
   let screen: () => string[];
   try {
-    if (values.emulated) {
+    if (rigListen) {
+      // The board under test of a hardware-in-the-loop rig (docs/hil.md): the agent owns the phone and resets it.
+      const { emulatedBoardUnderTest } = await import('./rig/board-under-test.js');
+      const { tappedBoardUnderTest } = await import('./rig/tapped-board.js');
+      const { startRigAgent } = await import('./rig/agent.js');
+      const common = { ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, log };
+      const board = values.emulated
+        ? await emulatedBoardUnderTest({ ...common, micFrequency: Number(values.tone) })
+        : await tappedBoardUnderTest(common);
+      const agent = await startRigAgent({ board, host: rigListen.host, port: rigListen.port, token: rigListen.token, clock, log })
+        .catch(async (e: Error) => { await board.close(); throw new Error(`--rig-listen ${rigListen!.host}:${rigListen!.port}: ${e.message}`); });
+      process.stdout.write(`rig agent listening on ${agent.address}:${agent.port}\n`);
+      phone = { get station() { return board.station; }, start: async () => {}, close: async () => { await agent.close(); await board.close(); } };
+      screen = () => board.state().screen;
+    } else if (values.emulated) {
       const p = await createEmulatedPhone({
         name: 'phone', ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, clock,
-        micFrequency: Number(values.tone), log,
+        micFrequency: Number(values.tone), protocol, log,
       });
       phone = p; screen = () => p.lcd();
     } else {
-      const p = await createHardwarePhone({ ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, clock, log });
+      const p = await createHardwarePhone({ ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, log });
       phone = p; screen = () => p.app.screen();
     }
   } catch (e) {

@@ -9,6 +9,7 @@ import type { Clock } from '../../hal/api/clock.js';
 import { openPcmSink, openPcmSource } from '../../hal/bindings/audio-io.js';
 import { composeBoard, type HardwareBindingOptions, type HardwareBoard } from '../../hal/board/compose.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
+import type { BoardConfig } from '../../hal/board/schema.js';
 import type { SccpServer } from '../../firmware/sccp/station.js';
 import { createPhoneStack, type PhoneStack } from './phone-stack.js';
 import { ResilientSink, ResilientSource } from './resilient-audio.js';
@@ -41,19 +42,8 @@ export async function createHardwarePhone(o: HardwarePhoneOptions): Promise<Hard
       device: 'audio', operation: 'compose hardware phone', hint: 'add audio: {capture: "plughw:CARD=Device,DEV=0", playback: "plughw:CARD=Device,DEV=0"} (arecord -L / aplay -L list them)',
     });
   }
-  const audio = config.audio;
   const board = await composeBoard(config, { mode: 'hardware', clock: o.clock, log: (m) => o.log.info(m), ...(o.bindings ? { bindings: o.bindings } : {}) });
-  const format: PcmFormat = { sampleRate: audio.rate, channels: 1, periodFrames: (audio.rate * PERIOD_MS) / 1000 };
-  // A missing or unplugged audio device is logged with its fix and retried; signalling keeps working.
-  const audioLog = (m: string) => o.log.warn(m);
-  const microphone = new ResilientSource({
-    name: `audio.capture ${audio.capture}`, format, clock: o.clock, log: audioLog,
-    open: () => openPcmSource({ device: audio.capture, format }, (m) => o.log.info(m)),
-  });
-  const speaker = new ResilientSink({
-    name: `audio.playback ${audio.playback}`, format, clock: o.clock, log: audioLog,
-    open: () => openPcmSink({ device: audio.playback, format }),
-  });
+  const { microphone, speaker } = boardAudio(config.audio, o.clock, o.log);
   const stack = createPhoneStack({
     name: config.board.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker,
     servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, bindAddress: o.bindAddress ?? '0.0.0.0', log: o.log,
@@ -63,4 +53,22 @@ export async function createHardwarePhone(o: HardwarePhoneOptions): Promise<Hard
     start: () => stack.start(),
     async close() { await stack.close(); await board.close(); },
   };
+}
+
+/**
+ * The board's ALSA capture and playback devices; a missing or unplugged device is logged with its
+ * fix and retried, so signalling keeps working.
+ */
+export function boardAudio(audio: NonNullable<BoardConfig['audio']>, clock: Clock, log: Logger): { microphone: ResilientSource; speaker: ResilientSink } {
+  const format: PcmFormat = { sampleRate: audio.rate, channels: 1, periodFrames: (audio.rate * PERIOD_MS) / 1000 };
+  const audioLog = (m: string) => log.warn(m);
+  const microphone = new ResilientSource({
+    name: `audio.capture ${audio.capture}`, format, clock, log: audioLog,
+    open: () => openPcmSource({ device: audio.capture, format }, (m) => log.info(m)),
+  });
+  const speaker = new ResilientSink({
+    name: `audio.playback ${audio.playback}`, format, clock, log: audioLog,
+    open: () => openPcmSink({ device: audio.playback, format }),
+  });
+  return { microphone, speaker };
 }

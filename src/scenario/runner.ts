@@ -5,12 +5,15 @@
  */
 import type { Expectation, Scenario, ScenarioStep } from './schema.js';
 import type { PhoneUnderTest, ScenarioRig } from './rig.js';
-import { TONE_PLANS, describeHeard, identifyTone, present } from './hearing.js';
+import { TONE_PLANS } from './hearing.js';
+import { hearingOf } from './ear.js';
 
 export interface StepResult { index: number; step: string; ok: boolean; ms: number; detail?: string }
 
 export class ScenarioFailure extends Error {
-  constructor(readonly scenario: string, readonly index: number, readonly step: string, readonly observed: string) {
+  constructor(readonly scenario: string, readonly index: number, readonly step: string, readonly observed: string,
+    /** The steps run so far, the failed one last (reporters). */
+    readonly results: StepResult[] = []) {
     super(`${scenario}: step ${index + 1} (${step}) failed:\n${observed}`);
     this.name = 'ScenarioFailure';
   }
@@ -53,16 +56,16 @@ export function softkeyUnder(phone: PhoneUnderTest, label: string): number | und
   return undefined;
 }
 
-export function observe(phone: PhoneUnderTest, rig: ScenarioRig): string {
+export async function observe(phone: PhoneUnderTest, rig: ScenarioRig): Promise<string> {
   const lcd = phone.lcd().map((r) => `      |${r}|`).join('\n');
   const lamps = Object.entries(phone.lamps()).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)';
-  const { samples, sampleRate } = phone.heard(200);
   const others = [...rig.phones.values()].map((p) => p.micFrequency);
-  return `    ${phone.name} LCD:\n${lcd}\n    lamps: ${lamps}\n    ringer: ${phone.ringer()}\n    speaker: ${describeHeard(samples, sampleRate, others)}`;
+  const speaker = await hearingOf(phone).describe(others).catch((e: Error) => `(not heard: ${e.message})`);
+  return `    ${phone.name} LCD:\n${lcd}\n    lamps: ${lamps}\n    ringer: ${phone.ringer()}\n    speaker: ${speaker}`;
 }
 
 /** Checks one expectation now; returns undefined when it holds, else what differs. */
-function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): string | undefined {
+async function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): Promise<string | undefined> {
   const rows = phone.lcd();
   if (e.row !== undefined && e.row > rows.length) return `the LCD has ${rows.length} rows, no row ${e.row}`;
   const text = e.row !== undefined ? rows[e.row - 1]! : rows.join('\n');
@@ -70,7 +73,7 @@ function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): string 
   if (e.lcd !== undefined && !new RegExp(e.lcd, 'm').test(text)) return `${where} does not match /${e.lcd}/`;
   if (e.lcdNot !== undefined && new RegExp(e.lcdNot, 'm').test(text)) return `${where} matches /${e.lcdNot}/`;
   if (e.codec !== undefined) {
-    const c = phone.receiveCodec();
+    const c = await phone.receiveCodec();
     if (c !== e.codec) return `the receive stream's codec is ${c ?? 'none (no receive stream open)'}, expected ${e.codec}`;
   }
   for (const [lamp, mode] of Object.entries(e.lamp ?? {})) {
@@ -85,15 +88,13 @@ function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): string 
   }
   if (e.tone !== undefined) {
     const window = e.window ?? (e.tone === 'busy' || e.tone === 'reorder' ? 1600 : e.tone === 'ringback' ? 300 : 200);
-    const { samples, sampleRate } = phone.heard(window);
-    const got = identifyTone(samples, sampleRate);
+    const got = await hearingOf(phone).tone(window);
     if (got !== e.tone) return `tone heard is ${got}, expected ${e.tone}`;
   }
   for (const [which, negate] of [[e.hears, false], [e.hearsNot, true]] as const) {
     if (which === undefined) continue;
     const freq = typeof which === 'number' ? which : rig.phones.get(which)!.micFrequency;
-    const { samples, sampleRate } = phone.heard(e.window ?? 200);
-    const heard = present(samples, sampleRate, [freq]);
+    const heard = await hearingOf(phone).present([freq], e.window ?? 200);
     if (heard === negate) return `${negate ? 'hears' : 'does not hear'} ${typeof which === 'string' ? `${which} (${freq} Hz)` : `${freq} Hz`}`;
   }
   return undefined;
@@ -102,10 +103,10 @@ function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): string 
 async function expectWithin(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig, timeoutMs: number): Promise<string | undefined> {
   const until = Date.now() + timeoutMs;
   // A tone cadence needs history: give busy/reorder a full window before judging.
-  let why = check(e, phone, rig);
+  let why = await check(e, phone, rig);
   while (why !== undefined && Date.now() < until) {
     await sleep(POLL_MS);
-    why = check(e, phone, rig);
+    why = await check(e, phone, rig);
   }
   return why;
 }
@@ -125,23 +126,23 @@ export async function runScenario(s: Scenario, rig: ScenarioRig, log: (line: str
     else if ('wait' in step) await sleep(step.wait);
     else if ('softkey' in step) {
       const phone = phoneOf(step.softkey.phone);
-      const until = Date.now() + s.timeout;
+      const until = Date.now() + s.timeout + (phone.latencyMs ?? 0);
       let slot = softkeyUnder(phone, step.softkey.label);
       while (slot === undefined && Date.now() < until) { await sleep(POLL_MS); slot = softkeyUnder(phone, step.softkey.label); }
       if (slot === undefined) failure = { phone, why: `no softkey labelled "${step.softkey.label}" on the bottom row` };
       else await phone.tap(`softkey${slot}`);
     } else if ('expect' in step) {
       const phone = phoneOf(step.expect.phone);
-      const extra = step.expect.ringer === 'off' ? RINGER_OFF_EXTRA_MS : 0;
+      const extra = (step.expect.ringer === 'off' && !phone.ringerOffIsImmediate ? RINGER_OFF_EXTRA_MS : 0) + (phone.latencyMs ?? 0);
       const why = await expectWithin(step.expect, phone, rig, (step.expect.within ?? s.timeout) + extra);
       if (why !== undefined) failure = { phone, why };
     }
     const ms = Date.now() - started;
     if (failure) {
-      const observed = `  expected: ${label}\n  but: ${failure.why}\n${failure.phone ? observe(failure.phone, rig) : ''}`;
+      const observed = `  expected: ${label}\n  but: ${failure.why}\n${failure.phone ? await observe(failure.phone, rig) : ''}`;
       results.push({ index, step: label, ok: false, ms, detail: observed });
       log(`  ✗ ${index + 1}. ${label}`);
-      throw new ScenarioFailure(s.name, index, label, observed);
+      throw new ScenarioFailure(s.name, index, label, observed, results);
     }
     results.push({ index, step: label, ok: true, ms });
     log(`  ✓ ${index + 1}. ${label} (${ms} ms)`);
