@@ -11,7 +11,8 @@ import { G722, PCMA, PCMU, type AudioCodec } from '../firmware/media/codecs.js';
 import { AdaptiveJitterBuffer } from '../firmware/media/jitter-buffer.js';
 import { newRtpView, parseRtp, writeRtpHeader } from '../firmware/media/rtp.js';
 import { type Case, type GroupTiming, type SampledAlloc, bytesPerOp, canMeasureAlloc, sampledAlloc, fmtRate, measure, measureGroup, pairedRatio } from './bench-harness.js';
-import { type DuplexRunner, cpuPaired, enginePipeline, rawDgram } from './bench-pipeline.js';
+import { type DuplexRunner, cpuPaired, enginePipeline, rawDgram, senderJitter } from './bench-pipeline.js';
+import { SystemClock } from '../hal/bindings/system-clock.js';
 
 if (!canMeasureAlloc && !process.execArgv.includes('--expose-gc')) {
   const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
@@ -291,6 +292,11 @@ async function main(): Promise<void> {
   if (!json) for (const [k, v] of aPipe.sites) log(`    pipeline alloc site: ${per(v).toFixed(1)} B/pkt ${k}\n`);
   if (pipe.speakers.some((s) => s.periods < iters)) throw new Error(`bench: pipeline played ${pipe.speakers.map((s) => s.periods)} periods, expected ≥ ${iters}`);
   await pipe.close(); await raw.close(); await rawCb.close();
+  // ---- real time: the figure test/media-rtcp/interop.test.ts bounds only loosely ----
+  log('  sender jitter (3 s real time)…\n');
+  const jit = await senderJitter(new SystemClock(), 3000);
+  rows.push({ group: 'Real time', name: 'RTP interarrival jitter, engine → engine on loopback, SystemClock (RFC 3550 A.8)', value: jit.jitterMs, unit: 'ms',
+    ratio: `${jit.packets} packets, ${jit.lost} lost`, target: '< 1 ms', pass: jit.jitterMs < 1 && jit.lost === 0 });
   report();
 }
 
