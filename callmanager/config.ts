@@ -28,8 +28,8 @@ const serverSchema = z.strictObject({
   // Seconds; RegisterAck.keepAliveInterval. Cisco default 30 s (anchors.md §1.5); Asterisk minimum honoured 10 s,
   // but tests may use 1 s.
   keepalive: z.number().int().min(1).max(3600).default(30),
-  // RegisterAck.dateTemplate is char[6] (sccp-facts.md §3 RegisterAck).
-  dateTemplate: z.string().max(5).default('M/D/Y'),
+  // RegisterAck.dateTemplate is char[6], all 6 bytes usable (docs/sccp.md §3 RegisterAck): "M/D/YA" = 12-hour clock.
+  dateTemplate: z.string().max(6).default('M/D/Y'),
   // Version (0x0098) char[16].
   version: z.string().max(15).default('deskphone-cm-1'),
   // ServerRes names are char[48].

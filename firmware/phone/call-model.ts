@@ -192,7 +192,7 @@ export function applyEvent(m: PhoneModel, ev: SignallingEvent): boolean {
       for (const c of m.calls.values()) if (c.line === ev.line) { m.focus = c.callRef; return true; }
       return false;
     }
-    case 'lamp': case 'ringer': case 'timeDate':
+    case 'lamp': case 'ringer': case 'timeDate': case 'dateTemplate':
       return false;
     default:
       return false;

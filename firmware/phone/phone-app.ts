@@ -14,7 +14,7 @@ import type { SignallingEvent, StationSignalling } from './signalling.js';
 import {
   applyEvent, expireText, focusedCall, newModel, ringingCall, type CallView, type PhoneModel,
 } from './call-model.js';
-import { clockText, msToNextMinute, type TimeFormatOptions } from './format.js';
+import { clockText, fromDateTemplate, msToNextMinute, type TimeFormatOptions } from './format.js';
 import { CallHistory, type HistoryEntry } from './history.js';
 import { DisplayWriter } from './display-writer.js';
 import { historySoftkey, renderHistory } from './history-screen.js';
@@ -74,6 +74,8 @@ export class PhoneApp {
   private running = false;
   /** Offset added to clock.wallTime() so the header shows call-manager time ('timeDate'). */
   private timeOffsetMs = 0;
+  /** Clock-row format from the call manager's date template; the board's own options win. */
+  private cmFormat: TimeFormatOptions | undefined;
   private tick: TimerHandle | undefined;
   private handsetOff = false;
   private speakerOn = false;
@@ -329,6 +331,12 @@ export class PhoneApp {
         this.invalidate();
         return;
       }
+      case 'dateTemplate': {
+        this.cmFormat = fromDateTemplate(ev.template);
+        if (!this.cmFormat && ev.template.trim()) this.log.warn(`phone: date template '${ev.template}' not understood; keeping HH:mm DD/MM`);
+        this.invalidate();
+        return;
+      }
       case 'tone': this.tones?.play(ev.tone); break;
       case 'toneStop': this.tones?.stop(); break;
       case 'speaker': this.setSpeaker(ev.on); break;
@@ -398,9 +406,11 @@ export class PhoneApp {
     const d = this.hw.display;
     const now = this.displayTime();
     const g = { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount };
-    if (this.m.browse) return renderHistory(this.m.browse, g, (t, max) => clockText(t, this.opts, max));
+    const f: TimeFormatOptions = { timeFormat: this.opts.timeFormat ?? this.cmFormat?.timeFormat,
+      dateFormat: this.opts.dateFormat ?? this.cmFormat?.dateFormat, utc: this.opts.utc };
+    if (this.m.browse) return renderHistory(this.m.browse, g, (t, max) => clockText(t, f, max));
     return renderScreen(this.m, { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount },
-      (max) => clockText(now, this.opts, max));
+      (max) => clockText(now, f, max));
   }
 
   private async write(): Promise<void> {

@@ -225,6 +225,8 @@ export class SccpStation implements StationSignalling {
     this.clock.clearTimeout(this.registerTimer);
     this.failures = 0;
     this.missedAcks = 0;
+    // The clock row follows the CM's date template, as a 7960 does (docs/sccp.md §3 RegisterAck).
+    if (typeof f.dateTemplate === 'string') this.emit({ type: 'dateTemplate', template: f.dateTemplate });
     this.setState('registered');
     // maxProtocolVer is ignored: Asterisk writes '0' (48) there (sccp-facts.md §3).
     const interval = typeof f.keepAliveInterval === 'number' && f.keepAliveInterval > 0 ? f.keepAliveInterval : DEFAULT_KEEPALIVE_S;
