@@ -169,7 +169,8 @@ export class CallCore {
       case SK.CFwdAll: return this.fx.cfwdAll(dev, line);
       case SK.DND:
         dev.dnd = !dev.dnd;
-        dev.sink?.send({ t: 'notify', text: dev.dnd ? 'Do not disturb on' : 'Do not disturb off', timeoutS: 5 });
+        // While on, the notice stays (timeout 0) like a 7960's status line; "off" replaces it for 5 s.
+        dev.sink?.send(dev.dnd ? { t: 'notify', text: 'Do not disturb', timeoutS: 0 } : { t: 'notify', text: 'Do not disturb off', timeoutS: 5 });
         return;
       default:
         dev.sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });

@@ -143,10 +143,11 @@ export function applyEvent(m: PhoneModel, ev: SignallingEvent): boolean {
     }
     case 'callInfo': {
       const c = upsertCall(m, ev.line, ev.callRef);
+      const firstCalled = !c.called && !c.dialled; // later infos (voicemail answering, a transfer) are not what was dialled
       c.direction = ev.direction;
       c.callingName = cleanText(ev.callingName); c.calling = cleanText(ev.calling);
       c.calledName = cleanText(ev.calledName); c.called = cleanText(ev.called);
-      if (ev.direction === 'outbound' && c.called) m.lastDialled = c.called;
+      if (ev.direction === 'outbound' && c.called && firstCalled) m.lastDialled = c.called;
       if (m.focus === undefined) m.focus = ev.callRef;
       return true;
     }
