@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --json]`: media hot-path benchmark against hand-written baselines and npm peers,
- * all measured in this one run on this machine (research/perf-anchors.md gives the method and
+ * all measured in this one run on this machine (docs/media.md ("Benchmark", "External peers and checkers") gives the method and
  * reference numbers). Peers (rtp.js, werift-rtp, alawmulaw) are devDependencies; a missing one is
  * reported as "not installed", not a failure. Re-executes itself with --expose-gc for allocation rows.
  */
@@ -144,7 +144,7 @@ function g711Cases(alawmulaw: any): Record<string, Case | undefined> {
   const pcm = Int16Array.from({ length: 160 }, (_, i) => Math.round(20000 * Math.sin(i * 0.37) + 3000 * Math.sin(i * 2.1)));
   const codes = new Uint8Array(160);
   const dec = new Int16Array(160);
-  // plain lookup-table baseline (perf-anchors.md §1b): 64K-entry encode and 256-entry decode tables built from our codec
+  // plain lookup-table baseline (docs/media.md "External peers and checkers"): 64K-entry encode and 256-entry decode tables built from our codec
   const luts = (codec: AudioCodec): [Uint8Array, Int16Array] => {
     const enc = new Uint8Array(65536);
     const one = new Int16Array(1); const oneC = new Uint8Array(1);

@@ -48,7 +48,7 @@ export interface PhoneModel {
   lastDialled: string;
   speaker: boolean;
   microphone: boolean;
-  /** Missed calls not yet seen in the call history (idle hint "N missed", anchors.md §1.4). */
+  /** Missed calls not yet seen in the call history (idle hint "N missed", docs/features.md §4). */
   missedUnseen: number;
   /** The call history browser while it is open (PhoneApp sets it; firmware/phone/history-screen.ts). */
   browse: HistoryBrowse | undefined;

@@ -6,7 +6,7 @@
 /**
  * Keeps only characters a character LCD can show. C0 controls (0x00-0x1F: HD44780 maps
  * 0x00-0x07 to CGRAM glyphs, so stray bytes would print user glyphs) and C1 controls
- * (0x7F-0x9F: SCCP's 0x80 "localized label" escape, sccp-facts.md §1) are removed; runs of
+ * (0x7F-0x9F: SCCP's 0x80 "localized label" escape, docs/sccp.md §1) are removed; runs of
  * spaces collapse to one. A station stack should already have replaced SCCP label codes with
  * text; this only keeps undecoded bytes from reaching the display.
  */

@@ -1,11 +1,11 @@
 /**
- * Phone-side call history, like the 7940/7960 Directories key (anchors.md §1.4): local lists of
+ * Phone-side call history, like the 7940/7960 Directories key (docs/features.md §4): local lists of
  * missed, received and placed calls built from the call manager's call info and call states.
  * Classification when a call ends (callState onhook/idle):
  *   inbound (ringin / callwaiting / callInfo inbound|forward) that reached 'connected' → received,
  *   inbound that never did → missed,
  *   outbound that reached the far end (proceed / ringout / connected / busy) with a number → placed
- *   (a 7960 logs a placed call only once it reaches a channel, anchors.md §1.4).
+ *   (a 7960 logs a placed call only once it reaches a channel, docs/features.md §4).
  * The entry's time is when the call began (first call state seen), from the injected clock.
  * A placed call keeps the number the user dialled (the CM's dialedNumber echo, else the first
  * called party), fixed when the call first reaches the far end: a later call info naming the

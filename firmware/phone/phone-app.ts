@@ -48,12 +48,12 @@ export interface PhoneAppDeps {
   options?: PhoneAppOptions;
 }
 
-/** Named keys while the call history is open (anchors.md §1.1: up/down navigation keys). */
+/** Named keys while the call history is open (docs/features.md §1: up/down navigation keys). */
 const BROWSE_KEYS: Readonly<Record<string, 'dial' | 'next' | 'prev' | 'exit'>> = {
   dial: 'dial', next: 'next', down: 'next', up: 'prev', prev: 'prev', exit: 'exit', back: 'exit', directories: 'exit',
 };
 
-/** Longest dialled string kept for the display (SCCP DialedNumber is char[24], sccp-facts.md §3). */
+/** Longest dialled string kept for the display (SCCP DialedNumber is char[24], docs/sccp.md §3). */
 const MAX_TYPED = 24;
 const DEFAULT_DISPLAY_RETRY_MS = 5000;
 
@@ -225,7 +225,7 @@ export class PhoneApp {
 
   private digit(key: string): void {
     const c = focusedCall(this.m);
-    // Pre-dial on hook: a digit with no call goes off hook on the speaker first (anchors.md §1.2:
+    // Pre-dial on hook: a digit with no call goes off hook on the speaker first (docs/features.md §2:
     // NewCall = like lifting the handset), then the digit goes out like any other.
     if (this.m.calls.size === 0 && !this.handsetOff && !this.speakerOn) {
       this.setSpeaker(true);
@@ -362,7 +362,7 @@ export class PhoneApp {
     if (ev.state !== 'idle' && ev.state !== 'onhook') this.m.browse = undefined;
   }
 
-  /** Drops timed text `id` after `seconds` (SCCP timeOutValue is in seconds, sccp-facts.md §3). */
+  /** Drops timed text `id` after `seconds` (SCCP timeOutValue is in seconds, docs/sccp.md §3). */
   private expireAfter(id: number, seconds: number): void {
     const h = this.clock.setTimeout(() => {
       this.textTimers.delete(id);

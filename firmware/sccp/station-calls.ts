@@ -2,7 +2,7 @@
  * What the station needs to remember about calls to address its own messages: per call reference
  * the line and state (from CallState), the current line / call (ActivateCallPlane, CallState) and
  * the softkeys last selected (SelectSoftKeys). Turns PhoneInput into S→CM messages
- * (sccp-facts.md §3 layouts, §4 codes, §5 call flows). Pure: the caller sends the messages.
+ * (docs/sccp.md §3 layouts, §4 codes, §5 call flows). Pure: the caller sends the messages.
  */
 import type { CallStateName, SoftkeySlot } from '../phone/signalling.js';
 import { CallTracker } from '../station/call-tracker.js';
@@ -11,10 +11,10 @@ import { STIMULUS_LINE, STIMULUS_SPEEDDIAL, keypadCode } from './station-events.
 type Fields = Record<string, unknown>;
 export interface OutMsg { name: string; fields: Fields }
 
-/** HeadsetStatus: 1 on, 2 off (sccp-facts.md §3). */
+/** HeadsetStatus: 1 on, 2 off (docs/sccp.md §3). */
 const HEADSET_ON = 1;
 const HEADSET_OFF = 2;
-/** EnblocCall.calledParty is char[24] at protocol < 18 (sccp-facts.md §1 VariableDirnumSize). */
+/** EnblocCall.calledParty is char[24] at protocol < 18 (docs/sccp.md §1 VariableDirnumSize). */
 const DIRNUM_MAX = 24;
 
 export interface SoftkeySelection { line: number; callRef: number; setIndex: number; mask: number; keys: SoftkeySlot[] }

@@ -1,5 +1,5 @@
 /**
- * Real peers (perf-anchors.md §3, §4): ffmpeg sends PCMU RTP (+ RTCP SR) to the engine and the
+ * Real peers (docs/media.md "External peers and checkers"): ffmpeg sends PCMU RTP (+ RTCP SR) to the engine and the
  * engine's speaker output must equal ffmpeg's own decode of the same input; tshark analyses the
  * engine's own stream on SystemClock (drift-free intervals): 0 lost, 160-tick steps, low jitter.
  */

@@ -1,4 +1,4 @@
-/** Phone-side call history (anchors.md §1.4 Directories: missed / received / placed) in PhoneApp. */
+/** Phone-side call history (docs/features.md §4 Directories: missed / received / placed) in PhoneApp. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PhoneApp } from '../../firmware/phone/phone-app.js';
