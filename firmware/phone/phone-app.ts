@@ -102,6 +102,8 @@ export class PhoneApp {
 
   /** Missed, received and placed calls, newest first. */
   get callHistory(): readonly HistoryEntry[] { return this.history.entries; }
+  /** The speakerphone is on (a call on the speaker, with the handset on the hook switch). */
+  get speakerphone(): boolean { return this.speakerOn; }
 
   /** The model behind the screen (read-only view, for diagnostics and the simulator). */
   get model(): Readonly<PhoneModel> { return this.m; }
@@ -345,8 +347,15 @@ export class PhoneApp {
     }
     const hadCalls = this.m.calls.size;
     const before = ev.type === 'callState' ? this.m.calls.get(ev.callRef) : undefined;
+    const wasState = before?.state;
     if (!applyEvent(this.m, ev)) return;
     if (ev.type === 'callState') this.logCall(ev, before);
+    // The far end hung up on a speaker call (connected → off hook with reorder): a 7960 on the
+    // speaker goes back to idle by itself; with the handset lifted the user hangs up.
+    if (ev.type === 'callState' && ev.state === 'offhook' && wasState === 'connected' && this.speakerOn && !this.handsetOff) {
+      this.setSpeaker(false);
+      this.sig.onHook();
+    }
     if (hadCalls > 0 && this.m.calls.size === 0 && !this.handsetOff) this.setSpeaker(false);
     if ((ev.type === 'prompt' || ev.type === 'notify') && ev.timeoutS > 0) {
       const id = ev.type === 'prompt' ? this.m.prompt?.id : this.m.notifies[this.m.notifies.length - 1]?.id;
