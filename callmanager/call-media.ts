@@ -1,7 +1,7 @@
 /**
  * Media set-up for the call core (calls.ts): OpenReceiveChannel to both legs, and once both
  * OpenReceiveChannelAcks are in, StartMediaTransmission to each phone with the far end's address
- * (phone to phone, sccp-facts.md §5) — or, when the call needs the RTP proxy, with the address of
+ * (phone to phone, docs/sccp.md §5) — or, when the call needs the RTP proxy, with the address of
  * the proxy's socket for that leg (docs/rtp-proxy.md §2: the legs differ in address family, or a
  * device is configured `media: proxy`).
  */
@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import type { CallManagerConfig } from './config.js';
 import type { CmCommand, Logger, StationSink } from './station.js';
 
-/** Packetisation used by Asterisk for G.711 (sccp-facts.md §5: "20 ms"). */
+/** Packetisation used by Asterisk for G.711 (docs/sccp.md §5: "20 ms"). */
 export const PACKET_MS = 20;
 
 export interface RtpAddr { ip: string; port: number }
@@ -66,7 +66,7 @@ export class CallMedia {
   open(call: MediaCall): void {
     for (const leg of [call.caller, call.callee]) {
       leg.mediaOpen = true; leg.mediaStarted = false; leg.rtp = undefined;
-      // conferenceId = passThruPartyId = per-leg id, like Asterisk's call id (sccp-facts.md §3 OpenReceiveChannel).
+      // conferenceId = passThruPartyId = per-leg id, like Asterisk's call id (docs/sccp.md §3 OpenReceiveChannel).
       this.h.send(leg, { t: 'openReceive', ref: leg.ref, passThru: leg.ref, ms: PACKET_MS, codec: call.codec });
     }
   }

@@ -42,7 +42,7 @@ export const CALL_UI = {
   hold: [['state', 'hold'], ['lamp', 'wink'], ['softkeys', 'OnHold']],
   /** The far end cleared while this phone is off hook: reorder and "Call ended" until it hangs up. */
   ended: [['stopTone'], ['state', 'offhook'], ['tone', 'reorder'], ['softkeys', 'OffHook'], ['prompt', 'Call ended']],
-  /** Teardown to idle (sccp-facts.md §5 "Hang-up"). */
+  /** Teardown to idle (docs/sccp.md §5 "Hang-up"). */
   idle: [['stopTone'], ['state', 'onhook'], ['clearPrompt'], ['ringer', 'off'], ['lamp', 'off'], ['softkeysNoCall', 'OnHook']],
 } as const satisfies Record<string, readonly UiStep[]>;
 

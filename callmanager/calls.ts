@@ -1,6 +1,6 @@
 /**
  * The call core: a protocol-neutral state machine for basic two-party calls between registered
- * devices. It behaves like Asterisk 20 chan_skinny with earlyrtp=no (sccp-facts.md §5): the CM
+ * devices. It behaves like Asterisk 20 chan_skinny with earlyrtp=no (docs/sccp.md §5): the CM
  * plays dial tone, ringback, busy and reorder as station tones; media flows phone to phone once
  * both receive channels are open. Inputs are station events; outputs are CmCommands to sinks.
  * Time (interdigit timeouts) comes from the injected Clock.
@@ -180,12 +180,13 @@ export class CallCore {
       case SK.Dial: if (leg?.state === 'dialing') this.dialNow(leg); return;
       case SK.Transfer:
         if (leg?.state === 'connected') this.fx.startTransfer(leg);
-        else if (leg?.held && leg.state === 'dialing') this.dialNow(leg); // Transfer again completes (anchors.md §1.2)
+        else if (leg?.held && leg.state === 'dialing') this.dialNow(leg); // Transfer again completes (docs/features.md §2)
         return;
       case SK.CFwdAll: return this.fx.cfwdAll(dev, line);
       case SK.DND:
         dev.dnd = !dev.dnd;
-        dev.sink?.send({ t: 'notify', text: dev.dnd ? 'Do not disturb on' : 'Do not disturb off', timeoutS: 5 });
+        // While on, the notice stays (timeout 0) like a 7960's status line; "off" replaces it for 5 s.
+        dev.sink?.send(dev.dnd ? { t: 'notify', text: 'Do not disturb', timeoutS: 0 } : { t: 'notify', text: 'Do not disturb off', timeoutS: 5 });
         return;
       default:
         dev.sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });
@@ -218,7 +219,7 @@ export class CallCore {
       this.log.warn(`${name}: OpenReceiveChannelAck for unknown passThruPartyId ${passThru} ignored`);
       return;
     }
-    if (status !== 0) { // MediaStatus, sccp-facts.md §4
+    if (status !== 0) { // MediaStatus, docs/sccp.md §4
       this.log.warn(`${name}: OpenReceiveChannel failed with MediaStatus ${status}; ending call`);
       return this.hangup(leg, false);
     }
@@ -322,7 +323,7 @@ export class CallCore {
     const original = final !== number ? { number, name: first.line.name } : undefined;
     if (!target.dev.sink) return this.reorder(leg, 'congestion', 'Unavailable');
     if (target.dev.leg || target.dev.dnd) {
-      const vm = this.fx.voicemailTarget(final); // busy callee with a mailbox (anchors.md §6)
+      const vm = this.fx.voicemailTarget(final); // busy callee with a mailbox (docs/features.md §6)
       if (vm) return this.ring(leg, vm, number, original);
       leg.state = 'busy';
       this.tell(leg, 'busy');
@@ -433,7 +434,7 @@ export class CallCore {
     this.tell(other, 'ended');
   }
 
-  /** Full teardown of one leg to idle (sccp-facts.md §5 "Hang-up"). */
+  /** Full teardown of one leg to idle (docs/sccp.md §5 "Hang-up"). */
   private teardown(leg: Leg): void {
     this.disarm(leg);
     this.closeMedia(leg);

@@ -12,29 +12,29 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { YamlSource, loadConfig, type ConfigProblem } from '../lib/config/yaml-config.js';
 
-/** Known Cisco device types by model name (sccp-facts.md §4 "Device types"). */
+/** Known Cisco device types by model name (docs/sccp.md §4 "Device types"). */
 export const DEVICE_TYPES: Readonly<Record<string, number>> = {
   '7910': 6, '7960': 7, '7940': 8, '7935': 9, '7941': 115, '7971': 119, '7911': 307, '7906': 369,
   '7962': 404, '7942': 434, '7945': 435, '7965': 436, '7975': 437, '7905': 20000, '7970': 30006,
   '7912': 30007, '7961': 30018, 'cipc': 30016,
 };
 
-const digits = z.string().regex(/^[0-9*#]{1,23}$/, 'a directory number: 1-23 of 0-9 * # (SCCP char[24], sccp-facts.md §3 LineStat)');
+const digits = z.string().regex(/^[0-9*#]{1,23}$/, 'a directory number: 1-23 of 0-9 * # (SCCP char[24], docs/sccp.md §3 LineStat)');
 
 const serverSchema = z.strictObject({
   bind: z.string().default('0.0.0.0'),
-  // TCP 2000 = SCCP (sccp-facts.md §1).
+  // TCP 2000 = SCCP (docs/sccp.md §1).
   port: z.number().int().min(0).max(65535).default(2000),
-  // Seconds; RegisterAck.keepAliveInterval. Cisco default 30 s (anchors.md §1.5); Asterisk minimum honoured 10 s,
+  // Seconds; RegisterAck.keepAliveInterval. Cisco default 30 s (docs/features.md §5); Asterisk minimum honoured 10 s,
   // but tests may use 1 s.
   keepalive: z.number().int().min(1).max(3600).default(30),
-  // RegisterAck.dateTemplate is char[6] (sccp-facts.md §3 RegisterAck).
-  dateTemplate: z.string().max(5).default('M/D/Y'),
+  // RegisterAck.dateTemplate is char[6], all 6 bytes usable (docs/sccp.md §3 RegisterAck): "M/D/YA" = 12-hour clock.
+  dateTemplate: z.string().max(6).default('M/D/Y'),
   // Version (0x0098) char[16].
   version: z.string().max(15).default('deskphone-cm-1'),
   // ServerRes names are char[48].
   name: z.string().max(47).default('deskphone'),
-  // Highest SCCP protocol version negotiated with stations: 11 keeps hdr-0 IPv4 layouts (sccp-facts.md §1
+  // Highest SCCP protocol version negotiated with stations: 11 keeps hdr-0 IPv4 layouts (docs/sccp.md §1
   // "Recommendation"); 17 enables ipv4or6 addresses for IPv6 phones (§1); v18+ layouts are not supported.
   maxProtocolVersion: z.number().int().min(1).max(17).default(11),
   // Codec allow list in preference order: the first one both phones advertise is used.
@@ -63,7 +63,7 @@ const speedDialSchema = z.strictObject({
 });
 
 const deviceSchema = z.strictObject({
-  name: z.string().regex(/^SEP[0-9A-F]{12}$/i, 'a device name: "SEP" + 12 hex digits of the MAC (sccp-facts.md §3 Register)')
+  name: z.string().regex(/^SEP[0-9A-F]{12}$/i, 'a device name: "SEP" + 12 hex digits of the MAC (docs/sccp.md §3 Register)')
     .transform((s) => s.toUpperCase()),
   type: z.union([z.number().int().min(1), z.string()]).default(7960),
   lines: z.array(digits).min(1),
@@ -81,7 +81,7 @@ const deviceSchema = z.strictObject({
 });
 
 const dialplanSchema = z.strictObject({
-  // Seconds. Asterisk chan_skinny: 16 s for the first digit, 8 s afterwards, 3 s when ambiguous (sccp-facts.md §5).
+  // Seconds. Asterisk chan_skinny: 16 s for the first digit, 8 s afterwards, 3 s when ambiguous (docs/sccp.md §5).
   firstDigitTimeout: z.number().positive().max(600).default(15),
   interdigitTimeout: z.number().positive().max(600).default(8),
   ambiguousTimeout: z.number().positive().max(600).default(3),
@@ -107,9 +107,9 @@ const rtpProxySchema = z.strictObject({
 
 /** The CM's own voicemail (callmanager/features/voicemail.ts); per device `voicemail: true` enables a mailbox. */
 const voicemailSchema = z.strictObject({
-  /** Number a phone dials to hear its messages (chan-sccp/Asterisk convention *97, anchors.md §6). */
+  /** Number a phone dials to hear its messages (chan-sccp/Asterisk convention *97, docs/features.md §6). */
   number: digits.default('*97'),
-  /** Seconds of ringing before the CM answers for the callee (CFwdNoAnswer-like, anchors.md §6). */
+  /** Seconds of ringing before the CM answers for the callee (CFwdNoAnswer-like, docs/features.md §6). */
   noAnswerSeconds: z.number().positive().max(600).default(15),
   /** Directory for recorded messages (WAV); absent = kept in memory only. */
   dir: z.string().optional(),
@@ -174,7 +174,7 @@ function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): C
             problems.push(src.problem(['devices', i, 'softkeys', set, j], `unknown soft key "${k}" (known: ${SOFTKEY_NAMES.join(', ')})`));
           }
         });
-        // SoftKeySetRes: 16 template indexes per set (sccp-facts.md §3).
+        // SoftKeySetRes: 16 template indexes per set (docs/sccp.md §3).
         if (keys.length > 16) problems.push(src.problem(['devices', i, 'softkeys', set], `at most 16 soft keys per set, got ${keys.length}`));
       }
     }

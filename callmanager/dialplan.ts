@@ -1,6 +1,6 @@
 /**
  * Dial plan: classifies collected digits against the directory numbers the CM knows.
- * Behaviour modelled on Asterisk chan_skinny (sccp-facts.md §5): an exact, unambiguous match is
+ * Behaviour modelled on Asterisk chan_skinny (docs/sccp.md §5): an exact, unambiguous match is
  * dialled at once; an exact match that a longer number could still extend waits the short
  * "ambiguous" timeout; a prefix of some number waits the interdigit timeout; anything else is
  * an invalid number (reorder).
@@ -36,7 +36,7 @@ export class DialPlan {
   has(number: string): boolean { return this.numbers.includes(number); }
 }
 
-/** SCCP KeypadButton.kpButton → character (sccp-facts.md §4 "Keypad": 0..9 digits, 10-13 A-D, 14 *, 15 #, 16 +). */
+/** SCCP KeypadButton.kpButton → character (docs/sccp.md §4 "Keypad": 0..9 digits, 10-13 A-D, 14 *, 15 #, 16 +). */
 export function keypadChar(kpButton: number): string | undefined {
   if (kpButton >= 0 && kpButton <= 9) return String(kpButton);
   if (kpButton >= 10 && kpButton <= 13) return 'ABCD'[kpButton - 10];

@@ -17,13 +17,13 @@ export type CmCommand =
   | { t: 'tone'; tone: CmToneName; line: number; ref: number }
   | { t: 'stopTone'; line: number; ref: number }
   | { t: 'softkeys'; line: number; ref: number; set: SoftKeySetName }
-  /** `text` may start with a 0x80 label code (sccp-facts.md §1 "Embedded display labels"). */
+  /** `text` may start with a 0x80 label code (docs/sccp.md §1 "Embedded display labels"). */
   | { t: 'prompt'; line: number; ref: number; text: string; timeoutS: number }
   | { t: 'clearPrompt'; line: number; ref: number }
   | { t: 'ringer'; mode: 'off' | 'inside' }
   | { t: 'callInfo'; line: number; ref: number; callingName: string; calling: string; calledName: string;
       called: string; direction: 'inbound' | 'outbound';
-      /** A forwarded call: the number first dialled (SCCP originalCalledParty, callType 3 Forward; sccp-facts.md §3 CallInfo). */
+      /** A forwarded call: the number first dialled (SCCP originalCalledParty, callType 3 Forward; docs/sccp.md §3 CallInfo). */
       originalCalled?: string; originalCalledName?: string }
   | { t: 'dialedNumber'; line: number; ref: number; number: string }
   | { t: 'backspace'; line: number; ref: number }
@@ -37,7 +37,7 @@ export type CmCommand =
   | { t: 'clearPriNotify'; priority: number }
   /** Speakerphone on/off (SCCP SetSpeakerMode 0x0088); third-party Dial goes off hook on the speaker (docs/tsp.md §3). */
   | { t: 'speaker'; on: boolean }
-  /** Call forward all changed for line instance `line` (SCCP ForwardStat 0x0090, sccp-facts.md §3); number '' = off. */
+  /** Call forward all changed for line instance `line` (SCCP ForwardStat 0x0090, docs/sccp.md §3); number '' = off. */
   | { t: 'forwardStat'; line: number; number: string };
 
 /** Where the core sends commands for one registered device. */
@@ -47,7 +47,7 @@ export interface StationSink {
   readonly localAddress?: string;
 }
 
-/** Localised phrase codes (0x80 + code, sccp-facts.md §1; the station's label table). */
+/** Localised phrase codes (0x80 + code, docs/sccp.md §1; the station's label table). */
 export const LABEL = {
   enterNumber: '\x80\x20',
   from: '\x80\x17',

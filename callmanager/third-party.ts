@@ -14,7 +14,7 @@ import { DialPlan } from './dialplan.js';
 import type { ThirdPartyControl, TspCallEvent, TspCallState, TspResult } from './tsp/control.js';
 
 /**
- * CallState (sccp-facts.md §4) → TSP call state (seed 002: only these five). States without a seed
+ * CallState (docs/sccp.md §4) → TSP call state (seed 002: only these five). States without a seed
  * equivalent (ringin, busy, congestion, invalid number, hold...) change no TSP state: inbound call
  * handling is outside TSP (seed 002 "Not support feature").
  */
@@ -22,7 +22,7 @@ const TSP_STATE: Partial<Record<CallStateName, TspCallState>> = {
   offhook: 'OffHookState', proceed: 'ProceedState', ringout: 'RingBackState', connected: 'ConnectedState', onhook: 'OnHookState',
 };
 
-/** SCCP KeypadButton codes (sccp-facts.md §4 "Keypad": 0..9, 14 = *, 15 = #). */
+/** SCCP KeypadButton codes (docs/sccp.md §4 "Keypad": 0..9, 14 = *, 15 = #). */
 function kpButton(ch: string): number | undefined {
   if (ch >= '0' && ch <= '9') return ch.charCodeAt(0) - 48;
   return ch === '*' ? 14 : ch === '#' ? 15 : undefined;

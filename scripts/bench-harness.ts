@@ -1,5 +1,5 @@
 /**
- * Micro-benchmark harness (method of research/perf-anchors.md: warm up, calibrate the iteration
+ * Micro-benchmark harness (method of docs/media.md ("Benchmark", "External peers and checkers"): warm up, calibrate the iteration
  * count to a fixed round time, take the median of several rounds), plus allocation per operation
  * from the V8 heap between forced GCs (needs --expose-gc; bench.ts re-executes itself with it).
  */

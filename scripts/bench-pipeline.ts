@@ -14,6 +14,8 @@ import type { Clock, TimerHandle } from '../hal/api/clock.js';
 import type { PcmFormat, PcmSink, PcmSource } from '../hal/api/pcm.js';
 import { RtpMediaEngine } from '../firmware/media/rtp-engine.js';
 import { AdaptiveJitterBuffer } from '../firmware/media/jitter-buffer.js';
+import { RecordingSpeaker } from '../firmware/media/pcm-recorder.js';
+import { ToneMicrophone } from '../firmware/media/emulated-audio.js';
 
 const FMT: PcmFormat = { sampleRate: 8000, channels: 1, periodFrames: 160 };
 
@@ -176,4 +178,26 @@ export async function cpuPaired(a: DuplexRunner, b: DuplexRunner, iterations: nu
   const med = (v: number[]): number => [...v].sort((p, q) => p - q)[v.length >> 1]!;
   const sr = [...ratios].sort((p, q) => p - q);
   return { a: med(va), b: med(vb), ratio: med(ratios), spread: [sr[0]!, sr[sr.length - 1]!] };
+}
+
+/**
+ * Real time: engine A sends PCMU to engine B for `ms` on the system clock (what a call does);
+ * B's receiver estimates the RFC 3550 A.8 interarrival jitter. On an idle machine it is a fraction
+ * of a millisecond; the tests only bound it loosely (a loaded machine wakes timers late).
+ */
+export async function senderJitter(clock: Clock, ms: number): Promise<{ jitterMs: number; packets: number; lost: number }> {
+  const mk = (f: number): RtpMediaEngine => new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: f }), speaker: new RecordingSpeaker() });
+  const a = mk(1000);
+  const b = mk(1500);
+  const codec = { codec: 'PCMU', ptimeMs: 20 };
+  try {
+    const epB = await b.openReceive(1, codec);
+    await a.openReceive(1, codec);
+    await a.startTransmit(1, epB, codec);
+    await clock.sleep(ms);
+    await a.stopTransmit(1);
+    await clock.sleep(100);
+    const s = b.stats(1)!;
+    return { jitterMs: s.jitterMs, packets: s.packetsReceived, lost: s.packetsLost };
+  } finally { await a.close(); await b.close(); }
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --json]`: media hot-path benchmark against hand-written baselines and npm peers,
- * all measured in this one run on this machine (research/perf-anchors.md gives the method and
+ * all measured in this one run on this machine (docs/media.md ("Benchmark", "External peers and checkers") gives the method and
  * reference numbers). Peers (rtp.js, werift-rtp, alawmulaw) are devDependencies; a missing one is
  * reported as "not installed", not a failure. Re-executes itself with --expose-gc for allocation rows.
  */
@@ -11,7 +11,8 @@ import { G722, PCMA, PCMU, type AudioCodec } from '../firmware/media/codecs.js';
 import { AdaptiveJitterBuffer } from '../firmware/media/jitter-buffer.js';
 import { newRtpView, parseRtp, writeRtpHeader } from '../firmware/media/rtp.js';
 import { type Case, type GroupTiming, type SampledAlloc, bytesPerOp, canMeasureAlloc, sampledAlloc, fmtRate, measure, measureGroup, pairedRatio } from './bench-harness.js';
-import { type DuplexRunner, cpuPaired, enginePipeline, rawDgram } from './bench-pipeline.js';
+import { type DuplexRunner, cpuPaired, enginePipeline, rawDgram, senderJitter } from './bench-pipeline.js';
+import { SystemClock } from '../hal/bindings/system-clock.js';
 
 if (!canMeasureAlloc && !process.execArgv.includes('--expose-gc')) {
   const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
@@ -143,7 +144,7 @@ function g711Cases(alawmulaw: any): Record<string, Case | undefined> {
   const pcm = Int16Array.from({ length: 160 }, (_, i) => Math.round(20000 * Math.sin(i * 0.37) + 3000 * Math.sin(i * 2.1)));
   const codes = new Uint8Array(160);
   const dec = new Int16Array(160);
-  // plain lookup-table baseline (perf-anchors.md §1b): 64K-entry encode and 256-entry decode tables built from our codec
+  // plain lookup-table baseline (docs/media.md "External peers and checkers"): 64K-entry encode and 256-entry decode tables built from our codec
   const luts = (codec: AudioCodec): [Uint8Array, Int16Array] => {
     const enc = new Uint8Array(65536);
     const one = new Int16Array(1); const oneC = new Uint8Array(1);
@@ -291,6 +292,11 @@ async function main(): Promise<void> {
   if (!json) for (const [k, v] of aPipe.sites) log(`    pipeline alloc site: ${per(v).toFixed(1)} B/pkt ${k}\n`);
   if (pipe.speakers.some((s) => s.periods < iters)) throw new Error(`bench: pipeline played ${pipe.speakers.map((s) => s.periods)} periods, expected ≥ ${iters}`);
   await pipe.close(); await raw.close(); await rawCb.close();
+  // ---- real time: the figure test/media-rtcp/interop.test.ts bounds only loosely ----
+  log('  sender jitter (3 s real time)…\n');
+  const jit = await senderJitter(new SystemClock(), 3000);
+  rows.push({ group: 'Real time', name: 'RTP interarrival jitter, engine → engine on loopback, SystemClock (RFC 3550 A.8)', value: jit.jitterMs, unit: 'ms',
+    ratio: `${jit.packets} packets, ${jit.lost} lost`, target: '< 1 ms', pass: jit.jitterMs < 1 && jit.lost === 0 });
   report();
 }
 

@@ -1,6 +1,6 @@
 /**
- * Call forward all, per line, kept in memory (anchors.md §1.2 CFwdAll, §6 "Call forward"; chan-sccp
- * behaviour: the forward is a property of the line, shown by ForwardStat, sccp-facts.md §3 0x0090).
+ * Call forward all, per line, kept in memory (docs/features.md §2 CFwdAll, §6 "Call forward"; chan-sccp
+ * behaviour: the forward is a property of the line, shown by ForwardStat, docs/sccp.md §3 0x0090).
  * Loops are refused when set: a forward whose chain leads back to the forwarding line.
  */
 export interface ForwardResult { ok: boolean; reason?: string }

@@ -1,8 +1,8 @@
 /**
  * Feature routing for the call core (calls.ts keeps only the hooks): call forward all (CFwdAll soft
- * key flow of a 79xx on chan-sccp, anchors.md §1.2; SSCP Forward, docs/sscp.md §2 #10), blind
- * transfer (anchors.md §1.2 "Transfer (press, dial ...)"), and the CM's voicemail with message
- * lamps (SetLamp stimulus 15 VoiceMail, sccp-facts.md §4; SSCP Lamp target message).
+ * key flow of a 79xx on chan-sccp, docs/features.md §2; SSCP Forward, docs/sscp.md §2 #10), blind
+ * transfer (docs/features.md §2 "Transfer (press, dial ...)"), and the CM's voicemail with message
+ * lamps (SetLamp stimulus 15 VoiceMail, docs/sccp.md §4; SSCP Lamp target message).
  */
 import type { Clock } from '../../hal/api/clock.js';
 import type { CallManagerConfig, LineConfig } from '../config.js';
@@ -164,7 +164,7 @@ export class FeatureRouter {
     return true;
   }
 
-  /** Message lamp and notify for every device owning `mailbox`'s line (anchors.md §1.3 MWI). */
+  /** Message lamp and notify for every device owning `mailbox`'s line (docs/features.md §3 MWI). */
   mwi(mailbox: string): void {
     const n = this.store.newCount(mailbox);
     for (const dev of this.core.devices()) {

@@ -1,6 +1,6 @@
 /**
  * The CM's voicemail as a virtual station: a StationSink attached to the call core like a phone,
- * so calls reach it through the normal ring/answer/media path (sccp-facts.md §5). It answers at
+ * so calls reach it through the normal ring/answer/media path (docs/sccp.md §5). It answers at
  * once, opens a CM-side RTP endpoint (firmware/media/rtp-engine.ts) and either records the caller
  * after a beep (deposit) or plays the mailbox's messages back (retrieve). During retrieval the
  * Play/Store/Delete keys (docs/sscp.md §2 soft key events 19-21) or the RFC 4733 digits
@@ -15,7 +15,7 @@ import type { VoicemailConfig } from '../config.js';
 import type { CmCommand, Logger, StationSink } from '../station.js';
 import type { VoicemailStore, VoiceMessage } from './voicemail-store.js';
 
-/** SCCP payload codes (sccp-facts.md §4) → media registry names; the voicemail offers G.711 only (8 kHz store). */
+/** SCCP payload codes (docs/sccp.md §4) → media registry names; the voicemail offers G.711 only (8 kHz store). */
 const CODEC: Readonly<Record<number, string>> = { 4: 'PCMU', 2: 'PCMA' };
 export const VOICEMAIL_CODECS = [4, 2];
 /** The beep before recording / before each message: 850 Hz for 400 ms at −13 dBm0 (T1.401 tone level). */
@@ -143,7 +143,7 @@ export class VoicemailStation implements StationSink {
       this.h.mediaReady(this.name, passThru, 0, ep.address, ep.port);
     } catch (e) {
       this.h.log.warn(`${this.name}: cannot open RTP: ${(e as Error).message}`);
-      this.h.mediaReady(this.name, passThru, 1, '0.0.0.0', 0); // MediaStatus 1 = error (sccp-facts.md §4)
+      this.h.mediaReady(this.name, passThru, 1, '0.0.0.0', 0); // MediaStatus 1 = error (docs/sccp.md §4)
     }
   }
 

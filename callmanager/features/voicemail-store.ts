@@ -1,5 +1,5 @@
 /**
- * Mailboxes of the CM's voicemail (anchors.md §1.4 "Messages", §6 "Voicemail key + MWI lamp"):
+ * Mailboxes of the CM's voicemail (docs/features.md §4 "Messages", §6 "Voicemail key + MWI lamp"):
  * per line number, the recorded messages (8 kHz 16-bit PCM), each new until heard. With a
  * directory configured each message is also written as a WAV file (and removed on delete).
  */

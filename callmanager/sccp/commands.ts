@@ -1,6 +1,6 @@
 /**
  * CmCommand (protocol-neutral, callmanager/station.ts) → one SCCP message. Numbers are the
- * enumerations of sccp-facts.md §4; layouts are those of §3 at header version 0.
+ * enumerations of docs/sccp.md §4; layouts are those of §3 at header version 0.
  */
 import type { CallStateName } from '../../firmware/station/signalling.js';
 import type { FieldsOf, MessageName } from '../../firmware/sccp/messages.js';

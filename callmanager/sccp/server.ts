@@ -1,5 +1,5 @@
 /**
- * The SCCP side of the software call manager: a TCP listener (SCCP = TCP 2000, sccp-facts.md §1)
+ * The SCCP side of the software call manager: a TCP listener (SCCP = TCP 2000, docs/sccp.md §1)
  * with one SccpSession per station, a registry of which session owns which device, and the call
  * core. `startCallManager` is what the CLI (`deskphone callmanager`) and the simulator call.
  */

@@ -1,7 +1,7 @@
 /**
  * One SCCP station session on the CM side: framing, decoding, registration, the status requests
  * a station makes after registering, keepalive supervision, and hand-off of call events to the
- * call core. Behaviour follows Asterisk 20 chan_skinny (sccp-facts.md §5 "Session rules" and
+ * call core. Behaviour follows Asterisk 20 chan_skinny (docs/sccp.md §5 "Session rules" and
  * "Registration as seen from the station"), but also answers ForwardStatReq and ConfigStatReq.
  * Malformed input drops this connection only.
  */
@@ -36,7 +36,7 @@ export interface SessionHost {
 const PRE_REGISTRATION = new Set<string>(['Register', 'Alarm', 'KeepAlive']);
 /** §5: the drop timer is 3 × keepalive. */
 const KEEPALIVE_MISSES = 3;
-/** We negotiate at most v11 so hdr-0 layouts apply (sccp-facts.md §1 "Recommendation"). */
+/** We negotiate at most v11 so hdr-0 layouts apply (docs/sccp.md §1 "Recommendation"). */
 const MAX_PROTOCOL_VERSION = DEFAULT_PROTOCOL_VERSION;
 
 let nextSessionId = 1;
@@ -74,7 +74,7 @@ export class SccpSession implements StationSink {
     this.write(m.name, m.fields as never);
   }
 
-  /** Encodes and writes one whole PDU in one socket write (sccp-facts.md §1). */
+  /** Encodes and writes one whole PDU in one socket write (docs/sccp.md §1). */
   write<N extends MessageName>(name: N, fields: FieldsOf<N>): void {
     if (this.closed) return;
     let pdu: Buffer;

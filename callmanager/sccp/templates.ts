@@ -1,12 +1,12 @@
 /**
- * The templates the CM hands a station after registration (sccp-facts.md §3 ButtonTemplate,
+ * The templates the CM hands a station after registration (docs/sccp.md §3 ButtonTemplate,
  * SoftKeyTemplateRes, SoftKeySetRes): which button is a line or a speed dial, the soft-key
- * template (label + event code) and the soft-key sets per call state (anchors.md §1.2).
+ * template (label + event code) and the soft-key sets per call state (docs/features.md §2).
  */
 import type { DeviceConfig } from '../config.js';
 import type { SoftKeySetName } from '../station.js';
 
-/** Soft-key set numbers = softKeySetIndex (sccp-facts.md §4 "Soft key sets"). */
+/** Soft-key set numbers = softKeySetIndex (docs/sccp.md §4 "Soft key sets"). */
 export const SET_INDEX: Readonly<Record<SoftKeySetName, number>> = {
   OnHook: 0, Connected: 1, OnHold: 2, RingIn: 3, OffHook: 4, ConnectedTransferable: 5, DigitsFollowing: 6,
   ConnectedConference: 7, RingOut: 8, OffHookWithFeatures: 9,
@@ -14,7 +14,7 @@ export const SET_INDEX: Readonly<Record<SoftKeySetName, number>> = {
 
 /**
  * The 21-key template, chan_skinny-like: template index i+1 carries event code i+1
- * (sccp-facts.md §4 "Soft key events"). Keys 1..18 use the station's localised phrase
+ * (docs/sccp.md §4 "Soft key events"). Keys 1..18 use the station's localised phrase
  * "\x80"+code (same numbering as the events, as Asterisk sends); the 3 Asterisk additions have
  * no phrase code, so they get short plain labels (≤ 7 characters, like the phrase texts).
  */
@@ -25,7 +25,7 @@ export const SOFTKEY_TEMPLATE: ReadonlyArray<{ name: string; label: string; even
   .concat([{ name: 'DND', label: 'DND', event: 19 }, { name: 'iDivert', label: 'iDivert', event: 20 },
     { name: 'Dial', label: 'Dial', event: 21 }]);
 
-/** Default sets (anchors.md §1.2, chan-sccp built-in defaults trimmed to what this CM implements). */
+/** Default sets (docs/features.md §2, chan-sccp built-in defaults trimmed to what this CM implements). */
 export const DEFAULT_SETS: Readonly<Record<SoftKeySetName, readonly string[]>> = {
   OnHook: ['Redial', 'NewCall', 'CFwdAll', 'DND'],
   Connected: ['Hold', 'EndCall', 'Transfer'],
@@ -39,10 +39,10 @@ export const DEFAULT_SETS: Readonly<Record<SoftKeySetName, readonly string[]>> =
   OffHookWithFeatures: ['Redial', 'EndCall'],
 };
 
-/** SoftKeySetRes holds 16 sets of 16 slots (sccp-facts.md §3). */
+/** SoftKeySetRes holds 16 sets of 16 slots (docs/sccp.md §3). */
 const SETS = 16;
 const SLOTS = 16;
-/** Asterisk puts softKeyInfoIndex = 300 + templateIndex (sccp-facts.md §3 SoftKeySetRes). */
+/** Asterisk puts softKeyInfoIndex = 300 + templateIndex (docs/sccp.md §3 SoftKeySetRes). */
 const INFO_INDEX_BASE = 300;
 
 export interface DeviceSets { sets: number[][]; masks: number[] }
@@ -76,7 +76,7 @@ export function softKeySetFields(ds: DeviceSets) {
   return { softKeySetOffset: 0, softKeySetCount: SETS, totalSoftKeySetCount: SETS, softKeySets };
 }
 
-/** Programmable buttons per device type, as Asterisk builds them (sccp-facts.md §4 "Device types"). */
+/** Programmable buttons per device type, as Asterisk builds them (docs/sccp.md §4 "Device types"). */
 export function buttonSlots(deviceType: number): number | undefined {
   if ([7, 30018, 404, 436].includes(deviceType)) return 6; // 7960/7961/7962/7965
   if ([8, 115, 434, 435].includes(deviceType)) return 2; // 7940/7941/7942/7945
@@ -85,10 +85,10 @@ export function buttonSlots(deviceType: number): number | undefined {
   return undefined;
 }
 
-/** ButtonTemplate button definitions (sccp-facts.md §4): 0x09 Line, 0x02 SpeedDial. */
+/** ButtonTemplate button definitions (docs/sccp.md §4): 0x09 Line, 0x02 SpeedDial. */
 const BT_LINE = 0x09;
 const BT_SPEEDDIAL = 0x02;
-/** ButtonTemplate has 42 slots (sccp-facts.md §3). */
+/** ButtonTemplate has 42 slots (docs/sccp.md §3). */
 const BUTTON_ARRAY = 42;
 
 /** Lines first, then speed dials, limited to the device type's programmable buttons. */

@@ -13,13 +13,13 @@ import type { CmCommand, SoftKeySetName } from '../station.js';
 
 export interface SscpOutMessage { name: string; fields: SscpFields }
 
-/** SCCP media payload codes used by the call core (sccp-facts.md §4) → SSCP codec names (§2 <Media codec>). */
+/** SCCP media payload codes used by the call core (docs/sccp.md §4) → SSCP codec names (§2 <Media codec>). */
 export const CODEC_NAME: Readonly<Record<number, string>> = { 2: 'PCMA', 4: 'PCMU', 6: 'G722' };
 export const CODEC_PAYLOAD: Readonly<Record<string, number>> = { PCMA: 2, PCMU: 4, G722: 6 };
 
 /**
  * SSCP soft key events 1..18 have the same meaning as the call core's (SCCP) event codes 1..18
- * (seed table vs sccp-facts.md §4); the CM's extra keys DND, iDivert and Dial (SCCP 19..21) have no
+ * (seed table vs docs/sccp.md §4); the CM's extra keys DND, iDivert and Dial (SCCP 19..21) have no
  * SSCP event (seed 19..21 are Play, Store, Delete), so SSCP soft key sets leave them out.
  */
 export const SSCP_SHARED_EVENT_MAX = 18;
@@ -87,7 +87,7 @@ export function commandToSscp(cmd: Exclude<CmCommand, { t: 'softkeys' }>): SscpO
   }
 }
 
-/** SSCP Digit <Key value> → the call core's keypad code (sccp-facts.md §4: 0-9, A-D 10..13, * 14, # 15). */
+/** SSCP Digit <Key value> → the call core's keypad code (docs/sccp.md §4: 0-9, A-D 10..13, * 14, # 15). */
 export function keypadCode(key: string): number | undefined {
   if (/^[0-9]$/.test(key)) return Number(key);
   const abcd = 'ABCD'.indexOf(key);

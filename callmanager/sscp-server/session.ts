@@ -26,7 +26,7 @@ export interface SscpSessionHost {
   unregister(session: SscpSession): void;
 }
 
-/** Stimulus numbers the call core understands (sccp-facts.md §4): 2 SpeedDial, 9 Line. */
+/** Stimulus numbers the call core understands (docs/sccp.md §4): 2 SpeedDial, 9 Line. */
 const STIMULUS_SPEEDDIAL = 2;
 const STIMULUS_LINE = 9;
 /** PhoneBookResult holds at most 16 users (messages.ts). */

@@ -23,7 +23,7 @@ export interface AudioCodec {
   readonly samplesPerMs: number;
   /** RTP timestamp units per millisecond (clockRate / 1000). */
   readonly tsPerMs: number;
-  /** SCCP media payload code for compressionType / capabilities (sccp-facts.md §4). */
+  /** SCCP media payload code for compressionType / capabilities (docs/sccp.md §4). */
   readonly sccpCompressionType: number;
   /** Encoded bytes for `ms` milliseconds of audio. */
   payloadBytes(ms: number): number;
@@ -89,7 +89,7 @@ function makeG722(): AudioCodec {
     sampleRate: 16000,
     samplesPerMs: 16,
     tsPerMs: 8,
-    sccpCompressionType: 6,         // sccp-facts.md "Media payload codes": 6 = G.722 64k
+    sccpCompressionType: 6,         // docs/sccp.md "Media payload codes": 6 = G.722 64k
     payloadBytes: (ms: number) => ms * 8,
     encode: (s: Int16Array, so: number, n: number, o: Uint8Array, oo: number) => enc.encode(s, so, n, o, oo),
     decode: (c: Uint8Array, co: number, nb: number, o: Int16Array, oo: number) => dec.decode(c, co, nb, o, oo),

@@ -2,7 +2,7 @@
  * G.711 µ-law and A-law (ITU-T G.711 Tables 1a/2a), table-driven, no allocation per call.
  *
  * Encoder reference: SoX 14.4.2 with dither off (`sox -D`), bit-exact over all 65,536 inputs
- * (see docs/media.md for why, and perf-anchors.md §1b for how SoX, ffmpeg and G.191 differ).
+ * (see docs/media.md for why, and docs/media.md "External peers and checkers" for how SoX, ffmpeg and G.191 differ).
  * SoX first rounds the 16-bit sample to 14 bits (µ-law) or 13 bits (A-law), then applies the
  * classic Sun/CCITT g711.c `linear2ulaw` / `linear2alaw`. We build the same mapping once into
  * a 16,384-entry (µ) and 8,192-entry (A) table indexed by the rounded value.

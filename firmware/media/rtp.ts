@@ -14,7 +14,7 @@
  *  |                             ....                              |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * Hot-path rules: no allocation, no throwing, index reads only (perf-anchors.md §1a/§1c).
+ * Hot-path rules: no allocation, no throwing, index reads only (docs/media.md "Benchmark").
  */
 
 /** Fixed header length without CSRCs (RFC 3550 §5.1: 3 × 32-bit words). */

@@ -1,6 +1,6 @@
 /**
  * Call-progress tones played locally on the phone's speaker (SCCP StartTone is a local tone,
- * sccp-facts.md §4). Frequencies, levels and cadences are the North American "precise tone
+ * docs/sccp.md §4). Frequencies, levels and cadences are the North American "precise tone
  * plan" of ANSI T1.401 (as listed per country in ITU-T E.180 Supplement 2); DTMF pairs are
  * ITU-T Q.23 §2; special information tones (SIT) are ITU-T E.180 §6 / Q.35.
  */

@@ -48,7 +48,7 @@ export interface PhoneModel {
   lastDialled: string;
   speaker: boolean;
   microphone: boolean;
-  /** Missed calls not yet seen in the call history (idle hint "N missed", anchors.md §1.4); the
+  /** Missed calls not yet seen in the call history (idle hint "N missed", docs/features.md §4); the
    *  only count of them: PhoneApp bumps it when CallHistory logs a missed call, zeroes it on view. */
   missedUnseen: number;
 }
@@ -142,10 +142,11 @@ export function applyEvent(m: PhoneModel, ev: SignallingEvent): boolean {
     }
     case 'callInfo': {
       const c = upsertCall(m, ev.line, ev.callRef);
+      const firstCalled = !c.called && !c.dialled; // later infos (voicemail answering, a transfer) are not what was dialled
       c.direction = ev.direction;
       c.callingName = cleanText(ev.callingName); c.calling = cleanText(ev.calling);
       c.calledName = cleanText(ev.calledName); c.called = cleanText(ev.called);
-      if (ev.direction === 'outbound' && c.called) m.lastDialled = c.called;
+      if (ev.direction === 'outbound' && c.called && firstCalled) m.lastDialled = c.called;
       if (m.focus === undefined) m.focus = ev.callRef;
       return true;
     }
@@ -191,7 +192,7 @@ export function applyEvent(m: PhoneModel, ev: SignallingEvent): boolean {
       for (const c of m.calls.values()) if (c.line === ev.line) { m.focus = c.callRef; return true; }
       return false;
     }
-    case 'lamp': case 'ringer': case 'timeDate':
+    case 'lamp': case 'ringer': case 'timeDate': case 'dateTemplate':
       return false;
     default:
       return false;

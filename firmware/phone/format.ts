@@ -6,7 +6,7 @@
 /**
  * Keeps only characters a character LCD can show. C0 controls (0x00-0x1F: HD44780 maps
  * 0x00-0x07 to CGRAM glyphs, so stray bytes would print user glyphs) and C1 controls
- * (0x7F-0x9F: SCCP's 0x80 "localized label" escape, sccp-facts.md §1) are removed; runs of
+ * (0x7F-0x9F: SCCP's 0x80 "localized label" escape, docs/sccp.md §1) are removed; runs of
  * spaces collapse to one. A station stack should already have replaced SCCP label codes with
  * text; this only keeps undecoded bytes from reaching the display.
  */
@@ -90,11 +90,33 @@ export function formatDate(date: Date, pattern: string, utc = false): string {
   });
 }
 
-/** "HH:mm DD/MM" (or the configured patterns); the date is dropped when `maxLen` is too small. */
+/**
+ * A call manager's date template (SCCP RegisterAck.dateTemplate, docs/sccp.md §3; Asterisk
+ * skinny.conf `dateformat`): the letters M, D and Y in display order with one separator, e.g.
+ * "M/D/Y", "D/M/Y", "Y-M-D", "D.M.Y"; a trailing "A" asks for the 12-hour clock ("M/D/YA").
+ * Returns undefined for an empty or unreadable template (the phone keeps its own format).
+ */
+export function fromDateTemplate(template: string): TimeFormatOptions | undefined {
+  const t = template.replace(/\0.*$/s, '').trim().toUpperCase();
+  const m = /^([MDY])([^MDYA]?)([MDY])\2([MDY])(A?)$/.exec(t);
+  if (!m || new Set([m[1], m[3], m[4]]).size !== 3) return undefined;
+  const tok = (c: string): string => (c === 'M' ? 'MM' : c === 'D' ? 'DD' : 'YY');
+  const sep = m[2] || '/';
+  return { dateFormat: [m[1]!, m[3]!, m[4]!].map(tok).join(sep), timeFormat: m[5] ? 'h:mmA' : 'HH:mm' };
+}
+
+/**
+ * "HH:mm DD/MM" (or the configured patterns). When `maxLen` is too small the year goes first
+ * (a 7960 shows two-digit years), then the whole date.
+ */
 export function clockText(date: Date, opts: TimeFormatOptions, maxLen: number): string {
   const time = formatDate(date, opts.timeFormat ?? 'HH:mm', opts.utc);
-  const both = `${time} ${formatDate(date, opts.dateFormat ?? 'DD/MM', opts.utc)}`;
-  return both.length <= maxLen ? both : time;
+  const pattern = opts.dateFormat ?? 'DD/MM';
+  const both = `${time} ${formatDate(date, pattern, opts.utc)}`;
+  if (both.length <= maxLen) return both;
+  const noYear = pattern.replace(/^(YYYY|YY)[^MD]?|[^MD]?(YYYY|YY)$/, '');
+  const short = noYear !== pattern ? `${time} ${formatDate(date, noYear, opts.utc)}` : both;
+  return short.length <= maxLen ? short : time;
 }
 
 /** Milliseconds from `date` to the start of the next wall-clock minute (1..60000). */

@@ -1,5 +1,5 @@
 /**
- * The call history browser's screen (Directories key, anchors.md §1.4) and its local softkeys.
+ * The call history browser's screen (Directories key, docs/features.md §4) and its local softkeys.
  * Layout with 4 or more rows (20x4):
  *   row 0       list name left ("Missed", "Received", "Placed"), position right ("2/5")
  *   row 1       number and name

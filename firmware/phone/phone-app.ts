@@ -14,7 +14,7 @@ import type { SignallingEvent, StationSignalling } from '../station/signalling.j
 import {
   applyEvent, expireText, focusedCall, newModel, ringingCall, type CallView, type PhoneModel,
 } from './call-model.js';
-import { clockText, msToNextMinute, type TimeFormatOptions } from './format.js';
+import { clockText, fromDateTemplate, msToNextMinute, type TimeFormatOptions } from './format.js';
 import { CallHistory, type HistoryEntry } from './history.js';
 import { DisplayWriter } from './display-writer.js';
 import { historySoftkey, renderHistory, type HistoryBrowse } from './history-screen.js';
@@ -48,12 +48,12 @@ export interface PhoneAppDeps {
   options?: PhoneAppOptions;
 }
 
-/** Named keys while the call history is open (anchors.md §1.1: up/down navigation keys). */
+/** Named keys while the call history is open (docs/features.md §1: up/down navigation keys). */
 const BROWSE_KEYS: Readonly<Record<string, 'dial' | 'next' | 'prev' | 'exit'>> = {
   dial: 'dial', next: 'next', down: 'next', up: 'prev', prev: 'prev', exit: 'exit', back: 'exit', directories: 'exit',
 };
 
-/** Longest dialled string kept for the display (SCCP DialedNumber is char[24], sccp-facts.md §3). */
+/** Longest dialled string kept for the display (SCCP DialedNumber is char[24], docs/sccp.md §3). */
 const MAX_TYPED = 24;
 const DEFAULT_DISPLAY_RETRY_MS = 5000;
 
@@ -76,6 +76,8 @@ export class PhoneApp {
   private running = false;
   /** Offset added to clock.wallTime() so the header shows call-manager time ('timeDate'). */
   private timeOffsetMs = 0;
+  /** Clock-row format from the call manager's date template; the board's own options win. */
+  private cmFormat: TimeFormatOptions | undefined;
   private tick: TimerHandle | undefined;
   private handsetOff = false;
   private speakerOn = false;
@@ -102,6 +104,8 @@ export class PhoneApp {
 
   /** Missed, received and placed calls, newest first. */
   get callHistory(): readonly HistoryEntry[] { return this.history.entries; }
+  /** The speakerphone is on (a call on the speaker, with the handset on the hook switch). */
+  get speakerphone(): boolean { return this.speakerOn; }
 
   /** The model behind the screen (read-only view, for diagnostics and the simulator). */
   get model(): Readonly<PhoneModel> { return this.m; }
@@ -225,7 +229,7 @@ export class PhoneApp {
 
   private digit(key: string): void {
     const c = focusedCall(this.m);
-    // Pre-dial on hook: a digit with no call goes off hook on the speaker first (anchors.md §1.2:
+    // Pre-dial on hook: a digit with no call goes off hook on the speaker first (docs/features.md §2:
     // NewCall = like lifting the handset), then the digit goes out like any other.
     if (this.m.calls.size === 0 && !this.handsetOff && !this.speakerOn) {
       this.setSpeaker(true);
@@ -330,6 +334,12 @@ export class PhoneApp {
         this.invalidate();
         return;
       }
+      case 'dateTemplate': {
+        this.cmFormat = fromDateTemplate(ev.template);
+        if (!this.cmFormat && ev.template.trim()) this.log.warn(`phone: date template '${ev.template}' not understood; keeping HH:mm DD/MM`);
+        this.invalidate();
+        return;
+      }
       case 'tone': this.tones?.play(ev.tone); break;
       case 'toneStop': this.tones?.stop(); break;
       case 'speaker': this.setSpeaker(ev.on); break;
@@ -338,8 +348,15 @@ export class PhoneApp {
     }
     const hadCalls = this.m.calls.size;
     const before = ev.type === 'callState' ? this.m.calls.get(ev.callRef) : undefined;
+    const wasState = before?.state;
     if (!applyEvent(this.m, ev)) return;
     if (ev.type === 'callState') this.logCall(ev, before);
+    // The far end hung up on a speaker call (connected → off hook with reorder): a 7960 on the
+    // speaker goes back to idle by itself; with the handset lifted the user hangs up.
+    if (ev.type === 'callState' && ev.state === 'offhook' && wasState === 'connected' && this.speakerOn && !this.handsetOff) {
+      this.setSpeaker(false);
+      this.sig.onHook();
+    }
     if (hadCalls > 0 && this.m.calls.size === 0 && !this.handsetOff) this.setSpeaker(false);
     if ((ev.type === 'prompt' || ev.type === 'notify') && ev.timeoutS > 0) {
       const id = ev.type === 'prompt' ? this.m.prompt?.id : this.m.notifies[this.m.notifies.length - 1]?.id;
@@ -355,7 +372,7 @@ export class PhoneApp {
     if (ev.state !== 'idle' && ev.state !== 'onhook') this.browse = undefined;
   }
 
-  /** Drops timed text `id` after `seconds` (SCCP timeOutValue is in seconds, sccp-facts.md §3). */
+  /** Drops timed text `id` after `seconds` (SCCP timeOutValue is in seconds, docs/sccp.md §3). */
   private expireAfter(id: number, seconds: number): void {
     const h = this.clock.setTimeout(() => {
       this.textTimers.delete(id);
@@ -399,9 +416,11 @@ export class PhoneApp {
     const d = this.hw.display;
     const now = this.displayTime();
     const g = { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount };
-    if (this.browse) return renderHistory(this.browse, g, (t, max) => clockText(t, this.opts, max));
+    const f: TimeFormatOptions = { timeFormat: this.opts.timeFormat ?? this.cmFormat?.timeFormat,
+      dateFormat: this.opts.dateFormat ?? this.cmFormat?.dateFormat, utc: this.opts.utc };
+    if (this.browse) return renderHistory(this.browse, g, (t, max) => clockText(t, f, max));
     return renderScreen(this.m, { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount },
-      (max) => clockText(now, this.opts, max));
+      (max) => clockText(now, f, max));
   }
 
   private async write(): Promise<void> {

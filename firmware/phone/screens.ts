@@ -19,7 +19,7 @@ import { layoutSoftkeys, softkeyRow } from './softkeys.js';
 
 export interface ScreenGeometry { cols: number; rows: number; softkeyCount: number }
 
-/** Words shown for a call state (7960 wording where it has one, anchors.md §1.2). */
+/** Words shown for a call state (7960 wording where it has one, docs/features.md §2). */
 const STATE_TEXT: Readonly<Record<CallStateName, string>> = {
   idle: '', onhook: '', offhook: 'Enter number', proceed: 'Calling', ringout: 'Ring out',
   ringin: 'From', connected: 'Connected', busy: 'Busy', congestion: 'Call failed', hold: 'On hold',
@@ -93,7 +93,7 @@ function dialDigits(m: PhoneModel): string {
   return c?.dialled || m.typed;
 }
 
-/** Idle hint until the call history is viewed (7960: "1 missed call", anchors.md §1.4). */
+/** Idle hint until the call history is viewed (7960: "1 missed call", docs/features.md §4). */
 function missedText(m: PhoneModel): string { return `${m.missedUnseen} missed`; }
 
 function shortCall(c: CallView): string {

@@ -1,7 +1,7 @@
 /**
  * Softkey layout: which announced slot sits under which physical softkey, paging with a "more"
  * key when the call manager announces more keys than the board has (the 7940/7960 has four
- * softkeys and pages longer sets, anchors.md §1.1), and labels squeezed into equal-width cells.
+ * softkeys and pages longer sets, docs/features.md §1), and labels squeezed into equal-width cells.
  */
 import type { SoftkeySlot } from '../station/signalling.js';
 import { cleanText } from './format.js';
@@ -53,7 +53,7 @@ export function layoutSoftkeys(keys: readonly SoftkeySlot[], count: number, page
 }
 
 /**
- * Short forms for the usual CM labels (anchors.md §1.2 key names) when a cell is narrow; keys
+ * Short forms for the usual CM labels (docs/features.md §2 key names) when a cell is narrow; keys
  * are the label lower-cased with non-alphanumerics removed.
  */
 const ABBREV: Readonly<Record<string, readonly string[]>> = {

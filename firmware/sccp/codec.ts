@@ -1,7 +1,7 @@
 /**
  * Generic SCCP codec: one walker over the message table (messages.ts), no per-message code.
  * PDU = 12-byte little-endian header {u32 length = 4 + body, u32 headerVersion, u32 messageId} + body
- * (research/sccp-facts.md §1). Layouts are selected by the negotiated protocol version.
+ * (docs/sccp.md §1). Layouts are selected by the negotiated protocol version.
  */
 import { SccpDecodeError, SccpEncodeError } from './errors.js';
 import { messageById, messageByName } from './messages.js';
@@ -11,7 +11,7 @@ import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './messages-ip.js';
 
 /** §1: header is length(4) + headerVersion(4) + messageId(4); length counts messageId + body. */
 export const SCCP_HEADER_SIZE = 12;
-/** Protocol version used for layout selection when the caller gives none (sccp-facts.md §1 recommendation). */
+/** Protocol version used for layout selection when the caller gives none (docs/sccp.md §1 recommendation). */
 export const DEFAULT_PROTOCOL_VERSION = 11;
 
 export interface EncodeOptions {

@@ -1,5 +1,5 @@
 /**
- * Named SCCP constants, values as in research/sccp-facts.md §4 (Wireshark values; Asterisk names
+ * Named SCCP constants, values as in docs/sccp.md §4 (Wireshark values; Asterisk names
  * where they differ). Each enum is an `as const` object; `nameOf(Enum, value)` is the reverse lookup.
  */
 

@@ -1,5 +1,5 @@
 /**
- * SCCP TCP framer: turns arbitrary TCP chunks into whole PDUs (research/sccp-facts.md §1 framing:
+ * SCCP TCP framer: turns arbitrary TCP chunks into whole PDUs (docs/sccp.md §1 framing:
  * u32 LE length at offset 0 counts the bytes after the first 8 header bytes; wire size = length + 8).
  * Allocation-light: PDUs that lie inside one chunk are returned as views of that chunk; only a
  * PDU that spans chunks is copied into the carry buffer.

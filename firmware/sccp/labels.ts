@@ -1,5 +1,5 @@
 /**
- * Embedded display labels (research/sccp-facts.md §1): inside SCCP strings a byte 0x80 (octal 200)
+ * Embedded display labels (docs/sccp.md §1): inside SCCP strings a byte 0x80 (octal 200)
  * followed by a code byte is a localized phrase; 0x1E (octal 36) + code selects a second table.
  * Texts from Wireshark tools/SkinnyProtocolOptimized.xml enums DisplayLabels_200 and
  * DisplayLabels_36 (code = array index; '' = unassigned).

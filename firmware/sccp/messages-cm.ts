@@ -1,6 +1,6 @@
 /**
  * SCCP messages sent by the call manager (CM2S), ids 0x0081..0x014A.
- * Ids and names: research/sccp-facts.md §2; layouts: §3 (offsets from the body start, hdr 0) and the
+ * Ids and names: docs/sccp.md §2; layouts: §3 (offsets from the body start, hdr 0) and the
  * version table of §1. Messages without a documented layout carry their body raw as `data`.
  */
 import { arr, bytes, char, ipv4, msg, pad, rest, u16, u32, u8 } from './messages-spec.js';

@@ -1,4 +1,4 @@
-/** Address text <-> network-order bytes for the SCCP address fields (sccp-facts.md §1: raw network order). */
+/** Address text <-> network-order bytes for the SCCP address fields (docs/sccp.md §1: raw network order). */
 
 export function parseIpv4(s: unknown): Uint8Array | null {
   if (typeof s !== 'string') return null;

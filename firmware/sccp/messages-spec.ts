@@ -1,12 +1,12 @@
 /**
  * Field-spec vocabulary of the SCCP message table (messages-station.ts, messages-cm.ts) and the
- * TypeScript types derived from it. Layout facts: research/sccp-facts.md §1 (strings, addresses,
+ * TypeScript types derived from it. Layout facts: docs/sccp.md §1 (strings, addresses,
  * little-endian) and §3 (layouts). The generic walker that interprets these specs is codec.ts.
  */
 
 /** Layout selection by negotiated protocol version and "present only if the body is long enough". */
 export interface Gate {
-  /** Field exists only when the negotiated protocol version is >= this (sccp-facts.md §1 table). */
+  /** Field exists only when the negotiated protocol version is >= this (docs/sccp.md §1 table). */
   readonly minVersion?: number;
   /** Field exists only when the negotiated protocol version is <= this. */
   readonly maxVersion?: number;
@@ -43,7 +43,7 @@ export interface MessageSpec {
   readonly fields: readonly FieldSpec[];
 }
 
-/** ipv4or6 value (sccp-facts.md §1: u32 addrType 0=v4, 1=v6, then 16 address bytes). */
+/** ipv4or6 value (docs/sccp.md §1: u32 addrType 0=v4, 1=v6, then 16 address bytes). */
 export interface IpAddr {
   family: 4 | 6;
   address: string;

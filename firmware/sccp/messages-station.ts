@@ -1,6 +1,6 @@
 /**
  * SCCP messages sent by the station (S2CM), ids 0x0000..0x004C and 0x0154.
- * Ids and names: research/sccp-facts.md §2; layouts: §3 (offsets from the body start, hdr 0).
+ * Ids and names: docs/sccp.md §2; layouts: §3 (offsets from the body start, hdr 0).
  * Messages without a documented layout carry their body raw as `data`.
  */
 import { arr, bytes, char, ipv4, ipv4or6, msg, pad, rest, u16, u32, u8 } from './messages-spec.js';

@@ -1,6 +1,6 @@
 /**
  * The one SCCP message table (docs/architecture.md "SCCP codec contract"): every id of
- * research/sccp-facts.md §2, both directions, plus the derived TypeScript types and lookups.
+ * docs/sccp.md §2, both directions, plus the derived TypeScript types and lookups.
  */
 import { cmMessages } from './messages-cm.js';
 import type { InputStructOf, MessageSpec, StructOf } from './messages-spec.js';

@@ -5,7 +5,7 @@
  * device's default (on-hook) set. Asterisk selects the default set once, at registration, and never
  * again, so when a call clears the set shown falls back to the focused call's, else the default.
  * Turns PhoneInput into S→CM messages
- * (sccp-facts.md §3 layouts, §4 codes, §5 call flows). Pure: the caller sends the messages.
+ * (docs/sccp.md §3 layouts, §4 codes, §5 call flows). Pure: the caller sends the messages.
  */
 import type { CallStateName, SoftkeySlot } from '../station/signalling.js';
 import { CallTracker } from '../station/call-tracker.js';
@@ -14,10 +14,10 @@ import { STIMULUS_LINE, STIMULUS_SPEEDDIAL, keypadCode } from './station-events.
 type Fields = Record<string, unknown>;
 export interface OutMsg { name: string; fields: Fields }
 
-/** HeadsetStatus: 1 on, 2 off (sccp-facts.md §3). */
+/** HeadsetStatus: 1 on, 2 off (docs/sccp.md §3). */
 const HEADSET_ON = 1;
 const HEADSET_OFF = 2;
-/** EnblocCall.calledParty is char[24] at protocol < 18 (sccp-facts.md §1 VariableDirnumSize). */
+/** EnblocCall.calledParty is char[24] at protocol < 18 (docs/sccp.md §1 VariableDirnumSize). */
 const DIRNUM_MAX = 24;
 
 export interface SoftkeySelection { line: number; callRef: number; setIndex: number; mask: number; keys: SoftkeySlot[] }

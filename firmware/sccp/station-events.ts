@@ -1,6 +1,6 @@
 /**
  * Pure translation of decoded CM→station SCCP messages into protocol-neutral SignallingEvents
- * (firmware/station/signalling.ts). Numbers are the enumerations of sccp-facts.md §4.
+ * (firmware/station/signalling.ts). Numbers are the enumerations of docs/sccp.md §4.
  * Messages that need session state (templates, media, registration) are handled in station.ts.
  */
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
@@ -10,27 +10,27 @@ type Fields = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** Stimulus numbers (sccp-facts.md §4). */
+/** Stimulus numbers (docs/sccp.md §4). */
 export const STIMULUS_SPEEDDIAL = 2;
 export const STIMULUS_LINE = 9;
 export const STIMULUS_VOICEMAIL = 15;
 
-/** Lamp modes 1 Off, 2 On, 3 Wink, 4 Flash, 5 Blink (sccp-facts.md §4). */
+/** Lamp modes 1 Off, 2 On, 3 Wink, 4 Flash, 5 Blink (docs/sccp.md §4). */
 const LAMP: Record<number, LampMode> = { 1: 'off', 2: 'on', 3: 'wink', 4: 'flash', 5: 'blink' };
 
 /** Ringer modes 1 RingOff .. 5 FlashOnly (§4); 6 PrecedenceRing has no own RingMode: ring as 'feature'. */
 const RING: Record<number, RingMode> = { 1: 'off', 2: 'inside', 3: 'outside', 4: 'feature', 5: 'flash', 6: 'feature' };
-/** SetRinger.ringDuration 2 = single ring (sccp-facts.md §3). */
+/** SetRinger.ringDuration 2 = single ring (docs/sccp.md §3). */
 const RING_DURATION_SINGLE = 2;
 
-/** CallState.callState 0..17 (sccp-facts.md §4), index = wire value. */
+/** CallState.callState 0..17 (docs/sccp.md §4), index = wire value. */
 const CALL_STATES: readonly CallStateName[] = [
   'idle', 'offhook', 'onhook', 'ringout', 'ringin', 'connected', 'busy', 'congestion', 'hold',
   'callwaiting', 'transfer', 'park', 'proceed', 'remotemultiline', 'invalidnumber', 'holdrevert',
   'whisper', 'remotehold',
 ];
 
-/** Tone codes (sccp-facts.md §4). DTMF codes: 1..9, 0x0A = 0, 0x0E = *, 0x0F = #, 0x10..0x13 = A..D. */
+/** Tone codes (docs/sccp.md §4). DTMF codes: 1..9, 0x0A = 0, 0x0E = *, 0x0F = #, 0x10..0x13 = A..D. */
 const TONES: Record<number, ToneName> = {
   0x00: 'silence', 0x21: 'dial', 0x22: 'outsidedial', 0x23: 'busy', 0x24: 'ringback', 0x25: 'reorder',
   0x29: 'offhookwarning', 0x2a: 'messagewaiting', 0x2b: 'nosuchnumber', 0x2d: 'callwaiting',
@@ -48,7 +48,7 @@ export function toneName(code: number): ToneName {
 
 export function callStateName(code: number): CallStateName | undefined { return CALL_STATES[code]; }
 
-/** KeypadButton.kpButton (sccp-facts.md §4): digits 0..9, A-D 10..13, '*' 14, '#' 15, '+' 16. */
+/** KeypadButton.kpButton (docs/sccp.md §4): digits 0..9, A-D 10..13, '*' 14, '#' 15, '+' 16. */
 export function keypadCode(key: string): number | undefined {
   if (key.length !== 1) return undefined;
   if (key >= '0' && key <= '9') return key.charCodeAt(0) - 48;
@@ -57,10 +57,10 @@ export function keypadCode(key: string): number | undefined {
   return ({ '*': 14, '#': 15, '+': 16 } as Record<string, number>)[key];
 }
 
-/** callType 1 inbound, 2 outbound, 3 forward (sccp-facts.md §3, CallInfo). */
+/** callType 1 inbound, 2 outbound, 3 forward (docs/sccp.md §3, CallInfo). */
 const DIRECTION: Record<number, 'inbound' | 'outbound' | 'forward'> = { 1: 'inbound', 2: 'outbound', 3: 'forward' };
 
-/** Speaker/mic modes: 1 On, 2 Off (sccp-facts.md §4). */
+/** Speaker/mic modes: 1 On, 2 Off (docs/sccp.md §4). */
 const MODE_ON = 1;
 
 /**
@@ -71,7 +71,7 @@ export function translateCmMessage(name: string, f: Fields, label: (raw: string)
   switch (name) {
     case 'SetLamp': {
       const mode = LAMP[num(f.lampMode)];
-      if (!mode) return new Error(`SetLamp.lampMode ${num(f.lampMode)} not in 1..5 (sccp-facts.md §4)`);
+      if (!mode) return new Error(`SetLamp.lampMode ${num(f.lampMode)} not in 1..5 (docs/sccp.md §4)`);
       const stimulus = num(f.stimulus);
       const target = stimulus === STIMULUS_LINE ? 'line' : stimulus === STIMULUS_VOICEMAIL ? 'message'
         : stimulus === STIMULUS_SPEEDDIAL ? 'speeddial' : 'other';
@@ -79,7 +79,7 @@ export function translateCmMessage(name: string, f: Fields, label: (raw: string)
     }
     case 'SetRinger': {
       const mode = RING[num(f.ringMode)];
-      if (!mode) return new Error(`SetRinger.ringMode ${num(f.ringMode)} not in 1..6 (sccp-facts.md §4)`);
+      if (!mode) return new Error(`SetRinger.ringMode ${num(f.ringMode)} not in 1..6 (docs/sccp.md §4)`);
       return { type: 'ringer', mode, once: num(f.ringDuration) === RING_DURATION_SINGLE };
     }
     case 'StartTone': {
@@ -90,7 +90,7 @@ export function translateCmMessage(name: string, f: Fields, label: (raw: string)
       return { type: 'toneStop', line: num(f.lineInstance), callRef: num(f.callReference) };
     case 'CallState': {
       const state = callStateName(num(f.callState));
-      if (!state) return new Error(`CallState.callState ${num(f.callState)} not in 0..17 (sccp-facts.md §4)`);
+      if (!state) return new Error(`CallState.callState ${num(f.callState)} not in 0..17 (docs/sccp.md §4)`);
       return { type: 'callState', line: num(f.lineInstance), callRef: num(f.callReference), state };
     }
     case 'CallInfo':

@@ -2,7 +2,7 @@
  * SCCP media control → MediaEngine (firmware/media/engine.ts). The CM opens the station's receive
  * side first (OpenReceiveChannel), expects OpenReceiveChannelAck with the RTP address and the
  * passThruPartyId echoed, then sends StartMediaTransmission with its own RTP address
- * (sccp-facts.md §5 "Media summary"). Only CM-issued Stop/Close end a stream: nothing here reacts
+ * (docs/sccp.md §5 "Media summary"). Only CM-issued Stop/Close end a stream: nothing here reacts
  * to the signalling connection going away, so media survives re-registration.
  */
 import type { CodecChoice, MediaEngine } from '../media/engine.js';
@@ -11,14 +11,14 @@ import type { StationLog } from './station-session.js';
 
 type Fields = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-/** Counters go into u32 fields (sccp-facts.md §3 ConnectionStatisticsRes): wrap like a 32-bit counter. */
+/** Counters go into u32 fields (docs/sccp.md §3 ConnectionStatisticsRes): wrap like a 32-bit counter. */
 const u32 = (v: number | undefined): number => (Number.isFinite(v) && v! > 0 ? Math.round(v!) % 2 ** 32 : 0);
 
-/** Media payload codes (sccp-facts.md §4): 2 G.711 A-law 64k, 4 G.711 µ-law 64k, 6 G.722 64k. */
+/** Media payload codes (docs/sccp.md §4): 2 G.711 A-law 64k, 4 G.711 µ-law 64k, 6 G.722 64k. */
 const PAYLOAD_BY_CODEC: Record<string, number> = { PCMA: 2, PCMU: 4, G722: 6 };
 const CODEC_BY_PAYLOAD: Record<number, string> = { 2: 'PCMA', 4: 'PCMU', 6: 'G722' };
 
-/** MediaStatus values for OpenReceiveChannelAck.status (sccp-facts.md §4). */
+/** MediaStatus values for OpenReceiveChannelAck.status (docs/sccp.md §4). */
 export const MEDIA_STATUS_OK = 0;
 export const MEDIA_STATUS_INVALID_CODEC = 6;
 export const MEDIA_STATUS_OUT_OF_SOCKETS = 8;
@@ -35,7 +35,7 @@ export function capabilitiesFields(media: MediaEngine): Fields {
   for (const c of media.capabilities()) {
     const code = payloadCode(c.codec);
     if (code === undefined || caps.length >= 18) continue;
-    // maxFramesPerPacket: ms of audio per packet (sccp-facts.md §3, meaning [unverified]).
+    // maxFramesPerPacket: ms of audio per packet (docs/sccp.md §3, meaning [unverified]).
     caps.push({ payloadCapability: code, maxFramesPerPacket: c.ptimeMs });
   }
   return { capCount: caps.length, caps };

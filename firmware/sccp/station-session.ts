@@ -1,7 +1,7 @@
 /**
  * One TCP session from the station to one call manager: connect (with a Clock-driven timeout),
  * frame the byte stream into PDUs, decode them, and encode outgoing messages as exactly one
- * socket.write each (sccp-facts.md §1: Asterisk reads the 12-byte header, then the body; a PDU
+ * socket.write each (docs/sccp.md §1: Asterisk reads the 12-byte header, then the body; a PDU
  * split over writes risks a short read). A framing or decode error ends the session: after a bad
  * length the stream position is unknown, so resynchronising is not possible (§6).
  */
@@ -17,7 +17,7 @@ export type StationLog = (level: StationLogLevel, msg: string, ctx?: Record<stri
 
 export interface Decoded { id: number; name: string; fields: Record<string, unknown> }
 
-/** Asterisk's maximum PDU (sccp-facts.md §1: "max PDU 2000 bytes"); the framer rejects larger lengths. */
+/** Asterisk's maximum PDU (docs/sccp.md §1: "max PDU 2000 bytes"); the framer rejects larger lengths. */
 export const MAX_PDU = 2000;
 
 export interface SessionHandlers {
@@ -40,7 +40,7 @@ export class StationSession {
     private readonly clock: Clock,
     private readonly log: StationLog,
     private readonly handlers: SessionHandlers,
-    /** Negotiated protocol version, selects version-dependent layouts (sccp-facts.md §1). */
+    /** Negotiated protocol version, selects version-dependent layouts (docs/sccp.md §1). */
     private readonly version: number,
     /** `--trace`: every message sent and received (firmware/station/trace.ts). */
     private readonly trace?: TraceSink,
@@ -104,7 +104,7 @@ export class StationSession {
     }
     let pdu: Buffer;
     try {
-      // Header version 0 ("Basic") everywhere: what Asterisk sends and tshark decodes (sccp-facts.md §1).
+      // Header version 0 ("Basic") everywhere: what Asterisk sends and tshark decodes (docs/sccp.md §1).
       pdu = encodeMessage(name as never, fields as never, { version: this.version, headerVersion: 0 });
     } catch (e) {
       this.log('error', `SCCP encode ${name} failed: ${(e as Error).message}`, { message: name, server: this.server });

@@ -1,5 +1,5 @@
 /**
- * The three templates a CM hands a station after registration (sccp-facts.md §3): the button
+ * The three templates a CM hands a station after registration (docs/sccp.md §3): the button
  * template (which physical button is a line, a speed dial ...), the softkey template (label and
  * event code per key) and the softkey sets (which template keys appear in which slot for a call
  * state). Each may arrive in several pieces (offset/count/total), so entries are stored by
@@ -7,13 +7,13 @@
  */
 import type { SoftkeySlot } from '../station/signalling.js';
 
-/** ButtonTemplate.buttonDefinition values = stimulus numbers (sccp-facts.md §4). */
+/** ButtonTemplate.buttonDefinition values = stimulus numbers (docs/sccp.md §4). */
 export const BUTTON_SPEEDDIAL = 0x02;
 export const BUTTON_LINE = 0x09;
-/** 0x15 BLF speed dial behaves like a speed dial for status requests (sccp-facts.md §4). */
+/** 0x15 BLF speed dial behaves like a speed dial for status requests (docs/sccp.md §4). */
 export const BUTTON_BLF_SPEEDDIAL = 0x15;
 
-/** Slots per softkey set: u8 softKeyTemplateIndex[16] (sccp-facts.md §3, SoftKeySetRes). */
+/** Slots per softkey set: u8 softKeyTemplateIndex[16] (docs/sccp.md §3, SoftKeySetRes). */
 export const SLOTS_PER_SET = 16;
 
 export interface TemplateKey { label: string; event: number }
@@ -83,7 +83,7 @@ export class StationTemplates {
 
   /**
    * Slots of set `setIndex` with labels and event codes from the template; slot i is enabled when
-   * bit i of validKeyMask is set (SelectSoftKeys, sccp-facts.md §3). Trailing empty slots are cut.
+   * bit i of validKeyMask is set (SelectSoftKeys, docs/sccp.md §3). Trailing empty slots are cut.
    */
   resolve(setIndex: number, validKeyMask: number): SoftkeySlot[] {
     const set = this.sets[setIndex] ?? [];

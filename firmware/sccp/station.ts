@@ -2,7 +2,7 @@
  * The SCCP (Skinny) station client: registers with one of up to three call managers, keeps the
  * registration alive, fails over, translates CM messages into SignallingEvents and PhoneInput
  * into station messages, and drives the MediaEngine from media control messages.
- * Script: sccp-facts.md §5 (Asterisk chan_skinny registration order and session rules).
+ * Script: docs/sccp.md §5 (Asterisk chan_skinny registration order and session rules).
  */
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { MediaEngine } from '../media/engine.js';
@@ -27,7 +27,7 @@ export interface SccpStationOptions {
   /** "SEP" + 12 hex; default from `mac`, else from the first non-internal interface's MAC. */
   deviceName?: string;
   mac?: string;
-  /** Register.deviceType (sccp-facts.md §4); default 7 = 7960: Asterisk gives it 6 line/speed-dial buttons. */
+  /** Register.deviceType (docs/sccp.md §4); default 7 = 7960: Asterisk gives it 6 line/speed-dial buttons. */
   deviceType?: number;
   /** Register.protocolVer; default 11 (< 17 keeps Asterisk on the IPv4 layouts, §1 "Recommendation"). */
   protocolVersion?: number;
@@ -50,7 +50,7 @@ export interface SccpStationOptions {
   leaveTimeoutMs?: number;
 }
 
-/** Register.maxStreams (sccp-facts.md §3 example "e.g. 5"). */
+/** Register.maxStreams (docs/sccp.md §3 example "e.g. 5"). */
 const MAX_STREAMS = 5;
 /** Register.instance is 1 (§3). */
 const REGISTER_INSTANCE = 1;
@@ -143,20 +143,22 @@ export class SccpStation extends StationFacade<OutMsg> {
 
   private sendRegister(s: StationSession): void {
     const ip = this.opts.localAddress ?? s.localAddress ?? defaultIpv4() ?? '0.0.0.0';
-    // Register ≥ 52 body bytes so tshark shows protocolVer (sccp-facts.md §3); the codec writes the first tail segment.
+    // Register ≥ 52 body bytes so tshark shows protocolVer (docs/sccp.md §3); the codec writes the first tail segment.
     s.send('Register', {
       deviceName: this.deviceName, userId: 0, instance: REGISTER_INSTANCE,
       stationIpAddr: /^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip : '0.0.0.0',
       deviceType: this.opts.deviceType ?? 7, maxStreams: MAX_STREAMS,
       activeStreams: this.opts.media.activeStreams().length, protocolVer: this.opts.protocolVersion ?? 11,
-      // phoneFeatures 0x0200: RFC 2833 DTMF in RTP (sccp-facts.md §3 Register), sent by InbandDtmf.
+      // phoneFeatures 0x0200: RFC 2833 DTMF in RTP (docs/sccp.md §3 Register), sent by InbandDtmf.
       unknown: 0, phoneFeatures: this.opts.media.sendDtmf ? PhoneFeature.Rfc2833 : 0, maxConferences: 0, activeConferences: 0,
     });
   }
 
   private onRegisterAck(s: StationSession, f: Record<string, unknown>): void {
     this.reg.registered();
-    // maxProtocolVer is ignored: Asterisk writes '0' (48) there (sccp-facts.md §3).
+    // The clock row follows the CM's date template, as a 7960 does (docs/sccp.md §3 RegisterAck).
+    if (typeof f.dateTemplate === 'string') this.reg.emit({ type: 'dateTemplate', template: f.dateTemplate });
+    // maxProtocolVer is ignored: Asterisk writes '0' (48) there (docs/sccp.md §3).
     const interval = typeof f.keepAliveInterval === 'number' && f.keepAliveInterval > 0 ? f.keepAliveInterval : DEFAULT_KEEPALIVE_S;
     this.reg.superviseKeepalive(interval * 1000, MAX_MISSED_KEEPALIVES, () => s.send('KeepAlive'), 'KeepAliveAck');
     // Station-driven part of registration, in the order of the client in the Asterisk peer log (§5).

@@ -1,11 +1,11 @@
 /**
  * SCCP device names. A Cisco station registers as "SEP" (Selsius Ethernet Phone) followed by the
- * 12 uppercase hex digits of its Ethernet MAC (sccp-facts.md §3, Register.deviceName; Asterisk
+ * 12 uppercase hex digits of its Ethernet MAC (docs/sccp.md §3, Register.deviceName; Asterisk
  * matches `device = SEP…` in skinny.conf case-insensitively, §5).
  */
 import { networkInterfaces } from 'node:os';
 
-/** Register.deviceName is char[16]: "SEP" + 12 hex digits + NUL (sccp-facts.md §3). */
+/** Register.deviceName is char[16]: "SEP" + 12 hex digits + NUL (docs/sccp.md §3). */
 const DEVICE_NAME_RE = /^SEP[0-9A-F]{12}$/;
 /** A MAC as 6 hex octets, separated by ':' or '-' or not at all. */
 const MAC_RE = /^([0-9a-fA-F]{2})[:-]?([0-9a-fA-F]{2})[:-]?([0-9a-fA-F]{2})[:-]?([0-9a-fA-F]{2})[:-]?([0-9a-fA-F]{2})[:-]?([0-9a-fA-F]{2})$/;
@@ -33,7 +33,7 @@ export function deviceNameFromMac(mac: string): string {
 
 /**
  * Validates an overridden device name and returns it uppercased. Only the SEP form is accepted:
- * Asterisk and CUCM key the device configuration on it (sccp-facts.md §5).
+ * Asterisk and CUCM key the device configuration on it (docs/sccp.md §5).
  */
 export function validateDeviceName(name: string): string {
   const upper = name.trim().toUpperCase();

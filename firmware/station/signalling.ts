@@ -40,6 +40,8 @@ export type SignallingEvent =
   | { type: 'lineStatus'; line: number; number: string; label: string; displayName: string }
   | { type: 'speedDial'; index: number; number: string; label: string }
   | { type: 'timeDate'; date: Date }
+  /** The call manager's date/time display template (SCCP RegisterAck.dateTemplate, e.g. "M/D/Y"). */
+  | { type: 'dateTemplate'; template: string }
   | { type: 'speaker'; on: boolean }
   | { type: 'microphone'; on: boolean }
   | { type: 'callPlane'; line: number; active: boolean };

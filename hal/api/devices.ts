@@ -35,7 +35,7 @@ export interface HookSwitch {
   stop(): Promise<void>;
 }
 
-/** SCCP lamp modes (sccp-facts.md §4: 1 Off, 2 On, 3 Wink, 4 Flash, 5 Blink). */
+/** SCCP lamp modes (docs/sccp.md §4: 1 Off, 2 On, 3 Wink, 4 Flash, 5 Blink). */
 export type LampMode = 'off' | 'on' | 'wink' | 'flash' | 'blink';
 export interface Lamp {
   readonly name: string;
@@ -43,7 +43,7 @@ export interface Lamp {
   readonly mode: LampMode;
 }
 
-/** SCCP ringer modes (sccp-facts.md §4: 1 RingOff, 2 InsideRing, 3 OutsideRing, 4 FeatureRing, 5 FlashOnly). */
+/** SCCP ringer modes (docs/sccp.md §4: 1 RingOff, 2 InsideRing, 3 OutsideRing, 4 FeatureRing, 5 FlashOnly). */
 export type RingMode = 'off' | 'inside' | 'outside' | 'feature' | 'flash';
 export interface Ringer {
   readonly name: string;

@@ -1,9 +1,9 @@
 /**
- * In-process ALSA capture through the optional native package `alsa-capture` (hardware-deps.md
+ * In-process ALSA capture through the optional native package `alsa-capture` (docs/hardware.md
  * §1/§3/§7). Loaded lazily; when it is missing or failed to build, open() rejects with HalError
  * UNAVAILABLE and the caller falls back to ArecordSource (audio-io.ts does that).
  *
- * Known weaknesses of alsa-capture 0.3.0 handled here (hardware-deps.md §3):
+ * Known weaknesses of alsa-capture 0.3.0 handled here (docs/hardware.md §3):
  *  - on a read error (USB unplug, -ENODEV) it emits 'readError' and busy-loops: we close it and
  *    report HalError DISCONNECTED;
  *  - its error messages end with '\n' and no 'close' follows 'error': trimmed, and stop() does

@@ -1,5 +1,5 @@
 /**
- * ALSA audio through the alsa-utils CLIs (hardware-deps.md §7: the primary backend): `arecord`
+ * ALSA audio through the alsa-utils CLIs (docs/hardware.md §7: the primary backend): `arecord`
  * streams raw S16_LE mono to our stdin pipe, `aplay` plays what we write to its stdin. No native
  * build; the same device strings as any ALSA program ("default", "plughw:1,0", "filecap:INFILE=…").
  *

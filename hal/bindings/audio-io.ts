@@ -1,7 +1,7 @@
 /**
  * Audio backend selection for the composition root: capture prefers the in-process alsa-capture
  * binding and falls back to `arecord` when the optional package is absent; playback always uses
- * `aplay` (the `speaker` package aborts the process when no default PCM exists, hardware-deps.md §2).
+ * `aplay` (the `speaker` package aborts the process when no default PCM exists, docs/hardware.md §2).
  */
 import { isHalError } from '../api/errors.js';
 import type { PcmFormat, PcmSink, PcmSource } from '../api/pcm.js';

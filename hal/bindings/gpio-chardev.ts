@@ -1,6 +1,6 @@
 /**
  * GpioController on the GPIO character device (/dev/gpiochipN), the supported path on current
- * Raspberry Pi OS (hardware-deps.md §3, §7). Two backends:
+ * Raspberry Pi OS (docs/hardware.md §3, §7). Two backends:
  * 1. `node-libgpiod` (libgpiod 1.x = Bookworm): lines are requested in-process; it can request
  *    edges but has no API to read them, so watched inputs are POLLED on the Clock (5 ms default,
  *    fine for hook, headset and keypad).

@@ -1,5 +1,5 @@
 /**
- * Finds the Raspberry Pi header GPIO chip without hard-coding numbers (hardware-deps.md §3):
+ * Finds the Raspberry Pi header GPIO chip without hard-coding numbers (docs/hardware.md §3):
  * - sysfs: from kernel 6.6 the chip base is dynamic (512 on Pi 0-4, 571 on Pi 5, 399 on 6.1),
  *   so the global number of BCM GPIOn is `base + n` where `base` comes from the gpiochipN whose
  *   `label` is a Pi pin controller (raspberrypi/linux#6084, fivdi/onoff#200).

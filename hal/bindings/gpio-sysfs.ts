@@ -1,5 +1,5 @@
 /**
- * LEGACY GpioController over the sysfs interface through `onoff` (hardware-deps.md §3, §7):
+ * LEGACY GpioController over the sysfs interface through `onoff` (docs/hardware.md §3, §7):
  * - numbers are computed as chip base + BCM offset (gpio-chip-base.ts), never hard-coded;
  * - sysfs is deprecated, restricted or gone on Trixie (fivdi/onoff#206) and onoff will not move
  *   to the chardev (fivdi/onoff#118, #205): prefer gpio-chardev.ts;

@@ -1,6 +1,6 @@
 /**
  * HidHost over the optional `node-hid` package (HIDAsync, hidraw driver on Linux). node-hid has
- * no getReportDescriptor() (hardware-deps.md §2, node-hid#380/#448), so the descriptor is read
+ * no getReportDescriptor() (docs/hardware.md §2, node-hid#380/#448), so the descriptor is read
  * from /sys/class/hidraw/hidrawN/device/report_descriptor, N taken from the device path
  * /dev/hidrawN. `root` moves that sysfs lookup for tests.
  */

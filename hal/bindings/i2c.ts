@@ -1,7 +1,7 @@
 /**
  * I2cBus on Linux i2c-dev through the optional `i2c-bus` package (promisified API). Plain
  * i2cWrite/i2cRead are used so bursts are not limited to the 32-byte SMBus block size
- * (hardware-deps.md §2, §7). `openPromisified(1)` succeeds even without /dev/i2c-1: the device
+ * (docs/hardware.md §2, §7). `openPromisified(1)` succeeds even without /dev/i2c-1: the device
  * file is opened per transfer, so missing hardware surfaces as ENOENT on the first transfer.
  */
 import { HalError, type HalErrorCode, type I2cBus } from '../api/index.js';

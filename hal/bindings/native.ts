@@ -1,11 +1,11 @@
 /**
  * Lazy loading of optional native packages (package.json optionalDependencies). A package that
  * failed to build or is missing turns into HalError 'UNAVAILABLE' naming the package and the fix,
- * never a crash at import time (hardware-deps.md §1, §7).
+ * never a crash at import time (docs/hardware.md §1, §7).
  */
 import { HalError } from '../api/index.js';
 
-/** What to install for each package (hardware-deps.md §1 "Debian -dev needed", §7 "CI apt"). */
+/** What to install for each package (docs/hardware.md §1 "Debian -dev needed", §7 "CI apt"). */
 export const NATIVE_FIX: Readonly<Record<string, string>> = {
   'i2c-bus': 'npm install i2c-bus (needs build-essential python3)',
   'onoff': 'npm install onoff (needs build-essential python3)',

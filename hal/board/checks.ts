@@ -18,7 +18,7 @@ export const KEY_NAMES: readonly string[] = [
   ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => [`softkey${i}`, `line${i}`]),
   ...NAMED_KEYS,
 ];
-/** Lamp names the phone application drives (SCCP SetLamp stimuli, sccp-facts.md §4). */
+/** Lamp names the phone application drives (SCCP SetLamp stimuli, docs/sccp.md §4). */
 export const LAMP_NAMES: readonly string[] = [
   ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `line${i}`), 'message', 'speaker', 'mute', 'headset', 'hold',
 ];

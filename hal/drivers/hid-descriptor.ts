@@ -3,7 +3,7 @@
  * matter for telephony devices; long items (prefix 0xFE, §6.2.2.3) are skipped. The result is the
  * field layout of every input/output/feature report: bit offset (from the first data byte, after
  * the report-ID byte when reports are numbered), size, count and usages, so drivers can find
- * Hook Switch 0x0B:0x20 or LED Off-Hook 0x08:0x17 without knowing the device (hardware-deps.md §6).
+ * Hook Switch 0x0B:0x20 or LED Off-Hook 0x08:0x17 without knowing the device (docs/hardware.md §6).
  */
 import { HalError } from '../api/index.js';
 

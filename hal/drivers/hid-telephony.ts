@@ -1,5 +1,5 @@
 /**
- * USB HID telephony handset/headset as HookSwitch + Keypad + lamps + ringer (hardware-deps.md §6).
+ * USB HID telephony handset/headset as HookSwitch + Keypad + lamps + ringer (docs/hardware.md §6).
  * Usages are located through the device's own report descriptor (hid-descriptor.ts):
  *   inputs (Telephony page 0x0B, HUT 1.12 §14): Hook Switch 0x20, Flash 0x21, Hold 0x23,
  *     Redial 0x24, Phone Mute 0x2F, Phone Key 0-9 0xB0-0xB9, * 0xBA, # 0xBB, A-D 0xBC-0xBF;
@@ -251,7 +251,7 @@ class HidRinger implements Ringer {
   get mode(): RingMode { return this.current; }
   ring(mode: RingMode, once = false): void {
     this.current = mode;
-    // 'flash' (FlashOnly) is visual only: blink the Ring LED without the ringer (sccp-facts.md §4).
+    // 'flash' (FlashOnly) is visual only: blink the Ring LED without the ringer (docs/sccp.md §4).
     if (mode === 'off') this.player.steady(false);
     else if (mode === 'flash') this.player.play(DEFAULT_LAMP_CADENCES.flash);
     else this.player.play(this.cad[mode], once ? 1 : Infinity, () => { this.current = 'off'; });

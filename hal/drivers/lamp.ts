@@ -1,6 +1,6 @@
 /**
  * An LED on a GPIO output showing the SCCP lamp modes (SetLamp lampMode: 1 Off, 2 On, 3 Wink,
- * 4 Flash, 5 Blink; sccp-facts.md §4). SCCP names the modes but not their timing; the defaults
+ * 4 Flash, 5 Blink; docs/sccp.md §4). SCCP names the modes but not their timing; the defaults
  * follow Cisco's own phone LED patterns (Cisco SPA500 Series Administration Guide, "LED Script":
  * slow blink 1 s on / 1 s off, fast blink 100 ms on / 100 ms off) plus a 500/500 ms middle rate:
  *   wink  (held call)        1000 on / 1000 off  (slow blink)

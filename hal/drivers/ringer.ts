@@ -1,7 +1,7 @@
 /**
  * Ringer on an active buzzer (GPIO output) and/or as a cadence for the media layer to play a ring
  * tone (`onCadence`). SCCP SetRinger ringMode: 1 RingOff, 2 InsideRing, 3 OutsideRing,
- * 4 FeatureRing, 5 FlashOnly; ringDuration 2 = single cycle (sccp-facts.md §4, SetRinger).
+ * 4 FeatureRing, 5 FlashOnly; ringDuration 2 = single cycle (docs/sccp.md §4, SetRinger).
  * Default cadences (ms, on/off pairs):
  *   inside  2000/4000                 standard ring, Telcordia GR-506 / ANSI T1.401 (2 s on, 4 s off)
  *   outside 400/200/400/2000          double ring, as BT SIN 350 (0.4/0.2/0.4/2.0 s)

@@ -1,6 +1,6 @@
 /**
  * The doctor's checks: for each peripheral of a board config, is it there and usable by this
- * user, and if not, what to do (hardware-deps.md §3, §6, §7). Pure over a ProbeEnv.
+ * user, and if not, what to do (docs/hardware.md §3, §6, §7). Pure over a ProbeEnv.
  */
 import type { BoardConfig } from '../../hal/board/schema.js';
 import { collectPins } from '../../hal/board/checks.js';

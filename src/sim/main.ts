@@ -16,7 +16,7 @@ import { summaryOf } from '../command-summaries.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
 import { traceTo } from '../../firmware/station/trace.js';
 import { DEFAULT_CM_CONFIG } from '../callmanager-main.js';
-import { renderPhones, HELP_LINE, type PhoneView } from './render.js';
+import { renderPhones, helpLine, nameHeard, type PhoneView } from './render.js';
 import { parseKeys } from './keys.js';
 import { describeHeard } from '../scenario/hearing.js';
 
@@ -101,6 +101,21 @@ export async function simMain(argv: string[]): Promise<number> {
     await phone.start();
   } });
   const freqs = [350, 440, 480, 620, ...phones.map((p) => p.micFrequency)];
+  const mics = new Map(phones.map((p) => [p.micFrequency, p.name]));
+  const board = loadBoardConfig(values.board!);
+  const boardKeys = board.keypad.type === 'matrix' ? new Set(board.keypad.keys.flat().filter(Boolean)) : undefined;
+  // Call events in the log pane; the tone the CM asked for tells busy from reorder (same pair).
+  const tones = phones.map(() => undefined as string | undefined);
+  phones.forEach((p, i) => p.station.onEvent((ev) => {
+    if (ev.type === 'tone') tones[i] = ev.tone;
+    else if (ev.type === 'toneStop') tones[i] = undefined;
+    else if (ev.type === 'callState') log.info(`${p.name}: call ${ev.callRef} ${ev.state}`);
+    else if (ev.type === 'callInfo') log.info(`${p.name}: call ${ev.callRef} ${ev.direction} ${ev.direction === 'inbound' ? `from ${ev.calling} ${ev.callingName}` : `to ${ev.called} ${ev.calledName}`}`);
+  }));
+  const codec = (p: EmulatedPhone): string => {
+    const [id] = p.media.activeStreams();
+    return id === undefined ? '' : (p.media.stats(id) as { rxCodec?: string } | undefined)?.rxCodec ?? '';
+  };
   let selected = 0;
   // Keys typed faster than a finger can press them are queued per phone, one tap after another.
   const queues = phones.map(() => Promise.resolve());
@@ -114,12 +129,13 @@ export async function simMain(argv: string[]): Promise<number> {
       name: p.name, device: `${p.station.deviceName} ${p.station.protocol.toUpperCase()}`, registration: p.station.state, lcd: p.lcd(),
       // What the firmware drives now (the wire readback needs a whole cadence to tell "off" from a pause).
       lamps: Object.fromEntries(Object.entries(p.board.hardware.lamps).map(([k, l]) => [k, l.mode])),
-      ringer: p.board.hardware.ringer.mode, offHook: p.board.emulators.hook.offHook, mic: p.micFrequency, hears: hears(p, freqs), selected: i === selected,
+      ringer: p.board.hardware.ringer.mode, offHook: p.board.emulators.hook.offHook, speaker: p.app.speakerphone, codec: codec(p),
+      mic: p.micFrequency, hears: nameHeard(hears(p, freqs), mics, tones[i]), selected: i === selected,
     }));
     const title = cm
       ? `call manager on 127.0.0.1 (${[`SCCP tcp/${cm.port}`, ...(cm.sscp ? [`SSCP udp/${cm.sscp.port}`] : []), ...(cm.tsp ? [`TSP tcp/${cm.tsp.port}`] : [])].join(', ')})`
       : `external call manager ${values.server} (SCCP)`;
-    const frame = [`deskphone sim: ${title}`, '', ...renderPhones(views, process.stdout.columns ?? 100), HELP_LINE, '', ...pane.lines].join('\n');
+    const frame = [`deskphone sim: ${title}`, '', ...renderPhones(views, process.stdout.columns ?? 100), helpLine(boardKeys), ...pane.lines].join('\n');
     if (frame === lastFrame) return;
     lastFrame = frame;
     process.stdout.write(tty ? `\x1b[H\x1b[2J${frame}\n` : `${frame}\n\n`);

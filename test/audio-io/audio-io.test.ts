@@ -1,5 +1,5 @@
 /**
- * ALSA audio I/O against user-space `type file` PCMs (test/alsa/asoundrc; hardware-deps.md §4):
+ * ALSA audio I/O against user-space `type file` PCMs (test/alsa/asoundrc; docs/hardware.md §4):
  * capture a known raw file through arecord and alsa-capture → identical samples; play through
  * aplay into a file → identical bytes (plus aplay's zero padding of the last period).
  */

@@ -38,7 +38,7 @@ export async function rig(config: CallManagerConfig = exampleConfig()): Promise<
   };
 }
 
-/** Dial a number digit by digit (KeypadButton kpButton = digit, sccp-facts.md §4 "Keypad"). */
+/** Dial a number digit by digit (KeypadButton kpButton = digit, docs/sccp.md §4 "Keypad"). */
 export function dialDigits(s: RawStation, digits: string): void {
   for (const d of digits) s.send('KeypadButton', { kpButton: Number(d), lineInstance: 1, callReference: 0 });
 }

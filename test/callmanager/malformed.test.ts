@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { encodeMessage } from '../../firmware/sccp/codec.js';
 import { ALICE, BOB, CAROL, rig, aliceRingsBob } from './helpers.js';
 
-/** A raw PDU: u32 length, u32 header version 0, u32 messageId, body (sccp-facts.md §1). */
+/** A raw PDU: u32 length, u32 header version 0, u32 messageId, body (docs/sccp.md §1). */
 function pdu(length: number, id: number, body: Buffer = Buffer.alloc(0)): Buffer {
   const h = Buffer.alloc(12);
   h.writeUInt32LE(length, 0); h.writeUInt32LE(0, 4); h.writeUInt32LE(id, 8);

@@ -1,7 +1,7 @@
 /**
  * The basic call on loopback, captured with tshark: every SCCP frame must decode with no
  * malformed/expert error and whole PDUs only, and every RTP stream must show 0 loss
- * (checks from sccp-facts.md §6 and perf-anchors.md §4).
+ * (checks from docs/sccp.md §6 and docs/media.md "External peers and checkers").
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { memoryLogger } from '../../src/node/logger.js';
 import { requireCapture } from '../support/oracles.js';
 import { startCapture, tshark } from '../support/capture.js';
 
-// sccp-facts.md §6 filter. On a busy loopback the kernel's tail-loss probe sometimes resends a
+// docs/sccp.md §6 filter. On a busy loopback the kernel's tail-loss probe sometimes resends a
 // segment before the delayed ACK (D-SACK proves the original arrived): tshark flags those as TCP
 // retransmissions (a transport event, not an SCCP fault), so they are excluded and counted apart.
 const RETX = 'tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission';

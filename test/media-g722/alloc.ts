@@ -1,5 +1,5 @@
 /**
- * Allocation meter: heapUsed growth per call over many small batches (method of perf-anchors.md
+ * Allocation meter: heapUsed growth per call over many small batches (method of docs/media.md "External peers and checkers"
  * §1c: heap delta over GC-free batches). A batch during which a scavenge ran shows a negative
  * delta and is dropped; if most batches see a scavenge, the code allocates heavily and the meter
  * returns Infinity. Otherwise it returns the median bytes per call of the GC-free batches.

@@ -1,5 +1,5 @@
 /**
- * ffmpeg as a G.722 RTP peer (perf-anchors.md §3): ffmpeg streams PT 9 (8000 Hz RTP clock, +160
+ * ffmpeg as a G.722 RTP peer (docs/media.md "External peers and checkers"): ffmpeg streams PT 9 (8000 Hz RTP clock, +160
  * per 20 ms, RFC 3551 §4.5.2) to the engine in real time; the engine's 16 kHz speaker output must
  * equal ffmpeg's own G.722 decode of ffmpeg's own encode of the same input, sample for sample.
  */

@@ -1,5 +1,5 @@
 /**
- * Real peers (perf-anchors.md §3, §4): ffmpeg sends PCMU RTP (+ RTCP SR) to the engine and the
+ * Real peers (docs/media.md "External peers and checkers"): ffmpeg sends PCMU RTP (+ RTCP SR) to the engine and the
  * engine's speaker output must equal ffmpeg's own decode of the same input; tshark analyses the
  * engine's own stream on SystemClock (drift-free intervals): 0 lost, 160-tick steps, low jitter.
  */
@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
+import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
 import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
 import { wavFile } from '../../firmware/media/wav.js';
@@ -58,7 +59,7 @@ test('ffmpeg → engine: speaker output equals ffmpeg\'s own PCMU decode of the 
   } finally { await engine.close(); }
 });
 
-test('tshark on our sender (SystemClock): 0 lost, +160 timestamp steps, jitter < 1 ms', async (t) => {
+test('tshark on our sender (SystemClock): 0 lost, +160 timestamp steps, 20 ms mean spacing', async (t) => {
   if (!requireCapture(t)) return;
   const clock = new SystemClock();
   const mk = (f: number) => new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: f }), speaker: new RecordingSpeaker() });
@@ -82,10 +83,40 @@ test('tshark on our sender (SystemClock): 0 lost, +160 timestamp steps, jitter <
   const [pkts, lost, meanDelta, meanJitter, maxJitter] = [Number(m![1]), Number(m![2]), Number(m![5]), Number(m![8]), Number(m![9])];
   assert.ok(pkts >= 140 && pkts <= 151, `${pkts} packets in 3 s`);
   assert.equal(lost, 0);
-  assert.ok(Math.abs(meanDelta - 20) < 0.3, `mean delta ${meanDelta} ms: the send clock drifts`);
-  // Wrong timestamp steps would show as huge jitter; the 1 ms bound is for an idle box, 3 ms tolerates a loaded CI.
-  assert.ok(meanJitter < 1, `mean jitter ${meanJitter} ms`);
-  assert.ok(maxJitter < 3, `max jitter ${maxJitter} ms`);
-  const ts = tshark(['-r', cap.file, '-d', `udp.port==${epB.port},rtp`, '-T', 'fields', '-e', 'rtp.timestamp']).trim().split('\n').map(Number);
+  const fields = tshark(['-r', cap.file, '-d', `udp.port==${epB.port},rtp`, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'rtp.timestamp'])
+    .trim().split('\n').map((l) => l.split('\t').map(Number) as [number, number]);
+  const ts = fields.map((f) => f[1]);
   for (let i = 1; i < ts.length; i++) assert.equal((ts[i]! - ts[i - 1]! + 2 ** 32) % 2 ** 32, 160, `timestamp step at packet ${i}`);
+  // Per-packet timing on the wire is how late this machine wakes us (an idle box: tshark jitter
+  // ~0.1 ms; a loaded 2-core box: 10 ms and more), so it is not asserted here: `npm run bench`
+  // reports the real-time jitter, and the pacing itself is checked exactly on the virtual clock below.
+  assert.ok(Math.abs(meanDelta - 20) < 1, `mean delta ${meanDelta} ms (jitter mean ${meanJitter} / max ${maxJitter} ms): the stream is not paced at 20 ms`);
+});
+
+test('pacing on the virtual clock: one packet per 20 ms of media time, late ticks caught up on the same grid', async () => {
+  const clock = new VirtualClock();
+  const a = new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: 1000 }), speaker: new RecordingSpeaker() });
+  const b = new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: 1500 }), speaker: new RecordingSpeaker() });
+  try {
+    const epB = await b.openReceive(1, PCMU20);
+    await a.openReceive(1, PCMU20);
+    await a.startTransmit(1, epB, PCMU20);
+    const sentAt: number[] = [];
+    const step = async (ms: number): Promise<void> => {
+      const before = a.stats(1)!.packetsSent;
+      await clock.advance(ms);
+      for (let k = before; k < a.stats(1)!.packetsSent; k++) sentAt.push(clock.now());
+    };
+    for (let t = 0; t < 1000; t++) await step(1);        // on time: 1 ms resolution
+    const onTime = sentAt.length;
+    assert.ok(onTime >= 49 && onTime <= 51, `${onTime} packets in 1 s`);
+    for (let i = 1; i < onTime; i++) assert.equal(sentAt[i]! - sentAt[i - 1]!, 20, `packet ${i} is ${sentAt[i]! - sentAt[i - 1]!} ms after the previous one`);
+    await step(65);                                     // a wake-up 65 ms late: three packets at once
+    assert.equal(sentAt.length - onTime, 3, 'the late tick sends the three periods it owes');
+    for (let t = 0; t < 200; t++) await step(1);
+    const grid = sentAt[0]! % 20;
+    const after = sentAt.slice(onTime + 3);
+    assert.ok(after.length >= 9, `${after.length} packets after the late tick`);
+    assert.ok(after.every((x) => x % 20 === grid), `still on the 20 ms grid: ${after.join(', ')}`);
+  } finally { await a.close(); await b.close(); }
 });

@@ -1,5 +1,5 @@
 /**
- * G.711 against the external tools themselves (perf-anchors.md §1b): encoder bit-exact with
+ * G.711 against the external tools themselves (docs/media.md "External peers and checkers"): encoder bit-exact with
  * `sox -D` over all 65,536 inputs, decoders equal to sox and ffmpeg for all 256 codes.
  */
 import assert from 'node:assert/strict';
@@ -85,7 +85,7 @@ test('encode/decode write only the requested ranges', () => {
 test('codec registry: lookups by name, payload type and SCCP compression type', () => {
   assert.equal(codecByName('pcmu'), PCMU);
   assert.equal(codecByPayloadType(8), PCMA);
-  assert.equal(codecBySccpCompressionType(4), PCMU);   // sccp-facts.md §4: 4 = G.711 µ-law 64k
+  assert.equal(codecBySccpCompressionType(4), PCMU);   // docs/sccp.md §4: 4 = G.711 µ-law 64k
   assert.equal(codecBySccpCompressionType(2), PCMA);   // 2 = G.711 A-law 64k
   assert.equal(codecByName('G729'), undefined);
   assert.equal(PCMU.payloadBytes(20), 160);

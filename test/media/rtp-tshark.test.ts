@@ -1,5 +1,5 @@
 /**
- * External check (perf-anchors.md §4): capture one engine-to-engine stream on loopback in real
+ * External check (docs/media.md "External peers and checkers"): capture one engine-to-engine stream on loopback in real
  * time and let tshark's RTP analysis count packets and loss independently of our stats.
  */
 import assert from 'node:assert/strict';

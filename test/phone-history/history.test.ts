@@ -1,4 +1,4 @@
-/** Phone-side call history (anchors.md §1.4 Directories: missed / received / placed) in PhoneApp. */
+/** Phone-side call history (docs/features.md §4 Directories: missed / received / placed) in PhoneApp. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PhoneApp } from '../../firmware/phone/phone-app.js';
@@ -116,4 +116,19 @@ test('an arriving call closes the browser; Directories does nothing during a cal
   s.app.press('directories');
   await settle();
   assert.match(s.r.display.lines[1] ?? '', /^From 101 Bob/);
+});
+
+test('a placed call keeps the number dialled: voicemail answering or a transfer by the far end does not rewrite it', async () => {
+  const s = await setup();
+  const dialed = (callRef: number, number: string): SignallingEvent => ({ type: 'dialedNumber', line: 1, callRef, number });
+  // 100 does not answer; the CM's voicemail (*97) takes the call and says so in a new call info.
+  s.sig.emit(st(1, 'offhook'), info(1, 'outbound', '100', 'Alice'), dialed(1, '100'), st(1, 'proceed'), st(1, 'ringout'),
+    info(1, 'outbound', '*97', 'Voicemail'), st(1, 'connected'), st(1, 'onhook'));
+  // Bob answers and transfers us to Carol (102), whom we never dialled.
+  s.sig.emit(st(2, 'offhook'), info(2, 'outbound', '101', 'Bob'), dialed(2, '101'), st(2, 'ringout'), st(2, 'connected'),
+    info(2, 'outbound', '102', 'Carol'), st(2, 'connected'), st(2, 'onhook'));
+  await settle();
+  assert.deepEqual(s.app.callHistory.map((e) => [e.kind, e.number, e.name]), [['placed', '101', 'Bob'], ['placed', '100', 'Alice']]);
+  // What Redial will dial, as the idle screen shows it: the last number dialled, not the transfer target.
+  assert.ok(s.r.display.lines.some((l) => l.includes('Last 101')), s.r.display.lines.join('|'));
 });

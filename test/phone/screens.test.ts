@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEvent, newModel, type PhoneModel } from '../../firmware/phone/call-model.js';
-import { cleanText, clockText, formatDate, leftRight, msToNextMinute } from '../../firmware/phone/format.js';
+import { cleanText, clockText, formatDate, fromDateTemplate, leftRight, msToNextMinute } from '../../firmware/phone/format.js';
 import { resolveKey } from '../../firmware/phone/keys.js';
 import { renderScreen } from '../../firmware/phone/screens.js';
 import { layoutSoftkeys, shortLabel, softkeyRow } from '../../firmware/phone/softkeys.js';
@@ -151,4 +151,19 @@ test('notifies: a plain DisplayNotify first, then the highest DisplayPriNotify p
   assert.equal(renderScreen(m, G4, clock)[2]?.trimEnd(), 'High');
   applyEvent(m, { type: 'notifyClear', priority: 5 });
   assert.equal(renderScreen(m, G4, clock)[2]?.trimEnd(), 'Lower later');
+});
+
+test('fromDateTemplate: the CM template orders day, month, two-digit year; a trailing A is the 12-hour clock', () => {
+  const d = new Date('2026-03-05T14:07:00Z');
+  const show = (t: string, max = 20): string => clockText(d, { ...fromDateTemplate(t)!, utc: true }, max);
+  assert.equal(show('M/D/Y'), '14:07 03/05/26');
+  assert.equal(show('D/M/Y'), '14:07 05/03/26');
+  assert.equal(show('Y-M-D'), '14:07 26-03-05');
+  assert.equal(show('D.M.Y'), '14:07 05.03.26');
+  assert.equal(show('M-D-YA'), '2:07PM 03-05-26');
+  assert.equal(show('D.M.Y', 12), '14:07 05.03', 'the year goes first when the row is short');
+  assert.equal(show('Y-M-D', 12), '14:07 03-05');
+  assert.equal(show('D.M.Y', 8), '14:07', 'then the date');
+  for (const bad of ['', 'X/Y/Z', 'M/M/Y', 'M/D-Y', 'MDYA?']) assert.equal(fromDateTemplate(bad), undefined, bad);
+  assert.deepEqual(fromDateTemplate('d/m/y\0'), { dateFormat: 'DD/MM/YY', timeFormat: 'HH:mm' });
 });

@@ -1,6 +1,6 @@
 /**
  * A real call through the call manager's RTP proxy: phone A's RTP on ::1 (SCCP v17, ipv4or6
- * addresses, sccp-facts.md §1), phone B's on 127.0.0.1 (v11). Each phone is the real SCCP
+ * addresses, docs/sccp.md §1), phone B's on 127.0.0.1 (v11). Each phone is the real SCCP
  * station + RTP media engine with a tone microphone; each must hear the other's tone, and the
  * proxy's counters must show RTP both ways. A second call with `media: proxy` on an IPv4-only
  * pair goes through the proxy too; without it media stays phone to phone.

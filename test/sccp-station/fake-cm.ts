@@ -1,6 +1,6 @@
 /**
  * A scripted call manager for station tests: a raw TCP server on 127.0.0.1:0 speaking SCCP through
- * the shared codec, answering the registration script of sccp-facts.md §5 the way Asterisk does
+ * the shared codec, answering the registration script of docs/sccp.md §5 the way Asterisk does
  * (SetLamp before RegisterAck, ForwardStatReq unanswered ...). Behaviour switches let a test
  * reject, stay silent on keepalives, or inject bytes.
  */

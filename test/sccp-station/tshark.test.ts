@@ -1,5 +1,5 @@
 /**
- * External oracle: every PDU the station writes is decoded by tshark 4.0 (sccp-facts.md §6):
+ * External oracle: every PDU the station writes is decoded by tshark 4.0 (docs/sccp.md §6):
  * no malformed/unreassembled frames, each segment exactly covered by whole PDUs, Register shows
  * protocolVer, the ORC ack shows the echoed passThroughPartyId.
  */

@@ -1,4 +1,4 @@
-/** Golden PDUs (hand-written from research/sccp-facts.md) decode to the documented fields and re-encode byte for byte. */
+/** Golden PDUs (hand-written from docs/sccp.md) decode to the documented fields and re-encode byte for byte. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeMessage, encodeMessage, ipString } from '../../firmware/sccp/codec.js';

@@ -86,7 +86,7 @@ test('every table entry round-trips random values at versions 10..22', () => {
   assert.equal(checked, messages.length * VERSIONS.length * 8);
 });
 
-test('table covers every id of sccp-facts.md §2 once, with unique names', () => {
+test('table covers every id of docs/sccp.md §2 once, with unique names', () => {
   const ids = (messages as readonly MessageSpec[]).map((m) => m.id);
   assert.equal(new Set(ids).size, ids.length);
   // §2 ids (ranges expanded as listed there).

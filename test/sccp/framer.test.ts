@@ -1,4 +1,4 @@
-/** SccpFramer: partial reads, several PDUs per chunk, size limits, garbage (sccp-facts.md §1 framing). */
+/** SccpFramer: partial reads, several PDUs per chunk, size limits, garbage (docs/sccp.md §1 framing). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeMessage } from '../../firmware/sccp/codec.js';

@@ -1,4 +1,4 @@
-/** Display labels (sccp-facts.md §1 examples) and enum reverse lookups (§4). */
+/** Display labels (docs/sccp.md §1 examples) and enum reverse lookups (§4). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeLabels, label, labelText } from '../../firmware/sccp/labels.js';

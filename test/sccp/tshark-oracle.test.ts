@@ -1,5 +1,5 @@
 /**
- * Oracle: PDUs from our encoder, wrapped in TCP/IPv4 with text2pcap (research/sccp-facts.md §6,
+ * Oracle: PDUs from our encoder, wrapped in TCP/IPv4 with text2pcap (docs/sccp.md §6,
  * "No-capture alternative"), must be decoded by tshark 4.0's skinny dissector with no malformed /
  * unreassembled / warning-or-worse expert info, every segment covered exactly by whole PDUs, and
  * key field values as we encoded them.
@@ -107,7 +107,7 @@ function haveTools(): boolean {
   const missing = ['tshark', 'text2pcap'].filter((t) => spawnSync(t, ['-v']).error);
   if (missing.length === 0) return true;
   if (process.env['DESKPHONE_ALLOW_MISSING_ORACLES'] === '1') return false;
-  throw new Error(`oracle tool(s) missing: ${missing.join(', ')} (apt-get install tshark; see sccp-facts.md §6)`);
+  throw new Error(`oracle tool(s) missing: ${missing.join(', ')} (apt-get install tshark; see docs/sccp.md §6)`);
 }
 
 /** Wrap PDUs with text2pcap (one packet each), return tshark's malformed-filter output and field rows. */
