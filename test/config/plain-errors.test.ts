@@ -86,7 +86,7 @@ function scenarioFile(steps: string): string {
 test('a misspelt scenario step kind gets a suggestion; a misspelt key inside a step too', () => {
   const p = problems(() => loadScenario(scenarioFile('  - lfit: alice\n  - expect: {phone: alice, lcdd: x}\n')));
   assert.deepEqual(p.map((l) => l.replace(/^.*s\.yaml/, 's.yaml')), [
-    's.yaml:6:5: steps[0].lfit: unknown key (did you mean "lift"?); expected one of: lift, replace, press, key, softkey, wait, expect',
+    's.yaml:6:5: steps[0].lfit: unknown key (did you mean "lift"?); expected one of: lift, replace, restart, press, key, softkey, wait, expect',
     's.yaml:7:28: steps[1].expect.lcdd: unknown key (did you mean "lcd"?)',
   ]);
 });

@@ -72,6 +72,6 @@ test('npm run sim, npm test and npm run bench build through it', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   assert.equal(scripts['sim'], 'node scripts/build.mjs && node dist/src/bin.js sim');
   assert.equal(scripts['build'], 'node scripts/build.mjs');
-  assert.match(scripts['pretest']!, /npm run build$/);
+  assert.match(scripts['pretest']!, /npm run build && npm run lint:imports$/, 'builds, then the import-rule check');
   assert.match(scripts['bench']!, /^node scripts\/build\.mjs && /);
 });
