@@ -14,6 +14,7 @@ import { startSscpServer, type SscpServerHandle } from '../sscp-server/server.js
 import { RtpProxy } from '../rtp-proxy.js';
 import { CallManagerThirdParty } from '../third-party.js';
 import { TspServer } from '../tsp/server.js';
+import { Acl, plainAddress } from '../acl.js';
 
 export interface StartCallManagerOptions {
   config: CallManagerConfig;
@@ -73,17 +74,26 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   core.events.on('call', (ev) => events.emit('call', ev));
   const sessions = new Set<SccpSession>();
   const owner = new Map<string, SccpSession>();
+  const perAddress = new Map<string, number>();
+  const globalAcl = new Acl(config.server);
+  const deviceAcl = new Map(config.devices.map((d) => [d.name, new Acl(d)]));
   const server = createServer();
 
   const host: SessionHost = {
     config, clock, log, core, localPort: 0,
     claim(session: SccpSession, device: DeviceConfig) {
+      const addr = plainAddress(session.socket.remoteAddress ?? '');
+      if (!(deviceAcl.get(device.name)?.allows(addr) ?? true)) return `${device.name} may not register from ${addr} (device permit/deny)`;
       const old = owner.get(device.name);
       if (old && old !== session) {
+        // docs/security.md §2: a live registration is only replaced from the same address.
+        const same = plainAddress(old.socket.remoteAddress ?? '') === addr;
+        if (!same && old.alive()) return `${device.name} is registered and alive at ${old.peer}`;
         log.info(`${device.name}: re-registered from ${session.peer}; closing the old session from ${old.peer}`);
         old.close('replaced by a new registration');
       }
       owner.set(device.name, session);
+      return undefined;
     },
     released(session: SccpSession, reason: string) {
       sessions.delete(session);
@@ -99,6 +109,23 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   };
 
   server.on('connection', (socket: Socket) => {
+    // docs/security.md §3: permit/deny and connection caps are checked before any byte is read.
+    const addr = plainAddress(socket.remoteAddress ?? '');
+    const refuse = !globalAcl.allows(addr) ? 'denied by server permit/deny'
+      : sessions.size >= config.server.maxConnections ? `${sessions.size} connections (server.maxConnections)`
+        : (perAddress.get(addr) ?? 0) >= config.server.maxConnectionsPerAddress
+          ? `${perAddress.get(addr)} connections from this address (server.maxConnectionsPerAddress)` : undefined;
+    if (refuse) {
+      log.debug?.(`SCCP connection from ${addr}:${socket.remotePort} refused: ${refuse}`);
+      events.emit('refused', { protocol: 'sccp', peer: `${addr}:${socket.remotePort}`, reason: refuse });
+      socket.destroy();
+      return;
+    }
+    perAddress.set(addr, (perAddress.get(addr) ?? 0) + 1);
+    socket.once('close', () => {
+      const n = (perAddress.get(addr) ?? 1) - 1;
+      if (n > 0) perAddress.set(addr, n); else perAddress.delete(addr);
+    });
     socket.setNoDelay(true);
     sessions.add(new SccpSession(socket, host));
   });
@@ -129,7 +156,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   let tsp: CallManagerHandle['tsp'];
   if (config.tsp) {
     const control = new CallManagerThirdParty(core, config);
-    const tspServer = new TspServer({ control, host: config.tsp.bind, port: opts.tspPort ?? config.tsp.port, log: (l) => log.info(l) });
+    const tspServer = new TspServer({ control, clock, host: config.tsp.bind, port: opts.tspPort ?? config.tsp.port, log: (l) => log.info(l) });
     try {
       const a = await tspServer.listen();
       tsp = { ...a, server: tspServer, control };
