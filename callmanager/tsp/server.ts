@@ -77,6 +77,8 @@ export class TspServer {
   }
 
   get sessions(): number { return this.live.size; }
+  /** Open TCP connections, including refused ones still being torn down. */
+  get connections(): number { return this.sockets.size; }
 
   /** Stops listening and ends every connection, logged in or not, so shutdown never waits on a client. */
   async close(): Promise<void> {
