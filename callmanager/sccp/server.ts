@@ -58,7 +58,7 @@ export interface CallManagerHandle {
   events: EventEmitter;
   core: CallCore;
   /** The SSCP listener, when started (docs/sscp.md). */
-  sscp?: { port: number; address: string };
+  sscp?: { port: number; address: string; state: SscpServerHandle['state'] };
   /** The RTP proxy (docs/rtp-proxy.md); idle until a call needs it. */
   rtpProxy: RtpProxy;
   /** The TSP third-party call control listener when `tsp` is configured (docs/tsp.md §3). */
@@ -175,7 +175,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
     core,
     rtpProxy,
     ...(tsp ? { tsp } : {}),
-    ...(sscp ? { sscp: { port: sscp.port, address: sscp.address } } : {}),
+    ...(sscp ? { sscp: { port: sscp.port, address: sscp.address, state: sscp.state } } : {}),
     devices: () => config.devices.map((d) => {
       const s = owner.get(d.name);
       const peer = s?.peer ?? sscp?.registered().get(d.name);
