@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bindRtpPair } from '../../firmware/media/udp-pair.js';
 import { test } from 'node:test';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { RecordingSpeaker, ToneMicrophone, wavFile } from '../../firmware/media/emulated-audio.js';
@@ -39,8 +40,9 @@ test('ffmpeg → engine: speaker output equals ffmpeg\'s own PCMU decode of the 
   });
   try {
     const ep = await engine.openReceive(1, PCMU20);
+    const ffPort = await negotiatePeer(engine, PCMU20);
     const ff = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', `amovie=${join(dir, 'in.wav')},asetnsamples=n=160:p=1`,
-      '-acodec', 'pcm_mulaw', '-payload_type', '0', '-f', 'rtp', `rtp://127.0.0.1:${ep.port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '-acodec', 'pcm_mulaw', '-payload_type', '0', '-f', 'rtp', `rtp://127.0.0.1:${ep.port}?localrtpport=${ffPort}&localrtcpport=${ffPort + 1}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     ff.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     const code = await new Promise<number | null>((r) => ff.once('exit', r));
@@ -87,3 +89,15 @@ test('tshark on our sender (SystemClock): 0 lost, +160 timestamp steps, jitter <
   const ts = tshark(['-r', cap.file, '-d', `udp.port==${epB.port},rtp`, '-T', 'fields', '-e', 'rtp.timestamp']).trim().split('\n').map(Number);
   for (let i = 1; i < ts.length; i++) assert.equal((ts[i]! - ts[i - 1]! + 2 ** 32) % 2 ** 32, 160, `timestamp step at packet ${i}`);
 });
+
+/**
+ * The engine plays media only from the negotiated peer (docs/security.md §7): pick a free port pair
+ * for ffmpeg's source (localrtpport) and name it as the stream's remote, as StartMediaTransmission would.
+ */
+async function negotiatePeer(engine: RtpMediaEngine, choice: Parameters<RtpMediaEngine['startTransmit']>[2]): Promise<number> {
+  const pair = await bindRtpPair('127.0.0.1', 'ffmpeg source');
+  const port = pair[0].address().port;
+  await Promise.all(pair.map((k) => new Promise<void>((r) => k.close(() => r()))));
+  await engine.startTransmit(1, { address: '127.0.0.1', port }, choice);
+  return port;
+}
