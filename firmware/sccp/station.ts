@@ -124,7 +124,7 @@ export class SccpStation implements StationSignalling {
 
   // ---- PhoneInput ----
   offHook(line?: number): void { this.input(this.calls.offHook(line)); }
-  onHook(): void { this.input(this.calls.onHook()); }
+  onHook(): void { this.input(this.calls.onHook()); this.media.hangUp(); }
   /** KeypadButton as always; in a connected call also an RFC 4733 telephone-event on the call's RTP stream. */
   keypad(key: string): void {
     this.input(this.calls.keypad(key));

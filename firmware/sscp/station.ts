@@ -131,7 +131,7 @@ export class SscpStation implements StationSignalling {
 
   // ---- PhoneInput ----
   offHook(line?: number): void { this.send(this.input.offHook(line)); }
-  onHook(): void { this.send(this.input.onHook()); }
+  onHook(): void { this.send(this.input.onHook()); this.media.hangUp(); }
   /** Digit as always; in a connected call also an RFC 4733 telephone-event on the call's RTP stream. */
   keypad(key: string): void {
     this.send(this.input.keypad(key));
