@@ -16,6 +16,7 @@ import { PhoneFeature } from './enums.js';
 import { InbandDtmf } from '../station/inband-dtmf.js';
 import { StationSession, type Decoded, type StationLog } from './station-session.js';
 import { StationTemplates } from './station-templates.js';
+import { tcpReachable } from './primary-probe.js';
 
 export type { StationLog } from './station-session.js';
 
@@ -74,6 +75,7 @@ export class SccpStation implements StationSignalling {
   private failures = 0;
   private missedAcks = 0;
   private statusRequested = false;
+  private probing = false;
   private retryTimer: TimerHandle | undefined;
   private registerTimer: TimerHandle | undefined;
   private keepAliveTimer: TimerHandle | undefined;
@@ -261,6 +263,23 @@ export class SccpStation implements StationSignalling {
     }
     this.missedAcks++;
     s.send('KeepAlive');
+    if (this.serverIndex !== 0) void this.probePrimary(s);
+  }
+
+  /** On a backup CM: back to the primary once it answers and the phone is idle (primary-probe.ts). */
+  private async probePrimary(s: StationSession): Promise<void> {
+    const idle = (): boolean => this.opts.media.activeStreams().length === 0 &&
+      ['idle', 'onhook', undefined].includes(this.calls.currentState);
+    if (this.probing || !idle()) return;
+    this.probing = true;
+    const { host, port } = this.opts.servers[0]!;
+    const back = await tcpReachable(host, port, this.opts.connectTimeoutMs ?? 5000);
+    this.probing = false;
+    if (!back || this.session !== s || this.st !== 'registered' || !idle()) return;
+    this.log('info', `SCCP primary CM ${host}:${port} is back and the phone is idle: registering there again`, { server: this.server });
+    s.send('Unregister', {});
+    this.serverIndex = 0;
+    this.drop('lost', 'returning to the primary CM', { sameServer: true, delayMs: 0 });
   }
 
   private emitSoftkeys(): void {

@@ -1,13 +1,17 @@
 /**
  * Defect 1 of the "safe on a real LAN" issue (docs/security.md §8): kill -9 the primary call
  * manager's process mid-call. Audio keeps flowing (largest RTP gap measured), both users hang up
- * and every stream stops within 1 s, and the next call (on the backup) has exactly one stream pair.
+ * and every stream stops within 1 s, the next call (on the backup) has exactly one stream pair, and
+ * the phones return to the primary once it is restarted and they are idle.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager } from '../../callmanager/sccp/server.js';
@@ -33,13 +37,21 @@ async function until(pred: () => boolean, what: string, ms = 10_000): Promise<vo
 const hears = (p: EmulatedPhone, o: EmulatedPhone): boolean => { const { samples, sampleRate } = p.heard(200); return present(samples, sampleRate, [o.micFrequency]); };
 
 test('kill -9 of the primary CM mid-call: audio continues, hang-up stops all media, next call has one stream pair', { timeout: 90_000 }, async (t) => {
+  // keepalive 2 s: the phones check for the primary at every keepalive while on the backup.
+  const yaml = readFileSync(EXAMPLE, 'utf8').replace(/keepalive: 30/, 'keepalive: 2');
+  const cfgFile = join(mkdtempSync(join(tmpdir(), 'deskphone-failover-')), 'cm.yaml');
+  writeFileSync(cfgFile, yaml);
   const primaryPort = await freePort();
-  const primary = spawn(process.execPath, [BIN, 'callmanager', '--config', EXAMPLE, '--host', '127.0.0.1', '--port', String(primaryPort)],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  primary.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  primary.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-  const backup = await startCallManager({ config: parseCallManagerConfig(await import('node:fs').then((f) => f.readFileSync(EXAMPLE, 'utf8'))),
+  const startPrimary = () => {
+    const p = spawn(process.execPath, [BIN, 'callmanager', '--config', cfgFile, '--host', '127.0.0.1', '--port', String(primaryPort)],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    return p;
+  };
+  let primary = startPrimary();
+  const backup = await startCallManager({ config: parseCallManagerConfig(yaml),
     host: '127.0.0.1', port: 0, clock, log: { info: (m) => log.info(`backup: ${m}`), warn: (m) => log.warn(`backup: ${m}`) } });
   const phones: EmulatedPhone[] = [];
   try {
@@ -93,6 +105,14 @@ test('kill -9 of the primary CM mid-call: audio continues, hang-up stops all med
     await alice.replace();
     await bob.replace();
     await until(() => alice.media.activeStreams().length === 0 && bob.media.activeStreams().length === 0, 'closed again', 2000);
+
+    // The primary comes back: idle phones return to it, as a 7960 does.
+    out = '';
+    primary = startPrimary();
+    await until(() => /listening/.test(out), 'primary CM restarted');
+    const onPrimary = (p: EmulatedPhone) => p.station.state === 'registered' && p.station.server === `127.0.0.1:${primaryPort}`;
+    await until(() => onPrimary(alice) && onPrimary(bob), 'both phones back on the primary', 15_000);
+    await until(() => backup.devices().every((d) => !d.registered), 'the backup has let them go', 5000);
   } finally {
     primary.kill('SIGKILL');
     for (const p of phones) await p.close();
