@@ -53,6 +53,7 @@ export interface CallManagerHandle {
   /**
    * 'registered' {device, session, peer} · 'rejected' {device, reason, session} ·
    * 'session-closed' {device?, session, reason} · 'protocol-error' {device?, session, detail} ·
+   * 'refused' {protocol, peer, reason} · 'foreign-streams' {device, session, activeStreams} (docs/security.md) ·
    * 'call' CallEvent (calls.ts).
    */
   events: EventEmitter;

@@ -145,7 +145,7 @@ export class SccpSession implements StationSink {
   private dispatch(name: string, f: Record<string, unknown>): void {
     const n = (k: string): number => (typeof f[k] === 'number' ? f[k] as number : 0);
     const s = (k: string): string => (typeof f[k] === 'string' ? f[k] as string : '');
-    if (name === 'Register') return this.register(s('deviceName'), f['protocolVer']);
+    if (name === 'Register') return this.register(s('deviceName'), f['protocolVer'], n('activeStreams'));
     const dev = this.device;
     if (!dev) {
       // docs/security.md §3: before registration nothing but Register is answered (not even KeepAlive, unlike
@@ -211,7 +211,7 @@ export class SccpSession implements StationSink {
     }
   }
 
-  private register(rawName: string, protocolVer: unknown): void {
+  private register(rawName: string, protocolVer: unknown, activeStreams = 0): void {
     const name = rawName.toUpperCase(); // §5: device names match case-insensitively
     const dev = this.host.config.devices.find((d) => d.name === name) as DeviceConfig | undefined;
     if (this.device) {
@@ -238,6 +238,12 @@ export class SccpSession implements StationSink {
     this.write('CapabilitiesReq', {});
     this.host.core.attach(dev.name, this);
     this.host.log.info(`${this.who}: registered (protocol v${this.protocolVersion})`);
+    if (activeStreams > 0 && this.host.core.legState(dev.name) === 'idle') {
+      // docs/security.md §8: streams from a call another CM set up (failover). The CM cannot name them
+      // (their passThruPartyIds are the old CM's); the phone keeps them until its user hangs up.
+      this.host.log.info(`${this.who}: reports ${activeStreams} active stream(s) this CM did not open; they end when the user hangs up`);
+      this.host.emit('foreign-streams', { device: dev.name, session: this.id, activeStreams });
+    }
     this.host.emit('registered', { device: dev.name, session: this.id, peer: this.peer });
   }
 

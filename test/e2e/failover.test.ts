@@ -54,6 +54,8 @@ test('kill -9 of the primary CM mid-call: audio continues, hang-up stops all med
   const backup = await startCallManager({ config: parseCallManagerConfig(yaml),
     host: '127.0.0.1', port: 0, clock, log: { info: (m) => log.info(`backup: ${m}`), warn: (m) => log.warn(`backup: ${m}`) } });
   const phones: EmulatedPhone[] = [];
+  const foreign: string[] = [];
+  backup.events.on('foreign-streams', (e: { device: string }) => foreign.push(e.device));
   try {
     await until(() => /listening/.test(out), `primary CM started (${out})`);
     const servers = [{ host: '127.0.0.1', port: primaryPort }, { host: '127.0.0.1', port: backup.port }];
@@ -84,6 +86,7 @@ test('kill -9 of the primary CM mid-call: audio continues, hang-up stops all med
     t.diagnostic(`failover: largest RTP gap at bob ${gap} ms`);
     assert.ok(hears(alice, bob) && hears(bob, alice), 'audio continues after the primary died');
     assert.ok(gap < 1000, `largest RTP gap ${gap} ms`);
+    assert.deepEqual(foreign.sort(), ['SEP000000000100', 'SEP000000000101'], 'the backup saw streams it did not open');
 
     // Both hang up: every stream stops within 1 s though the backup never knew the call.
     const hungUp = Date.now();
