@@ -2,7 +2,7 @@
  * The fuzz loop (docs/security.md §9): for each target, `n` inputs — a third purely random bytes, the
  * rest mutations (bit flips, byte sets, u32 extremes at a random offset, truncation, splicing,
  * repetition) of the seeds and of the kept corpus. Reports crashes (unexpected error types), the
- * slowest input and the heap before/after. Deterministic for a given seed of the PRNG.
+ * slowest input (its best-of-5 time, so a GC pause does not count) and the heap before/after. Deterministic for a given seed of the PRNG.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +60,7 @@ export function fuzz(t: FuzzTarget, n: number, opts: { seed?: number; corpus?: U
   const crashes: FuzzReport['crashes'] = [];
   let slowestMs = -1;
   let slowest: Uint8Array = new Uint8Array(0);
+  const candidates: Array<{ ms: number; input: Uint8Array }> = Array.from({ length: 8 }, () => ({ ms: -1, input: new Uint8Array(0) }));
   (globalThis as { gc?: () => void }).gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const t0 = performance.now();
@@ -73,8 +74,17 @@ export function fuzz(t: FuzzTarget, n: number, opts: { seed?: number; corpus?: U
     }
     const ms = performance.now() - s;
     if (ms > slowestMs) { slowestMs = ms; slowest = input; }
+    if (ms > candidates[0]!.ms) { candidates[0] = { ms, input }; candidates.sort((a, b) => a.ms - b.ms); }
   }
   const elapsedMs = performance.now() - t0;
+  // A GC pause or a busy core can make any input look slow: re-time the 8 slowest, best of 5 runs each.
+  slowestMs = -1;
+  for (const c of candidates) {
+    if (c.ms < 0) continue;
+    let best = Infinity;
+    for (let k = 0; k < 5; k++) { const s = performance.now(); try { t.run(c.input); } catch { /* timed only */ } best = Math.min(best, performance.now() - s); }
+    if (best > slowestMs) { slowestMs = best; slowest = c.input; }
+  }
   (globalThis as { gc?: () => void }).gc?.();
   return { target: t.name, inputs: n, crashes, slowestMs, slowest, heapBeforeMb: heapBefore / 2 ** 20,
     heapAfterMb: process.memoryUsage().heapUsed / 2 ** 20, elapsedMs };
