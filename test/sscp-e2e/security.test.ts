@@ -44,10 +44,10 @@ class Attacker {
   close(): Promise<void> { return new Promise((r) => this.socket.close(() => r())); }
 }
 
-async function rig() {
+async function rig(extra = '') {
   const clock = new VirtualClock();
   const logs: string[] = [];
-  const cm = await startCallManager({ config: parseCallManagerConfig(CONFIG), host: '127.0.0.1', port: 0, sscpPort: 0, sscpHost: '127.0.0.1',
+  const cm = await startCallManager({ config: parseCallManagerConfig(CONFIG.replace('server: { keepalive: 30 }', `server: { keepalive: 30${extra} }`)), host: '127.0.0.1', port: 0, sscpPort: 0, sscpHost: '127.0.0.1',
     clock, log: { info: (m) => logs.push(`I ${m}`), warn: (m) => logs.push(`W ${m}`) } });
   const phones: SscpStation[] = [];
   const attackers: Attacker[] = [];
@@ -158,4 +158,16 @@ test('defect 4: datagrams forged with the CM address but outside its session nev
     cm.send('DisplayText', { text: 'hello' });
     await drive(clock, () => events.some((e) => e.type === 'displayText' && e.text === 'hello'), 'real CM text');
   } finally { await st.stop(); await cm.close(); }
+});
+
+test('defect 3: server permit/deny and device permit/deny apply to SSCP', async () => {
+  const r = await rig(', deny: ["0.0.0.0/0"], permit: ["127.0.0.1", "127.0.0.2"]');
+  try {
+    const far = await r.attacker('127.0.0.3');
+    far.send(r.port, 'Register', { seq: 1, sid: 'beef', device: DANA, fields: { model: 'x', firmware: 'y', lines: 1, codecs: 'PCMU' } });
+    await drive(r.clock, () => (r.cm.sscp!.state().stats.droppedUnexpectedPeer ?? 0) >= 1, 'dropped unread');
+    assert.deepEqual(far.rx, [], 'a denied host gets nothing back');
+    const dana = await r.phone(DANA);
+    await drive(r.clock, () => dana.state === 'registered', 'Dana from 127.0.0.1 is permitted');
+  } finally { await r.stop(); }
 });
