@@ -11,6 +11,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { YamlSource, loadConfig, type ConfigProblem } from '../lib/config/yaml-config.js';
+import { parseNetwork } from './acl.js';
 
 /** Known Cisco device types by model name (docs/sccp.md §4 "Device types"). */
 export const DEVICE_TYPES: Readonly<Record<string, number>> = {
@@ -21,7 +22,15 @@ export const DEVICE_TYPES: Readonly<Record<string, number>> = {
 
 const digits = z.string().regex(/^[0-9*#]{1,23}$/, 'a directory number: 1-23 of 0-9 * # (SCCP char[24], docs/sccp.md §3 LineStat)');
 
+/** A CIDR network or address for permit/deny (docs/security.md §2, Asterisk skinny.conf permit/deny). */
+const network = z.string().superRefine((v, ctx) => {
+  const p = parseNetwork(v);
+  if (typeof p === 'string') ctx.addIssue({ code: 'custom', message: p });
+});
+
 const serverSchema = z.strictObject({
+  // Phones on a LAN need a LAN address or the wildcard 0.0.0.0 ("::" for IPv6); the shipped example
+  // configs bind 127.0.0.1 (docs/security.md §1). With a LAN bind, set permit/deny below.
   bind: z.string().default('0.0.0.0'),
   // TCP 2000 = SCCP (docs/sccp.md §1).
   port: z.number().int().min(0).max(65535).default(2000),
@@ -46,6 +55,15 @@ const serverSchema = z.strictObject({
   sscpPort: z.number().int().min(0).max(65535).optional(),
   // SSCP bind address; default `bind`. "::" listens on IPv6 and IPv4 (mapped) at once.
   sscpBind: z.string().optional(),
+  // Seconds a new SCCP connection may take to register before it is dropped (Asterisk skinny.conf
+  // authtimeout, default 30 s); nothing but Register is answered before that (docs/security.md §3).
+  authTimeout: z.number().positive().max(3600).default(30),
+  // SCCP connections at once, in total and from one address (docs/security.md §3).
+  maxConnections: z.number().int().min(1).max(100_000).default(256),
+  maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(8),
+  // Who may connect at all (SCCP and SSCP): Asterisk-style deny then permit (callmanager/acl.ts).
+  permit: z.array(network).default([]),
+  deny: z.array(network).default([]),
 });
 
 const lineSchema = z.strictObject({
@@ -78,6 +96,11 @@ const deviceSchema = z.strictObject({
   proxyAddress: z.string().refine((s) => isIP(s) !== 0, 'an IPv4 or IPv6 address').optional(),
   /** Unanswered/busy calls to this device's lines go to its mailbox (callmanager/features/voicemail.ts). */
   voicemail: z.boolean().default(false),
+  /** Addresses this device may register from, on top of the server's list (docs/security.md §2). */
+  permit: z.array(network).default([]),
+  deny: z.array(network).default([]),
+  /** SSCP only: shared secret the phone proves in Register (deskphone extension, docs/security.md §4). */
+  secret: z.string().min(8).max(128).optional(),
 });
 
 const dialplanSchema = z.strictObject({

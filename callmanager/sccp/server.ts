@@ -15,6 +15,7 @@ import { RtpProxy } from '../rtp-proxy.js';
 import { CallManagerThirdParty } from '../third-party.js';
 import { TspServer } from '../tsp/server.js';
 import type { TraceSink } from '../../firmware/station/trace.js';
+import { Acl, plainAddress } from '../acl.js';
 
 export interface StartCallManagerOptions {
   config: CallManagerConfig;
@@ -55,12 +56,13 @@ export interface CallManagerHandle {
   /**
    * 'registered' {device, session, peer} · 'rejected' {device, reason, session} ·
    * 'session-closed' {device?, session, reason} · 'protocol-error' {device?, session, detail} ·
+   * 'refused' {protocol, peer, reason} · 'foreign-streams' {device, session, activeStreams} (docs/security.md) ·
    * 'call' CallEvent (calls.ts).
    */
   events: EventEmitter;
   core: CallCore;
   /** The SSCP listener, when started (docs/sscp.md). */
-  sscp?: { port: number; address: string };
+  sscp?: { port: number; address: string; state: SscpServerHandle['state'] };
   /** The RTP proxy (docs/rtp-proxy.md); idle until a call needs it. */
   rtpProxy: RtpProxy;
   /** The TSP third-party call control listener when `tsp` is configured (docs/tsp.md §3). */
@@ -76,17 +78,26 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   core.events.on('call', (ev) => events.emit('call', ev));
   const sessions = new Set<SccpSession>();
   const owner = new Map<string, SccpSession>();
+  const perAddress = new Map<string, number>();
+  const globalAcl = new Acl(config.server);
+  const deviceAcl = new Map(config.devices.map((d) => [d.name, new Acl(d)]));
   const server = createServer();
 
   const host: SessionHost = {
     config, clock, log, core, localPort: 0, ...(opts.trace ? { trace: opts.trace } : {}),
     claim(session: SccpSession, device: DeviceConfig) {
+      const addr = plainAddress(session.socket.remoteAddress ?? '');
+      if (!(deviceAcl.get(device.name)?.allows(addr) ?? true)) return `${device.name} may not register from ${addr} (device permit/deny)`;
       const old = owner.get(device.name);
       if (old && old !== session) {
+        // docs/security.md §2: a live registration is only replaced from the same address.
+        const same = plainAddress(old.socket.remoteAddress ?? '') === addr;
+        if (!same && old.alive()) return `${device.name} is registered and alive at ${old.peer}`;
         log.info(`${device.name}: re-registered from ${session.peer}; closing the old session from ${old.peer}`);
         old.close('replaced by a new registration');
       }
       owner.set(device.name, session);
+      return undefined;
     },
     released(session: SccpSession, reason: string) {
       sessions.delete(session);
@@ -102,6 +113,23 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   };
 
   server.on('connection', (socket: Socket) => {
+    // docs/security.md §3: permit/deny and connection caps are checked before any byte is read.
+    const addr = plainAddress(socket.remoteAddress ?? '');
+    const refuse = !globalAcl.allows(addr) ? 'denied by server permit/deny'
+      : sessions.size >= config.server.maxConnections ? `${sessions.size} connections (server.maxConnections)`
+        : (perAddress.get(addr) ?? 0) >= config.server.maxConnectionsPerAddress
+          ? `${perAddress.get(addr)} connections from this address (server.maxConnectionsPerAddress)` : undefined;
+    if (refuse) {
+      log.debug?.(`SCCP connection from ${addr}:${socket.remotePort} refused: ${refuse}`);
+      events.emit('refused', { protocol: 'sccp', peer: `${addr}:${socket.remotePort}`, reason: refuse });
+      socket.destroy();
+      return;
+    }
+    perAddress.set(addr, (perAddress.get(addr) ?? 0) + 1);
+    socket.once('close', () => {
+      const n = (perAddress.get(addr) ?? 1) - 1;
+      if (n > 0) perAddress.set(addr, n); else perAddress.delete(addr);
+    });
     socket.setNoDelay(true);
     sessions.add(new SccpSession(socket, host));
   });
@@ -132,7 +160,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   let tsp: CallManagerHandle['tsp'];
   if (config.tsp) {
     const control = new CallManagerThirdParty(core, config);
-    const tspServer = new TspServer({ control, host: config.tsp.bind, port: opts.tspPort ?? config.tsp.port, log: (l) => log.info(l), ...(opts.trace ? { trace: opts.trace } : {}) });
+    const tspServer = new TspServer({ control, clock, host: config.tsp.bind, port: opts.tspPort ?? config.tsp.port, log: (l) => log.info(l), ...(opts.trace ? { trace: opts.trace } : {}) });
     try {
       const a = await tspServer.listen();
       tsp = { ...a, server: tspServer, control };
@@ -151,7 +179,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
     core,
     rtpProxy,
     ...(tsp ? { tsp } : {}),
-    ...(sscp ? { sscp: { port: sscp.port, address: sscp.address } } : {}),
+    ...(sscp ? { sscp: { port: sscp.port, address: sscp.address, state: sscp.state } } : {}),
     devices: () => config.devices.map((d) => {
       const s = owner.get(d.name);
       const peer = s?.peer ?? sscp?.registered().get(d.name);

@@ -24,18 +24,20 @@ export interface SessionHost {
   readonly log: Logger;
   readonly core: CallCore;
   readonly localPort: number;
-  /** Called when `session` registers as `device`; returns false if the device is unknown. */
-  claim(session: SccpSession, device: DeviceConfig): void;
+  /** Called when `session` registers as `device`; returns why it may not (undefined = claimed). */
+  claim(session: SccpSession, device: DeviceConfig): string | undefined;
   released(session: SccpSession, reason: string): void;
   emit(event: string, payload: unknown): void;
   /** `--trace`: every message sent and received, decoded. */
   readonly trace?: TraceSink;
 }
 
-/** §5: until registered only Register, Alarm and KeepAlive are processed. */
-const PRE_REGISTRATION = new Set<string>(['Register', 'Alarm', 'KeepAlive']);
 /** §5: the drop timer is 3 × keepalive. */
 const KEEPALIVE_MISSES = 3;
+/** A registered session heard from within this many keepalive intervals is alive (docs/security.md §2). */
+const ALIVE_INTERVALS = 2;
+/** RegisterReject.text is char[32] (docs/sccp.md §3). */
+const REJECT_TEXT_MAX = 31;
 /** We negotiate at most v11 so hdr-0 layouts apply (docs/sccp.md §1 "Recommendation"). */
 const MAX_PROTOCOL_VERSION = DEFAULT_PROTOCOL_VERSION;
 
@@ -51,11 +53,19 @@ export class SccpSession implements StationSink {
   private lastRx: number;
   private timer: TimerHandle | undefined;
   private readonly limitMs: number;
+  private authTimer: TimerHandle | undefined;
 
   constructor(readonly socket: Socket, private readonly host: SessionHost) {
     this.lastRx = host.clock.now();
     this.limitMs = KEEPALIVE_MISSES * host.config.server.keepalive * 1000;
     this.timer = host.clock.setTimeout(() => this.supervise(), this.limitMs);
+    // docs/security.md §3 (Asterisk authtimeout): register within authTimeout or be dropped; traffic does not extend it.
+    const authMs = host.config.server.authTimeout * 1000;
+    this.authTimer = host.clock.setTimeout(() => {
+      if (this.device) return;
+      this.host.log.warn(`${this.who}: not registered within authTimeout ${host.config.server.authTimeout} s; dropping connection`);
+      this.close('not registered within authTimeout');
+    }, authMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e) => this.close(`socket error: ${e.message}`));
     socket.on('close', () => this.close('connection closed by station'));
@@ -90,8 +100,14 @@ export class SccpSession implements StationSink {
     if (this.closed) return;
     this.closed = true;
     this.host.clock.clearTimeout(this.timer);
+    this.host.clock.clearTimeout(this.authTimer);
     this.socket.destroy();
     this.host.released(this, reason);
+  }
+
+  /** Heard from within ALIVE_INTERVALS keepalive intervals: a second registration elsewhere is refused. */
+  alive(): boolean {
+    return !this.closed && this.host.clock.now() - this.lastRx < ALIVE_INTERVALS * this.host.config.server.keepalive * 1000;
   }
 
   private supervise(): void {
@@ -134,14 +150,16 @@ export class SccpSession implements StationSink {
   private dispatch(name: string, f: Record<string, unknown>): void {
     const n = (k: string): number => (typeof f[k] === 'number' ? f[k] as number : 0);
     const s = (k: string): string => (typeof f[k] === 'string' ? f[k] as string : '');
-    if (name === 'KeepAlive') return this.write('KeepAliveAck', {});
-    if (name === 'Alarm') return this.host.log.info(`${this.who}: alarm severity ${n('severity')}: ${s('text')}`);
-    if (name === 'Register') return this.register(s('deviceName'), f['protocolVer']);
+    if (name === 'Register') return this.register(s('deviceName'), f['protocolVer'], n('activeStreams'));
     const dev = this.device;
     if (!dev) {
-      this.host.log.warn(`${this.who}: ${name} before registration ignored (only Register, Alarm, KeepAlive are accepted)`);
+      // docs/security.md §3: before registration nothing but Register is answered (not even KeepAlive, unlike
+      // Asterisk), so an unregistered connection cannot keep itself open past authTimeout.
+      this.host.log.debug?.(`${this.who}: ${name} before registration ignored (only Register is accepted)`);
       return;
     }
+    if (name === 'KeepAlive') return this.write('KeepAliveAck', {});
+    if (name === 'Alarm') return this.host.log.info(`${this.who}: alarm severity ${n('severity')}: ${s('text').slice(0, 80)}`);
     const core = this.host.core;
     const cfg = this.host.config;
     switch (name) {
@@ -203,28 +221,24 @@ export class SccpSession implements StationSink {
     }
   }
 
-  private register(rawName: string, protocolVer: unknown): void {
+  private register(rawName: string, protocolVer: unknown, activeStreams = 0): void {
     const name = rawName.toUpperCase(); // §5: device names match case-insensitively
     const dev = this.host.config.devices.find((d) => d.name === name) as DeviceConfig | undefined;
-    if (!dev) {
-      const reason = `No Authority: ${rawName}`.slice(0, 31); // RegisterReject.text is char[32] (§3)
-      this.host.log.warn(`${this.who}: Register from unknown device "${rawName}" rejected`);
-      this.write('RegisterReject', { text: reason });
-      this.host.emit('rejected', { device: rawName, reason, session: this.id });
-      return; // §5: Asterisk leaves the session open; the keepalive timer closes it
+    if (this.device) {
+      if (this.device.name === name) return; // a repeated Register on a registered session: nothing new
+      return this.reject(rawName, 'Already registered', `Register as "${rawName}" on a session registered as ${this.device.name}`);
     }
+    if (!dev) return this.reject(rawName, `No Authority: ${rawName}`, `Register from unknown device "${rawName}" rejected`);
     if (dev.protocol === 'sscp') {
-      const reason = `SSCP only: ${rawName}`.slice(0, 31); // char[32] (§3)
-      this.host.log.warn(`${this.who}: Register from "${rawName}" over SCCP rejected: the config says protocol sscp`);
-      this.write('RegisterReject', { text: reason });
-      this.host.emit('rejected', { device: rawName, reason, session: this.id });
-      return;
+      return this.reject(rawName, `SSCP only: ${rawName}`, `Register from "${rawName}" over SCCP rejected: the config says protocol sscp`);
     }
+    const refused = this.host.claim(this, dev);
+    if (refused) return this.reject(rawName, `No Authority: ${rawName}`, `Register refused: ${refused}`);
     this.protocolVersion = typeof protocolVer === 'number' && protocolVer > 0
       ? Math.min(protocolVer, this.maxVersion) : this.maxVersion;
     this.device = dev;
+    this.host.clock.clearTimeout(this.authTimer);
     this.sets = deviceSets(dev);
-    this.host.claim(this, dev);
     // §5 step 2: voicemail lamps off per line, then for instance 0, before RegisterAck.
     dev.lines.forEach((_, i) => this.write('SetLamp', { stimulus: STIMULUS_VOICEMAIL, stimulusInstance: i + 1, lampMode: LAMP.off }));
     this.write('SetLamp', { stimulus: STIMULUS_VOICEMAIL, stimulusInstance: 0, lampMode: LAMP.off });
@@ -234,7 +248,29 @@ export class SccpSession implements StationSink {
     this.write('CapabilitiesReq', {});
     this.host.core.attach(dev.name, this);
     this.host.log.info(`${this.who}: registered (protocol v${this.protocolVersion})`);
+    if (activeStreams > 0 && this.host.core.legState(dev.name) === 'idle') {
+      // docs/security.md §8: streams from a call another CM set up (failover). The CM cannot name them
+      // (their passThruPartyIds are the old CM's); the phone keeps them until its user hangs up.
+      this.host.log.info(`${this.who}: reports ${activeStreams} active stream(s) this CM did not open; they end when the user hangs up`);
+      this.host.emit('foreign-streams', { device: dev.name, session: this.id, activeStreams });
+    }
     this.host.emit('registered', { device: dev.name, session: this.id, peer: this.peer });
+  }
+
+  /**
+   * RegisterReject, then the connection is closed (docs/security.md §3; Asterisk leaves it open until
+   * its keepalive timer fires, which lets a refused peer hold a connection).
+   */
+  private reject(device: string, text: string, why: string): void {
+    const reason = text.slice(0, REJECT_TEXT_MAX);
+    this.host.log.warn(`${this.who}: ${why}`);
+    this.write('RegisterReject', { text: reason });
+    this.host.emit('rejected', { device, reason, session: this.id });
+    this.closed = true;
+    this.host.clock.clearTimeout(this.timer);
+    this.host.clock.clearTimeout(this.authTimer);
+    this.socket.end(() => this.socket.destroy());
+    this.host.released(this, `registration rejected: ${reason}`);
   }
 
   private sendTimeDate(): void {

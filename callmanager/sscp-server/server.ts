@@ -17,6 +17,9 @@ import type { CallManagerConfig, DeviceConfig } from '../config.js';
 import type { Logger } from '../station.js';
 import { CODEC_PAYLOAD, type SscpOutMessage } from './commands.js';
 import { SscpSession, type SscpSessionHost } from './session.js';
+import { Acl, plainAddress } from '../acl.js';
+import { checkRegisterDigest } from '../../firmware/sscp/auth.js';
+import { ReplyLimit } from './reply-limit.js';
 
 export interface SscpServerOptions {
   config: CallManagerConfig;
@@ -37,6 +40,8 @@ export interface SscpServerHandle {
   address: string;
   /** Registered SSCP devices: device name → peer text. */
   registered(): Map<string, string>;
+  /** What the listener keeps (bounded, docs/security.md §5): for tests and diagnostics. */
+  state(): { transportPeers: number; replyLimitEntries: number; suppressedReplies: number; stats: SscpEndpoint['stats'] };
   close(): Promise<void>;
 }
 
@@ -44,6 +49,10 @@ export interface SscpServerHandle {
 const EXPIRY_INTERVALS = 3;
 /** How often registrations are checked for expiry (1 s resolution is plenty for 3 × keepalive). */
 const SUPERVISION_MS = 1000;
+/** A registration heard from within this many keepalive intervals is alive (docs/security.md §2). */
+const ALIVE_INTERVALS = 2;
+/** Register sids remembered per device so a recorded Register cannot be replayed (docs/security.md §4). */
+const USED_SIDS = 8;
 
 const peerKey = (p: SscpPeer): string => `${p.address.toLowerCase().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1')}|${p.port}`;
 const fmt = (p: SscpPeer): string => (p.address.includes(':') ? `[${p.address}]:${p.port}` : `${p.address}:${p.port}`);
@@ -52,6 +61,10 @@ export async function startSscpServer(o: SscpServerOptions): Promise<SscpServerH
   const { config, core, clock, log, events } = o;
   const byDevice = new Map<string, SscpSession>();
   const byPeer = new Map<string, SscpSession>();
+  const globalAcl = new Acl(config.server);
+  const deviceAcl = new Map(config.devices.map((d) => [d.name, new Acl(d)]));
+  const usedSids = new Map<string, string[]>();
+  const limit = new ReplyLimit(clock);
   const socket: Socket = createSocket(isIPv6(o.host) ? { type: 'udp6', ipv6Only: o.host !== '::' } : { type: 'udp4' });
 
   const host: SscpSessionHost = {
@@ -69,6 +82,13 @@ export async function startSscpServer(o: SscpServerOptions): Promise<SscpServerH
 
   const endpoint = new SscpEndpoint({
     socket, clock, ...o.transport,
+    acceptPeer: (from) => globalAcl.allows(from.address),
+    admit: (from) => byPeer.has(peerKey(from)),
+    onStranger: (m, from) => {
+      try { onStranger(m, from); } catch (e) {
+        log.warn(`SSCP ${m.name} from ${fmt(from)}: handling failed: ${(e as Error).message}`);
+      }
+    },
     onMessage: (m, from) => {
       try { onMessage(m, from); } catch (e) {
         log.warn(`SSCP ${m.name} from ${fmt(from)}: handling failed: ${(e as Error).message}`);
@@ -91,10 +111,37 @@ export async function startSscpServer(o: SscpServerOptions): Promise<SscpServerH
     events.emit('session-closed', { protocol: 'sscp', device: s.name, session: s.id, reason });
   }
 
+  /** One answer to a sender we keep no state for: rate-limited, never retransmitted (false = suppressed). */
+  function answerStranger(from: SscpPeer, device: string, msg: SscpOutMessage): boolean {
+    if (!limit.allow(peerKey(from))) return false;
+    try { endpoint.sendOnce({ ...msg, device }, from); } catch (e) { log.warn(`SSCP ${msg.name} to ${fmt(from)}: ${(e as Error).message}`); }
+    return true;
+  }
+
   function reject(from: SscpPeer, device: string | undefined, reason: string): void {
+    const msg: SscpOutMessage = { name: 'RegisterReject', fields: { reason: reason.slice(0, 128) } };
+    if (byPeer.has(peerKey(from))) host.send(from, device ?? '', msg);
+    else if (!answerStranger(from, device ?? '', msg)) {
+      log.debug?.(`SSCP Register from ${fmt(from)} (${device ?? 'no device id'}) rejected again: ${reason} (not answered: rate limit)`);
+      return;
+    }
     log.warn(`SSCP Register from ${fmt(from)} (${device ?? 'no device id'}) rejected: ${reason}`);
-    host.send(from, device ?? '', { name: 'RegisterReject', fields: { reason: reason.slice(0, 128) } });
     events.emit('rejected', { protocol: 'sscp', device, reason, peer: fmt(from) });
+  }
+
+  /** Why `from` may not register `dev` now (docs/security.md §2-4), or undefined. */
+  function refusal(dev: DeviceConfig, m: SscpDecoded, from: SscpPeer): string | undefined {
+    const addr = plainAddress(from.address);
+    if (!(deviceAcl.get(dev.name)?.allows(addr) ?? true)) return `Device ${dev.name} may not register from ${addr}`;
+    if (dev.secret !== undefined) {
+      if (!m.sid || !checkRegisterDigest(dev.secret, dev.name, m.sid, m.fields.authDigest)) return `Device ${dev.name}: authentication failed`;
+      if (usedSids.get(dev.name)?.includes(m.sid)) return `Device ${dev.name}: Register replayed (sid ${m.sid} already used)`;
+    }
+    const s = byDevice.get(dev.name);
+    if (s && plainAddress(s.peer.address) !== addr && clock.now() - s.lastRx < ALIVE_INTERVALS * config.server.keepalive * 1000) {
+      return `Device ${dev.name} is registered and alive at another address`;
+    }
+    return undefined;
   }
 
   function register(m: SscpDecoded, from: SscpPeer): void {
@@ -103,6 +150,10 @@ export async function startSscpServer(o: SscpServerOptions): Promise<SscpServerH
     const dev = config.devices.find((d) => d.name === name) as DeviceConfig | undefined;
     if (!dev) return reject(from, name, `Unknown device ${name}`);
     if (dev.protocol === 'sccp') return reject(from, name, `Device ${name} is configured for SCCP`);
+    const why = refusal(dev, m, from);
+    if (why) return reject(from, name, why);
+    if (!byPeer.has(peerKey(from))) endpoint.accept(from, m);    // the first state kept for this sender
+    if (dev.secret !== undefined && m.sid) usedSids.set(name, [m.sid, ...(usedSids.get(name) ?? [])].slice(0, USED_SIDS));
     const slots = typeof m.fields.softkeySlots === 'number' ? m.fields.softkeySlots : 0;
     const other = byPeer.get(peerKey(from));
     if (other && other.name !== name) release(other, `address taken over by ${name}`);
@@ -131,14 +182,21 @@ export async function startSscpServer(o: SscpServerOptions): Promise<SscpServerH
     events.emit('registered', { protocol: 'sscp', device: name, session: s.id, peer: s.peerText });
   }
 
+  /** A sender without a registration (no transport state is kept for it, docs/security.md §5). */
+  function onStranger(m: SscpDecoded, from: SscpPeer): void {
+    if (m.name === 'Register') return register(m, from);
+    log.debug?.(`SSCP ${m.name} from ${fmt(from)} (${m.device ?? 'no device id'}) refused: not registered from this address`);
+    events.emit('refused', { protocol: 'sscp', peer: fmt(from), device: m.device, message: m.name });
+    // §5: a KeepAlive the CM cannot place is answered with Reset(ReRegister) — once, rate-limited.
+    if (m.name === 'KeepAlive') answerStranger(from, m.device ?? '', { name: 'Reset', fields: { reason: 'ReRegister' } });
+  }
+
   function onMessage(m: SscpDecoded, from: SscpPeer): void {
     if (m.name === 'Register') return register(m, from);
     const s = byPeer.get(peerKey(from));
     if (!s || (m.device !== undefined && m.device.toUpperCase() !== s.name)) {
-      log.warn(`SSCP ${m.name} from ${fmt(from)} (${m.device ?? 'no device id'}) refused: not registered from this address`);
+      log.warn(`SSCP ${m.name} from ${fmt(from)} (${m.device ?? 'no device id'}) refused: not registered as ${m.device ?? 'that device'}`);
       events.emit('refused', { protocol: 'sscp', peer: fmt(from), device: m.device, message: m.name });
-      // §5: a KeepAlive the CM cannot place is answered with Reset(ReRegister).
-      if (m.name === 'KeepAlive') host.send(from, m.device ?? '', { name: 'Reset', fields: { reason: 'ReRegister' } });
       return;
     }
     s.lastRx = clock.now();
@@ -166,6 +224,8 @@ export async function startSscpServer(o: SscpServerOptions): Promise<SscpServerH
     port: addr.port,
     address: addr.address,
     registered: () => new Map([...byDevice.values()].map((s) => [s.name, s.peerText])),
+    state: () => ({ transportPeers: endpoint.peers, replyLimitEntries: limit.tracked, suppressedReplies: limit.suppressed,
+      stats: { ...endpoint.stats } }),
     async close() {
       clock.clearInterval(supervisor);
       for (const s of [...byDevice.values()]) release(s, 'call manager shutting down');

@@ -46,10 +46,17 @@ function pick<T extends string>(list: readonly T[], v: string): T | undefined {
   return list.find((x) => x.toLowerCase() === lc);
 }
 
+/**
+ * The one whitespace definition of the format (docs/tsp.md §2): space and tab around a '%'
+ * separator are padding. Both the parser and the encoder trim exactly these, so every frame the
+ * encoder builds parses back to the same fields; other Unicode spaces (U+00A0 ...) are content.
+ */
+export const trimTspField = (s: string): string => s.replace(/^[ \t]+|[ \t]+$/g, '');
+
 /** Parses one frame (terminator already removed). */
 export function parseTspFrame(text: string, offset = 0): TspFrame {
   if (/[\r\n]/.test(text)) throw new TspParseError('line break inside a frame (frames end with CR LF CR LF only)', offset);
-  const f = text.split('%').map((s) => s.replace(/^[ \t]+|[ \t]+$/g, ''));
+  const f = text.split('%').map(trimTspField);
   const kind = pick(['Action', 'Response', 'Notify'] as const, f[0]!);
   const need = (n: number, what: string): void => {
     if (f.length !== n) throw new TspParseError(`${what} has ${f.length} fields, expected ${n}: ${what}`, offset, Math.min(f.length, n));
@@ -98,7 +105,7 @@ export function parseTspFrame(text: string, offset = 0): TspFrame {
 }
 
 /** A field cannot carry '%' or line breaks: they are replaced by a space (docs/tsp.md §2.3). */
-const clean = (s: string): string => s.replace(/[%\r\n]/g, ' ').trim();
+const clean = (s: string): string => trimTspField(s.replace(/[%\r\n]/g, ' '));
 
 export function encodeTspFrame(f: TspFrame): string {
   let fields: string[];
@@ -151,7 +158,7 @@ export class TspFramer {
         out.push({ error: new TspParseError(`frame longer than ${this.maxFrame} bytes`, offset), fatal: false });
         continue;
       }
-      if (text.trim() === '') continue;                   // stray blank lines between frames
+      if (trimTspField(text) === '') continue;                   // stray blank lines between frames
       try {
         out.push({ frame: parseTspFrame(text, offset), offset });
       } catch (e) {

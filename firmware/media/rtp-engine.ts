@@ -249,7 +249,12 @@ export class RtpMediaEngine implements MediaEngine {
       s.stats.sendErrors++;
       this.opts.log?.('warn', `media: stream ${id} port ${port}: socket error: ${err.message}`);
     });
-    rtcpSocket.on('message', (msg) => { s.rtcp.onRtcp(msg, msg.length); });
+    rtcpSocket.on('message', (msg, rinfo) => {
+      // RTCP only from the negotiated peer's RTP port + 1 (RFC 3550 §11; docs/security.md §7).
+      const d = s.tx ? s.rtcpDest : undefined;
+      if (!d || rinfo.port !== d.port || plainAddress(rinfo.address) !== d.address) { s.stats.rtcpUnexpectedSource++; return; }
+      s.rtcp.onRtcp(msg, msg.length);
+    });
     rtcpSocket.on('error', (err) => this.opts.log?.('warn', `media: stream ${id} RTCP port ${port + 1}: socket error: ${err.message}`));
     this.streams.set(id, s);
     this.list.push(s);
@@ -309,7 +314,9 @@ export class RtpMediaEngine implements MediaEngine {
     if (!s.rxOpen || !rx) return;
     const v = this.view;
     if (parseRtp(msg, msg.length, v) !== RtpStatus.OK) { s.stats.malformed++; return; }
-    if (s.tx && (rinfo.port !== s.tx.remote.port || plainAddress(rinfo.address) !== s.tx.remote.address)) {
+    // docs/security.md §7: media only from the negotiated peer, the address:port it receives on
+    // (symmetric RTP, RFC 4961); nothing is played before StartMediaTransmission/MediaStart names it.
+    if (!s.tx || rinfo.port !== s.tx.remote.port || plainAddress(rinfo.address) !== s.tx.remote.address) {
       s.stats.unexpectedSource++;
       return;
     }

@@ -10,8 +10,10 @@ export interface RtpStreamStats extends MediaStats {
   rtcpPort: number;
   /** Packets that failed RTP parsing (RtpStatus other than OK). */
   malformed: number;
-  /** Packets from an address/port other than the remote, once transmit started. */
+  /** RTP from anything but the negotiated remote address:port (all of it before transmit starts). */
   unexpectedSource: number;
+  /** RTCP from anything but the remote's RTP port + 1 (all of it before transmit starts). */
+  rtcpUnexpectedSource: number;
   /** Valid RTP with a payload type other than the negotiated codec's or telephone-event. */
   wrongPayloadType: number;
   late: number; duplicates: number; concealed: number; underruns: number;
@@ -34,7 +36,7 @@ export interface RtpStreamStats extends MediaStats {
 export function freshStats(port: number): RtpStreamStats {
   return {
     packetsSent: 0, octetsSent: 0, packetsReceived: 0, octetsReceived: 0, packetsLost: 0, jitterMs: 0, latencyMs: 0,
-    localPort: port, rtcpPort: port + 1, malformed: 0, unexpectedSource: 0, wrongPayloadType: 0, late: 0, duplicates: 0,
+    localPort: port, rtcpPort: port + 1, malformed: 0, unexpectedSource: 0, rtcpUnexpectedSource: 0, wrongPayloadType: 0, late: 0, duplicates: 0,
     concealed: 0, underruns: 0, txBusy: 0, sendErrors: 0, rttMs: undefined, rtcpSent: 0, rtcpReceived: 0,
     rtcpMalformed: 0, remoteFractionLost: 0, remoteCumulativeLost: 0, dtmfReceived: 0, dtmfSent: 0,
     rxCodec: '', jitterBuffer: undefined,

@@ -2,8 +2,9 @@
  * SCCP media control → MediaEngine (firmware/media/engine.ts). The CM opens the station's receive
  * side first (OpenReceiveChannel), expects OpenReceiveChannelAck with the RTP address and the
  * passThruPartyId echoed, then sends StartMediaTransmission with its own RTP address
- * (docs/sccp.md §5 "Media summary"). Only CM-issued Stop/Close end a stream: nothing here reacts
- * to the signalling connection going away, so media survives re-registration.
+ * (docs/sccp.md §5 "Media summary"). CM-issued Stop/Close end a stream, and so does the user
+ * hanging up (hangUp); nothing here reacts to the signalling connection going away, so media
+ * survives re-registration while the user stays in the call.
  */
 import type { CodecChoice, MediaEngine } from '../media/engine.js';
 import type { InbandDtmf } from '../station/inband-dtmf.js';
@@ -70,6 +71,20 @@ export class StationMedia {
       }
       case 'ConnectionStatisticsReq': reply('ConnectionStatisticsRes', this.statistics(f)); return true;
       default: return false;
+    }
+  }
+
+  /**
+   * The user hung up: every stream stops here and now, whatever the CM does next (docs/security.md §8).
+   * After a failover the new CM may not know the call, so it would never send Stop/Close; its later
+   * Stop/Close for these ids are harmless no-ops.
+   */
+  hangUp(): void {
+    for (const id of this.media.activeStreams()) {
+      this.streams.delete(id);
+      this.dtmf?.transmitStopped(id);
+      void this.guard('stopTransmit', id, () => this.media.stopTransmit(id));
+      void this.guard('closeReceive', id, () => this.media.closeReceive(id));
     }
   }
 

@@ -18,6 +18,34 @@ export const SLOTS_PER_SET = 16;
 
 export interface TemplateKey { label: string; event: number }
 
+/** Array sizes of one message (docs/sccp.md §3): buttons[42], softKeys[32], softKeySets[16]. */
+const BUTTONS_PER_MESSAGE = 42;
+const KEYS_PER_MESSAGE = 32;
+const SETS_PER_MESSAGE = 16;
+/**
+ * Our bound on a whole template, checked against every wire total/offset before use: a 7975 with
+ * three 7916 modules has 8 + 3 × 48 = 152 buttons; softKeyTemplateIndex is a u8, so at most 255 keys;
+ * SelectSoftKeys chooses among the sets, and CMs send ≤ 16 (docs/security.md §6).
+ */
+const MAX_BUTTONS = 256;
+const MAX_KEYS = 255;
+const MAX_SETS = 64;
+
+/** A template piece whose offset/count/total does not fit the message or the bound: names all three. */
+export class TemplateRangeError extends Error {
+  constructor(message: string, offset: number, count: number, total: number, perMessage: number, max: number) {
+    super(`SCCP ${message}: offset ${offset}, count ${count}, total ${total} out of range ` +
+      `(count ≤ ${perMessage} per message, offset + count ≤ total ≤ ${max}); piece ignored`);
+    this.name = 'TemplateRangeError';
+  }
+}
+
+function checkRange(message: string, offset: number, count: number, total: number, perMessage: number, max: number): void {
+  const ok = [offset, count, total].every((v) => Number.isInteger(v) && v >= 0) &&
+    count <= perMessage && total <= max && offset + count <= total;
+  if (!ok) throw new TemplateRangeError(message, offset, count, total, perMessage, max);
+}
+
 type Fields = Record<string, unknown>;
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -46,10 +74,12 @@ export class StationTemplates {
     const offset = num(f.buttonOffset);
     const count = num(f.buttonCount);
     const total = num(f.totalButtonCount);
+    checkRange('ButtonTemplate', offset, count, total, BUTTONS_PER_MESSAGE, MAX_BUTTONS);
     const defs = arr(f.buttons);
     for (let i = 0; i < Math.min(count, defs.length); i++) {
       this.buttons[offset + i] = { instance: num(defs[i]?.instanceNumber), definition: num(defs[i]?.buttonDefinition) };
     }
+    // Dense up to MAX_BUTTONS (checked above), so this walk is bounded whatever the wire said.
     const present = this.buttons.filter((b) => b !== undefined);
     this.lines = present.filter((b) => b.definition === BUTTON_LINE).map((b) => b.instance);
     this.speedDials = present
@@ -62,6 +92,7 @@ export class StationTemplates {
   applySoftKeyTemplate(f: Fields, decodeLabel: (raw: string) => string): void {
     const offset = num(f.softKeyOffset);
     const count = num(f.softKeyCount);
+    checkRange('SoftKeyTemplateRes', offset, count, num(f.totalSoftKeyCount), KEYS_PER_MESSAGE, MAX_KEYS);
     const defs = arr(f.softKeys);
     for (let i = 0; i < Math.min(count, defs.length); i++) {
       this.keys[offset + i] = { label: decodeLabel(str(defs[i]?.softKeyLabel)), event: num(defs[i]?.softKeyEvent) };
@@ -72,6 +103,7 @@ export class StationTemplates {
   applySoftKeySets(f: Fields): void {
     const offset = num(f.softKeySetOffset);
     const count = num(f.softKeySetCount);
+    checkRange('SoftKeySetRes', offset, count, num(f.totalSoftKeySetCount), SETS_PER_MESSAGE, MAX_SETS);
     const defs = arr(f.softKeySets);
     for (let i = 0; i < Math.min(count, defs.length); i++) {
       const idx = defs[i]?.softKeyTemplateIndex;

@@ -18,6 +18,7 @@ import { InbandDtmf } from '../station/inband-dtmf.js';
 import { StationSession, type Decoded, type StationLog } from './station-session.js';
 import { StationTemplates } from './station-templates.js';
 import type { TraceSink } from '../station/trace.js';
+import { tcpReachable } from './primary-probe.js';
 
 export type { StationLog } from './station-session.js';
 
@@ -79,6 +80,7 @@ export class SccpStation extends StationFacade<OutMsg> {
   protected readonly reg: RegistrationEngine;
   private session: StationSession | undefined;
   private statusRequested = false;
+  private probing = false;
   private buttonWaitTimer: TimerHandle | undefined;
 
   constructor(opts: SccpStationOptions) {
@@ -97,6 +99,8 @@ export class SccpStation extends StationFacade<OutMsg> {
 
   protected get connected(): boolean { return this.session !== undefined; }
   protected deliver(m: OutMsg): void { this.session!.send(m.name, m.fields); }
+  /** The user hung up: media stops locally whatever the CM says (docs/security.md). */
+  protected override hungUp(): void { this.media.hangUp(); }
 
   // ---- connection lifecycle ----
   private get clock(): Clock { return this.opts.clock; }
@@ -160,7 +164,10 @@ export class SccpStation extends StationFacade<OutMsg> {
     if (typeof f.dateTemplate === 'string') this.reg.emit({ type: 'dateTemplate', template: f.dateTemplate });
     // maxProtocolVer is ignored: Asterisk writes '0' (48) there (docs/sccp.md §3).
     const interval = typeof f.keepAliveInterval === 'number' && f.keepAliveInterval > 0 ? f.keepAliveInterval : DEFAULT_KEEPALIVE_S;
-    this.reg.superviseKeepalive(interval * 1000, MAX_MISSED_KEEPALIVES, () => s.send('KeepAlive'), 'KeepAliveAck');
+    this.reg.superviseKeepalive(interval * 1000, MAX_MISSED_KEEPALIVES, () => {
+      s.send('KeepAlive');
+      if (this.reg.onBackup) void this.probePrimary(s);
+    }, 'KeepAliveAck');
     // Station-driven part of registration, in the order of the client in the Asterisk peer log (§5).
     s.send('IpPort', { rtpMediaPort: 0 }); // RTP ports are per stream (OpenReceiveChannelAck); Asterisk ignores IpPort
     s.send('CapabilitiesRes', capabilitiesFields(this.opts.media));
@@ -186,7 +193,21 @@ export class SccpStation extends StationFacade<OutMsg> {
     s.send('TimeDateReq');
   }
 
-  /** The softkey set shown now; none (empty) when the call whose set was shown cleared and no default set is known. */
+  /** On a backup CM: back to the primary once it answers and the phone is idle (primary-probe.ts). */
+  private async probePrimary(s: StationSession): Promise<void> {
+    const idle = (): boolean => this.opts.media.activeStreams().length === 0 &&
+      ['idle', 'onhook', undefined].includes(this.mapper.currentState);
+    if (this.probing || !idle()) return;
+    this.probing = true;
+    const { host, port } = this.reg.primary;
+    const back = await tcpReachable(host, port, this.opts.connectTimeoutMs ?? 5000);
+    this.probing = false;
+    if (!back || this.session !== s || this.reg.state !== 'registered' || !idle()) return;
+    this.log('info', `SCCP primary CM ${host}:${port} is back and the phone is idle: registering there again`, { server: this.server });
+    s.send('Unregister', {});
+    this.reg.returnToPrimary('returning to the primary CM');
+  }
+
   private emitSoftkeys(): void {
     if (!this.templates.haveSoftKeys) return;
     const sel = this.mapper.softkeys;

@@ -110,6 +110,9 @@ export const SSCP_MESSAGES: readonly SscpMessageSpec[] = [
       { field: 'codecs', attr: 'codecs', type: 'text', max: 64 },      // space-separated, preference order
       { field: 'ipv6', attr: 'ipv6', type: 'bool', optional: true },
     ] },
+    // deskphone extension (docs/security.md §4): HMAC-SHA256 of the device's shared secret over
+    // "SSCP-Register|<device>|<sid>" (sscp/auth.ts), 64 lowercase hex digits; only when configured.
+    { element: 'Auth', optional: true, attrs: [{ field: 'authDigest', attr: 'digest', type: 'text', max: 64 }] },
   ] },
   { num: 2, name: 'Unregister', dir: 'P2CM', elements: [
     { element: 'Reason', optional: true, attrs: [{ field: 'reason', attr: 'text', type: 'text' }] },

@@ -43,6 +43,15 @@ export class SscpStationMedia {
     }
   }
 
+  /** The user hung up: every stream stops locally, whatever the CM does next (docs/security.md §8). */
+  hangUp(): void {
+    for (const id of this.media.activeStreams()) {
+      this.dtmf?.transmitStopped(id);
+      void this.guard('stopTransmit', id, () => this.media.stopTransmit(id));
+      void this.guard('closeReceive', id, () => this.media.closeReceive(id));
+    }
+  }
+
   private choice(f: SscpFields): CodecChoice {
     return { codec: String(f.codec ?? 'PCMU'), ptimeMs: num(f.ptime) || DEFAULT_PTIME_MS };
   }

@@ -20,6 +20,7 @@ import { SscpStationInput, type SscpOut } from './station-input.js';
 import { SscpStationMedia, type SscpLog } from './station-media.js';
 import { InbandDtmf } from '../station/inband-dtmf.js';
 import { SscpEndpoint, type SscpEndpointOptions, type SscpPeer } from './transport.js';
+import { registerDigest } from './auth.js';
 
 export type { SscpLog } from './station-media.js';
 export interface SscpServer { host: string; port: number }
@@ -49,6 +50,8 @@ export interface SscpStationOptions {
   registerTimeoutMs?: number;
   /** Reliable-transport tuning (§4 defaults: RTO 0.5 s doubling to 4 s, 5 retransmissions). */
   transport?: Pick<SscpEndpointOptions, 'retries' | 'initialRtoMs' | 'maxRtoMs' | 'jitter' | 'random' | 'trace'>;
+  /** Shared secret configured for this device at the CM: Register then carries its digest (docs/security.md §4). */
+  secret?: string;
 }
 
 const DEFAULT_RECONNECT = { initialMs: 1000, maxMs: 60_000 };
@@ -91,6 +94,9 @@ export class SscpStation extends StationFacade<SscpOut> {
 
   /** Transport counters of the current registration (drops from strangers, retransmits ...). */
   get stats(): SscpEndpoint['stats'] | undefined { return this.endpoint?.stats; }
+
+  /** The user hung up: media stops locally whatever the CM says (docs/security.md). */
+  protected override hungUp(): void { this.media.hangUp(); }
 
   /** "Display another function key" (§5 "Layout"): asks the CM for the next page of function keys. */
   nextFunctionKeyPage(): void {
@@ -137,6 +143,11 @@ export class SscpStation extends StationFacade<SscpOut> {
         const who = from.address ? `${from.address}:${from.port}` : 'socket';
         this.log(reason === 'duplicate' ? 'debug' : 'warn', `SSCP datagram from ${who} dropped (${reason})${err ? `: ${err.message}` : ''}`,
           { reason, from: who });
+        // The CM's transport session changed (it gave up on us and started afresh): register again over a
+        // fresh socket rather than accept a new session on this one (docs/security.md §5).
+        if (reason === 'unknownSession' && this.endpoint === ep && this.reg.state === 'registered') {
+          this.reg.drop('lost', 'the CM started a new SSCP session', { sameServer: true, delayMs: 0 });
+        }
       },
     });
     try {
@@ -148,7 +159,9 @@ export class SscpStation extends StationFacade<SscpOut> {
     if (!this.reg.isCurrent(attempt)) { await ep.close(); return; }
     this.endpoint = ep;
     this.peer = peer;
-    ep.send({ name: 'Register', fields: this.registerFields() }).then(() => {
+    const sid = ep.sessionId();
+    const auth: Record<string, string> = this.opts.secret && sid ? { authDigest: registerDigest(this.opts.secret, this.deviceName, sid) } : {};
+    ep.send({ name: 'Register', fields: { ...this.registerFields(), ...auth } }).then(() => {
       if (this.endpoint !== ep || this.state === 'registered') return;
       const ms = this.opts.registerTimeoutMs ?? REGISTER_TIMEOUT_MS;
       this.reg.armRegisterTimeout(ms, `Register acknowledged but no RegisterAck within ${ms} ms`);

@@ -9,7 +9,13 @@
  *   with SscpTimeoutError and the sender starts a fresh session (new sid, seq 1) to that peer.
  * - The receiver delivers in seq order, exactly once: seqs below the window are duplicates (re-acked,
  *   dropped), seqs beyond the window are dropped unacked; a new sid resets the window.
- * - Datagrams without seq (e.g. AddPac's examples) are delivered as-is, unacknowledged.
+ * - Only Ack travels without seq (docs/sscp.md §4, docs/security.md §5): any other datagram without
+ *   seq is dropped ('unsequenced'), so a forged datagram must hit the session's sid and window.
+ * - Phone side (`peer` given): the first sid the peer uses is pinned; a datagram with another sid is
+ *   dropped ('unknownSession') and reported, so the station can register again over a fresh socket.
+ * - Server side (`admit` given): a sender without receive state is not given any until `admit` says
+ *   so; its datagrams go to `onStranger` (stateless) and `accept()` creates the state. Nothing is kept
+ *   per sender before that, and `sendOnce` answers a stranger without keeping state or retransmitting.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
@@ -19,12 +25,14 @@ import { decodeSscp, encodeSscp, SSCP_MAX_DATAGRAM, type SscpDecoded, type SscpM
 import type { TraceSink } from '../station/trace.js';
 
 export interface SscpPeer { address: string; port: number }
-export type SscpDropReason = 'unexpectedPeer' | 'oversize' | 'malformed' | 'duplicate' | 'outOfWindow' | 'staleSession';
+export type SscpDropReason = 'unexpectedPeer' | 'oversize' | 'malformed' | 'duplicate' | 'outOfWindow' | 'staleSession'
+  | 'unsequenced' | 'unknownSession';
 
 export interface SscpStats {
   sent: number; retransmits: number; received: number; delivered: number; acksSent: number; acksReceived: number;
   duplicates: number; droppedUnexpectedPeer: number; droppedOversize: number; droppedMalformed: number;
-  droppedOutOfWindow: number; droppedStaleSession: number; timeouts: number;
+  droppedOutOfWindow: number; droppedStaleSession: number; droppedUnsequenced: number; droppedUnknownSession: number;
+  timeouts: number;
 }
 
 export interface SscpEndpointOptions {
@@ -49,6 +57,10 @@ export interface SscpEndpointOptions {
   jitter?: number;
   /** Random source in [0,1) for the jitter (default Math.random). */
   random?: () => number;
+  /** Server side: may a sender without receive state get some? (default: yes). */
+  admit?: (from: SscpPeer) => boolean;
+  /** Server side: a sequenced message from a sender `admit` refused; handled without state. */
+  onStranger?: (msg: SscpDecoded, from: SscpPeer, bytes: number) => void;
   onMessage: (msg: SscpDecoded, from: SscpPeer) => void;
   /** `--trace`: every message sent (first transmission) and delivered, decoded. */
   trace?: TraceSink;
@@ -82,7 +94,7 @@ export class SscpEndpoint {
   readonly stats: SscpStats = {
     sent: 0, retransmits: 0, received: 0, delivered: 0, acksSent: 0, acksReceived: 0, duplicates: 0,
     droppedUnexpectedPeer: 0, droppedOversize: 0, droppedMalformed: 0, droppedOutOfWindow: 0,
-    droppedStaleSession: 0, timeouts: 0,
+    droppedStaleSession: 0, droppedUnsequenced: 0, droppedUnknownSession: 0, timeouts: 0,
   };
   private readonly socket: Socket;
   private readonly ownSocket: boolean;
@@ -132,6 +144,9 @@ export class SscpEndpoint {
     return { address: a.address, port: a.port };
   }
 
+  /** The sid our next reliable message to `peer` will carry (what a Register digest covers, docs/security.md §4). */
+  sessionId(peer: SscpPeer | undefined = this.opts.peer): string | undefined { return peer ? this.txState(peer).sid : undefined; }
+
   /** Monotonic time (Clock) a valid datagram was last received from `peer`. */
   lastHeard(peer: SscpPeer): number | undefined { return this.heard.get(key(peer)); }
 
@@ -155,14 +170,43 @@ export class SscpEndpoint {
     });
   }
 
-  /** Sends once, no seq, no ack (for messages whose loss is harmless). */
+  /** Sends once in the session's sequence, never retransmitted (for messages whose loss is harmless). */
   sendUnreliable(msg: SscpMessage, peer: SscpPeer | undefined = this.opts.peer): void {
     if (!peer || this.closed) return;
-    const buf = encodeSscp({ ...msg, device: msg.device ?? this.opts.device }, { maxDatagram: this.maxDatagram });
+    const st = this.txState(peer);
+    const buf = encodeSscp({ ...msg, seq: st.nextSeq++, sid: st.sid, device: msg.device ?? this.opts.device }, { maxDatagram: this.maxDatagram });
     this.stats.sent++;
     this.opts.trace?.('SSCP', 'send', fmt(peer), msg.name, msg.fields);
     this.socket.send(buf, peer.port, peer.address);
   }
+
+  /**
+   * Answers a stranger with one datagram (seq 1 of a throwaway sid): no state is kept, nothing is
+   * retransmitted (docs/security.md §5). Returns the bytes sent.
+   */
+  sendOnce(msg: SscpMessage, peer: SscpPeer): number {
+    if (this.closed) return 0;
+    const buf = encodeSscp({ ...msg, seq: 1, sid: newSid(), device: msg.device ?? this.opts.device }, { maxDatagram: this.maxDatagram });
+    this.stats.sent++;
+    this.socket.send(buf, peer.port, peer.address);
+    return buf.length;
+  }
+
+  /**
+   * Server side: gives `from` receive state starting after `m` (a message delivered to onStranger)
+   * and acknowledges `m`, as if it had arrived in a session.
+   */
+  accept(from: SscpPeer, m: SscpDecoded): void {
+    if (this.closed || m.seq === undefined || m.sid === undefined) return;
+    const k = key(from);
+    const old = this.rx.get(k);
+    this.rx.set(k, { sid: m.sid, next: m.seq + 1, buffer: new Map(), retired: old ? [old.sid, ...old.retired].slice(0, RETIRED_SIDS) : [] });
+    this.heard.set(k, this.opts.clock.now());
+    this.ack(from, m);
+  }
+
+  /** Peers with receive or send state (bounded by what the owner accepted). */
+  get peers(): number { return new Set([...this.rx.keys(), ...this.tx.keys(), ...this.heard.keys()]).size; }
 
   /**
    * Keepalive / registration-refresh hook: every `intervalMs` sends `message()` reliably (skipped while
@@ -245,6 +289,7 @@ export class SscpEndpoint {
   private onAck(from: SscpPeer, m: SscpDecoded): void {
     const st = this.tx.get(key(from));
     if (!st || m.sid !== st.sid || m.ack === undefined) return;
+    this.heard.set(key(from), this.opts.clock.now());
     const p = st.inflight.get(m.ack);
     if (!p) return;                        // duplicate ack
     this.stats.acksReceived++;
@@ -259,6 +304,7 @@ export class SscpEndpoint {
     const field = ({
       unexpectedPeer: 'droppedUnexpectedPeer', oversize: 'droppedOversize', malformed: 'droppedMalformed',
       duplicate: 'duplicates', outOfWindow: 'droppedOutOfWindow', staleSession: 'droppedStaleSession',
+      unsequenced: 'droppedUnsequenced', unknownSession: 'droppedUnknownSession',
     } as const)[reason];
     this.stats[field]++;
     this.opts.onDrop?.(reason, from, err);
@@ -278,14 +324,19 @@ export class SscpEndpoint {
     } catch (e) {
       return this.drop('malformed', from, e as Error);
     }
-    this.heard.set(key(from), this.opts.clock.now());
-    if (m.name === 'Ack') return this.onAck(from, m);
-    if (m.seq === undefined) return this.deliver(m, from);
-    if (m.sid === undefined) return this.drop('malformed', from, new Error(`SSCP ${m.name}: seq without sid`));
     const k = key(from);
+    if (m.name === 'Ack') return this.onAck(from, m);
+    if (m.seq === undefined) return this.drop('unsequenced', from, new Error(`SSCP ${m.name} without seq: only Ack is unsequenced`));
+    if (m.sid === undefined) return this.drop('malformed', from, new Error(`SSCP ${m.name}: seq without sid`));
     let st = this.rx.get(k);
+    if (!st && this.opts.admit && !this.opts.admit(from)) {
+      this.opts.onStranger?.(m, from, buf.length);     // no state for a sender not yet accepted
+      return;
+    }
+    this.heard.set(k, this.opts.clock.now());
     if (!st || st.sid !== m.sid) {
       if (st?.retired.includes(m.sid)) return this.drop('staleSession', from);
+      if (st && this.opts.peer) return this.drop('unknownSession', from, new Error(`SSCP ${m.name}: sid ${m.sid} is not the CM's session ${st.sid}`));
       const retired = st ? [st.sid, ...st.retired].slice(0, RETIRED_SIDS) : [];
       st = { sid: m.sid, next: 1, buffer: new Map(), retired };
       this.rx.set(k, st);

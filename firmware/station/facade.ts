@@ -45,7 +45,9 @@ export abstract class StationFacade<M extends { name: string }> implements Stati
 
   // ---- PhoneInput ----
   offHook(line?: number): void { this.send(this.mapper.offHook(line)); }
-  onHook(): void { this.send(this.mapper.onHook()); }
+  onHook(): void { this.send(this.mapper.onHook()); this.hungUp(); }
+  /** After OnHook: a protocol stops its media here (hanging up always stops media locally). */
+  protected hungUp(): void {}
   /** The key as always; in a connected call also an RFC 4733 telephone-event on the call's RTP stream. */
   keypad(key: string): void {
     this.send(this.mapper.keypad(key));

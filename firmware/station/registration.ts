@@ -131,6 +131,15 @@ export class RegistrationEngine {
 
   keepAliveAck(): void { this.missedAcks = 0; }
 
+  /** Registered with (or trying) a backup: not the first call manager of the list. */
+  get onBackup(): boolean { return this.serverIndex !== 0; }
+  get primary(): CmServer { return this.opts.servers[0]!; }
+  /** Leaves the current (backup) CM for the primary at once; the caller has unregistered. */
+  returnToPrimary(reason: string): void {
+    this.serverIndex = 0;
+    this.drop('lost', reason, { sameServer: true, delayMs: 0 });
+  }
+
   /** A supervision run by the transport (SSCP reliable keepalive); `stop` is called on drop/stop. */
   supervise(stop: () => void): void {
     this.stopSupervision?.();

@@ -21,6 +21,8 @@ export interface EmulatedHd44780Options {
   pinMap?: Partial<LcdPinMap>;
   /** DDRAM address of each row's first column; default 0x00,0x40,0x14,0x54 (16x4: 0x10,0x50). */
   rowStarts?: readonly number[];
+  /** Entries kept in each of `strobes`, `instructions` and `violations` (oldest dropped first); default 10000, like the I2C bus log. */
+  logLimit?: number;
 }
 
 export interface LcdViolation { atMs: number; message: string }
@@ -38,6 +40,14 @@ const DDRAM_LINE_LEN = 40;     // 2-line mode: 0x00-0x27 and 0x40-0x67 (§Displa
 const DDRAM_SIZE = 80;         // 80 x 8 bits
 const CGRAM_SIZE = 64;         // 8 characters x 8 rows (5x8 font)
 const TOLERANCE_MS = 1e-9;
+/** Same bound as the emulated I2C bus log (hal/emul/i2c-bus.ts): a long-running sim stays flat. */
+const DEFAULT_LOG_LIMIT = 10_000;
+
+/** Appends to a bounded log, dropping the oldest entry when full. */
+function record<T>(log: T[], limit: number, entry: T): void {
+  if (log.length >= limit) log.splice(0, log.length - limit + 1);
+  log.push(entry);
+}
 
 export class EmulatedHd44780 {
   readonly cols: number;
@@ -50,6 +60,7 @@ export class EmulatedHd44780 {
   readonly instructions: number[] = [];
   backlight = false;
   private readonly clock: Clock;
+  private readonly logLimit: number;
   private readonly pm: LcdPinMap;
   private readonly ddram = new Uint8Array(DDRAM_SIZE).fill(0x20);
   private readonly cgram = new Uint8Array(CGRAM_SIZE);
@@ -77,6 +88,7 @@ export class EmulatedHd44780 {
 
   constructor(opts: EmulatedHd44780Options) {
     this.clock = opts.clock;
+    this.logLimit = Math.max(1, opts.logLimit ?? DEFAULT_LOG_LIMIT);
     this.cols = opts.cols ?? 16;
     this.rows = opts.rows ?? 2;
     this.pm = { ...DEFAULT_LCD_PIN_MAP, ...opts.pinMap };
@@ -152,7 +164,7 @@ export class EmulatedHd44780 {
     const nibble = (this.bit(p, this.pm.d7) << 3) | (this.bit(p, this.pm.d6) << 2) | (this.bit(p, this.pm.d5) << 1) | this.bit(p, this.pm.d4);
     const rs = this.bit(p, this.pm.rs);
     const rw = this.bit(p, this.pm.rw);
-    this.strobes.push({ atMs: at, rs, rw, nibble });
+    record(this.strobes, this.logLimit, { atMs: at, rs, rw, nibble });
     if (rw === 1) {
       // A PCF8574 powers on with all pins high (SCPS068 §8.3.4), so E and RW start high and the
       // driver's first write ends a read cycle. That is harmless before initialisation starts.
@@ -201,7 +213,7 @@ export class EmulatedHd44780 {
   }
 
   private instruction(v: number, at: number): void {
-    this.instructions.push(v);
+    record(this.instructions, this.logLimit, v);
     if (v & 0x80) { this.setDdram(v & 0x7f, at); return; }                     // Set DDRAM address
     if (v & 0x40) { this.cgMode = true; this.ac = v & 0x3f; this.lastDataAddr = undefined; return; } // Set CGRAM address
     if (v & 0x20) { this.functionSet(v, at); return; }
@@ -308,6 +320,6 @@ export class EmulatedHd44780 {
   }
 
   private violate(atMs: number, message: string): void {
-    this.violations.push({ atMs, message });
+    record(this.violations, this.logLimit, { atMs, message });
   }
 }

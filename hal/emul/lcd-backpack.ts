@@ -15,6 +15,8 @@ export interface EmulatedLcdBackpackOptions {
   rows?: number;
   pinMap?: Partial<LcdPinMap>;
   rowStarts?: readonly number[];
+  /** Bound of the HD44780's strobe/instruction/violation logs (default 10000). */
+  logLimit?: number;
 }
 
 export interface EmulatedLcdBackpack { pcf: EmulatedPcf8574; lcd: EmulatedHd44780; address: number }
@@ -25,6 +27,7 @@ export function attachEmulatedLcdBackpack(opts: EmulatedLcdBackpackOptions): Emu
   const lcd = new EmulatedHd44780({
     clock: opts.clock, cols: opts.cols ?? 16, rows: opts.rows ?? 2,
     ...(opts.pinMap ? { pinMap: opts.pinMap } : {}), ...(opts.rowStarts ? { rowStarts: opts.rowStarts } : {}),
+    ...(opts.logLimit !== undefined ? { logLimit: opts.logLimit } : {}),
   });
   lcd.connectTo(pcf);
   opts.bus.attach(address, pcf);

@@ -32,9 +32,10 @@ export class RawStation {
     socket.on('error', () => {});
   }
 
-  static connect(port: number): Promise<RawStation> {
+  /** `localAddress` picks the source (another 127.x address plays a second host on loopback). */
+  static connect(port: number, localAddress?: string): Promise<RawStation> {
     return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new RawStation(s)));
+      const s = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) }, () => resolve(new RawStation(s)));
       s.once('error', reject);
     });
   }

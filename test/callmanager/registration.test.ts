@@ -67,19 +67,19 @@ test('known device registers: voicemail lamps, RegisterAck, CapabilitiesReq, the
   } finally { await r.stop(); }
 });
 
-test('unknown device is rejected with the reason; nothing but KeepAlive is served before registration', async () => {
+test('unknown device is rejected with the reason and the connection closed; nothing but Register is answered before registration', async () => {
   const r = await rig();
   try {
     const x = await r.station();
     x.send('OffHook', { lineInstance: 1, callReference: 0 });
     x.send('ButtonTemplateReq');
     x.send('KeepAlive');
-    const pre = await x.until('KeepAliveAck');
-    assert.deepEqual(names(pre), ['KeepAliveAck'], 'OffHook and ButtonTemplateReq must be ignored before Register');
     x.send('Register', { deviceName: 'SEP0000DEADBEEF', deviceType: 7, protocolVer: 11 });
-    const rej = await x.next('RegisterReject');
-    assert.equal(rej.text, 'No Authority: SEP0000DEADBEEF');
+    const pre = await x.until('RegisterReject');
+    assert.deepEqual(names(pre), ['RegisterReject'], 'OffHook, ButtonTemplateReq and KeepAlive must get no answer before Register');
+    assert.equal(pre[0]!.fields.text, 'No Authority: SEP0000DEADBEEF');
     assert.ok(r.logs.some((l) => /SEP0000DEADBEEF.*rejected/.test(l)));
+    await x.waitClosed(3000);
   } finally { await r.stop(); }
 });
 

@@ -155,3 +155,23 @@ test('emulator flags data before init and DDRAM writes past the visible row end'
   await bus.write(0x27, Uint8Array.from([...byte(0x80 | 0x10, 0), ...byte(0x41, 1)])); // column 16 of a 16x2
   assert.match(lcd.violations.map((v) => v.message).join('\n'), /0x10 is outside the visible 16x2 area/);
 });
+
+test('the strobe and instruction logs are bounded (a long sim session stays flat); the screen is unaffected', async () => {
+  const clock = new VirtualClock();
+  const bus = new EmulatedI2cBus({ clock });
+  const { lcd } = attachEmulatedLcdBackpack({ bus, clock, logLimit: 200 });
+  const display = new Hd44780Display({ bus, address: 0x27, clock, cols: 16, rows: 2, probeIntervalMs: 500 });
+  const settle = async <T>(p: Promise<T>): Promise<T> => { await clock.advance(100); return p; };
+  await settle(display.init());
+  for (let i = 0; i < 30; i++) await settle(display.show([`call ${i}`, `${i % 10}`.repeat(16)]));
+  assert.equal(lcd.strobes.length, 200);
+  assert.ok(lcd.instructions.length <= 200);
+  assert.deepEqual(lcd.screen(), ['call 29         ', '9999999999999999']);
+  // The newest strobes are the ones kept.
+  assert.ok(lcd.strobes[199]!.atMs >= lcd.strobes[0]!.atMs);
+  // Default bound is the I2C bus log's (10000 entries).
+  const big = attachEmulatedLcdBackpack({ bus: new EmulatedI2cBus({ clock }), clock }).lcd;
+  for (let i = 0; i < 10_050; i++) (big as unknown as { violate(a: number, m: string): void }).violate(i, 'x');
+  assert.equal(big.violations.length, 10_000);
+  assert.equal(big.violations[0]!.atMs, 50);
+});

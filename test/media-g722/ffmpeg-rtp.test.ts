@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bindRtpPair } from '../../firmware/media/udp-pair.js';
 import { test } from 'node:test';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
@@ -38,8 +39,9 @@ test('ffmpeg G.722 RTP → engine: 16 kHz speaker output equals ffmpeg\'s own de
   });
   try {
     const ep = await engine.openReceive(1, { codec: 'G722', ptimeMs: 20 });
+    const ffPort = await negotiatePeer(engine, { codec: 'G722', ptimeMs: 20 });
     const ff = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', `amovie=${join(dir, 'in16k.wav')},asetnsamples=n=320:p=1`,
-      '-acodec', 'g722', '-f', 'rtp', `rtp://127.0.0.1:${ep.port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '-acodec', 'g722', '-f', 'rtp', `rtp://127.0.0.1:${ep.port}?localrtpport=${ffPort}&localrtcpport=${ffPort + 1}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     ff.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     const code = await new Promise<number | null>((r) => ff.once('exit', r));
@@ -55,3 +57,15 @@ test('ffmpeg G.722 RTP → engine: 16 kHz speaker output equals ffmpeg\'s own de
     assertSameAudio(speaker.recent(5000), ref);
   } finally { await engine.close(); }
 });
+
+/**
+ * The engine plays media only from the negotiated peer (docs/security.md §7): pick a free port pair
+ * for ffmpeg's source (localrtpport) and name it as the stream's remote, as StartMediaTransmission would.
+ */
+async function negotiatePeer(engine: RtpMediaEngine, choice: Parameters<RtpMediaEngine['startTransmit']>[2]): Promise<number> {
+  const pair = await bindRtpPair('127.0.0.1', 'ffmpeg source');
+  const port = pair[0].address().port;
+  await Promise.all(pair.map((k) => new Promise<void>((r) => k.close(() => r()))));
+  await engine.startTransmit(1, { address: '127.0.0.1', port }, choice);
+  return port;
+}

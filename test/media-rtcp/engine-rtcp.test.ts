@@ -94,16 +94,28 @@ test('port pair: many streams get even RTP ports with RTCP on port + 1, all dist
   } finally { await e.close(); }
 });
 
-test('garbage on the RTCP port is counted, never crashes', async () => {
+test('garbage on the RTCP port is counted, never crashes; RTCP from strangers is ignored (defect 10)', async () => {
   const clock = new VirtualClock();
   const e = engine(clock, 1000);
   const [p1, p2] = await bindRtpPair('127.0.0.1', 'peer');
+  const [q1, q2] = await bindRtpPair('127.0.0.1', 'stranger');
   try {
     const ep = await e.openReceive(1, PCMU20);
+    const rr = new Uint8Array(32);
+    const n = writeReceiverReport(rr, 0, 0x666, [{ ...newReportBlock(), ssrc: 1, fractionLost: 255, cumulativeLost: 99999 }], 1);
+    await new Promise<void>((r) => p2.send(rr.subarray(0, n), ep.port + 1, '127.0.0.1', () => r()));   // before the peer is known
+    await run(clock, 100, () => e.stats(1)!.rtcpUnexpectedSource >= 1);
+    await e.startTransmit(1, { address: '127.0.0.1', port: p1.address().port }, PCMU20);
     for (const g of [Buffer.alloc(0), Buffer.from([0x80]), Buffer.alloc(64, 0xff), Buffer.from('hello world, not rtcp')]) {
-      await new Promise<void>((r) => p1.send(g, ep.port + 1, '127.0.0.1', () => r()));
+      await new Promise<void>((r) => p2.send(g, ep.port + 1, '127.0.0.1', () => r()));
     }
-    await run(clock, 100, () => e.stats(1)!.rtcpMalformed >= 4);
-    assert.equal(e.stats(1)!.rtcpMalformed, 4);
-  } finally { await e.close(); await closeAll(p1, p2); }
+    for (const k of [q1, q2, p1]) await new Promise<void>((r) => k.send(rr.subarray(0, n), ep.port + 1, '127.0.0.1', () => r()));
+    await run(clock, 100, () => e.stats(1)!.rtcpMalformed >= 4 && e.stats(1)!.rtcpUnexpectedSource >= 4);
+    const st = e.stats(1)!;
+    assert.equal(st.rtcpMalformed, 4);
+    assert.equal(st.rtcpUnexpectedSource, 4, 'before negotiation, two stranger ports and the peer\'s RTP port');
+    assert.equal(st.rtcpReceived, 0);
+    assert.equal(st.remoteFractionLost, 0, 'a stranger\'s report sets no loss figures');
+    assert.equal(st.remoteCumulativeLost, 0);
+  } finally { await e.close(); await closeAll(p1, p2, q1, q2); }
 });

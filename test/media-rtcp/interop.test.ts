@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bindRtpPair } from '../../firmware/media/udp-pair.js';
 import { test } from 'node:test';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
@@ -42,8 +43,9 @@ test('ffmpeg → engine: speaker output equals ffmpeg\'s own PCMU decode of the 
   });
   try {
     const ep = await engine.openReceive(1, PCMU20);
+    const ffPort = await negotiatePeer(engine, PCMU20);
     const ff = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', `amovie=${join(dir, 'in.wav')},asetnsamples=n=160:p=1`,
-      '-acodec', 'pcm_mulaw', '-payload_type', '0', '-f', 'rtp', `rtp://127.0.0.1:${ep.port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '-acodec', 'pcm_mulaw', '-payload_type', '0', '-f', 'rtp', `rtp://127.0.0.1:${ep.port}?localrtpport=${ffPort}&localrtcpport=${ffPort + 1}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     ff.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     const code = await new Promise<number | null>((r) => ff.once('exit', r));
@@ -120,3 +122,15 @@ test('pacing on the virtual clock: one packet per 20 ms of media time, late tick
     assert.ok(after.every((x) => x % 20 === grid), `still on the 20 ms grid: ${after.join(', ')}`);
   } finally { await a.close(); await b.close(); }
 });
+
+/**
+ * The engine plays media only from the negotiated peer (docs/security.md §7): pick a free port pair
+ * for ffmpeg's source (localrtpport) and name it as the stream's remote, as StartMediaTransmission would.
+ */
+async function negotiatePeer(engine: RtpMediaEngine, choice: Parameters<RtpMediaEngine['startTransmit']>[2]): Promise<number> {
+  const pair = await bindRtpPair('127.0.0.1', 'ffmpeg source');
+  const port = pair[0].address().port;
+  await Promise.all(pair.map((k) => new Promise<void>((r) => k.close(() => r()))));
+  await engine.startTransmit(1, { address: '127.0.0.1', port }, choice);
+  return port;
+}

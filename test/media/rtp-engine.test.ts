@@ -109,13 +109,18 @@ test('receive: sequence gaps count as lost; malformed flood, wrong PT and strang
   const stranger = await udp();
   try {
     const ep = await engine.openReceive(5, PCMU20);
-    await engine.startTransmit(5, { address: '127.0.0.1', port: peer.address().port }, PCMU20);
     const pkt = Buffer.alloc(172);
     const send = (sock: dgram.Socket, seq: number, pt = 0) => {
       writeRtpHeader(pkt, 0, { pt, seq, ts: ((seq - 65530) & 0xffff) * 160, ssrc: 0xcafe });   // ts continues across the seq wrap
       PCMU.encode(new Int16Array(160).fill(1000), 0, 160, pkt, 12);
       sock.send(Buffer.from(pkt), ep.port, '127.0.0.1');   // copy: dgram sends asynchronously
     };
+    // Defect 10: before StartMediaTransmission names the peer, nothing is played, not even from the later peer.
+    send(stranger, 65000); send(peer, 65001);
+    await run(clock, 100);
+    assert.equal(engine.stats(5)!.unexpectedSource, 2);
+    assert.equal(engine.stats(5)!.packetsReceived, 0);
+    await engine.startTransmit(5, { address: '127.0.0.1', port: peer.address().port }, PCMU20);
     // seq 65530..65535, 0..9 with 65533, 2 and 3 missing → 3 lost across the wrap
     const seqs = [65530, 65531, 65532, 65534, 65535, 0, 1, 4, 5, 6, 7, 8, 9];
     for (const s of seqs) { send(peer, s); await clock.advance(20); await realTick(); }
@@ -135,7 +140,7 @@ test('receive: sequence gaps count as lost; malformed flood, wrong PT and strang
     assert.equal(st.packetsLost, 3);
     assert.equal(st.malformed, 500);
     assert.equal(st.wrongPayloadType, 1);
-    assert.equal(st.unexpectedSource, 1);
+    assert.equal(st.unexpectedSource, 3);
     assert.ok(st.concealed >= 1, 'lost frames are played as concealment');
     assert.ok(speaker.totalSamples >= 160 * 10, 'received audio reached the speaker');
   } finally {

@@ -136,3 +136,20 @@ test('stop() unregisters and closes; no further traffic', async () => {
     await cm.close();
   }
 });
+
+test('defect 9: a hostile ButtonTemplate (buttonOffset 0xfffffffe) over the socket is refused at once; no phantom line', async () => {
+  const { cm, events, logs, st } = await setup();
+  try {
+    await st.start();
+    await waitUntil(() => st.state === 'registered' && cm.count('TimeDateReq') === 1, 'registered');
+    const lines = () => (st as unknown as { templates: { lines: number[] } }).templates.lines;
+    const before = [...lines()];
+    cm.send('ButtonTemplate', { buttonOffset: 0xfffffffe, buttonCount: 2, totalButtonCount: 0xffffffff,
+      buttons: [{ instanceNumber: 7, buttonDefinition: 9 }, { instanceNumber: 8, buttonDefinition: 9 }] });
+    cm.send('SetRinger', { ringMode: 2, unknown1: 1, lineInstance: 1, callReference: 0 });
+    await waitUntil(() => events.some((e) => e.type === 'ringer' && e.mode !== 'off'), 'the next message is handled at once (no freeze)', 2000);
+    assert.deepEqual(lines(), before, 'no phantom lines 7/8');
+    assert.ok(!lines().includes(7));
+    assert.ok(logs.some((l) => /ButtonTemplate: offset 4294967294, count 2, total 4294967295 out of range/.test(l)), logs.join('\n'));
+  } finally { await st.stop(); await cm.close(); }
+});

@@ -47,9 +47,9 @@ test('templates: pieces by offset, 1-based template index, mask per slot', () =>
   assert.equal(t.buttonsComplete, true);
   assert.deepEqual([t.lines, t.speedDials], [[1, 2], [1, 2]]);
 
-  t.applySoftKeyTemplate({ softKeyOffset: 2, softKeyCount: 1, softKeys: [{ softKeyLabel: 'C', softKeyEvent: 30 }] }, (s) => s);
-  t.applySoftKeyTemplate({ softKeyOffset: 0, softKeyCount: 2, softKeys: [{ softKeyLabel: 'A', softKeyEvent: 10 }, { softKeyLabel: 'B', softKeyEvent: 20 }] }, (s) => s.toLowerCase());
-  t.applySoftKeySets({ softKeySetOffset: 1, softKeySetCount: 1, softKeySets: [{ softKeyTemplateIndex: [3, 0, 1, 0, 0] }] });
+  t.applySoftKeyTemplate({ softKeyOffset: 2, softKeyCount: 1, totalSoftKeyCount: 3, softKeys: [{ softKeyLabel: 'C', softKeyEvent: 30 }] }, (s) => s);
+  t.applySoftKeyTemplate({ softKeyOffset: 0, softKeyCount: 2, totalSoftKeyCount: 3, softKeys: [{ softKeyLabel: 'A', softKeyEvent: 10 }, { softKeyLabel: 'B', softKeyEvent: 20 }] }, (s) => s.toLowerCase());
+  t.applySoftKeySets({ softKeySetOffset: 1, softKeySetCount: 1, totalSoftKeySetCount: 2, softKeySets: [{ softKeyTemplateIndex: [3, 0, 1, 0, 0] }] });
   assert.deepEqual(t.resolve(1, 0b101), [
     { label: 'C', event: 30, enabled: true }, { label: '', event: 0, enabled: false }, { label: 'a', event: 10, enabled: true }]);
   assert.deepEqual(t.resolve(1, 0b001).map((k) => k.enabled), [true, false, false]);

@@ -100,7 +100,7 @@ test('unexpected peers, oversize and malformed datagrams are dropped and counted
   const ep = new SscpEndpoint({ clock, bind: { address: '127.0.0.1' }, peer: { address: '127.0.0.1', port: friend.address().port },
     maxDatagram: 600, onMessage: (m) => got.push(m.name), onDrop: (r) => drops.push(r) });
   const me = await ep.start();
-  const ka = encodeSscp({ name: 'KeepAliveAck', fields: {} });
+  const ka = encodeSscp({ name: 'KeepAliveAck', seq: 1, sid: 'abcd', fields: {} });
   stranger.send(ka, me.port, me.address);
   friend.send(Buffer.concat([ka, Buffer.alloc(700, 0x20)]), me.port, me.address);
   friend.send(Buffer.from('<SSCP name="Bogus"/>'), me.port, me.address);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { encodeTspFrame, normaliseDialAddress, parseTspFrame, TspFramer, TspParseError, type TspFrame } from '../../callmanager/tsp/codec.js';
 import { TspServer } from '../../callmanager/tsp/server.js';
+import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import type { ThirdPartyControl, TspCallEvent } from '../../callmanager/tsp/control.js';
 
 /** A fake call manager: two users, each with one terminal; calls belong to the dialling user. */
@@ -53,8 +54,8 @@ class Client {
     });
     sock.on('close', () => { this.closed = true; this.waiter?.(); });
   }
-  static open(port: number): Promise<Client> {
-    return new Promise((r) => { const s = connect(port, '127.0.0.1', () => r(new Client(s))); });
+  static open(port: number, localAddress?: string): Promise<Client> {
+    return new Promise((r) => { const s = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) }, () => r(new Client(s))); });
   }
   send(raw: string): void { this.sock.write(raw); }
   async next(ms = 2000): Promise<TspFrame> {
@@ -209,4 +210,85 @@ test('server: repeated failed logins and a runaway frame close the session', asy
   assert.ok(c.closed);
   assert.equal(server.sessions, 0);
   await server.close();
+});
+
+test('defect 12: parser and encoder share one whitespace definition (space and tab); other spaces are content', () => {
+  const nbsp = parseTspFrame('Action % Login % \u00a0 % s');
+  assert.deepEqual(nbsp, { kind: 'Action', action: 'Login', user: '\u00a0', secret: 's' });
+  assert.deepEqual(parseTspFrame(encodeTspFrame(nbsp).slice(0, -4)), nbsp, 're-encoding parses back to the same frame');
+  for (const ws of ['\u00a0', '\u2003', '\u3000', '\ufeff', '\u1680', '\v', '\f']) {
+    const f: TspFrame = { kind: 'Action', action: 'Login', user: `${ws}u${ws}`, secret: `${ws}` };
+    assert.deepEqual(parseTspFrame(encodeTspFrame(f).slice(0, -4)), f, JSON.stringify(ws));
+  }
+  // Space/tab padding is trimmed by both.
+  assert.deepEqual(parseTspFrame(encodeTspFrame({ kind: 'Action', action: 'Dial', address: ' \t4000\t ' }).slice(0, -4)),
+    { kind: 'Action', action: 'Dial', address: '4000' });
+});
+
+test('defect 5: refused connections are destroyed (no descriptor leak) and close() ends clients that never read', async () => {
+  const control = new FakeControl();
+  const server = new TspServer({ control, maxSessions: 2, maxSessionsPerAddress: 100 });
+  const { port } = await server.listen();
+  const a = await Client.open(port);
+  const b = await Client.open(port);
+  a.send('Action % Login % alice % s3cret\r\n\r\n');
+  assert.equal((await a.next()).kind, 'Response');
+  const refused = await Promise.all(Array.from({ length: 40 }, () => Client.open(port)));
+  for (const c of refused) c.sock.pause();                  // never read, never close
+  const t0 = Date.now();
+  while (server.connections > 2 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(server.connections, 2, 'every refused socket is gone from the server');
+  assert.equal(server.sessions, 2);
+  const stuck = await Client.open(port, '127.0.0.2');
+  stuck.sock.pause();
+  const closing = server.close();
+  const done = await Promise.race([closing.then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 3000))]);
+  assert.equal(done, 'closed', 'close() returns with clients still connected');
+  for (const c of [a, b, stuck, ...refused]) c.close();
+});
+
+test('defect 5: idle timeouts before and after login (virtual clock)', async () => {
+  const clock = new VirtualClock();
+  const server = new TspServer({ control: new FakeControl(), clock, loginIdleMs: 30_000, idleMs: 600_000 });
+  const { port } = await server.listen();
+  try {
+    const quiet = await Client.open(port);
+    const user = await Client.open(port);
+    user.send('Action % Login % alice % s3cret\r\n\r\n');
+    assert.equal((await user.next()).kind, 'Response');
+    await new Promise((r) => setTimeout(r, 30));
+    await clock.advance(30_000);
+    assert.match(JSON.stringify(await quiet.next()), /idle timeout \(30 s\)/);
+    await quiet.drain(50);
+    assert.equal(quiet.closed, true);
+    assert.equal(user.closed, false, 'a logged-in session has the longer timeout');
+    await clock.advance(570_000);
+    await user.drain(50);
+    assert.equal(user.closed, true);
+    assert.equal(server.sessions, 0);
+  } finally { await server.close(); }
+});
+
+test('defect 5: per-address login lockout with backoff; other addresses unaffected', async () => {
+  const clock = new VirtualClock();
+  const server = new TspServer({ control: new FakeControl(), clock, maxAuthFailures: 100, lockoutAfter: 3, lockoutMs: 1000 });
+  const { port } = await server.listen();
+  const login = async (c: Client, secret: string) => { c.send(`Action % Login % alice % ${secret}\r\n\r\n`); return c.next(); };
+  try {
+    const x = await Client.open(port, '127.0.0.2');
+    for (let i = 0; i < 3; i++) assert.deepEqual(await login(x, 'guess'), { kind: 'Response', result: 'Fail', reason: 'authentication failed' });
+    const locked = await login(x, 's3cret');
+    assert.equal(locked.kind === 'Response' && locked.result, 'Fail');
+    assert.match(JSON.stringify(locked), /too many failed logins from 127\.0\.0\.2; retry in 1 s/);
+    const y = await Client.open(port, '127.0.0.2');          // a new connection does not reset it
+    assert.match(JSON.stringify(await login(y, 's3cret')), /too many failed logins/);
+    const other = await Client.open(port, '127.0.0.3');
+    assert.deepEqual(await login(other, 's3cret'), { kind: 'Response', result: 'Success' });
+    await clock.advance(1000);
+    assert.match(JSON.stringify(await login(x, 'guess')), /authentication failed/);   // 4th failure: 2 s now
+    assert.match(JSON.stringify(await login(x, 's3cret')), /retry in 2 s/);
+    await clock.advance(2000);
+    assert.deepEqual(await login(x, 's3cret'), { kind: 'Response', result: 'Success' });
+    for (const c of [x, y, other]) c.close();
+  } finally { await server.close(); }
 });
