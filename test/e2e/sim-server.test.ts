@@ -24,7 +24,7 @@ test('deskphone sim --server registers the named device to an external call mana
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 0, out);
     assert.match(out, new RegExp(`external call manager 127\\.0\\.0\\.1:${cm.port}`));
-    assert.match(out, /▶ sep000000000101 SEP000000000/);
+    assert.match(out, /▶ sep000000000101 SCCP\n SEP000000000101\n/, "the phone, its protocol, and the device name on its own line");
     assert.match(out, /registered, on hook/);
     assert.match(out, /│\d\d:\d\d \d\d\/\d\d Line 101│/, 'the label chan_skinny puts in the display-name field');
     assert.deepEqual(seen, ['registered SEP000000000101', 'closed SEP000000000101 unregistered']);
