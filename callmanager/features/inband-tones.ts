@@ -65,8 +65,13 @@ export class InbandTones {
       log: (lvl, m) => (lvl === 'warn' ? this.log.warn(`${leg.dev.name}: in-band tone: ${m}`) : undefined) });
     p.engine = engine;
     const codec = p.codec === CODEC_ALAW ? 'PCMA' : 'PCMU';
+    // The phone plays media only from the peer StartMediaTransmission names (docs/security.md), so
+    // it is told to send to the tone's own endpoint: that endpoint is then its negotiated peer.
     void engine.openReceive(leg.ref, { codec, ptimeMs: PACKET_MS })
-      .then(() => engine.startTransmit(leg.ref, { address: ip, port }, { codec, ptimeMs: PACKET_MS }))
+      .then((local) => {
+        this.send(leg, { t: 'startMedia', ref: leg.ref, passThru: leg.ref, ip: local.address, port: local.port, ms: PACKET_MS, codec: p.codec });
+        return engine.startTransmit(leg.ref, { address: ip, port }, { codec, ptimeMs: PACKET_MS });
+      })
       .catch((e: Error) => this.log.warn(`${leg.dev.name}: in-band ${p.tone} tone not sent: ${e.message}`));
     return true;
   }

@@ -64,7 +64,7 @@ test('callmanager on a port another program holds: exit 1 with the hint, ends by
     const r = await runBin(['callmanager', '--port', String(taken.port)], LIMIT_MS);
     assert.equal(r.killed, false);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, new RegExp(`cannot listen on 0\\.0\\.0\\.0:${taken.port}: .*EADDRINUSE.*use --port`));
+    assert.match(r.stderr, new RegExp(`cannot listen on (?:127\\.0\\.0\\.1|0\\.0\\.0\\.0):${taken.port}: .*EADDRINUSE.*use --port`));
   } finally {
     await taken.close();
   }
