@@ -30,12 +30,13 @@ test('ffmpeg G.722 RTP → engine: 16 kHz speaker output equals ffmpeg\'s own de
   const refBuf = readFileSync(join(dir, 'ref.raw'));
   const ref = new Int16Array(refBuf.buffer, refBuf.byteOffset, refBuf.length / 2);
   const clock = new SystemClock();
+  const playoutClockRates: number[] = [];
   const speaker = new RecordingSpeaker({ seconds: 5, format: FMT16 });
   const engine = new RtpMediaEngine({ clock, microphone: new ToneMicrophone({ clock, freq: 1000, format: FMT16 }), speaker,
     // This test is about the decode path, not the network: a deep fixed playout delay keeps CI
     // scheduling hiccups (2 cores, tests in parallel) from turning into late packets. The impairment
     // test covers the adaptive delay.
-    playout: (codec, ptimeMs) => new AdaptiveJitterBuffer({ clock, clockRate: codec.clockRate, frameMs: ptimeMs, minDelayMs: 200, maxDelayMs: 400 }),
+    playout: (codec, ptimeMs) => { playoutClockRates.push(codec.clockRate); return new AdaptiveJitterBuffer({ clock, clockRate: codec.clockRate, frameMs: ptimeMs, minDelayMs: 200, maxDelayMs: 400 }); },
   });
   try {
     const ep = await engine.openReceive(1, { codec: 'G722', ptimeMs: 20 });
@@ -52,8 +53,10 @@ test('ffmpeg G.722 RTP → engine: 16 kHz speaker output equals ffmpeg\'s own de
     assert.equal(s.packetsReceived, n / 320, `received ${s.packetsReceived} packets of 20 ms`);
     assert.equal(s.octetsReceived, (n / 320) * 160, '160 bytes per 20 ms (64 kbit/s)');
     assert.equal(s.packetsLost + s.malformed + s.wrongPayloadType + s.late + s.jitterBuffer!.lost, 0, JSON.stringify(s));
-    // RFC 3551 §4.5.2: 8000 Hz RTP clock. A 16000 Hz reading would double the measured jitter per packet.
-    assert.ok(s.jitterMs < 10, `jitter ${s.jitterMs} ms (wrong G.722 clock rate shows as ~20 ms)`);
+    // RFC 3551 §4.5.2: G.722's RTP clock is 8000 Hz although it samples at 16 kHz. The playout
+    // buffer is checked to read timestamps at that rate (a load-independent check; the measured
+    // interarrival jitter depends on the machine's scheduling and is a figure of `npm run bench`).
+    assert.deepEqual(playoutClockRates, [8000], 'the G.722 stream is played out on an 8000 Hz RTP clock');
     assertSameAudio(speaker.recent(5000), ref);
   } finally { await engine.close(); }
 });
