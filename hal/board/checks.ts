@@ -2,51 +2,53 @@
  * Whole-board semantic checks run after the zod schema accepted the shape: each problem points at
  * the offending key (file:line:col) and names the other key involved, e.g.
  *   board.yaml:31:11: keypad.cols[0]: gpio17 is already used by hook.pin
+ * What each entry takes (pins, I2C addresses, HID devices) and its own checks come from its
+ * component (components/index.ts); the checks across entries are here.
  */
 import { suggest, type ConfigProblem, type KeyPath, type YamlSource, pathString } from '../../lib/config/yaml-config.js';
-import type { BoardConfig } from './schema.js';
 import {
-  EXPANDER_ADDRESSES, EXPANDER_PINS, HEADER_GPIO_MAX, HEADER_GPIO_MIN, HEADER_PHYSICAL_PIN, I2C_BUS_PINS,
-  expanderPinOffset, pinLabel, type PinRef,
-} from './pins.js';
+  DISPLAYS, KEYPADS, RINGERS, displayOf, expanderOf, expanderPinOffset, hookSwitch, keypadOf, lamps, ringerOf, softkeys, type Claims, type HidClaim, type I2cClaim, type PinClaim,
+} from './components/index.js';
+import { hex } from './components/common.js';
+import type { BoardConfig } from './schema.js';
+import { HEADER_GPIO_MAX, HEADER_GPIO_MIN, HEADER_PHYSICAL_PIN, I2C_BUS_PINS, pinLabel } from './pins.js';
 
-/** Named keys besides 0-9 * # A-D (KeyName in hal/api/devices.ts). */
-const NAMED_KEYS = ['hold', 'transfer', 'conference', 'redial', 'speaker', 'mute', 'headset', 'volup', 'voldown',
-  'menu', 'directories', 'messages', 'settings', 'services', 'up', 'down', 'left', 'right', 'select', 'back', 'flash', 'park'];
-export const KEY_NAMES: readonly string[] = [
-  ...'0123456789*#ABCD'.split(''),
-  ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => [`softkey${i}`, `line${i}`]),
-  ...NAMED_KEYS,
-];
-/** Lamp names the phone application drives (SCCP SetLamp stimuli, docs/sccp.md §4). */
-export const LAMP_NAMES: readonly string[] = [
-  ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `line${i}`), 'message', 'speaker', 'mute', 'headset', 'hold',
-];
+export { KEY_NAMES, LAMP_NAMES } from './components/index.js';
+
+/** Whether a (possibly partial) section names a registered component (else the schema already complained). */
+const known = (list: readonly { type: string }[], v: { type?: unknown } | undefined): boolean => v !== undefined && list.some((c) => c.type === v.type);
 
 const MODEL_TEXT: Record<BoardConfig['board']['model'], string> = {
   'pi4': 'Raspberry Pi 4', 'pi3b+': 'Raspberry Pi 3 B+', 'pi5': 'Raspberry Pi 5',
   'pi-zero-2w': 'Raspberry Pi Zero 2 W', 'laptop': 'emulated 40-pin',
 };
 
-const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
-
 /**
- * Every pin the config uses, with the key path it was written at. Sections may be missing (the
- * loader runs the checks on what is valid when the schema rejected part of a file).
+ * What every entry of the config takes, in file order of the sections. Sections may be missing
+ * (the loader runs the checks on what is valid when the schema rejected part of a file).
  */
-export function collectPins(cfg: BoardConfig): { pin: PinRef; path: KeyPath }[] {
-  const out: { pin: PinRef; path: KeyPath }[] = [];
-  cfg.expanders.forEach((e, i) => { if (e.interrupt) out.push({ pin: e.interrupt, path: ['expanders', i, 'interrupt'] }); });
-  if (cfg.keypad?.type === 'matrix') {
-    cfg.keypad.rows.forEach((p, i) => out.push({ pin: p, path: ['keypad', 'rows', i] }));
-    cfg.keypad.cols.forEach((p, i) => out.push({ pin: p, path: ['keypad', 'cols', i] }));
-  }
-  cfg.softkeys.buttons?.forEach((p, i) => out.push({ pin: p, path: ['softkeys', 'buttons', i] }));
-  if (cfg.hook?.pin) out.push({ pin: cfg.hook.pin, path: ['hook', 'pin'] });
-  if (cfg.headsetDetect?.pin) out.push({ pin: cfg.headsetDetect.pin, path: ['headsetDetect', 'pin'] });
-  for (const [name, l] of Object.entries(cfg.lamps)) if (l.pin) out.push({ pin: l.pin, path: ['lamps', name, 'pin'] });
-  if (cfg.ringer?.type === 'gpio-buzzer') out.push({ pin: cfg.ringer.pin, path: ['ringer', 'pin'] });
-  return out;
+export function collectClaims(cfg: BoardConfig): Required<Claims> {
+  const all: Claims[] = cfg.expanders.map((e, i): Claims => ({
+    i2c: [{ bus: e.bus, address: e.address, busPath: ['expanders', i, 'bus'], addressPath: ['expanders', i, 'address'], who: `expanders[${i}] (${e.id})` }],
+    ...(e.interrupt ? { pins: [{ pin: e.interrupt, path: ['expanders', i, 'interrupt'] }] } : {}),
+  }));
+  if (known(DISPLAYS, cfg.display)) all.push(displayOf(cfg.display).claims(cfg.display));
+  if (known(KEYPADS, cfg.keypad)) all.push(keypadOf(cfg.keypad).claims(cfg.keypad));
+  all.push(softkeys.claims(cfg.softkeys));
+  if (cfg.hook) all.push(hookSwitch.claims(cfg.hook, 'hook'));
+  if (cfg.headsetDetect) all.push(hookSwitch.claims(cfg.headsetDetect, 'headsetDetect'));
+  all.push(lamps.claims(cfg.lamps));
+  if (known(RINGERS, cfg.ringer)) all.push(ringerOf(cfg.ringer).claims(cfg.ringer));
+  return {
+    pins: all.flatMap((c): PinClaim[] => c.pins ?? []),
+    i2c: all.flatMap((c): I2cClaim[] => c.i2c ?? []),
+    hid: all.flatMap((c): HidClaim[] => c.hid ?? []),
+  };
+}
+
+/** Every pin the config uses, with the key path it was written at. */
+export function collectPins(cfg: BoardConfig): PinClaim[] {
+  return collectClaims(cfg).pins;
 }
 
 export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
@@ -76,31 +78,20 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
     if (prev) bad(path, `I2C address ${hex(address)} on i2c-${bus} is already used by ${prev}`);
     else addrUsers.set(key, who);
   };
+  const claims = collectClaims(cfg);
   cfg.expanders.forEach((e, i) => {
     if (expanders.has(e.id)) bad(['expanders', i, 'id'], `expander id "${e.id}" is declared twice`);
     expanders.set(e.id, e);
-    needBus(e.bus, ['expanders', i, 'bus']);
-    const ok = EXPANDER_ADDRESSES[e.type];
+    const ok = expanderOf(e.type).addresses;
     if (!ok.includes(e.address)) {
       bad(['expanders', i, 'address'], `${e.type} cannot be strapped to ${hex(e.address)} (valid: ${ok.map(hex).join(', ')})`);
     }
-    claimAddress(e.bus, e.address, ['expanders', i, 'address'], `expanders[${i}] (${e.id})`);
   });
-  if (cfg.display) {
-    needBus(cfg.display.bus, ['display', 'bus']);
-    claimAddress(cfg.display.bus, cfg.display.address, ['display', 'address'], `display (${cfg.display.type})`);
+  for (const c of claims.i2c) {
+    needBus(c.bus, c.busPath);
+    claimAddress(c.bus, c.address, c.addressPath, c.who);
   }
-  if (cfg.display?.type === 'hd44780') {
-    const d = cfg.display;
-    // HD44780U datasheet, "Display Data RAM": 80 characters of DDRAM.
-    if (d.cols * d.rows > 80) bad(['display', 'cols'], `${d.cols}x${d.rows} exceeds the HD44780's 80 characters of DDRAM`);
-    const seen = new Map<string, string>();
-    for (const sig of ['rs', 'rw', 'e', 'backlight', 'd4', 'd5', 'd6', 'd7'] as const) {
-      const other = seen.get(d.pins[sig]);
-      if (other) bad(['display', 'pins', sig], `backpack ${d.pins[sig]} is already wired to ${other}`);
-      else seen.set(d.pins[sig], sig);
-    }
-  }
+  if (known(DISPLAYS, cfg.display)) displayOf(cfg.display).check?.(cfg.display, bad);
 
   // Pins: on the header (or on a declared expander), not an enabled I2C bus's SDA/SCL, used once.
   const i2cPins = new Map<number, string>();
@@ -111,7 +102,7 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
     i2cPins.set(p.scl, `SCL of i2c-${bus} (header pin ${HEADER_PHYSICAL_PIN[p.scl]}, declared at ${pathString(path)})`);
   }
   const used = new Map<string, KeyPath>();
-  for (const { pin, path } of collectPins(cfg)) {
+  for (const { pin, path } of claims.pins) {
     if (pin.kind === 'gpio') {
       const model = cfg.board ? MODEL_TEXT[cfg.board.model] : 'Raspberry Pi';
       if (pin.gpio === 0 || pin.gpio === 1) {
@@ -132,7 +123,7 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
         continue;
       }
       if (expanderPinOffset(e.type, pin.pin) === undefined) {
-        const names = EXPANDER_PINS[e.type];
+        const names = expanderOf(e.type).pins;
         bad(path, `${e.type} "${e.id}" has no pin ${pin.pin} (pins: ${names[0]}..${names[names.length - 1]})`);
         continue;
       }
@@ -144,37 +135,11 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
   }
 
   // Keypad grid and key names; softkeys present.
-  const keyNames = new Set<string>();
-  if (cfg.keypad?.type === 'matrix') {
-    const k = cfg.keypad;
-    if (k.keys.length !== k.rows.length) {
-      bad(['keypad', 'keys'], `keys has ${k.keys.length} rows but the keypad has ${k.rows.length} row pins (rows × cols = ${k.rows.length} × ${k.cols.length})`);
-    }
-    k.keys.forEach((row, r) => {
-      if (row.length !== k.cols.length) {
-        bad(['keypad', 'keys', r], `keys[${r}] has ${row.length} keys but the keypad has ${k.cols.length} column pins`);
-      }
-      row.forEach((key, c) => {
-        if (key === '') return;
-        if (!KEY_NAMES.includes(key)) {
-          const hint = suggest(key, KEY_NAMES);
-          bad(['keypad', 'keys', r, c], `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-        } else if (keyNames.has(key)) bad(['keypad', 'keys', r, c], `key "${key}" appears twice in the grid`);
-        keyNames.add(key);
-      });
-    });
-  }
-  const sk = cfg.softkeys;
-  if (sk.buttons) {
-    if (sk.buttons.length !== sk.count) bad(['softkeys', 'buttons'], `${sk.buttons.length} buttons for count: ${sk.count}`);
-  } else if (cfg.keypad?.type === 'matrix') {
-    for (let i = 1; i <= sk.count; i++) {
-      if (!keyNames.has(`softkey${i}`)) {
-        bad(['softkeys', 'count'], `softkey${i} is neither a keypad key nor in softkeys.buttons`);
-        break;
-      }
-    }
-  }
+  if (known(KEYPADS, cfg.keypad)) {
+    const kp = keypadOf(cfg.keypad);
+    kp.check?.(cfg.keypad, bad);
+    softkeys.check(cfg.softkeys, bad, kp.keyNames(cfg.keypad));
+  } else softkeys.check(cfg.softkeys, bad, undefined);
 
   // Lamp names and HID references.
   const hidIds = new Set<string>();
@@ -188,16 +153,7 @@ export function checkBoard(cfg: BoardConfig, src: YamlSource): ConfigProblem[] {
       bad(path, `unknown HID device "${ref}"${hint ? ` (did you mean "${hint}"?)` : ''}; declared under hid: ${[...hidIds].join(', ') || 'none'}`);
     }
   };
-  if (cfg.keypad?.type === 'hid') needHid(cfg.keypad.device, ['keypad', 'device']);
-  if (cfg.ringer?.type === 'hid') needHid(cfg.ringer.device, ['ringer', 'device']);
-  needHid(cfg.hook?.hid, ['hook', 'hid']);
-  needHid(cfg.headsetDetect?.hid, ['headsetDetect', 'hid']);
-  for (const [name, l] of Object.entries(cfg.lamps)) {
-    if (!LAMP_NAMES.includes(name)) {
-      const hint = suggest(name, LAMP_NAMES);
-      bad(['lamps', name], `unknown lamp "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-    }
-    needHid(l.hid, ['lamps', name, 'hid']);
-  }
+  for (const c of claims.hid) needHid(c.ref, c.path);
+  lamps.check(cfg.lamps, bad);
   return problems;
 }

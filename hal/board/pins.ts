@@ -40,35 +40,6 @@ export const I2C_BUS_PINS: Readonly<Record<number, { sda: number; scl: number }>
   1: { sda: 2, scl: 3 },
 };
 
-export type ExpanderType = 'mcp23017' | 'pcf8574';
-
-/**
- * Pin names per expander type, index = GpioController line offset.
- * MCP23017 datasheet (DS20001952C) §1.0 pin table: GPA0..GPA7 then GPB0..GPB7 (16 lines).
- * PCF8574 datasheet (TI SCPS068), pin functions table: P0..P7 (8 quasi-bidirectional lines).
- */
-export const EXPANDER_PINS: Readonly<Record<ExpanderType, readonly string[]>> = {
-  mcp23017: [...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `GPA${i}`), ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `GPB${i}`)],
-  pcf8574: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `P${i}`),
-};
-
-/**
- * 7-bit I2C addresses each expander type can be strapped to.
- * MCP23017 DS20001952C §3.3.1: 0b0100 A2 A1 A0 → 0x20..0x27.
- * PCF8574 (TI SCPS068) address reference table: 0b0100 A2 A1 A0 → 0x20..0x27; the PCF8574A
- * variant is 0b0111 A2 A1 A0 → 0x38..0x3F.
- */
-export const EXPANDER_ADDRESSES: Readonly<Record<ExpanderType, readonly number[]>> = {
-  mcp23017: [0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27],
-  pcf8574: [0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f],
-};
-
-/** Line offset of `pin` on an expander of `type`, or undefined when that expander has no such pin. */
-export function expanderPinOffset(type: ExpanderType, pin: string): number | undefined {
-  const i = EXPANDER_PINS[type].indexOf(pin.toUpperCase());
-  return i < 0 ? undefined : i;
-}
-
 const PIN_FORMS = 'write gpio17, {gpio: 17}, kp:GPB3 or {expander: kp, pin: GPB3}';
 const GPIO_TEXT = /^gpio(\d+)$/i;
 const EXP_TEXT = /^([A-Za-z_][\w-]*):([A-Za-z]+\d+)$/;

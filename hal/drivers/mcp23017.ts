@@ -1,7 +1,7 @@
 /**
  * MCP23017 16-bit I2C I/O expander (Microchip DS20001952C) as a GpioController, so drivers built
  * on GPIO lines (MatrixKeypad, GpioHookSwitch, GpioLamp) run on it unchanged. Lines 0-7 are
- * GPA0-7, 8-15 GPB0-7 (hal/board/pins.ts EXPANDER_PINS). IOCON.BANK = 0 register addresses
+ * GPA0-7, 8-15 GPB0-7 (hal/board/components/expander-mcp23017.ts pins). IOCON.BANK = 0 register addresses
  * (Table 3-5); IOCON.SEQOP = 0 so the address pointer increments and the A/B pair of a register
  * is written in one transfer (§3.2.1). Registers are shadowed; inputs are watched by polling
  * GPIOA/GPIOB together (one 2-byte read per poll).

@@ -4,6 +4,8 @@
  */
 import type { BoardConfig } from '../../hal/board/schema.js';
 import { collectPins } from '../../hal/board/checks.js';
+import { displayOf } from '../../hal/board/components/index.js';
+import { hidMatch } from '../../hal/board/components/hid.js';
 import { pickHeaderChip } from '../../hal/bindings/gpio-chip-base.js';
 import { ENABLE_I2C_HINT } from '../../hal/bindings/i2c.js';
 import { HIDRAW_UDEV_HINT } from '../../hal/bindings/hid.js';
@@ -37,8 +39,7 @@ export async function runChecks(cfg: BoardConfig, env: ProbeEnv): Promise<Doctor
   // I2C: bus nodes, then each configured device address.
   const i2cUsers = new Map<number, { name: string; address: number }[]>();
   const use = (bus: number, name: string, address: number): void => { i2cUsers.set(bus, [...(i2cUsers.get(bus) ?? []), { name, address }]); };
-  if (cfg.display.type === 'hd44780') use(cfg.display.bus, 'HD44780 (PCF8574 backpack)', cfg.display.address);
-  else use(cfg.display.bus, 'SSD1306 OLED', cfg.display.address);
+  use(cfg.display.bus, displayOf(cfg.display).label, cfg.display.address);
   for (const e of cfg.expanders) use(e.bus, `${e.type.toUpperCase()} "${e.id}"`, e.address);
   if (i2cUsers.size) {
     const loaded = await pkg('i2c-bus', 'I2C');
@@ -103,8 +104,7 @@ export async function runChecks(cfg: BoardConfig, env: ProbeEnv): Promise<Doctor
       let list: Awaited<ReturnType<ProbeEnv['hidList']>> = [];
       try { list = await env.hidList(); } catch (e) { add('USB HID', 'enumerate', 'FAIL', asHalError(e, 'USB HID', 'list').message, 'sudo apt install libudev1 libusb-1.0-0'); }
       for (const h of cfg.hid) {
-        const match = { ...(h.vendorId !== undefined ? { vendorId: h.vendorId } : {}), ...(h.productId !== undefined ? { productId: h.productId } : {}),
-          ...(h.usagePage !== undefined ? { usagePage: h.usagePage } : {}), ...(h.product !== undefined ? { product: h.product } : {}) };
+        const match = hidMatch(h);
         const dev = `HID "${h.id}"`;
         const hit = list.find((d) => hidMatches(match, d));
         if (!hit) { add(dev, 'device present', 'FAIL', 'not found', 'plug the handset in; lsusb / ls /dev/hidraw* should show it'); continue; }

@@ -12,6 +12,7 @@ import type { Clock } from '../../hal/api/clock.js';
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
 import type { SccpServer, SccpStation } from '../../firmware/sccp/station.js';
 import type { SscpStation } from '../../firmware/sscp/station.js';
+import { keypadOf, ringerOf } from '../../hal/board/components/index.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
 import type { Logger } from '../node/logger.js';
 import type { BoardInfo, BoardState } from './protocol.js';
@@ -74,9 +75,10 @@ export async function emulatedBoardUnderTest(o: EmulatedBoardUnderTestOptions): 
   /** Whether the ringer's header line is driven to its "on" level now (undefined: not a header line). */
   const ringerLineOn = (): boolean | undefined => {
     const rc = phone.board.config.ringer;
-    if (rc.type === 'audio' || rc.type === 'hid' || rc.pin.kind !== 'gpio') return undefined;
-    const level = emu().gpio.outputLevel(rc.pin.gpio);
-    return level === undefined ? undefined : (level === 1) !== rc.activeLow;
+    const wire = ringerOf(rc).wire(rc);
+    if (wire?.pin.kind !== 'gpio') return undefined;
+    const level = emu().gpio.outputLevel(wire.pin.gpio);
+    return level === undefined ? undefined : (level === 1) !== wire.activeLow;
   };
   const debounce = (): number => phone.board.config.hook.debounceMs;
   return {
@@ -84,7 +86,7 @@ export async function emulatedBoardUnderTest(o: EmulatedBoardUnderTestOptions): 
     get station() { return phone.station; },
     info() {
       const c = phone.board.config;
-      const keyDebounce = c.keypad.type === 'matrix' ? c.keypad.debounceMs : 0;
+      const keyDebounce = keypadOf(c.keypad).debounceMs(c.keypad);
       return {
         device: phone.station.deviceName, protocol: o.protocol ?? 'sccp', micFrequency: o.micFrequency, board: c.board.name,
         keys: [...emu().keypad.keys], lamps: Object.keys(emu().lamps), softkeyCount: phone.softkeyCount(),

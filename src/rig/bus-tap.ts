@@ -13,13 +13,9 @@
  */
 import type { Bit, Clock, GpioController, GpioLine, GpioLineOptions, I2cBus, KeyName } from '../../hal/api/index.js';
 import { EmulatedI2cBus } from '../../hal/emul/i2c-bus.js';
-import { attachEmulatedLcdBackpack } from '../../hal/emul/lcd-backpack.js';
-import { EmulatedSsd1306 } from '../../hal/emul/ssd1306.js';
-import type { EmulatedHd44780 } from '../../hal/emul/hd44780.js';
-import { backpackBits } from '../../hal/board/compose-drivers.js';
+import { displayOf, ringerOf } from '../../hal/board/components/index.js';
 import { OutputObserver } from '../../hal/board/observe.js';
 import type { BoardPlatform } from '../../hal/board/platform.js';
-import { ssd1306Text } from '../../hal/board/screen-text.js';
 import type { BoardConfig } from '../../hal/board/schema.js';
 
 export interface BoardTaps {
@@ -38,9 +34,7 @@ export interface BoardTaps {
 export function tapPlatform(inner: BoardPlatform, config: BoardConfig, clock: Clock): BoardTaps {
   const dc = config.display;
   const decoderBus = new EmulatedI2cBus({ clock, busNumber: dc.bus });
-  let lcd: EmulatedHd44780 | undefined, oled: EmulatedSsd1306 | undefined;
-  if (dc.type === 'hd44780') ({ lcd } = attachEmulatedLcdBackpack({ bus: decoderBus, clock, address: dc.address, cols: dc.cols, rows: dc.rows, pinMap: backpackBits(dc.pins) }));
-  else { oled = new EmulatedSsd1306({ height: dc.height, name: 'ssd1306 tap' }); decoderBus.attach(dc.address, oled); }
+  const decoder = displayOf(dc).emulate(dc, decoderBus, clock, `${dc.type} tap`);
   const feed = (address: number, data: Uint8Array): void => {
     if (address !== dc.address) return;
     decoderBus.write(address, data).catch(() => {}); // a decoder complaint never disturbs the real transfer
@@ -57,7 +51,8 @@ export function tapPlatform(inner: BoardPlatform, config: BoardConfig, clock: Cl
   const outputs = new Map<string, OutputObserver>();
   const watchedOut = new Map<number, string>();
   for (const [name, lc] of Object.entries(config.lamps)) if (lc.pin?.kind === 'gpio') watchedOut.set(lc.pin.gpio, name);
-  if (config.ringer.type === 'gpio-buzzer' && config.ringer.pin.kind === 'gpio') watchedOut.set(config.ringer.pin.gpio, 'ringer');
+  const ringerWire = ringerOf(config.ringer).wire(config.ringer);
+  if (ringerWire?.pin.kind === 'gpio') watchedOut.set(ringerWire.pin.gpio, 'ringer');
   const contacts = new Map<number, KeyName>();
   if (config.hook.pin?.kind === 'gpio') contacts.set(config.hook.pin.gpio, 'hook');
   if (config.headsetDetect?.pin?.kind === 'gpio') contacts.set(config.headsetDetect.pin.gpio, 'headset');
@@ -119,7 +114,7 @@ export function tapPlatform(inner: BoardPlatform, config: BoardConfig, clock: Cl
   };
   return {
     platform, outputs, inputs,
-    screen: (grid) => (lcd ? lcd.screen() : oled ? ssd1306Text(oled, grid.cols, grid.rows) : []),
+    screen: (grid) => decoder.screen(grid),
     inject(input, isClosed) {
       if (!inputs.includes(input)) throw new Error(`"${input}" cannot be injected on this board (injectable: ${inputs.join(' ') || 'none'}; inputs on an I2C expander need the wired rig, docs/hil.md)`);
       if (isClosed === closed.has(input)) return;

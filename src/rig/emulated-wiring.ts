@@ -11,6 +11,7 @@
 import type { Bit } from '../../hal/api/gpio.js';
 import type { EmulatedGpioController } from '../../hal/emul/gpio.js';
 import type { PinRef } from '../../hal/board/pins.js';
+import { ringerOf } from '../../hal/board/components/index.js';
 import type { EmulatedPhone } from '../node/emulated-phone.js';
 import type { WiredConfig } from './rig-file.js';
 
@@ -41,7 +42,7 @@ export class EmulatedWiring {
     const { config, emulators } = phone.board;
     type BoardOut = { pin?: PinRef; activeLow: boolean } | undefined;
     const outputs: [string, { line: number; activeLow: boolean }, BoardOut][] = Object.entries(this.cfg.lamps).map(([name, inp]) => [`lamp ${name}`, inp, config.lamps[name]]);
-    if (this.cfg.ringer) outputs.push(['ringer', this.cfg.ringer, config.ringer.type === 'gpio-buzzer' ? config.ringer : undefined]);
+    if (this.cfg.ringer) outputs.push(['ringer', this.cfg.ringer, ringerOf(config.ringer).wire(config.ringer)]);
     for (const [what, inp, out] of outputs) {
       if (!out?.pin || out.pin.kind !== 'gpio') throw new Error(`emulated wiring: the board's ${what} is not on a header GPIO`);
       const pin = out.pin.gpio;

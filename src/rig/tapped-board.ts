@@ -9,6 +9,7 @@
 import type { Clock } from '../../hal/api/clock.js';
 import type { PhoneHardware } from '../../hal/api/devices.js';
 import type { PcmSink, PcmSource } from '../../hal/api/pcm.js';
+import { keypadOf } from '../../hal/board/components/index.js';
 import { composeDrivers } from '../../hal/board/compose-drivers.js';
 import { createHardwarePlatform } from '../../hal/board/hardware-platform.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
@@ -69,7 +70,9 @@ export async function tappedBoardUnderTest(o: TappedBoardOptions): Promise<Board
   };
   let live = await make();
   const settle = (): Promise<void> => o.clock.sleep(config.hook.debounceMs * 3);
-  const holdDefault = Math.max(100, 5 * (config.keypad.type === 'matrix' ? config.keypad.debounceMs : 20));
+  const keyDebounce = keypadOf(config.keypad).debounceMs(config.keypad);
+  // 5 × debounce, at least 100 ms (as the emulated board's tap).
+  const holdDefault = Math.max(100, 5 * keyDebounce);
   return {
     get station() { return live.stack.station; },
     info() {
@@ -77,7 +80,7 @@ export async function tappedBoardUnderTest(o: TappedBoardOptions): Promise<Board
         device: live.stack.station.deviceName, protocol: o.protocol ?? 'sccp', micFrequency: live.micFrequency, board: config.board.name,
         keys: live.taps.inputs.filter((k) => k !== 'hook' && k !== 'headset'), lamps: Object.keys(config.lamps),
         softkeyCount: config.softkeys.count, server: live.stack.station.server,
-        debounceMs: Math.max(config.keypad.type === 'matrix' ? config.keypad.debounceMs : 0, config.hook.debounceMs), ringerSource: 'driver+wire',
+        debounceMs: Math.max(keyDebounce, config.hook.debounceMs), ringerSource: 'driver+wire',
       };
     },
     async tap(key, holdMs = holdDefault) { live.taps.inject(key, true); await o.clock.sleep(holdMs); live.taps.inject(key, false); await o.clock.sleep(holdMs); },

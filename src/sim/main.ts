@@ -14,6 +14,7 @@ import { Teardown, startOrTearDown } from '../node/lifecycle.js';
 import { LOG_OPTIONS, intOption, parseCommandLine, usageError } from '../command-line.js';
 import { summaryOf } from '../command-summaries.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
+import { keypadOf } from '../../hal/board/components/index.js';
 import { traceTo } from '../../firmware/station/trace.js';
 import { DEFAULT_CM_CONFIG } from '../callmanager-main.js';
 import { renderPhones, helpLine, nameHeard, type PhoneView } from './render.js';
@@ -103,7 +104,8 @@ export async function simMain(argv: string[]): Promise<number> {
   const freqs = [350, 440, 480, 620, ...phones.map((p) => p.micFrequency)];
   const mics = new Map(phones.map((p) => [p.micFrequency, p.name]));
   const board = loadBoardConfig(values.board!);
-  const boardKeys = board.keypad.type === 'matrix' ? new Set(board.keypad.keys.flat().filter(Boolean)) : undefined;
+  const named = keypadOf(board.keypad).keyNames(board.keypad);
+  const boardKeys = named ? new Set(named) : undefined;
   // Call events in the log pane; the tone the CM asked for tells busy from reorder (same pair).
   const tones = phones.map(() => undefined as string | undefined);
   phones.forEach((p, i) => p.station.onEvent((ev) => {

@@ -13,7 +13,7 @@ import type { PcmFormat, PcmSource } from '../../hal/api/pcm.js';
 import { AlsaCaptureSource } from '../../hal/bindings/audio-alsa-capture.js';
 import { AplaySink, ArecordSource } from '../../hal/bindings/audio-cli.js';
 import { openPcmSource } from '../../hal/bindings/audio-io.js';
-import { needTool, tempDir } from '../media/oracles.js';
+import { requireTool, tempDir } from '../support/oracles.js';
 
 /** <repo>/test, so ALSA loads <repo>/test/alsa/asoundrc. */
 const XDG = fileURLToPath(new URL('../../../test/', import.meta.url));
@@ -48,7 +48,7 @@ async function captureBytes(src: PcmSource, n: number): Promise<Buffer> {
 }
 
 test('arecord capture is byte-exact against a file PCM', async (t) => {
-  if (!needTool(t, 'arecord')) return;
+  if (!requireTool(t, 'arecord')) return;
   const { path, bytes } = knownRaw(tempDir('arec'));
   const src = new ArecordSource({ device: `filecap:INFILE=${path}`, format: FMT, env });
   const got = await captureBytes(src, bytes.length);
@@ -78,7 +78,7 @@ test('alsa-capture (optional native) capture is byte-exact against a file PCM', 
 });
 
 test('aplay playback: the file PCM receives exactly what we wrote, then zero padding', async (t) => {
-  if (!needTool(t, 'aplay')) return;
+  if (!requireTool(t, 'aplay')) return;
   const out = join(tempDir('aplay'), 'out.raw');
   const sink = await AplaySink.open({ device: `fileplay:OUTFILE=${out}`, format: FMT, env });
   const written: Buffer[] = [];
@@ -99,7 +99,7 @@ test('aplay playback: the file PCM receives exactly what we wrote, then zero pad
 });
 
 test('missing devices and tools are HalErrors with device, operation and hint (no crash)', async (t) => {
-  if (!needTool(t, 'arecord')) return;
+  if (!requireTool(t, 'arecord')) return;
   const missing = join(tempDir('miss'), 'nope.raw');
   const src = new ArecordSource({ device: `filecap:INFILE=${missing}`, format: FMT, env });
   await assert.rejects(src.start(() => {}), (e: unknown) => {

@@ -6,7 +6,7 @@ import { parseCallManagerConfig, type CallManagerConfig } from '../../callmanage
 import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
 import { RawStation } from './raw-station.js';
 
-/** dist/test/callmanager → repo root is three levels up. */
+/** The example config, resolved from the compiled file under dist/test/. */
 export const EXAMPLE = fileURLToPath(new URL('../../../callmanager/examples/two-phones.yaml', import.meta.url));
 
 export function exampleConfig(): CallManagerConfig {

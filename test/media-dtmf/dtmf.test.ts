@@ -7,7 +7,7 @@ import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
 import { DtmfReceiver, DtmfSender, dtmfDigit, dtmfEventCode, newDtmfEventView, parseDtmfEvent, writeDtmfEvent } from '../../firmware/media/dtmf.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { newRtpView, parseRtp, writeRtpHeader } from '../../firmware/media/rtp.js';
-import { needTool } from '../media/oracles.js';
+import { requireTool } from '../support/oracles.js';
 import { tsharkFields } from '../media-rtcp/udp-pcap.js';
 
 const PCMU20 = { codec: 'PCMU', ptimeMs: 20 };
@@ -83,7 +83,7 @@ test('engine sends RFC 4733 packets in place of audio; tshark decodes them as te
   assert.equal(after.pt, 0);
   assert.equal(after.ts, (seen[first]!.ts + 160 * ev.length) >>> 0, 'audio resumes on the media clock');
   assert.equal(after.marker, true, 'audio after the event starts a talkspurt (marker)');
-  if (!needTool(t, 'tshark') || !needTool(t, 'text2pcap', '-v')) return;
+  if (!requireTool(t, 'tshark') || !requireTool(t, 'text2pcap')) return;
   const rows = tsharkFields(ev.map((p) => pkts[seen.indexOf(p)]!), 5004, 'rtp',
     ['rtpevent.event_id', 'rtpevent.end_of_event', 'rtpevent.volume', 'rtpevent.duration'], ['-o', 'rtpevent.event_payload_type_value:110']);
   assert.deepEqual(rows.map((r) => r.join(' ')), [

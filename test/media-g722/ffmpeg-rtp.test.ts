@@ -15,12 +15,12 @@ import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
 import { wavFile } from '../../firmware/media/wav.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { AdaptiveJitterBuffer } from '../../firmware/media/jitter-buffer.js';
-import { assertSameAudio, needTool, run, tempDir } from '../media/oracles.js';
+import { assertSameAudio, requireTool, run, tempDir } from '../support/oracles.js';
 
 const FMT16 = { sampleRate: 16000, channels: 1 as const, periodFrames: 320 };
 
 test('ffmpeg G.722 RTP → engine: 16 kHz speaker output equals ffmpeg\'s own decode', async (t) => {
-  if (!needTool(t, 'ffmpeg', '-version')) return;
+  if (!requireTool(t, 'ffmpeg')) return;
   const dir = tempDir('ffg722');
   const n = 16000 * 2;                                   // 2 s at 16 kHz
   const sig = Int16Array.from({ length: n }, (_, i) => Math.round(8000 * Math.sin(i * 0.07) + 4000 * Math.sin(i * 0.61) + 2000 * Math.sin(i * 1.9)));

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { G722Decoder, G722Encoder } from '../../firmware/media/g722.js';
-import { needTool, run, tempDir } from '../media/oracles.js';
+import { requireTool, run, tempDir } from '../support/oracles.js';
 import { bytesPerCall } from './alloc.js';
 import { fromBuffer, fullScaleSquare, noise, prng, sweep, toBuffer } from './signals.js';
 
@@ -48,7 +48,7 @@ const signals: Array<[string, Int16Array]> = [
 ];
 
 test('G.722 encoder is bit-exact with ffmpeg adpcm_g722', (t) => {
-  if (!needTool(t, 'ffmpeg', '-version')) return;
+  if (!requireTool(t, 'ffmpeg')) return;
   const dir = tempDir('g722enc');
   for (const [name, pcm] of signals) {
     const ref = ffEncode(dir, name, pcm);
@@ -60,7 +60,7 @@ test('G.722 encoder is bit-exact with ffmpeg adpcm_g722', (t) => {
 });
 
 test('G.722 decoder is bit-exact with ffmpeg on encoded signals and on random code bytes', (t) => {
-  if (!needTool(t, 'ffmpeg', '-version')) return;
+  if (!requireTool(t, 'ffmpeg')) return;
   const dir = tempDir('g722dec');
   const r = prng(42);
   const random = new Uint8Array(16000);

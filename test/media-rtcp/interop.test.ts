@@ -16,14 +16,13 @@ import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
 import { wavFile } from '../../firmware/media/wav.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { AdaptiveJitterBuffer } from '../../firmware/media/jitter-buffer.js';
-import { assertSameAudio, needTool, run, tempDir } from '../media/oracles.js';
-import { requireCapture } from '../support/oracles.js';
+import { assertSameAudio, requireCapture, requireTool, run, tempDir } from '../support/oracles.js';
 import { startCapture, tshark } from '../support/capture.js';
 
 const PCMU20 = { codec: 'PCMU', ptimeMs: 20 };
 
 test('ffmpeg → engine: speaker output equals ffmpeg\'s own PCMU decode of the input', async (t) => {
-  if (!needTool(t, 'ffmpeg', '-version')) return;
+  if (!requireTool(t, 'ffmpeg')) return;
   const dir = tempDir('ffrtp');
   const n = 8000 * 2;                                     // 2 s at 8 kHz
   const sig = Int16Array.from({ length: n }, (_, i) => Math.round(9000 * Math.sin(i * 0.11) + 5000 * Math.sin(i * 0.93) + (i % 97) * 20));

@@ -6,7 +6,7 @@ import {
   writeBye, writeReceiverReport, writeSdesCname, writeSenderReport,
 } from '../../firmware/media/rtcp.js';
 import { RtcpSession } from '../../firmware/media/rtcp-session.js';
-import { needTool } from '../media/oracles.js';
+import { requireTool } from '../support/oracles.js';
 import { tsharkFields } from './udp-pcap.js';
 
 function compound(): Uint8Array {
@@ -35,7 +35,7 @@ test('SR + report block + SDES CNAME + BYE round-trip through parseRtcp', () => 
 });
 
 test('tshark decodes our compound RTCP packet field by field (independent oracle)', (t) => {
-  if (!needTool(t, 'tshark') || !needTool(t, 'text2pcap', '-v')) return;
+  if (!requireTool(t, 'tshark') || !requireTool(t, 'text2pcap')) return;
   const rr = new Uint8Array(64);
   let n = writeReceiverReport(rr, 0, 7, [{ ...newReportBlock(), ssrc: 9, fractionLost: 25, cumulativeLost: 1000, extHighestSeq: 70000, jitter: 5 }], 1);
   n += writeSdesCname(rr, n, 7, new TextEncoder().encode('a'));

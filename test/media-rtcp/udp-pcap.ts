@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../media/oracles.js';
+import { tempDir } from '../support/oracles.js';
 
 /** text2pcap hex dump: every packet restarts at offset 000000. */
 function hexDump(pkts: readonly Uint8Array[]): string {

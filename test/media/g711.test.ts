@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { alawDecode, alawEncode, ulawDecode, ulawEncode } from '../../firmware/media/g711.js';
 import { PCMA, PCMU, codecByName, codecByPayloadType, codecBySccpCompressionType } from '../../firmware/media/codecs.js';
-import { needTool, run, tempDir } from './oracles.js';
+import { requireTool, run, tempDir } from '../support/oracles.js';
 
 const RAMP = new Int16Array(65536).map((_, i) => i - 32768);
 const CODES = Uint8Array.from({ length: 256 }, (_, i) => i);
@@ -32,7 +32,7 @@ function firstMismatch(a: ArrayLike<number>, b: ArrayLike<number>, label: (i: nu
 
 for (const [law, enc, encoding] of [['µ-law', ulawEncode, 'u-law'], ['A-law', alawEncode, 'a-law']] as const) {
   test(`${law} encoder is bit-exact with sox -D over all 65,536 inputs`, (t) => {
-    if (!needTool(t, 'sox')) return;
+    if (!requireTool(t, 'sox')) return;
     const dir = tempDir('g711');
     writeFileSync(join(dir, 'in.raw'), rawS16(RAMP));
     // -D: no dither (SoX dithers by default when reducing to 13/14 bits, not repeatably).
@@ -48,7 +48,7 @@ for (const [law, enc, encoding] of [['µ-law', ulawEncode, 'u-law'], ['A-law', a
 
 for (const [law, dec, soxEnc, ffFmt] of [['µ-law', ulawDecode, 'u-law', 'mulaw'], ['A-law', alawDecode, 'a-law', 'alaw']] as const) {
   test(`${law} decoder equals sox and ffmpeg for all 256 codes`, (t) => {
-    if (!needTool(t, 'sox') || !needTool(t, 'ffmpeg', '-version')) return;
+    if (!requireTool(t, 'sox') || !requireTool(t, 'ffmpeg')) return;
     const dir = tempDir('g711d');
     writeFileSync(join(dir, 'codes.raw'), CODES);
     run('sox', ['-t', 'raw', '-r', '8000', '-e', soxEnc, '-b', '8', '-c', '1', join(dir, 'codes.raw'),

@@ -11,7 +11,7 @@ import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import { RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
 import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
-import { needTool, run, tempDir } from './oracles.js';
+import { requireTool, run, tempDir } from '../support/oracles.js';
 
 /** Minimal real-time Clock (the board's SystemClock lives in hal/bindings; tests stay self-contained). */
 const realClock: Clock = {
@@ -25,7 +25,7 @@ const realClock: Clock = {
 };
 
 test('tshark sees our stream on loopback with 0 lost and 20 ms spacing', async (t) => {
-  if (!needTool(t, 'tshark')) return;
+  if (!requireTool(t, 'tshark')) return;
   if (process.getuid?.() !== 0) { t.skip('capturing on lo needs root (or dumpcap capabilities)'); return; }
   const dir = tempDir('tshark');
   const cap = join(dir, 'cap.pcap');

@@ -6,7 +6,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { decodeSscp, encodeSscp, SscpDecodeError, SscpEncodeError, type SscpMessage } from '../../firmware/sscp/codec.js';
 import { SSCP_MESSAGES, SOFTKEY_EVENTS } from '../../firmware/sscp/messages.js';
 
-// dist/test/sscp → repo root is three levels up
+// Fixtures resolved from the compiled file under dist/test/.
 const fixture = (f: string): Buffer =>
   readFileSync(fileURLToPath(new URL(`../../../test/fixtures/sscp/${f}`, import.meta.url)));
 
