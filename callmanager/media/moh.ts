@@ -13,7 +13,7 @@ import { Downsampler2, Upsampler2 } from '../../firmware/media/resample.js';
 import { parseWav } from '../../firmware/media/wav.js';
 import { silentLogger, type Logger } from '../station.js';
 import { MIX_TICK_MS } from './conference-mixer.js';
-import { type LegCodecName, type LegStats, UdpLeg, checkPtime, legCodec } from './leg.js';
+import { type LegCodecName, type LegStats, type MediaLeg, UdpLeg, checkPtime, legCodec } from './leg.js';
 import { renderMelody } from './melody.js';
 
 /** Longest music file accepted: 10 minutes (19 MB at 16 kHz in memory at both rates). */
@@ -74,7 +74,7 @@ export interface MohOptions {
 
 export interface MohStreamSpec { codec: LegCodecName; ptimeMs?: number; remote: { ip: string; port: number } }
 
-interface Stream { id: number; udp: UdpLeg; frame: Int16Array; pcm: Int16Array; pos: number }
+interface Stream { id: number; leg: MediaLeg; udp: UdpLeg | undefined; frame: Int16Array; pcm: Int16Array; pos: number }
 
 export class MusicOnHold {
   readonly music: MohMusic;
@@ -105,13 +105,22 @@ export class MusicOnHold {
     const udp = await UdpLeg.open({ clock: this.opts.clock, codec, ptimeMs, receive: false, bindAddress: this.bind,
       name: `moh stream ${id}`, log: this.log });
     try { udp.leg.setRemote(spec.remote.ip, spec.remote.port); } catch (e) { await udp.close(); throw e; }
-    const s: Stream = { id, udp, frame: new Int16Array(MIX_TICK_MS * codec.samplesPerMs),
-      pcm: codec.sampleRate === 16000 ? this.music.pcm16 : this.music.pcm8, pos: 0 };
+    this.attach(udp.leg, udp, id);
+    this.log.info(`moh: stream ${id} → ${spec.remote.ip}:${spec.remote.port} ${spec.codec}/${ptimeMs} (${this.music.name})`);
+    return { id, localAddress: this.bind, localPort: udp.localPort };
+  }
+
+  /**
+   * Plays the music into `leg` (its remote set) from the loop's start; start() uses it with a
+   * UdpLeg, the allocation test with a stand-in socket. Returns the stream id.
+   */
+  attach(leg: MediaLeg, udp?: UdpLeg, id = this.nextId++): number {
+    const s: Stream = { id, leg, udp, frame: new Int16Array(MIX_TICK_MS * leg.codec.samplesPerMs),
+      pcm: leg.codec.sampleRate === 16000 ? this.music.pcm16 : this.music.pcm8, pos: 0 };
     this.streams.set(id, s);
     this.list.push(s);
     if (!this.timer) this.timer = this.opts.clock.setInterval(this.onTick, MIX_TICK_MS);
-    this.log.info(`moh: stream ${id} → ${spec.remote.ip}:${spec.remote.port} ${spec.codec}/${ptimeMs} (${this.music.name})`);
-    return { id, localAddress: this.bind, localPort: udp.localPort };
+    return id;
   }
 
   async stop(id: number): Promise<void> {
@@ -120,13 +129,13 @@ export class MusicOnHold {
     this.streams.delete(id);
     this.list.splice(this.list.indexOf(s), 1);
     if (this.list.length === 0 && this.timer) { this.opts.clock.clearInterval(this.timer); this.timer = undefined; }
-    await s.udp.close();
+    if (s.udp) await s.udp.close(); else s.leg.stop();
   }
 
   stats(id: number): LegStats {
     const s = this.streams.get(id);
     if (!s) throw new Error(`moh: stats: no stream ${id} (streams: ${[...this.streams.keys()].join(', ') || 'none'})`);
-    return { ...s.udp.leg.stats };
+    return { ...s.leg.stats };
   }
 
   async close(): Promise<void> {
@@ -144,7 +153,7 @@ export class MusicOnHold {
       let pos = s.pos;
       for (let i = 0; i < f.length; i++) { f[i] = pcm[pos]!; if (++pos === pcm.length) pos = 0; }
       s.pos = pos;
-      s.udp.leg.feed(f);
+      s.leg.feed(f);
     }
   }
 }
