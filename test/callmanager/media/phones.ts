@@ -25,13 +25,17 @@ export interface TestPhone {
   freq: number; codec: LegCodecName; rate: number; id: number;
   engine: RtpMediaEngine; speaker: RecordingSpeaker; mic: ToneMicrophone;
   /** dBFS of each frequency over the last `ms` the speaker played. */
+  /** The bridge's port for this participant and the phone's own RTP port. */
+  ports: [number, number];
   levels(freqs: readonly number[], ms?: number): Record<number, number>;
+  /** Media both ways (done by joinPhone unless `deferConnect`). */
+  connect(): Promise<void>;
   leave(): Promise<void>;
 }
 
 /** A phone speaking `freq` (−10 dBFS) joined to `bridge`; G.722 phones run 16 kHz audio devices. */
 export async function joinPhone(clock: VirtualClock, bridge: ConferenceBridge, freq: number, codec: LegCodecName,
-  ptimeMs = 20): Promise<TestPhone> {
+  ptimeMs = 20, opts: { deferConnect?: boolean } = {}): Promise<TestPhone> {
   const rate = codec === 'g722' ? 16000 : 8000;
   const format = { sampleRate: rate, channels: 1 as const, periodFrames: rate / 50 };
   const mic = new ToneMicrophone({ clock, freq, levelDbfs: -10, format });
@@ -40,10 +44,13 @@ export async function joinPhone(clock: VirtualClock, bridge: ConferenceBridge, f
   const choice = { codec: ENGINE_CODEC[codec], ptimeMs };
   const info = await bridge.addParticipant({ codec, ptimeMs });
   const ep = await engine.openReceive(1, choice);
-  bridge.setRemote(info.id, ep.address, ep.port);
-  await engine.startTransmit(1, { address: info.localAddress, port: info.localPort }, choice);
+  const connect = async (): Promise<void> => {
+    bridge.setRemote(info.id, ep.address, ep.port);
+    await engine.startTransmit(1, { address: info.localAddress, port: info.localPort }, choice);
+  };
+  if (!opts.deferConnect) await connect();
   return {
-    freq, codec, rate, id: info.id, engine, speaker, mic,
+    freq, codec, rate, id: info.id, engine, speaker, mic, ports: [info.localPort, ep.port], connect,
     levels(freqs, ms = 1000) {
       const rec = speaker.recent(ms);
       const out: Record<number, number> = {};
