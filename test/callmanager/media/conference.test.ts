@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VirtualClock } from '../../../hal/emul/virtual-clock.js';
 import { ConferenceBridge, ConferenceFullError } from '../../../callmanager/media/conference.js';
+import type { LegCodecName } from '../../../callmanager/media/leg.js';
 import { type TestPhone, describe, joinPhone, run } from './phones.js';
 
 /** A tone from another participant, −10 dBFS at its microphone, must arrive within 6 dB. */
@@ -21,16 +22,22 @@ function assertHears(p: TestPhone, others: readonly TestPhone[], extraAbsent: re
   for (const f of [p.freq, ...extraAbsent]) assert.ok(lv[f]! <= ABSENT_DBFS, `hears ${f} Hz: ${describe(p, lv)}`);
 }
 
+/** A bridge on a fresh VirtualClock with one phone per [tone, codec], joined in order. */
+async function conference(specs: ReadonlyArray<readonly [number, LegCodecName]>): Promise<{ clock: VirtualClock; bridge: ConferenceBridge; phones: TestPhone[] }> {
+  const clock = new VirtualClock();
+  const bridge = new ConferenceBridge({ clock });
+  const phones: TestPhone[] = [];
+  for (const [freq, codec] of specs) phones.push(await joinPhone(clock, bridge, freq, codec));
+  return { clock, bridge, phones };
+}
+
 async function close(bridge: ConferenceBridge, phones: TestPhone[]): Promise<void> {
   await bridge.close();
   for (const p of phones) await p.engine.close();
 }
 
 test('three µ-law participants (400, 700, 1100 Hz): each hears the other two and not itself', async () => {
-  const clock = new VirtualClock();
-  const bridge = new ConferenceBridge({ clock });
-  const phones = [await joinPhone(clock, bridge, 400, 'ulaw'), await joinPhone(clock, bridge, 700, 'ulaw'),
-    await joinPhone(clock, bridge, 1100, 'ulaw')];
+  const { clock, bridge, phones } = await conference([[400, 'ulaw'], [700, 'ulaw'], [1100, 'ulaw']]);
   try {
     await run(clock, 2000);
     assert.equal(bridge.mixRate, 8000);
@@ -45,12 +52,8 @@ test('three µ-law participants (400, 700, 1100 Hz): each hears the other two an
 });
 
 test('mixed codecs: G.722 (16 kHz) with µ-law and A-law participants, mixed at 16 kHz and transcoded', async () => {
-  const clock = new VirtualClock();
-  const bridge = new ConferenceBridge({ clock });
-  const wide = await joinPhone(clock, bridge, 1100, 'g722');
-  const mu = await joinPhone(clock, bridge, 400, 'ulaw');
-  const a = await joinPhone(clock, bridge, 700, 'alaw');
-  const phones = [wide, mu, a];
+  const { clock, bridge, phones } = await conference([[1100, 'g722'], [400, 'ulaw'], [700, 'alaw']]);
+  const [wide, mu, a] = phones as [TestPhone, TestPhone, TestPhone];
   try {
     assert.equal(bridge.mixRate, 16000);
     await run(clock, 2000);
@@ -65,13 +68,9 @@ test('mixed codecs: G.722 (16 kHz) with µ-law and A-law participants, mixed at 
 });
 
 test('wideband stays wideband between G.722 participants; narrowband ones get it band-limited, not aliased', async () => {
-  const clock = new VirtualClock();
-  const bridge = new ConferenceBridge({ clock });
   // 6 kHz exists only in the 16 kHz mix: at 8 kHz it would alias to 8000 − 6000 = 2000 Hz.
-  const w1 = await joinPhone(clock, bridge, 6000, 'g722');
-  const w2 = await joinPhone(clock, bridge, 500, 'g722');
-  const n = await joinPhone(clock, bridge, 700, 'ulaw');
-  const phones = [w1, w2, n];
+  const { clock, bridge, phones } = await conference([[6000, 'g722'], [500, 'g722'], [700, 'ulaw']]);
+  const [w1, w2, n] = phones as [TestPhone, TestPhone, TestPhone];
   try {
     await run(clock, 2000);
     assertHears(w2, [w1, n]);
@@ -81,12 +80,8 @@ test('wideband stays wideband between G.722 participants; narrowband ones get it
 });
 
 test('leave and rejoin: the others keep their mix; the one who left gets nothing; a rejoin (30 ms packets) is heard again', async () => {
-  const clock = new VirtualClock();
-  const bridge = new ConferenceBridge({ clock });
-  const a = await joinPhone(clock, bridge, 400, 'ulaw');
-  const b = await joinPhone(clock, bridge, 700, 'ulaw');
-  const c = await joinPhone(clock, bridge, 1100, 'ulaw');
-  const phones = [a, b, c];
+  const { clock, bridge, phones } = await conference([[400, 'ulaw'], [700, 'ulaw'], [1100, 'ulaw']]);
+  const [a, b, c] = phones as [TestPhone, TestPhone, TestPhone];
   try {
     await run(clock, 1500);
     assertHears(b, [a, c]);
