@@ -7,6 +7,7 @@
  *   lines:    [{ number, name, label? }]
  *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
+ *   conference: { maxParticipants }   moh: { file? }   meetme: [{ number, name?, maxParticipants? }]  (docs/conference.md)
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -140,6 +141,26 @@ const voicemailSchema = z.strictObject({
   maxSeconds: z.number().positive().max(600).default(120),
 });
 
+/** The CM's conference bridge (docs/conference.md): participants mixed N−1 by the call manager itself. */
+const conferenceSchema = z.strictObject({
+  /** Participants per conference, the initiator included (Cisco CallManager's ad-hoc default is 4; ours 6). */
+  maxParticipants: z.number().int().min(3).max(32).default(6),
+});
+
+/** Music on hold (docs/conference.md "Music on hold"). */
+const mohSchema = z.strictObject({
+  /** 16-bit mono PCM WAV at 8 or 16 kHz, looped; absent = the built-in melody. */
+  file: z.string().min(1).optional(),
+});
+
+/** A meet-me conference number: calls to it join one shared bridge (docs/conference.md "Meet-me"). */
+const meetmeSchema = z.strictObject({
+  number: digits,
+  name: z.string().max(39).optional(),
+  /** Participants of this room; default conference.maxParticipants. */
+  maxParticipants: z.number().int().min(2).max(32).optional(),
+});
+
 export const callManagerSchema = z.strictObject({
   server: serverSchema.default(() => serverSchema.parse({})),
   lines: z.array(lineSchema).min(1),
@@ -148,11 +169,17 @@ export const callManagerSchema = z.strictObject({
   tsp: tspSchema.optional(),
   rtpProxy: rtpProxySchema.optional(),
   voicemail: voicemailSchema.default(() => voicemailSchema.parse({})),
+  conference: conferenceSchema.default(() => conferenceSchema.parse({})),
+  moh: mohSchema.default(() => mohSchema.parse({})),
+  meetme: z.array(meetmeSchema).default([]),
 });
 
 export type CallManagerConfig = z.output<typeof callManagerSchema>;
 export type LineConfig = z.output<typeof lineSchema>;
 export type VoicemailConfig = z.output<typeof voicemailSchema>;
+export type ConferenceConfig = z.output<typeof conferenceSchema>;
+export type MohConfig = z.output<typeof mohSchema>;
+export type MeetmeConfig = z.output<typeof meetmeSchema>;
 export type DeviceConfig = z.output<typeof deviceSchema> & { type: number };
 
 /** Soft-key names accepted in a `softkeys` override (see sccp/templates.ts SOFTKEY_NAMES). */
@@ -201,6 +228,13 @@ function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): C
         if (keys.length > 16) problems.push(src.problem(['devices', i, 'softkeys', set], `at most 16 soft keys per set, got ${keys.length}`));
       }
     }
+  });
+  const rooms = new Map<string, number>();
+  cfg.meetme.forEach((m, i) => {
+    const clash = rooms.has(m.number) ? `meetme[${rooms.get(m.number)}]` : numbers.has(m.number) ? `lines[${numbers.get(m.number)}]`
+      : m.number === cfg.voicemail.number ? 'voicemail.number' : undefined;
+    if (clash) problems.push(src.problem(['meetme', i, 'number'], `meet-me number "${m.number}" is already used by ${clash}`));
+    rooms.set(m.number, i);
   });
   const users = new Set<string>();
   cfg.tsp?.users.forEach((u, i) => {

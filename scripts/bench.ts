@@ -12,6 +12,7 @@ import { AdaptiveJitterBuffer } from '../firmware/media/jitter-buffer.js';
 import { newRtpView, parseRtp, writeRtpHeader } from '../firmware/media/rtp.js';
 import { type Case, type GroupTiming, type SampledAlloc, bytesPerOp, canMeasureAlloc, sampledAlloc, fmtRate, measure, measureGroup, pairedRatio } from './bench-harness.js';
 import { type DuplexRunner, cpuPaired, enginePipeline, rawDgram, senderJitter } from './bench-pipeline.js';
+import { conferenceRows } from './bench-conference.js';
 import { SystemClock } from '../hal/bindings/system-clock.js';
 
 if (!canMeasureAlloc && !process.execArgv.includes('--expose-gc')) {
@@ -253,6 +254,9 @@ async function main(): Promise<void> {
   if (rtpjs) rows.push({ group: 'Alloc', name: 'parse: rtp.js', value: bytesPerOp(rc['parse: rtp.js']!, 5000), unit: 'B/pkt' });
   if (werift) rows.push({ group: 'Alloc', name: 'parse: werift-rtp', value: bytesPerOp(rc['parse: werift-rtp']!, 1000), unit: 'B/pkt' });
   allocRow('media path without sockets (encode → header → parse → jitter buffer put/pull → decode)', syncPath(PCMU));
+  // ---- conference bridge (docs/conference.md "Cost") ----
+  log('  conference bridge (interleaved rounds)…\n');
+  rows.push(...conferenceRows());
   // ---- pipeline vs raw dgram ----
   log('  pipeline vs raw dgram…\n');
   const pipe = await enginePipeline();

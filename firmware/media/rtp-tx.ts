@@ -26,8 +26,11 @@ export const TX_BUFFERS = 4;
 /** Counters the transmit path updates (a subset of RtpStreamStats). */
 export interface TxCounters { packetsSent: number; octetsSent: number; txBusy: number; sendErrors: number }
 
+/** What the transmit path needs of its socket (a dgram.Socket; benchmarks pass a counting stand-in). */
+export type RtpSendSocket = Pick<dgram.Socket, 'send' | 'getSendQueueCount'>;
+
 export interface TxPathOptions {
-  socket: dgram.Socket;
+  socket: RtpSendSocket;
   remote: MediaEndpoint;
   /** Registry entry; the path takes its own instance (`codec.instance?.() ?? codec`). */
   codec: AudioCodec;
@@ -48,7 +51,7 @@ export class TxPath {
   readonly remote: MediaEndpoint;
   readonly codec: AudioCodec;
   readonly dtmf = new DtmfSender();
-  private readonly socket: dgram.Socket;
+  private readonly socket: RtpSendSocket;
   private readonly rtcp: RtcpSession;
   private readonly counters: TxCounters;
   private readonly dtmfPt: number;

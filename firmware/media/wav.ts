@@ -20,3 +20,49 @@ export function wavFile(samples: Int16Array, sampleRate: number): Buffer {
   for (let i = 0; i < samples.length; i++) b.writeInt16LE(samples[i]!, 44 + i * 2);
   return b;
 }
+
+export interface WavPcm {
+  sampleRate: number;
+  samples: Int16Array;
+}
+
+/**
+ * Reads a 16-bit mono PCM WAV (RIFF/WAVE, WAVE_FORMAT_PCM = 1 or WAVE_FORMAT_EXTENSIBLE with the
+ * PCM sub-format). Chunks other than "fmt " and "data" (LIST, fact, ...) are skipped; RIFF pads
+ * odd-sized chunks to an even length. `where` names the file in errors.
+ */
+export function parseWav(b: Uint8Array, where = '<wav>'): WavPcm {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const fail = (what: string, hint = 'convert it with: sox in.wav -r 8000 -c 1 -b 16 -e signed out.wav'): never => {
+    throw new Error(`wav: ${where}: ${what} (hint: ${hint})`);
+  };
+  if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') {
+    fail('not a RIFF/WAVE file (no "RIFF....WAVE" header)');
+  }
+  let fmt: { format: number; channels: number; rate: number; bits: number } | undefined;
+  let off = 12;
+  while (off + 8 <= buf.length) {
+    const id = buf.toString('latin1', off, off + 4);
+    const size = buf.readUInt32LE(off + 4);
+    const body = off + 8;
+    if (id === 'fmt ') {
+      if (size < 16 || body + 16 > buf.length) fail(`"fmt " chunk of ${size} bytes at offset ${off} is too short`);
+      let format = buf.readUInt16LE(body);
+      // WAVE_FORMAT_EXTENSIBLE (0xFFFE): the sub-format GUID's first two bytes carry the format code.
+      if (format === 0xfffe && size >= 40 && body + 26 <= buf.length) format = buf.readUInt16LE(body + 24);
+      fmt = { format, channels: buf.readUInt16LE(body + 2), rate: buf.readUInt32LE(body + 4), bits: buf.readUInt16LE(body + 14) };
+    } else if (id === 'data') {
+      if (!fmt) fail(`"data" chunk at offset ${off} before any "fmt " chunk`);
+      const f = fmt!;
+      if (f.format !== 1) fail(`format code ${f.format}, only PCM (1) is read`);
+      if (f.channels !== 1) fail(`${f.channels} channels, only mono is read`);
+      if (f.bits !== 16) fail(`${f.bits}-bit samples, only 16-bit is read`);
+      const n = Math.floor(Math.min(size, buf.length - body) / 2);
+      const samples = new Int16Array(n);
+      for (let i = 0; i < n; i++) samples[i] = buf.readInt16LE(body + 2 * i);
+      return { sampleRate: f.rate, samples };
+    }
+    off = body + size + (size & 1);
+  }
+  return fail(fmt ? 'no "data" chunk' : 'no "fmt " chunk');
+}
