@@ -7,6 +7,7 @@
  *   lines:    [{ number, name, label? }]
  *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
+ *   storage:  { path }   (docs/state.md)
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -134,10 +135,16 @@ const voicemailSchema = z.strictObject({
   number: digits.default('*97'),
   /** Seconds of ringing before the CM answers for the callee (CFwdNoAnswer-like, docs/features.md §6). */
   noAnswerSeconds: z.number().positive().max(600).default(15),
-  /** Directory for recorded messages (WAV); absent = kept in memory only. */
+  /** Directory for recorded messages (WAV); absent = `voicemail/` beside a storage.path file, else memory only. */
   dir: z.string().optional(),
   /** Longest message kept, seconds. */
   maxSeconds: z.number().positive().max(600).default(120),
+});
+
+/** Durable state (docs/state.md §2): forwards, DND, redial, the voicemail index, call detail records. */
+const storageSchema = z.strictObject({
+  /** SQLite database file; ':memory:' (the default) keeps nothing across a restart (tests, simulator). */
+  path: z.string().min(1).default(':memory:'),
 });
 
 export const callManagerSchema = z.strictObject({
@@ -148,6 +155,7 @@ export const callManagerSchema = z.strictObject({
   tsp: tspSchema.optional(),
   rtpProxy: rtpProxySchema.optional(),
   voicemail: voicemailSchema.default(() => voicemailSchema.parse({})),
+  storage: storageSchema.default(() => storageSchema.parse({})),
 });
 
 export type CallManagerConfig = z.output<typeof callManagerSchema>;
