@@ -33,7 +33,7 @@ function timeOfName(iso: string): number {
  */
 export async function loadVoicemail(dir: string, db: CmStore, log: Logger): Promise<StoredMessage[]> {
   const stale = await removeStaleTemps(dir);
-  if (stale.length) log.warn(`voicemail: removed ${stale.length} unfinished temporary file(s) in ${dir} (a write cut short by a crash)`);
+  if (stale.length) log.warn(`voicemail: removed ${stale.length} unfinished temporary file(s) in ${dir} (writes a crash interrupted before their rename)`);
   let names: string[] = [];
   try { names = (await readdir(dir)).filter((n) => n.endsWith('.wav')); } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`voicemail: cannot list ${dir}: ${(e as Error).message}`);
