@@ -7,8 +7,8 @@
  */
 import { readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseWav } from '../../firmware/media/wav.js';
-import { removeStaleTemps } from '../../lib/fs/durable-file.js';
+import { parseWav, wavFile } from '../../firmware/media/wav.js';
+import { removeStaleTemps, writeFileDurably } from '../../lib/fs/durable-file.js';
 import type { Logger } from '../station.js';
 import type { CmStore, VoicemailRow } from './database.js';
 
@@ -50,7 +50,11 @@ export async function loadVoicemail(dir: string, db: CmStore, log: Logger): Prom
       await rename(path, `${path}.bad`).catch(() => {});
       return undefined;
     }
-    if (parsed.truncated) log.warn(`voicemail: ${path} is cut short; keeping the ${parsed.samples.length} samples present`);
+    if (parsed.truncated) {
+      // Rewritten whole (crash-safely) so the header matches: the next start reads it without a repair.
+      log.warn(`voicemail: ${path} is cut short; keeping the ${parsed.samples.length} samples present`);
+      await writeFileDurably(path, wavFile(parsed.samples, parsed.sampleRate));
+    }
     return parsed;
   };
   for (const row of db.voicemails()) {

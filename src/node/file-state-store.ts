@@ -42,7 +42,7 @@ export class FileStateStore implements StateStore {
     return out;
   }
 
-  write(key: string, text: string): Promise<void> {
+  async write(key: string, text: string): Promise<void> {
     return writeFileDurably(this.file(key), text, { keepPrevious: true });
   }
 }
