@@ -17,6 +17,7 @@ import { LABEL, silentLogger, type CmCommand, type Logger, type StationSink } fr
 import { uiCommands, type CallUi, type UiArgs } from './call-ui.js';
 import { InbandTones } from './features/inband-tones.js';
 import { ChanSkinny } from './features/chan-skinny.js';
+import type { CmStorage } from './store/storage.js';
 
 export { CODEC_ALAW, CODEC_ULAW, SK, pickCodec } from './call-codes.js';
 
@@ -59,7 +60,8 @@ export class CallCore {
   private readonly inband: InbandTones;
   private readonly compat: ChanSkinny;
 
-  constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay) {
+  /** `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md). */
+  constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay, storage?: CmStorage) {
     this.log = log ?? silentLogger;
     this.media = new CallMedia({ config, log: this.log, ...(relay ? { relay } : {}),
       send: (leg, cmd) => this.send(leg as Leg, cmd),
@@ -70,7 +72,7 @@ export class CallCore {
       this.devices.set(d.name, dev);
       dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
     }
-    this.fx = new FeatureRouter(this.ops(), config, clock, this.log);
+    this.fx = new FeatureRouter(this.ops(), config, clock, this.log, storage);
     this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
     this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers()]);
@@ -185,6 +187,7 @@ export class CallCore {
       case SK.CFwdAll: return this.fx.cfwdAll(dev, line);
       case SK.DND:
         dev.dnd = !dev.dnd;
+        this.fx.deviceChanged(dev);
         // While on, the notice stays (timeout 0) like a 7960's status line; "off" replaces it for 5 s.
         dev.sink?.send(dev.dnd ? { t: 'notify', text: 'Do not disturb', timeoutS: 0 } : { t: 'notify', text: 'Do not disturb off', timeoutS: 5 });
         return;
@@ -307,6 +310,7 @@ export class CallCore {
     if (this.fx.dialed(leg, number)) return;
     if (!this.lineOwner.has(number)) return this.reorder(leg, 'invalidnumber', 'Unknown number');
     leg.dev.lastDialed = number;
+    this.fx.deviceChanged(leg.dev);
     this.place(leg, number, false);
   }
 

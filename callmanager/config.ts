@@ -8,6 +8,7 @@
  *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
  *   conference: { maxParticipants }   moh: { file? }   meetme: [{ number, name?, maxParticipants? }]  (docs/conference.md)
+ *   storage:  { path }   (docs/state.md)
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -135,7 +136,7 @@ const voicemailSchema = z.strictObject({
   number: digits.default('*97'),
   /** Seconds of ringing before the CM answers for the callee (CFwdNoAnswer-like, docs/features.md §6). */
   noAnswerSeconds: z.number().positive().max(600).default(15),
-  /** Directory for recorded messages (WAV); absent = kept in memory only. */
+  /** Directory for recorded messages (WAV); absent = `voicemail/` beside a storage.path file, else memory only. */
   dir: z.string().optional(),
   /** Longest message kept, seconds. */
   maxSeconds: z.number().positive().max(600).default(120),
@@ -161,6 +162,12 @@ const meetmeSchema = z.strictObject({
   maxParticipants: z.number().int().min(2).max(32).optional(),
 });
 
+/** Durable state (docs/state.md §2): forwards, DND, redial, the voicemail index, call detail records. */
+const storageSchema = z.strictObject({
+  /** SQLite database file; ':memory:' (the default) keeps nothing across a restart (tests, simulator). */
+  path: z.string().min(1).default(':memory:'),
+});
+
 export const callManagerSchema = z.strictObject({
   server: serverSchema.default(() => serverSchema.parse({})),
   lines: z.array(lineSchema).min(1),
@@ -172,6 +179,7 @@ export const callManagerSchema = z.strictObject({
   conference: conferenceSchema.default(() => conferenceSchema.parse({})),
   moh: mohSchema.default(() => mohSchema.parse({})),
   meetme: z.array(meetmeSchema).default([]),
+  storage: storageSchema.default(() => storageSchema.parse({})),
 });
 
 export type CallManagerConfig = z.output<typeof callManagerSchema>;

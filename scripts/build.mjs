@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAMP = join(root, 'dist', '.build-stamp');
-const SOURCE_DIRS = ['src', 'hal', 'firmware', 'callmanager', 'scripts', 'test'];
+const SOURCE_DIRS = ['lib', 'src', 'hal', 'firmware', 'callmanager', 'scripts', 'test'];
 const SOURCE_FILES = ['tsconfig.json', 'package.json', 'package-lock.json'];
 const say = (m) => process.stderr.write(`deskphone: ${m}\n`);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

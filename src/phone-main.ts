@@ -15,6 +15,9 @@ import { createLogger, levelFromOptions, type FullLogger } from './node/logger.j
 import { untilSignal } from './node/lifecycle.js';
 import { RIG_AGENT_OPTIONS, rigListenOptions } from './rig/agent-options.js';
 
+/** The phone's saved state on a Pi (docs/state.md §1; FHS /var/lib: state data that persists). */
+const DEFAULT_STATE_DIR = '/var/lib/deskphone';
+
 const SPEC = {
   name: 'phone', summary: summaryOf('phone'),
   options: {
@@ -23,6 +26,7 @@ const SPEC = {
     device: { type: 'string', short: 'd', arg: 'NAME', help: 'device name SEP + 12 hex digits, as in the call manager\'s devices: (default: SEP + this machine\'s MAC)' },
     emulated: { type: 'boolean', default: false, help: 'run on emulated devices instead of the board\'s hardware' },
     tone: { type: 'string', default: '1000', arg: 'HZ', help: 'with --emulated: frequency of the emulated microphone\'s tone' },
+    'state-dir': { type: 'string', arg: 'DIR', help: 'where call history and redial are kept (docs/state.md; default /var/lib/deskphone on hardware, none with --emulated)' },
     protocol: { type: 'string', default: 'sccp', choices: ['sccp', 'sscp'], arg: 'NAME', help: 'station protocol: sccp (TCP) or sscp (UDP, docs/sscp.md)' },
     ...RIG_AGENT_OPTIONS,
     ...LOG_OPTIONS,
@@ -73,11 +77,12 @@ export async function phoneMain(argv: string[]): Promise<number> {
     } else if (values.emulated) {
       const p = await createEmulatedPhone({
         name: 'phone', ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, clock,
-        micFrequency: Number(values.tone), protocol, log,
+        micFrequency: Number(values.tone), protocol, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), log,
       });
       phone = p; screen = () => p.lcd();
     } else {
-      const p = await createHardwarePhone({ ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, log });
+      const p = await createHardwarePhone({ ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, log,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR });
       phone = p; screen = () => p.app.screen();
     }
   } catch (e) {

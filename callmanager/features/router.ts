@@ -10,9 +10,14 @@ import type { CmCommand, Logger, StationSink } from '../station.js';
 import { ForwardTable } from './forward.js';
 import { VoicemailStore } from './voicemail-store.js';
 import { VOICEMAIL_CODECS, VoicemailStation, type VoicemailKey } from './voicemail-station.js';
+import type { CmStorage } from '../store/storage.js';
 
 /** What the router sees of the core's legs and devices (calls.ts Leg / Device are supersets). */
-export interface FxDevice { name: string; lines: LineConfig[]; sink?: StationSink; leg?: FxLeg; voicemail?: boolean }
+export interface FxDevice {
+  name: string; lines: LineConfig[]; sink?: StationSink; leg?: FxLeg; voicemail?: boolean;
+  /** Kept in storage (docs/state.md §2): restored at start, saved through deviceChanged(). */
+  dnd?: boolean; lastDialed?: string | undefined;
+}
 export interface FxLeg {
   dev: FxDevice; line: number; ref: number; state: string; digits: string; call?: unknown;
   /** Collecting a forward-all target instead of a number to call. */
@@ -53,9 +58,15 @@ export class FeatureRouter {
   readonly store: VoicemailStore;
   private readonly boxes = new Map<string, { station: VoicemailStation; dev: FxDevice }>();
 
-  constructor(private readonly core: CoreOps, private readonly cfg: CallManagerConfig, clock: Clock, private readonly log: Logger) {
-    this.forwards = new ForwardTable((n) => !!core.owner(n));
-    this.store = new VoicemailStore(cfg.voicemail.dir, log);
+  constructor(private readonly core: CoreOps, private readonly cfg: CallManagerConfig, clock: Clock, private readonly log: Logger,
+    private readonly storage?: CmStorage) {
+    this.forwards = new ForwardTable((n) => !!core.owner(n), storage?.db, log);
+    this.store = storage ? new VoicemailStore(storage.voicemailDir, log, storage.db, storage.messages) : new VoicemailStore(cfg.voicemail.dir, log);
+    const saved = new Map((storage?.db.devices() ?? []).map((d) => [d.name, d]));
+    for (const dev of core.devices()) {
+      const d = saved.get(dev.name);
+      if (d) { dev.dnd = d.dnd; dev.lastDialed = d.lastDialed; }
+    }
     this.store.onChange = (box) => this.mwi(box);
     const vm = cfg.voicemail;
     for (const d of cfg.devices) {
@@ -72,6 +83,13 @@ export class FeatureRouter {
         core.setCapabilities(name, VOICEMAIL_CODECS);
         this.boxes.set(number, { station, dev });
       }
+    }
+  }
+
+  /** A device's DND or redial number changed: it is saved (docs/state.md §2). */
+  deviceChanged(dev: FxDevice): void {
+    try { this.storage?.db.saveDevice(dev.name, !!dev.dnd, dev.lastDialed); } catch (e) {
+      this.log.warn(`storage: cannot save ${dev.name}'s DND/redial: ${(e as Error).message}`);
     }
   }
 
@@ -175,12 +193,15 @@ export class FeatureRouter {
     }
   }
 
-  /** A device (re)registered: its message lamps and forwards are re-announced. */
+  /** A device (re)registered: its message lamps, forwards and DND notice are re-announced. */
   attached(dev: FxDevice): void {
+    if (dev.dnd) dev.sink?.send({ t: 'notify', text: 'Do not disturb', timeoutS: 0 });
     dev.lines.forEach((l, i) => {
       if (this.store.newCount(l.number) > 0) dev.sink?.send({ t: 'lamp', target: 'voicemail', instance: i + 1, mode: 'on' });
       const f = this.forwards.get(l.number);
       if (f) dev.sink?.send({ t: 'forwardStat', line: i + 1, number: f });
+      // The idle notice of setForward, again: a phone that restarted (or a CM that did) shows it too.
+      if (f) dev.sink?.send({ t: 'notify', text: `Forwarded to ${f}`, timeoutS: 0 });
     });
   }
 

@@ -16,6 +16,9 @@ import { CallManagerThirdParty } from '../third-party.js';
 import { TspServer } from '../tsp/server.js';
 import type { TraceSink } from '../../firmware/station/trace.js';
 import { Acl, plainAddress } from '../acl.js';
+import { openCmStorage } from '../store/storage.js';
+import { CdrRecorder } from '../store/cdr.js';
+import type { CmStore } from '../store/database.js';
 
 export interface StartCallManagerOptions {
   config: CallManagerConfig;
@@ -61,6 +64,8 @@ export interface CallManagerHandle {
    */
   events: EventEmitter;
   core: CallCore;
+  /** The durable state (docs/state.md §2): forwards, DND, redial, voicemail index, CDRs. */
+  storage: CmStore;
   /** The SSCP listener, when started (docs/sscp.md). */
   sscp?: { port: number; address: string; state: SscpServerHandle['state'] };
   /** The RTP proxy (docs/rtp-proxy.md); idle until a call needs it. */
@@ -73,9 +78,17 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   const { config, clock } = opts;
   const log = opts.log ?? silentLogger;
   const events = new EventEmitter();
+  // Forwards, DND, redial, voicemail and CDRs (docs/state.md §2); a damaged database is replaced, not fatal.
+  const storage = await openCmStorage(config, log);
   const rtpProxy = new RtpProxy({ log });
-  const core = new CallCore(config, clock, log, rtpProxy);
+  const core = new CallCore(config, clock, log, rtpProxy, storage);
+  const cdrs = new CdrRecorder(core.events, storage.db, clock, log);
   core.events.on('call', (ev) => events.emit('call', ev));
+  const closeStorage = async () => {
+    cdrs.stop();
+    await core.fx.store.idle();
+    storage.db.close();
+  };
   const sessions = new Set<SccpSession>();
   const owner = new Map<string, SccpSession>();
   const perAddress = new Map<string, number>();
@@ -142,7 +155,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
       ((e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (hint: another call manager running? use --port)' : '')));
     server.once('error', onErr);
     server.listen(bindPort, bindHost, () => { server.off('error', onErr); resolve(); });
-  });
+  }).catch(async (e: Error) => { core.close(); rtpProxy.close(); await closeStorage(); throw e; });
   const addr = server.address() as AddressInfo;
   (host as { localPort: number }).localPort = addr.port;
   log.info(`call manager listening on ${addr.address}:${addr.port} (SCCP), ${config.devices.length} devices configured`);
@@ -154,6 +167,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
         host: opts.sscpHost ?? config.server.sscpBind ?? bindHost });
     } catch (e) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      core.close(); rtpProxy.close(); await closeStorage();
       throw e;
     }
   }
@@ -168,6 +182,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
     } catch (e) {
       await sscp?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      core.close(); rtpProxy.close(); await closeStorage();
       throw new Error(`call manager: ${(e as Error).message} (hint: change tsp.port in the config)`);
     }
   }
@@ -177,6 +192,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
     address: addr.address,
     events,
     core,
+    storage: storage.db,
     rtpProxy,
     ...(tsp ? { tsp } : {}),
     ...(sscp ? { sscp: { port: sscp.port, address: sscp.address, state: sscp.state } } : {}),
@@ -192,6 +208,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
       core.close();
       rtpProxy.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeStorage();
     },
   };
 }

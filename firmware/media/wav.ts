@@ -24,18 +24,22 @@ export function wavFile(samples: Int16Array, sampleRate: number): Buffer {
 export interface WavPcm {
   sampleRate: number;
   samples: Int16Array;
+  /** The data chunk is shorter than its header says (a file cut off while being written): the samples present. */
+  truncated: boolean;
 }
 
 /**
  * Reads a 16-bit mono PCM WAV (RIFF/WAVE, WAVE_FORMAT_PCM = 1 or WAVE_FORMAT_EXTENSIBLE with the
  * PCM sub-format). Chunks other than "fmt " and "data" (LIST, fact, ...) are skipped; RIFF pads
- * odd-sized chunks to an even length. `where` names the file in errors.
+ * odd-sized chunks to an even length. `where` names the file in errors. A data chunk shorter than
+ * its header says gives the samples present with `truncated: true`.
  */
 export function parseWav(b: Uint8Array, where = '<wav>'): WavPcm {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const fail = (what: string, hint = 'convert it with: sox in.wav -r 8000 -c 1 -b 16 -e signed out.wav'): never => {
     throw new Error(`wav: ${where}: ${what} (hint: ${hint})`);
   };
+  if (buf.length === 0) fail('empty file', 'the file holds no bytes');
   if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') {
     fail('not a RIFF/WAVE file (no "RIFF....WAVE" header)');
   }
@@ -57,10 +61,10 @@ export function parseWav(b: Uint8Array, where = '<wav>'): WavPcm {
       if (f.format !== 1) fail(`format code ${f.format}, only PCM (1) is read`);
       if (f.channels !== 1) fail(`${f.channels} channels, only mono is read`);
       if (f.bits !== 16) fail(`${f.bits}-bit samples, only 16-bit is read`);
-      const n = Math.floor(Math.min(size, buf.length - body) / 2);
-      const samples = new Int16Array(n);
-      for (let i = 0; i < n; i++) samples[i] = buf.readInt16LE(body + 2 * i);
-      return { sampleRate: f.rate, samples };
+      const have = Math.min(size, buf.length - body) & ~1;
+      const samples = new Int16Array(have / 2);
+      for (let i = 0; i < samples.length; i++) samples[i] = buf.readInt16LE(body + 2 * i);
+      return { sampleRate: f.rate, samples, truncated: have < size };
     }
     off = body + size + (size & 1);
   }

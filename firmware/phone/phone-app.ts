@@ -16,6 +16,8 @@ import {
 } from './call-model.js';
 import { clockText, fromDateTemplate, msToNextMinute, type TimeFormatOptions } from './format.js';
 import { CallHistory, type HistoryEntry } from './history.js';
+import { PhoneStateKeeper, type PhoneSnapshot } from './phone-state.js';
+import type { StateStore } from '../../hal/api/storage.js';
 import { DisplayWriter } from './display-writer.js';
 import { historySoftkey, renderHistory, type HistoryBrowse } from './history-screen.js';
 import { resolveKey, type KeyAction } from './keys.js';
@@ -46,6 +48,8 @@ export interface PhoneAppDeps {
   tones?: TonePlayer;
   log?: PhoneLog;
   options?: PhoneAppOptions;
+  /** Keeps call history, redial and the last call manager across restarts (firmware/phone/phone-state.ts). */
+  state?: StateStore;
 }
 
 /** Named keys while the call history is open (docs/features.md §1: up/down navigation keys). */
@@ -69,6 +73,9 @@ export class PhoneApp {
   private readonly opts: PhoneAppOptions;
   private readonly m: PhoneModel;
   private readonly history: CallHistory;
+  private readonly keeper: PhoneStateKeeper | undefined;
+  /** "host:port" of the call manager last registered to (kept in the state store). */
+  private lastServer = '';
   /** The call history browser while it is open (firmware/phone/history-screen.ts). */
   private browse: HistoryBrowse | undefined;
   private readonly subs: Array<() => void> = [];
@@ -96,6 +103,7 @@ export class PhoneApp {
     this.opts = deps.options ?? {};
     this.m = newModel(deps.signalling.state);
     this.history = new CallHistory(this.opts.historySize);
+    this.keeper = deps.state ? new PhoneStateKeeper(deps.state, this.clock, this.log, () => this.snapshot()) : undefined;
     this.screenOut = new DisplayWriter({
       display: this.hw.display, clock: this.clock, log: this.log, redraw: () => this.invalidate(),
       retryMs: this.opts.displayRetryMs ?? DEFAULT_DISPLAY_RETRY_MS,
@@ -104,6 +112,8 @@ export class PhoneApp {
 
   /** Missed, received and placed calls, newest first. */
   get callHistory(): readonly HistoryEntry[] { return this.history.entries; }
+  /** The call manager ("host:port") this phone last registered to, from before a restart too; '' when never. */
+  get lastCallManager(): string { return this.lastServer; }
   /** The speakerphone is on (a call on the speaker, with the handset on the hook switch). */
   get speakerphone(): boolean { return this.speakerOn; }
 
@@ -117,6 +127,7 @@ export class PhoneApp {
     if (this.running) return;
     this.running = true;
     const hw = this.hw;
+    if (this.keeper) this.restore(await this.keeper.load());
     this.m.registration = { state: this.sig.state };
     this.subs.push(this.sig.onEvent((ev) => this.guard(`event ${ev?.type}`, () => this.onEvent(ev))));
     this.subs.push(hw.keypad.onKey((key, down) => { if (down) this.press(key); }));
@@ -152,7 +163,20 @@ export class PhoneApp {
         try { await dev.stop(); } catch (e) { this.log.warn(`phone: stopping ${dev.name} failed: ${errText(e)}`); }
       }
     }
+    await this.keeper?.flush();
     await this.writes;
+  }
+
+  private snapshot(): PhoneSnapshot {
+    return { history: this.history.entries, lastDialled: this.m.lastDialled, missedUnseen: this.m.missedUnseen, lastServer: this.lastServer };
+  }
+
+  private restore(s: PhoneSnapshot | undefined): void {
+    if (!s) return;
+    this.history.entries.splice(0, this.history.entries.length, ...s.history.slice(0, this.history.size));
+    this.m.lastDialled = s.lastDialled;
+    this.m.missedUnseen = Math.min(s.missedUnseen, this.history.entries.filter((e) => e.kind === 'missed').length);
+    this.lastServer = s.lastServer;
   }
 
   /** Renders now and resolves once the display write (if any) has finished. */
@@ -269,6 +293,7 @@ export class PhoneApp {
     if (!b) {
       if (a.kind !== 'named' || a.name !== 'directories' || this.m.calls.size > 0) return false;
       this.m.missedUnseen = 0;
+      this.keeper?.changed();
       this.browse = { index: 0, entries: this.history.entries };
       this.invalidate();
       return true;
@@ -349,7 +374,13 @@ export class PhoneApp {
     const hadCalls = this.m.calls.size;
     const before = ev.type === 'callState' ? this.m.calls.get(ev.callRef) : undefined;
     const wasState = before?.state;
+    const dialled = this.m.lastDialled;
     if (!applyEvent(this.m, ev)) return;
+    if (this.m.lastDialled !== dialled) this.keeper?.changed();
+    if (ev.type === 'registration' && ev.state === 'registered' && ev.server && ev.server !== this.lastServer) {
+      this.lastServer = ev.server;
+      this.keeper?.changed();
+    }
     if (ev.type === 'callState') this.logCall(ev, before);
     // The far end hung up on a speaker call (connected → off hook with reorder): a 7960 on the
     // speaker goes back to idle by itself; with the handset lifted the user hangs up.
@@ -369,6 +400,7 @@ export class PhoneApp {
   private logCall(ev: Extract<SignallingEvent, { type: 'callState' }>, before: CallView | undefined): void {
     const e = this.history.observe(ev, this.m.calls.get(ev.callRef) ?? before, this.displayTime());
     if (e?.kind === 'missed') this.m.missedUnseen++;
+    if (e) this.keeper?.changed();
     if (ev.state !== 'idle' && ev.state !== 'onhook') this.browse = undefined;
   }
 

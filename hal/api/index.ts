@@ -5,3 +5,4 @@ export * from './i2c.js';
 export * from './hid.js';
 export * from './pcm.js';
 export * from './devices.js';
+export * from './storage.js';

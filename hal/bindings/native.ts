@@ -10,6 +10,7 @@ export const NATIVE_FIX: Readonly<Record<string, string>> = {
   'i2c-bus': 'npm install i2c-bus (needs build-essential python3)',
   'onoff': 'npm install onoff (needs build-essential python3)',
   'node-hid': 'npm install node-hid (prebuilt; needs the runtime libs: sudo apt install libusb-1.0-0 libudev1)',
+  'better-sqlite3': 'npm install better-sqlite3@^12 (compiled by node-gyp: needs build-essential python3)',
   'node-libgpiod': 'sudo apt install libgpiod-dev gpiod && npm install node-libgpiod (libgpiod 1.x = Bookworm; on Trixie use the gpiomon CLI backend)',
 };
 

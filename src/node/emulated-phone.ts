@@ -14,6 +14,7 @@ import type { SccpServer, SccpStation } from '../../firmware/sccp/station.js';
 import type { SscpStation } from '../../firmware/sscp/station.js';
 import type { PhoneApp } from '../../firmware/phone/phone-app.js';
 import { createPhoneStack, type PhoneStack } from './phone-stack.js';
+import { openStateDir } from './file-state-store.js';
 import type { PhoneUnderTest } from '../scenario/rig.js';
 import type { Logger } from './logger.js';
 
@@ -31,6 +32,8 @@ export interface EmulatedPhoneOptions {
   micFrequency: number;
   /** Address the RTP sockets bind to (default 127.0.0.1). */
   bindAddress?: string;
+  /** Directory of the phone's saved state (docs/state.md §1); none = nothing kept across restart(). */
+  stateDir?: string;
   log: Logger;
 }
 
@@ -52,11 +55,12 @@ export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<Emul
   const board = await composeEmulatedBoard(config, { clock: o.clock, log: (m: string) => o.log.info(`${o.name}: ${m}`) });
   const earpiece = new RecordingSpeaker({ seconds: EARPIECE_SECONDS, format: DEFAULT_FORMAT, name: `${o.name}-earpiece` });
   const microphone = new ToneMicrophone({ clock: o.clock, freq: o.micFrequency, name: `${o.name}-mic` });
+  const state = await openStateDir(o.stateDir, (m) => o.log.warn(`${o.name}: ${m}`));
   // The mixer never idles (continuousSpeaker): a real earpiece keeps playing silence, and "what was
   // heard in the last 200 ms" must mean wall-clock time, not the last time something played.
   const createStack = (): PhoneStack => createPhoneStack({
     name: o.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker: earpiece,
-    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, log: o.log,
+    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, ...(state ? { state } : {}), log: o.log,
   });
   let stack: PhoneStack;
   try {

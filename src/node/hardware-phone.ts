@@ -13,6 +13,7 @@ import type { BoardConfig } from '../../hal/board/schema.js';
 import type { SccpServer } from '../../firmware/sccp/station.js';
 import { createPhoneStack, type PhoneStack } from './phone-stack.js';
 import { ResilientSink, ResilientSource } from './resilient-audio.js';
+import { openStateDir } from './file-state-store.js';
 import type { Logger } from './logger.js';
 
 export interface HardwarePhoneOptions {
@@ -24,6 +25,8 @@ export interface HardwarePhoneOptions {
   log: Logger;
   /** RTP bind address; default 0.0.0.0 (the phone talks to other hosts). */
   bindAddress?: string;
+  /** Directory of the phone's saved state (docs/state.md §1); none = nothing kept. */
+  stateDir?: string;
   /** Binding choices / injected modules (tests). */
   bindings?: HardwareBindingOptions;
 }
@@ -44,9 +47,10 @@ export async function createHardwarePhone(o: HardwarePhoneOptions): Promise<Hard
   }
   const board = await composeBoard(config, { mode: 'hardware', clock: o.clock, log: (m) => o.log.info(m), ...(o.bindings ? { bindings: o.bindings } : {}) });
   const { microphone, speaker } = boardAudio(config.audio, o.clock, o.log);
+  const state = await openStateDir(o.stateDir, (m) => o.log.warn(m));
   const stack = createPhoneStack({
     name: config.board.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker,
-    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, bindAddress: o.bindAddress ?? '0.0.0.0', log: o.log,
+    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, bindAddress: o.bindAddress ?? '0.0.0.0', ...(state ? { state } : {}), log: o.log,
   });
   return {
     ...stack, board,

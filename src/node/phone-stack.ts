@@ -6,6 +6,7 @@
 import type { Clock } from '../../hal/api/clock.js';
 import type { PhoneHardware } from '../../hal/api/devices.js';
 import type { PcmSink, PcmSource } from '../../hal/api/pcm.js';
+import type { StateStore } from '../../hal/api/storage.js';
 import { SpeakerMixer } from '../../firmware/media/mixer.js';
 import { LocalTonePlayer } from '../../firmware/media/tones.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
@@ -34,6 +35,8 @@ export interface PhoneStackOptions {
   bindAddress?: string;
   /** Mixer keeps writing silence when idle (a recording earpiece must see wall-clock time). */
   continuousSpeaker?: boolean;
+  /** Where call history, redial and the last call manager are kept (docs/state.md §1); none = forgotten on restart. */
+  state?: StateStore;
   log: Logger;
 }
 
@@ -71,7 +74,7 @@ export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
       log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sccp: ${msg}`),
     });
   const app = new PhoneApp({
-    hardware: o.hardware, signalling: station, clock: o.clock, tones,
+    hardware: o.hardware, signalling: station, clock: o.clock, tones, ...(o.state ? { state: o.state } : {}),
     log: { warn: (m) => o.log.warn(`${o.name}: ${m}`), info: (m) => o.log.info(`${o.name}: ${m}`), debug: (m) => o.log.debug(`${o.name}: ${m}`) },
   });
   if (o.continuousSpeaker) mixer.tick(); // start the earpiece clock so silence is recorded from the beginning

@@ -2,8 +2,9 @@
  * Builds the rig a scenario runs on: the embedded software call manager (or an external one) and
  * one emulated phone per scenario phone, all on real loopback sockets and the system clock.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { loadCallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
@@ -19,6 +20,8 @@ export interface EmulatedRig extends ScenarioRig {
   server: { host: string; port: number };
   /** Where `protocol: sscp` phones register (UDP). */
   sscpServer: { host: string; port: number };
+  /** This run's state directory: each phone's saved state, the embedded CM's database and voicemail (docs/state.md). */
+  stateDir: string;
 }
 
 /** A path from a scenario: relative to the scenario's directory, else to the current directory. */
@@ -27,16 +30,26 @@ export function resolveScenarioPath(s: Pick<Scenario, 'baseDir'>, p: string): st
   return existsSync(local) ? local : resolve(p);
 }
 
+/**
+ * Every run starts from empty state in a fresh temporary directory, removed at close: the phones
+ * keep their state there (so `restart: alice` keeps call history like a real phone), and the
+ * embedded CM its database and voicemail (so `restart: callmanager` keeps forwards, DND, messages).
+ */
 export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<EmulatedRig> {
   const clock = new SystemClock();
+  const stateDir = mkdtempSync(join(tmpdir(), 'deskphone-scenario-'));
   let callManager: CallManagerHandle | undefined;
   let server: { host: string; port: number };
   let sscpServer: { host: string; port: number };
+  let startCm: ((port: number, sscpPort: number) => Promise<CallManagerHandle>) | undefined;
   if ('embedded' in s.callmanager) {
     const config = loadCallManagerConfig(resolveScenarioPath(s, s.callmanager.embedded));
-    callManager = await startCallManager({ config, host: '127.0.0.1', port: 0, sscpPort: 0, clock,
+    config.storage.path = join(stateDir, 'callmanager.sqlite');
+    config.voicemail.dir = join(stateDir, 'voicemail');
+    startCm = (port, sscpPort) => startCallManager({ config, host: '127.0.0.1', port, sscpPort, clock,
       log: { info: (m) => log.debug(`cm: ${m}`), warn: (m) => log.warn(`cm: ${m}`) },
       ...(log.enabled?.('trace') && log.trace ? { trace: traceTo((l) => log.trace!(`cm: ${l}`)) } : {}) });
+    callManager = await startCm(0, 0);
     server = { host: '127.0.0.1', port: callManager.port };
     sscpServer = { host: '127.0.0.1', port: callManager.sscp!.port };
   } else {
@@ -49,7 +62,8 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
     for (const [name, p] of Object.entries(s.phones)) {
       const phone = await createEmulatedPhone({
         name, deviceName: p.device.toUpperCase(), boardFile: resolveScenarioPath(s, p.board),
-        servers: [p.protocol === 'sscp' ? sscpServer : server], protocol: p.protocol, clock, micFrequency: p.tone, log,
+        servers: [p.protocol === 'sscp' ? sscpServer : server], protocol: p.protocol, clock, micFrequency: p.tone,
+        stateDir: join(stateDir, name), log,
       });
       phones.set(name, phone);
       await phone.start();
@@ -57,13 +71,24 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
   } catch (e) {
     for (const ph of phones.values()) await ph.close().catch(() => {});
     await callManager?.close();
+    rmSync(stateDir, { recursive: true, force: true });
     throw e;
   }
-  return {
-    phones, callManager, server, sscpServer,
+  const rig: EmulatedRig = {
+    phones, callManager, server, sscpServer, stateDir,
     async close() {
       for (const ph of phones.values()) await ph.close().catch((e: Error) => log.warn(`${ph.name}: close: ${e.message}`));
-      await callManager?.close();
+      await rig.callManager?.close();
+      rmSync(stateDir, { recursive: true, force: true });
     },
   };
+  if (startCm) {
+    // The CM stops as on SIGTERM (its sessions close, the phones see the connection go) and starts
+    // again on the same ports from its database; the phones register again by themselves.
+    rig.restartCallManager = async () => {
+      await rig.callManager?.close();
+      rig.callManager = await startCm!(server.port, sscpServer.port);
+    };
+  }
+  return rig;
 }

@@ -48,5 +48,7 @@ export interface PhoneUnderTest {
 
 export interface ScenarioRig {
   phones: ReadonlyMap<string, PhoneUnderTest>;
+  /** `restart: callmanager`: stops the call manager and starts it again (only rigs that run it). */
+  restartCallManager?(): Promise<void>;
   close(): Promise<void>;
 }

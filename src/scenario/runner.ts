@@ -3,7 +3,7 @@
  * expectations poll physical observations until they hold or the step's timeout passes, and a
  * failure reports what was expected next to what the LCD, lamps, ringer and speaker showed.
  */
-import type { Expectation, Scenario, ScenarioStep } from './schema.js';
+import { CALL_MANAGER, type Expectation, type Scenario, type ScenarioStep } from './schema.js';
 import type { PhoneUnderTest, ScenarioRig } from './rig.js';
 import { TONE_PLANS } from './hearing.js';
 import { hearingOf } from './ear.js';
@@ -120,7 +120,10 @@ export async function runScenario(s: Scenario, rig: ScenarioRig, log: (line: str
     let failure: { phone?: PhoneUnderTest; why: string } | undefined;
     if ('lift' in step) await phoneOf(step.lift).lift();
     else if ('replace' in step) await phoneOf(step.replace).replace();
-    else if ('restart' in step) await phoneOf(step.restart).restart();
+    else if ('restart' in step && step.restart === CALL_MANAGER) {
+      if (!rig.restartCallManager) failure = { why: 'this rig cannot restart the call manager (an external one, or a hardware rig)' };
+      else await rig.restartCallManager();
+    } else if ('restart' in step) await phoneOf(step.restart).restart();
     else if ('press' in step) for (const k of step.press.keys) await phoneOf(step.press.phone).tap(k);
     else if ('key' in step) await phoneOf(step.key.phone).tap(step.key.name);
     else if ('wait' in step) await sleep(step.wait);

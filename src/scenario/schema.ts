@@ -50,7 +50,7 @@ const expectation = z.strictObject({
 const step = z.union([
   z.strictObject({ lift: z.string() }),
   z.strictObject({ replace: z.string() }),
-  /** Stop the phone as Ctrl-C / SIGTERM would (it leaves the call manager) and boot it again. */
+  /** Stop the phone as Ctrl-C / SIGTERM would (it leaves the call manager) and boot it again; `callmanager` = the embedded CM. */
   z.strictObject({ restart: z.string() }),
   z.strictObject({ press: z.strictObject({ phone: z.string(), keys: z.union([z.string(), z.number()]).transform(String) }) }),
   z.strictObject({ key: z.strictObject({ phone: z.string(), name: z.string() }) }),
@@ -58,6 +58,9 @@ const step = z.union([
   z.strictObject({ wait: duration }),
   z.strictObject({ expect: expectation }),
 ]);
+
+/** `restart: callmanager` restarts the embedded call manager; no phone may have this name. */
+export const CALL_MANAGER = 'callmanager';
 
 export const scenarioSchema = z.strictObject({
   name: z.string(),
@@ -82,10 +85,15 @@ export type Expectation = z.output<typeof expectation>;
 function phoneRefs(s: z.output<typeof scenarioSchema>, src: YamlSource): ConfigProblem[] {
   const names = Object.keys(s.phones);
   const problems: ConfigProblem[] = [];
+  if (names.includes(CALL_MANAGER)) problems.push(src.problem(['phones', CALL_MANAGER], `"${CALL_MANAGER}" names the call manager in restart steps; call the phone something else`));
   s.steps.forEach((st, i) => {
     const [kind, arg] = Object.entries(st)[0]!;
     const ref = typeof arg === 'string' ? arg : (arg as { phone?: string }).phone;
     const path = typeof arg === 'string' ? ['steps', i, kind] : ['steps', i, kind, 'phone'];
+    if (kind === 'restart' && ref === CALL_MANAGER) {
+      if (!('embedded' in s.callmanager)) problems.push(src.problem(path, 'restart: callmanager needs callmanager: { embedded: FILE } (an external call manager is not ours to restart)'));
+      return;
+    }
     if (kind !== 'wait' && ref !== undefined && !names.includes(ref)) {
       problems.push(src.problem(path, `unknown phone "${ref}" (phones: ${names.join(', ')})`));
     }

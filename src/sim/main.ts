@@ -5,6 +5,7 @@
  * driver talking to an emulated PCF8574/HD44780.
  */
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { loadCallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
@@ -47,6 +48,7 @@ const SPEC = {
     port: { type: 'string', short: 'p', default: '2000', arg: 'N', help: 'SCCP TCP port of the embedded call manager (a free one when taken)' },
     seconds: { type: 'string', arg: 'S', help: 'quit after S seconds (default: run until x or Ctrl-C)' },
     server: { type: 'string', short: 's', arg: 'HOST:PORT', help: 'an external call manager (Asterisk chan_skinny, chan-sccp, CUCM) instead of the embedded one' },
+    'state-dir': { type: 'string', arg: 'DIR', help: 'keep state across runs (docs/state.md): phones in DIR/<device>/, the call manager in DIR/callmanager.sqlite (default: memory)' },
     device: { type: 'string', multiple: true, arg: 'SEP...', help: 'with --server: a device name to register as (repeatable; default: the config\'s devices)' },
     ...LOG_OPTIONS,
   },
@@ -61,6 +63,8 @@ function hears(p: EmulatedPhone, freqs: number[]): string {
 export async function simMain(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(SPEC, argv);
   const config = loadCallManagerConfig(values.config);
+  const stateDir = values['state-dir'];
+  if (stateDir !== undefined && config.storage.path === ':memory:') config.storage.path = join(stateDir, 'callmanager.sqlite');
   loadBoardConfig(values.board); // a broken board config stops here, before anything listens
   let external: { host: string; port: number } | undefined;
   if (values.server !== undefined) {
@@ -95,7 +99,7 @@ export async function simMain(argv: string[]): Promise<number> {
     const server = external ?? { host: '127.0.0.1', port: dev.sscp ? cm!.sscp!.port : cm!.port };
     const phone = await createEmulatedPhone({
       name: dev.label, deviceName: dev.name, boardFile: values.board!, protocol: dev.sscp ? 'sscp' : 'sccp',
-      servers: [server], clock, micFrequency: micFrequency(i), log,
+      servers: [server], clock, micFrequency: micFrequency(i), ...(stateDir !== undefined ? { stateDir: join(stateDir, dev.name) } : {}), log,
     });
     teardown.add(dev.label, () => phone.close());
     phones.push(phone);

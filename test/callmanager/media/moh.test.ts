@@ -16,7 +16,7 @@ import { parseWav } from '../../../firmware/media/wav.js';
 import { MELODY, MELODY_LOOP_MS, NOTE_HZ } from '../../../callmanager/media/melody.js';
 import { MusicOnHold, loadMohFile } from '../../../callmanager/media/moh.js';
 import type { LegCodecName } from '../../../callmanager/media/leg.js';
-import { needTool, run as sh, tempDir } from '../../media/oracles.js';
+import { requireTool, run as sh, tempDir } from '../../support/oracles.js';
 import { run } from './phones.js';
 
 interface Heard { pcm: Int16Array; packets: number; pts: Set<number>; ssrcs: Set<number>; tsSteps: Set<number>; seqSteps: Set<number>; firstMarker: boolean }
@@ -75,7 +75,7 @@ function firstMismatch(a: Int16Array, b: Int16Array, n: number): number {
 }
 
 test('a WAV made by SoX (8 kHz) reaches a µ-law party as exactly that audio, looped; 16 kHz to G.722 likewise', async (t) => {
-  if (!needTool(t, 'sox')) return;
+  if (!requireTool(t, 'sox')) return;
   const dir = tempDir('moh');
   const wav8 = join(dir, 'moh8.wav');
   const wav16 = join(dir, 'moh16.wav');
@@ -149,7 +149,7 @@ test('the built-in melody: non-silent, its notes in order at the right pitches, 
 
 test('music files that cannot be played fail at load with the file named and a hint', async (t) => {
   assert.throws(() => loadMohFile('/nonexistent/moh.wav'), /moh: cannot read music file \/nonexistent\/moh\.wav.*hint: check moh\.file/);
-  if (!needTool(t, 'sox')) return;
+  if (!requireTool(t, 'sox')) return;
   const dir = tempDir('mohbad');
   const cases: Array<[string, string[], RegExp]> = [
     ['cd.wav', ['-r', '44100', '-c', '1', '-b', '16'], /44100 Hz; music on hold reads 8000 or 16000 Hz.*hint: convert/],

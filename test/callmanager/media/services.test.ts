@@ -11,7 +11,7 @@ import { wavFile } from '../../../firmware/media/wav.js';
 import { parseCallManagerConfig } from '../../../callmanager/config.js';
 import { ConferenceFullError } from '../../../callmanager/media/conference.js';
 import { createMediaServices } from '../../../callmanager/media/services.js';
-import { tempDir } from '../../media/oracles.js';
+import { tempDir } from '../../support/oracles.js';
 
 const BASE = `server: { bind: 127.0.0.1 }
 lines:

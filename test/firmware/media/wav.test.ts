@@ -5,7 +5,7 @@ import { parseWav, wavFile } from '../../../firmware/media/wav.js';
 
 test('round trip with wavFile; LIST chunks (odd length, padded) before data are skipped', () => {
   const x = Int16Array.from({ length: 101 }, (_, i) => (i * 653) % 65536 - 32768);
-  assert.deepEqual(parseWav(wavFile(x, 16000)), { sampleRate: 16000, samples: x });
+  assert.deepEqual(parseWav(wavFile(x, 16000)), { sampleRate: 16000, samples: x, truncated: false });
   const w = wavFile(x, 8000);
   const list = Buffer.concat([Buffer.from('LIST', 'latin1'), Buffer.from([3, 0, 0, 0]), Buffer.from('abc\0', 'latin1')]);
   const withList = Buffer.concat([w.subarray(0, 36), list, w.subarray(36)]);
