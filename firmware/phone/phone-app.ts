@@ -12,8 +12,10 @@ import type { KeyName, LampMode, PhoneHardware } from '../../hal/api/devices.js'
 import type { TonePlayer } from '../media/engine.js';
 import type { SignallingEvent, StationSignalling } from '../station/signalling.js';
 import {
-  applyEvent, expireText, focusedCall, newModel, ringingCall, type CallView, type PhoneModel,
+  applyEvent, expireText, focusedCall, newModel, ringingCall, selectOnLine, selectStep, type CallView, type PhoneModel,
 } from './call-model.js';
+import { CallAlerts } from './call-alerts.js';
+import { hasTimer } from './call-list.js';
 import { clockText, fromDateTemplate, msToNextMinute, type TimeFormatOptions } from './format.js';
 import { CallHistory, type HistoryEntry } from './history.js';
 import { DisplayWriter } from './display-writer.js';
@@ -37,6 +39,11 @@ export interface PhoneAppOptions extends TimeFormatOptions {
   displayRetryMs?: number;
   /** Calls kept in the call history (default 20, firmware/phone/history.ts). */
   historySize?: number;
+  /**
+   * Who drives the line lamps: 'cm' (the call manager's SetLamp, as on SCCP) or 'calls' (the phone,
+   * from the states of the calls it holds, docs/sscp.md §5). Default: 'cm' on SCCP, 'calls' on SSCP.
+   */
+  lineLamps?: 'cm' | 'calls';
 }
 
 export interface PhoneAppDeps {
@@ -79,6 +86,11 @@ export class PhoneApp {
   /** Clock-row format from the call manager's date template; the board's own options win. */
   private cmFormat: TimeFormatOptions | undefined;
   private tick: TimerHandle | undefined;
+  /** The clock row redraws every second (a call timer is shown) rather than every minute. */
+  private secondTick = false;
+  private readonly alerts: CallAlerts;
+  /** The call last announced to the station as selected (PhoneInput.selectCall). */
+  private selectedSent: number | undefined;
   private handsetOff = false;
   private speakerOn = false;
   private headsetOn = false;
@@ -96,6 +108,7 @@ export class PhoneApp {
     this.opts = deps.options ?? {};
     this.m = newModel(deps.signalling.state);
     this.history = new CallHistory(this.opts.historySize);
+    this.alerts = new CallAlerts({ tones: this.tones, setLamp: (n, mode) => this.setLamp(n, mode) });
     this.screenOut = new DisplayWriter({
       display: this.hw.display, clock: this.clock, log: this.log, redraw: () => this.invalidate(),
       retryMs: this.opts.displayRetryMs ?? DEFAULT_DISPLAY_RETRY_MS,
@@ -177,7 +190,10 @@ export class PhoneApp {
     switch (a.kind) {
       case 'digit': return this.digit(a.key);
       case 'softkey': return this.softkey(a.index);
-      case 'line': return this.sig.lineButton(a.line);
+      case 'line':
+        // A line holding calls: its key selects them in turn; else it goes to the CM (seize, answer).
+        if (selectOnLine(this.m, a.line)) return this.selectionMoved();
+        return this.sig.lineButton(a.line);
       case 'speedDial': return this.sig.speedDial(a.index);
       case 'more': this.m.softkeyPage++; return this.invalidate();
       case 'speaker': return this.toggleSpeaker();
@@ -293,8 +309,25 @@ export class PhoneApp {
     return true;
   }
 
+  /** The user moved the selection: tell the station (softkeys follow) and redraw. */
+  private selectionMoved(): void {
+    this.syncSelection();
+    this.invalidate();
+  }
+
+  /** Announces the selected call to the station when it changed (its softkey set is then shown). */
+  private syncSelection(): void {
+    const c = focusedCall(this.m);
+    if (!c) { this.selectedSent = undefined; return; }
+    if (c.callRef === this.selectedSent) return;
+    this.selectedSent = c.callRef;
+    this.sig.selectCall(c.line, c.callRef);
+  }
+
   /** A named fixed key ('hold', 'redial', 'transfer'...): the softkey with that label, if any. */
   private named(name: string): void {
+    // Up/down navigation selects among several calls (docs/features.md §2 "Several calls").
+    if ((name === 'up' || name === 'down') && selectStep(this.m, name === 'down' ? 1 : -1)) return this.selectionMoved();
     const slot = slotByName(this.m.softkeys, name);
     if (slot !== undefined) return this.sendSoftkey(slot);
     const idle = this.m.calls.size === 0;
@@ -322,10 +355,17 @@ export class PhoneApp {
         const name = ev.target === 'line' ? `line${ev.instance}`
           : ev.target === 'speeddial' ? `speeddial${ev.instance}`
           : ev.target === 'message' ? 'message' : undefined;
+        if (ev.target === 'line' && this.localLineLamps && !this.alerts.cmLineLampApplies(this.m, ev.instance)) return;
         if (name) this.setLamp(name, ev.mode);
         return;
       }
-      case 'ringer': this.hw.ringer.ring(ev.mode, ev.once); return;
+      case 'ringer':
+        if (this.alerts.muteRinger(this.m, ev.mode, this.handsetOff || this.speakerOn)) {
+          this.log.debug?.(`phone: ringer ${ev.mode} not sounded: off hook in a call (call waiting)`);
+          return;
+        }
+        this.hw.ringer.ring(ev.mode, ev.once);
+        return;
       case 'timeDate': {
         const t = ev.date instanceof Date ? ev.date.getTime() : NaN;
         if (!Number.isFinite(t)) { this.log.warn('phone: timeDate event with an invalid date ignored'); return; }
@@ -340,8 +380,8 @@ export class PhoneApp {
         this.invalidate();
         return;
       }
-      case 'tone': this.tones?.play(ev.tone); break;
-      case 'toneStop': this.tones?.stop(); break;
+      case 'tone': this.tones?.play(ev.tone); if (ev.tone !== 'callwaiting') this.alerts.toneFromCm(); break;
+      case 'toneStop': this.tones?.stop(); this.alerts.toneFromCm(); break;
       case 'speaker': this.setSpeaker(ev.on); break;
       case 'microphone': this.setLamp('mute', ev.on ? 'off' : 'on'); break;
       default: break;
@@ -349,8 +389,11 @@ export class PhoneApp {
     const hadCalls = this.m.calls.size;
     const before = ev.type === 'callState' ? this.m.calls.get(ev.callRef) : undefined;
     const wasState = before?.state;
-    if (!applyEvent(this.m, ev)) return;
+    if (!applyEvent(this.m, ev, this.clock.now())) return;
     if (ev.type === 'callState') this.logCall(ev, before);
+    this.syncSelection();
+    this.alerts.update(this.m, this.localLineLamps);
+    if (hasTimer(this.m) !== this.secondTick) this.scheduleTick();
     // The far end hung up on a speaker call (connected → off hook with reorder): a 7960 on the
     // speaker goes back to idle by itself; with the handset lifted the user hangs up.
     if (ev.type === 'callState' && ev.state === 'offhook' && wasState === 'connected' && this.speakerOn && !this.handsetOff) {
@@ -381,6 +424,8 @@ export class PhoneApp {
     this.textTimers.set(id, h);
   }
 
+  private get localLineLamps(): boolean { return (this.opts.lineLamps ?? (this.sig.protocol === 'sscp' ? 'calls' : 'cm')) === 'calls'; }
+
   private setLamp(name: string, mode: LampMode): void {
     const lamp = this.hw.lamps[name];
     if (!lamp) return; // boards have only some lamps; unknown ones are ignored
@@ -393,14 +438,22 @@ export class PhoneApp {
     return new Date(this.clock.wallTime().getTime() + this.timeOffsetMs);
   }
 
-  /** Redraws at the next wall-clock minute of the displayed time, then every minute. */
+  /** Redraws at the next wall-clock minute of the displayed time, then every minute; every second while a call timer shows. */
   private scheduleTick(): void {
     this.clock.clearTimeout(this.tick);
+    this.secondTick = hasTimer(this.m);
     if (!this.running) return;
     this.tick = this.clock.setTimeout(() => {
       this.invalidate();
       this.scheduleTick();
-    }, msToNextMinute(this.displayTime()));
+    }, this.secondTick ? this.msToNextTimerSecond() : msToNextMinute(this.displayTime()));
+  }
+
+  /** Until the first shown call timer next changes (timers count whole seconds from the connect). */
+  private msToNextTimerSecond(): number {
+    const now = this.clock.now();
+    for (const c of this.m.calls.values()) if (c.connectedAt !== undefined) return 1000 - ((now - c.connectedAt) % 1000);
+    return 1000;
   }
 
   private invalidate(): void {
@@ -420,7 +473,7 @@ export class PhoneApp {
       dateFormat: this.opts.dateFormat ?? this.cmFormat?.dateFormat, utc: this.opts.utc };
     if (this.browse) return renderHistory(this.browse, g, (t, max) => clockText(t, f, max));
     return renderScreen(this.m, { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount },
-      (max) => clockText(now, f, max));
+      (max) => clockText(now, f, max), this.clock.now());
   }
 
   private async write(): Promise<void> {
