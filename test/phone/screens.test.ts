@@ -47,7 +47,7 @@ test('21x8 text grid: one row per call, the selected one marked, softkeys on the
   assert.equal(rows.length, 8);
   for (const r of rows) assert.equal(r.length, 21);
   // A call put on hold does not take the selection: the ringing call (call waiting) keeps it.
-  assert.deepEqual(rows.slice(1, 5).map((r) => r.trimEnd()), [' L1 101 Bob   1:02:03', '>L2 102 Carol Ringing', ' L1 105 Eve          Held', '']);
+  assert.deepEqual(rows.slice(1, 5).map((r) => r.trimEnd()), [' L1 101 Bob   1:02:03', '>L2 102 Carol Ringing', ' L1 105 Eve      Held', '']);
   assert.equal(rows[7], 'Hold   End           ');
 });
 
