@@ -253,6 +253,7 @@ export class SccpStation extends StationFacade<OutMsg> {
     if (ev instanceof Error) { this.log('warn', `SCCP ${m.name} ignored: ${ev.message}`, { message: m.name }); return; }
     if (!ev) { this.log('debug', `SCCP ${m.name} not handled`, { message: m.name }); return; }
     const cleared = ev.type === 'callState' && this.mapper.callState(ev.line, ev.callRef, ev.state);
+    if (ev.type === 'callState' && ev.state === 'hold') this.media.held(ev.callRef); // a held call sends and plays nothing
     if (ev.type === 'callPlane' && ev.active) this.mapper.activateCallPlane(ev.line);
     this.reg.emit(ev);
     if (cleared) this.emitSoftkeys(); // the cleared call's set goes; the focused call's (or the default) shows

@@ -232,6 +232,7 @@ export class SscpStation extends StationFacade<SscpOut> {
       // A SoftKeySet for a call other than the selected one is kept until that call is selected.
       if (ev.type === 'softkeys' && !this.mapper.putSoftkeys({ line: ev.line, callRef: ev.callRef, keys: ev.keys })) continue;
       const cleared = ev.type === 'callState' && this.mapper.callState(ev.line, ev.callRef, ev.state);
+      if (ev.type === 'callState' && ev.state === 'hold') this.media.held(ev.callRef); // a held call sends and plays nothing
       if (ev.type === 'callPlane' && ev.active) this.mapper.callPlane(ev.line);
       this.reg.emit(ev);
       if (cleared) this.softkeysChanged();
