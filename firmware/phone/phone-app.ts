@@ -16,10 +16,11 @@ import {
 } from './call-model.js';
 import { CallAlerts } from './call-alerts.js';
 import { hasTimer } from './call-list.js';
-import { clockText, fromDateTemplate, msToNextMinute, type TimeFormatOptions } from './format.js';
+import { clockText, type TimeFormatOptions } from './format.js';
+import { ScreenClock } from './screen-clock.js';
 import { CallHistory, type HistoryEntry } from './history.js';
 import { DisplayWriter } from './display-writer.js';
-import { historySoftkey, renderHistory, type HistoryBrowse } from './history-screen.js';
+import { browseKey, renderHistory, type HistoryBrowse } from './history-screen.js';
 import { resolveKey, type KeyAction } from './keys.js';
 import { renderScreen } from './screens.js';
 import { layoutSoftkeys, slotByName } from './softkeys.js';
@@ -55,11 +56,6 @@ export interface PhoneAppDeps {
   options?: PhoneAppOptions;
 }
 
-/** Named keys while the call history is open (docs/features.md §1: up/down navigation keys). */
-const BROWSE_KEYS: Readonly<Record<string, 'dial' | 'next' | 'prev' | 'exit'>> = {
-  dial: 'dial', next: 'next', down: 'next', up: 'prev', prev: 'prev', exit: 'exit', back: 'exit', directories: 'exit',
-};
-
 /** Longest dialled string kept for the display (SCCP DialedNumber is char[24], docs/sccp.md §3). */
 const MAX_TYPED = 24;
 const DEFAULT_DISPLAY_RETRY_MS = 5000;
@@ -81,13 +77,8 @@ export class PhoneApp {
   private readonly subs: Array<() => void> = [];
   private readonly textTimers = new Map<number, TimerHandle>();
   private running = false;
-  /** Offset added to clock.wallTime() so the header shows call-manager time ('timeDate'). */
-  private timeOffsetMs = 0;
-  /** Clock-row format from the call manager's date template; the board's own options win. */
-  private cmFormat: TimeFormatOptions | undefined;
-  private tick: TimerHandle | undefined;
-  /** The clock row redraws every second (a call timer is shown) rather than every minute. */
-  private secondTick = false;
+  /** Shown time, its format and the redraw ticks (screen-clock.ts). */
+  private readonly time: ScreenClock;
   private readonly alerts: CallAlerts;
   /** The call last announced to the station as selected (PhoneInput.selectCall). */
   private selectedSent: number | undefined;
@@ -108,6 +99,7 @@ export class PhoneApp {
     this.opts = deps.options ?? {};
     this.m = newModel(deps.signalling.state);
     this.history = new CallHistory(this.opts.historySize);
+    this.time = new ScreenClock(this.clock, this.opts, () => this.invalidate());
     this.alerts = new CallAlerts({ tones: this.tones, setLamp: (n, mode) => this.setLamp(n, mode) });
     this.screenOut = new DisplayWriter({
       display: this.hw.display, clock: this.clock, log: this.log, redraw: () => this.invalidate(),
@@ -153,7 +145,7 @@ export class PhoneApp {
     if (!this.running) return;
     this.running = false;
     for (const off of this.subs.splice(0)) this.guard('unsubscribe', off);
-    this.clock.clearTimeout(this.tick);
+    this.time.stop();
     this.screenOut.stop();
     for (const t of this.textTimers.values()) this.clock.clearTimeout(t);
     this.textTimers.clear();
@@ -276,9 +268,9 @@ export class PhoneApp {
   }
 
   /**
-   * The Directories key opens the call history when idle; while it is open its softkeys and the
-   * named keys of BROWSE_KEYS act on it. Returns false for keys it leaves to the normal handling
-   * (a digit, the hook, a line key: the browser closes and the key does what it always does).
+   * The Directories key opens the call history when idle; while it is open its softkeys and
+   * navigation keys act on it (history-screen.ts browseKey). Returns false for keys it leaves to the
+   * normal handling (the browser closes and the key does what it always does).
    */
   private browseKey(a: KeyAction): boolean {
     const b = this.browse;
@@ -289,24 +281,19 @@ export class PhoneApp {
       this.invalidate();
       return true;
     }
-    const act = a.kind === 'softkey' ? historySoftkey(a.index, this.hw.softkeyCount) ?? 'none'
-      : a.kind === 'more' ? 'next' : a.kind === 'named' ? BROWSE_KEYS[a.name] : undefined;
     this.invalidate();
-    if (act === 'none') return true;
-    const n = b.entries.length;
-    if (act === 'next' || act === 'prev') {
-      if (n > 0) b.index = (b.index + (act === 'next' ? 1 : n - 1)) % n;
-      return true;
-    }
+    const out = browseKey(b, a, this.hw.softkeyCount);
+    if (out === 'stay') return true;
     this.browse = undefined;
-    if (act !== 'dial') return act === 'exit';
-    const e = b.entries[b.index];
-    if (!e) return true;
-    // Like redial: off hook on the speaker unless the handset is up, then the whole number (enbloc).
+    if (typeof out === 'object') this.dialOut(out.dial);
+    return out !== 'pass';
+  }
+
+  /** Like redial: off hook on the speaker unless the handset is up, then the whole number (enbloc). */
+  private dialOut(number: string): void {
     if (!this.handsetOff) this.setSpeaker(true);
     this.sig.offHook(1);
-    this.sig.dial(e.number);
-    return true;
+    this.sig.dial(number);
   }
 
   /** The user moved the selection: tell the station (softkeys follow) and redraw. */
@@ -332,9 +319,7 @@ export class PhoneApp {
     if (slot !== undefined) return this.sendSoftkey(slot);
     const idle = this.m.calls.size === 0;
     if (name === 'redial' && idle && this.m.lastDialled) {
-      if (!this.handsetOff) this.setSpeaker(true);
-      this.sig.offHook(1);
-      this.sig.dial(this.m.lastDialled);
+      this.dialOut(this.m.lastDialled);
     } else if ((name === 'endcall' || name === 'release') && !idle) {
       this.setSpeaker(false);
       this.sig.onHook();
@@ -366,20 +351,15 @@ export class PhoneApp {
         }
         this.hw.ringer.ring(ev.mode, ev.once);
         return;
-      case 'timeDate': {
-        const t = ev.date instanceof Date ? ev.date.getTime() : NaN;
-        if (!Number.isFinite(t)) { this.log.warn('phone: timeDate event with an invalid date ignored'); return; }
-        this.timeOffsetMs = t - this.clock.wallTime().getTime();
+      case 'timeDate':
+        if (!this.time.setTime(ev.date)) { this.log.warn('phone: timeDate event with an invalid date ignored'); return; }
         this.scheduleTick();
         this.invalidate();
         return;
-      }
-      case 'dateTemplate': {
-        this.cmFormat = fromDateTemplate(ev.template);
-        if (!this.cmFormat && ev.template.trim()) this.log.warn(`phone: date template '${ev.template}' not understood; keeping HH:mm DD/MM`);
+      case 'dateTemplate':
+        if (!this.time.setTemplate(ev.template)) this.log.warn(`phone: date template '${ev.template}' not understood; keeping HH:mm DD/MM`);
         this.invalidate();
         return;
-      }
       case 'tone': this.tones?.play(ev.tone); if (ev.tone !== 'callwaiting') this.alerts.toneFromCm(); break;
       case 'toneStop': this.tones?.stop(); this.alerts.toneFromCm(); break;
       case 'speaker': this.setSpeaker(ev.on); break;
@@ -393,7 +373,7 @@ export class PhoneApp {
     if (ev.type === 'callState') this.logCall(ev, before);
     this.syncSelection();
     this.alerts.update(this.m, this.localLineLamps);
-    if (hasTimer(this.m) !== this.secondTick) this.scheduleTick();
+    if (hasTimer(this.m) !== this.time.perSecond) this.scheduleTick();
     // The far end hung up on a speaker call (connected → off hook with reorder): a 7960 on the
     // speaker goes back to idle by itself; with the handset lifted the user hangs up.
     if (ev.type === 'callState' && ev.state === 'offhook' && wasState === 'connected' && this.speakerOn && !this.handsetOff) {
@@ -410,7 +390,7 @@ export class PhoneApp {
 
   /** Call history bookkeeping; a call arriving or starting closes the history browser. */
   private logCall(ev: Extract<SignallingEvent, { type: 'callState' }>, before: CallView | undefined): void {
-    const e = this.history.observe(ev, this.m.calls.get(ev.callRef) ?? before, this.displayTime());
+    const e = this.history.observe(ev, this.m.calls.get(ev.callRef) ?? before, this.time.now());
     if (e?.kind === 'missed') this.m.missedUnseen++;
     if (ev.state !== 'idle' && ev.state !== 'onhook') this.browse = undefined;
   }
@@ -434,19 +414,9 @@ export class PhoneApp {
 
   // ---- rendering -----------------------------------------------------------------------------
 
-  private displayTime(): Date {
-    return new Date(this.clock.wallTime().getTime() + this.timeOffsetMs);
-  }
-
-  /** Redraws at the next wall-clock minute of the displayed time, then every minute; every second while a call timer shows. */
+  /** Redraws at each minute of the shown time; every second while a call timer shows. */
   private scheduleTick(): void {
-    this.clock.clearTimeout(this.tick);
-    this.secondTick = hasTimer(this.m);
-    if (!this.running) return;
-    this.tick = this.clock.setTimeout(() => {
-      this.invalidate();
-      this.scheduleTick();
-    }, this.secondTick ? this.msToNextTimerSecond() : msToNextMinute(this.displayTime()));
+    if (this.running) this.time.schedule(hasTimer(this.m), () => this.msToNextTimerSecond());
   }
 
   /** Until the first shown call timer next changes (timers count whole seconds from the connect). */
@@ -467,13 +437,11 @@ export class PhoneApp {
 
   private compose(): string[] {
     const d = this.hw.display;
-    const now = this.displayTime();
+    const now = this.time.now();
     const g = { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount };
-    const f: TimeFormatOptions = { timeFormat: this.opts.timeFormat ?? this.cmFormat?.timeFormat,
-      dateFormat: this.opts.dateFormat ?? this.cmFormat?.dateFormat, utc: this.opts.utc };
+    const f = this.time.format;
     if (this.browse) return renderHistory(this.browse, g, (t, max) => clockText(t, f, max));
-    return renderScreen(this.m, { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount },
-      (max) => clockText(now, f, max), this.clock.now());
+    return renderScreen(this.m, g, (max) => clockText(now, f, max), this.clock.now());
   }
 
   private async write(): Promise<void> {
