@@ -13,8 +13,7 @@ import { loadBoardConfig } from '../../../hal/board/load.js';
 import { SccpStation } from '../../../firmware/sccp/station.js';
 import { PhoneApp } from '../../../firmware/phone/phone-app.js';
 import { FakeCm, FakeMedia } from '../../sccp-station/fake-cm.js';
-import { drive } from '../../sscp-station/fake-sscp-cm.js';
-import { RecordingTones, maxTransmitting } from '../../support/multi-call.js';
+import { RecordingTones, boardWaits, maxTransmitting } from '../../support/multi-call.js';
 
 /** Template as chan_skinny labels it (0x80 + phrase code, docs/sccp.md §1); events are docs/sccp.md §4. */
 const KEYS = [
@@ -37,19 +36,9 @@ let app: PhoneApp;
 const media = new FakeMedia();
 const tones = new RecordingTones();
 
-const lcd = (): string[] => board.emulators.screen().map((r) => r.trimEnd());
-const until = (what: string, pred: () => boolean): Promise<void> => drive(clock, pred, what, 20, 20_000);
-/** Waits until each given LCD row reads `text` (or matches a RegExp, for call timers). */
-const lcdShows = (rows: Record<number, string | RegExp>): Promise<void> =>
-  until(`LCD ${String(Object.values(rows))}`, () => Object.entries(rows).every(([i, t]) => {
-    const row = lcd()[Number(i)] ?? '';
-    return typeof t === 'string' ? row === t : t.test(row);
-  })).catch((e: Error) => { throw new Error(`${e.message}; the LCD shows ${JSON.stringify(lcd())}`); });
-/** Lamp modes need a whole cadence on the wire to be told apart (wink 1 s on / 1 s off, hal/drivers/lamp.ts). */
-async function lampIs(name: string, mode: string): Promise<void> {
-  await clock.advance(2100);
-  await until(`lamp ${name} ${mode} (now ${board.emulators.lamps[name]!()})`, () => board.emulators.lamps[name]!() === mode);
-}
+const { until, screen: lcd, shows: lcdShows, lampIs, started } = boardWaits({
+  get clock() { return clock; }, screen: () => board.emulators.screen(), lamp: (n) => board.emulators.lamps[n]!(),
+});
 async function cmGets(name: string, n = 1): Promise<Record<string, unknown>> {
   await until(`${n} × ${name} at the CM`, () => cm.count(name) >= n);
   return cm.rx.filter((m) => m.name === name)[n - 1]!.fields;
@@ -86,11 +75,7 @@ before(async () => {
   board = await composeEmulatedBoard(loadBoardConfig('board-configs/laptop-emulated.yaml'), { clock, log: () => {} });
   station = new SccpStation({ deviceName: 'SEP00AABBCC0011', servers: [{ host: '127.0.0.1', port: cm.port }], clock, media, localAddress: '127.0.0.1' });
   app = new PhoneApp({ hardware: board.hardware, signalling: station, clock, tones, log: { warn: () => {} }, options: { utc: true } });
-  // The HD44780's power-on waits run on the virtual clock: drive it while the app starts.
-  let started = false;
-  const starting = app.start().then(() => { started = true; });
-  await until('app started', () => started);
-  await starting;
+  await started(app.start()); // the HD44780's power-on waits run on the virtual clock
   await station.start();
   await until('registered with softkeys', () => station.state === 'registered' && cm.count('TimeDateReq') === 1);
   await lcdShows({ 3: 'Redl New' });

@@ -13,8 +13,8 @@ import { loadBoardConfig } from '../../../hal/board/load.js';
 import { SscpStation } from '../../../firmware/sscp/station.js';
 import { PhoneApp } from '../../../firmware/phone/phone-app.js';
 import { FakeMedia } from '../../sccp-station/fake-cm.js';
-import { FakeSscpCm, drive } from '../../sscp-station/fake-sscp-cm.js';
-import { RecordingTones, maxTransmitting } from '../../support/multi-call.js';
+import { FakeSscpCm } from '../../sscp-station/fake-sscp-cm.js';
+import { RecordingTones, boardWaits, maxTransmitting } from '../../support/multi-call.js';
 
 let cm: FakeSscpCm;
 let clock: VirtualClock;
@@ -24,17 +24,10 @@ let app: PhoneApp;
 const media = new FakeMedia();
 const tones = new RecordingTones();
 
-const screen = (): string[] => board.emulators.screen().map((r) => r.trimEnd());
-const until = (what: string, pred: () => boolean): Promise<void> => drive(clock, pred, what, 20, 20_000);
-const shows = (rows: Record<number, string | RegExp>): Promise<void> =>
-  until(`screen ${String(Object.values(rows))}`, () => Object.entries(rows).every(([i, t]) => {
-    const row = screen()[Number(i)] ?? '';
-    return typeof t === 'string' ? row === t : t.test(row);
-  })).catch((e: Error) => { throw new Error(`${e.message}; the OLED shows ${JSON.stringify(screen())}`); });
-async function lampIs(mode: string): Promise<void> {
-  await clock.advance(2100); // a whole wink cadence on the wire (hal/drivers/lamp.ts)
-  await until(`line1 lamp ${mode} (now ${board.emulators.lamps.line1!()})`, () => board.emulators.lamps.line1!() === mode);
-}
+const { until, screen, shows, lampIs: lamp, started } = boardWaits({
+  get clock() { return clock; }, screen: () => board.emulators.screen(), lamp: (n) => board.emulators.lamps[n]!(),
+});
+const lampIs = (mode: string): Promise<void> => lamp('line1', mode);
 async function cmGets(name: string, n = 1): Promise<Record<string, unknown>> {
   await until(`${n} × ${name} at the CM`, () => cm.count(name) >= n);
   return cm.rx.filter((m) => m.name === name)[n - 1]!.fields as Record<string, unknown>;
@@ -51,10 +44,7 @@ before(async () => {
   station = new SscpStation({ mac: '00:11:22:aa:bb:01', servers: [{ host: '127.0.0.1', port: cm.port }], clock, media,
     localAddress: '127.0.0.1', transport: { retries: 2, initialRtoMs: 200, jitter: 0 } });
   app = new PhoneApp({ hardware: board.hardware, signalling: station, clock, tones, log: { warn: () => {} }, options: { utc: true } });
-  let started = false;
-  const starting = app.start().then(() => { started = true; });
-  await until('app started (SSD1306 init on the virtual clock)', () => started);
-  await starting;
+  await started(app.start()); // the SSD1306 init waits on the virtual clock
   await station.start();
   await until('registered', () => station.state === 'registered');
   await shows({ 7: 'Redl New' });
