@@ -21,6 +21,8 @@ export interface CallView {
   called: string;
   /** Number as confirmed by the CM ('dialedNumber'). */
   dialled: string;
+  /** Clock time (ms, Clock.now) the call was first connected: the call timer runs from here. */
+  connectedAt: number | undefined;
 }
 
 export interface LineView { line: number; number: string; label: string; displayName: string }
@@ -34,7 +36,7 @@ export interface PhoneModel {
   lines: Map<number, LineView>;
   speedDials: Map<number, { number: string; label: string }>;
   calls: Map<number, CallView>;
-  /** callRef of the call the screen shows. */
+  /** callRef of the selected call: the one the screen shows first and the softkeys act on. */
   focus: number | undefined;
   prompt: PromptView | undefined;
   /** Active notifies, oldest first; the screen shows the newest. */
@@ -62,9 +64,18 @@ export function newModel(registration: RegistrationState = 'unregistered'): Phon
   };
 }
 
-/** States in which the user is busy with the call: an arriving call does not steal the screen. */
+/** States in which the user is busy with the call (ranked first when the selected call ends). */
 const ENGAGED: ReadonlySet<CallStateName> = new Set<CallStateName>(
   ['offhook', 'proceed', 'ringout', 'connected', 'busy', 'congestion', 'invalidnumber', 'transfer']);
+/**
+ * Selected-call states an arriving call does not take the selection from: the user is dialling or
+ * waiting for a far end, or another call is already ringing. From a connected or held call it does
+ * (call waiting: a 7960 selects the new call so that Answer is under the softkeys, docs/features.md §2).
+ */
+const KEEPS_SELECTION: ReadonlySet<CallStateName> = new Set<CallStateName>(
+  ['offhook', 'proceed', 'ringout', 'busy', 'congestion', 'invalidnumber', 'transfer', 'ringin', 'callwaiting']);
+/** States another call moves into without taking the selection (the CM holds it, parks it ...). */
+const BACKGROUND: ReadonlySet<CallStateName> = new Set<CallStateName>(['hold', 'park', 'remotemultiline', 'holdrevert']);
 /** States after which typed digits no longer belong to a number being dialled. */
 const PAST_DIALLING: ReadonlySet<CallStateName> = new Set<CallStateName>(
   ['ringout', 'connected', 'busy', 'congestion', 'invalidnumber', 'ringin', 'hold']);
@@ -88,7 +99,7 @@ export function party(c: CallView): { number: string; name: string } {
 
 function pickFocus(m: PhoneModel): number | undefined {
   let best: CallView | undefined;
-  const rank = (c: CallView): number => (ENGAGED.has(c.state) ? 3 : c.state === 'ringin' ? 2 : 1);
+  const rank = (c: CallView): number => (ENGAGED.has(c.state) ? 3 : c.state === 'ringin' || c.state === 'callwaiting' ? 2 : 1);
   for (const c of m.calls.values()) if (!best || rank(c) > rank(best)) best = c;
   return best?.callRef;
 }
@@ -97,7 +108,7 @@ function upsertCall(m: PhoneModel, line: number, callRef: number): CallView {
   let c = m.calls.get(callRef);
   if (!c) {
     c = { line, callRef, state: 'offhook', direction: undefined, callingName: '', calling: '',
-      calledName: '', called: '', dialled: '' };
+      calledName: '', called: '', dialled: '', connectedAt: undefined };
     m.calls.set(callRef, c);
   }
   c.line = line;
@@ -117,11 +128,39 @@ let nextId = 1;
 /** Ids for timed texts, unique within the process. */
 export function textId(): number { return nextId++; }
 
+/** The calls in the order they started (the screen's list order). */
+export function callList(m: PhoneModel): CallView[] { return [...m.calls.values()]; }
+
+/** Moves the selection `step` calls along the list (wrapping); returns true when it changed. */
+export function selectStep(m: PhoneModel, step: 1 | -1): boolean {
+  const list = callList(m);
+  if (list.length < 2) return false;
+  const i = list.findIndex((c) => c.callRef === m.focus);
+  const next = list[((i < 0 ? 0 : i + step) % list.length + list.length) % list.length]!;
+  m.focus = next.callRef;
+  return true;
+}
+
+/**
+ * A line key pressed: selects the next call on that line after the selected one (the first if the
+ * selected call is on another line). Returns false when the line has no call to select (the key
+ * then goes to the call manager as before: seize the line, answer its ringing call).
+ */
+export function selectOnLine(m: PhoneModel, line: number): boolean {
+  const onLine = callList(m).filter((c) => c.line === line);
+  if (onLine.length === 0) return false;
+  const cur = onLine.findIndex((c) => c.callRef === m.focus);
+  if (cur >= 0 && onLine.length === 1) return false;
+  m.focus = onLine[(cur + 1) % onLine.length]!.callRef;
+  return true;
+}
+
 /**
  * Applies one event to the model. Returns false for events that do not change what the model
- * holds (lamps, ringer, timeDate: PhoneApp handles those directly).
+ * holds (lamps, ringer, timeDate: PhoneApp handles those directly). `now` is Clock.now() (ms),
+ * used for the call timers.
  */
-export function applyEvent(m: PhoneModel, ev: SignallingEvent): boolean {
+export function applyEvent(m: PhoneModel, ev: SignallingEvent, now = 0): boolean {
   switch (ev.type) {
     case 'registration':
       m.registration = { state: ev.state, server: ev.server, reason: ev.reason };
@@ -130,6 +169,7 @@ export function applyEvent(m: PhoneModel, ev: SignallingEvent): boolean {
       if (ev.state === 'onhook' || ev.state === 'idle') { endCall(m, ev.callRef); return true; }
       const c = upsertCall(m, ev.line, ev.callRef);
       c.state = ev.state;
+      if (ev.state === 'connected' && c.connectedAt === undefined) c.connectedAt = now;
       if (!c.direction) {
         if (ev.state === 'ringin' || ev.state === 'callwaiting') c.direction = 'inbound';
         else if (ev.state === 'offhook' || ev.state === 'ringout' || ev.state === 'proceed') c.direction = 'outbound';
@@ -137,7 +177,8 @@ export function applyEvent(m: PhoneModel, ev: SignallingEvent): boolean {
       if (PAST_DIALLING.has(ev.state) && m.focus === ev.callRef) m.typed = '';
       const cur = focusedCall(m);
       const arriving = ev.state === 'ringin' || ev.state === 'callwaiting';
-      if (!cur || cur === c || !arriving || !ENGAGED.has(cur.state)) m.focus = ev.callRef;
+      if (!cur || cur === c) m.focus = ev.callRef;
+      else if (arriving ? !KEEPS_SELECTION.has(cur.state) : !BACKGROUND.has(ev.state)) m.focus = ev.callRef;
       return true;
     }
     case 'callInfo': {

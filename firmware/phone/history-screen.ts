@@ -10,6 +10,7 @@
  */
 import type { SoftkeySlot } from '../station/signalling.js';
 import type { HistoryEntry, HistoryKind } from './history.js';
+import type { KeyAction } from './keys.js';
 import { fit, leftRight, words } from './format.js';
 import { layoutSoftkeys, softkeyRow } from './softkeys.js';
 import type { ScreenGeometry } from './screens.js';
@@ -34,6 +35,30 @@ const MARK: Readonly<Record<HistoryKind, string>> = { missed: 'M', received: 'R'
 export function historySoftkey(index: number, softkeyCount: number): HistoryAction | undefined {
   const t = layoutSoftkeys(HISTORY_SOFTKEYS, softkeyCount, 0).targets[index];
   return t?.kind === 'slot' ? HISTORY_ACTIONS[t.slot] : undefined;
+}
+
+/** Named keys while the call history is open (docs/features.md §1: up/down navigation keys). */
+const BROWSE_KEYS: Readonly<Record<string, HistoryAction | 'prev'>> = {
+  dial: 'dial', next: 'next', down: 'next', up: 'prev', prev: 'prev', exit: 'exit', back: 'exit', directories: 'exit',
+};
+
+/**
+ * What key `a` does while the browser is open: 'stay' (moved or swallowed; the browser stays open),
+ * 'closed' (Exit), 'pass' (not the browser's key: it closes and the key does what it always does —
+ * a digit, the hook, a line key), or dial the entry's number (the browser closes).
+ */
+export function browseKey(b: HistoryBrowse, a: KeyAction, softkeyCount: number): 'stay' | 'closed' | 'pass' | { dial: string } {
+  const act = a.kind === 'softkey' ? historySoftkey(a.index, softkeyCount) ?? 'none'
+    : a.kind === 'more' ? 'next' : a.kind === 'named' ? BROWSE_KEYS[a.name] : undefined;
+  if (act === 'none') return 'stay';
+  const n = b.entries.length;
+  if (act === 'next' || act === 'prev') {
+    if (n > 0) b.index = (b.index + (act === 'next' ? 1 : n - 1)) % n;
+    return 'stay';
+  }
+  if (act !== 'dial') return act === 'exit' ? 'closed' : 'pass';
+  const e = b.entries[b.index];
+  return e ? { dial: e.number } : 'closed';
 }
 
 const entryText = (e: HistoryEntry): string => words(e.number, e.name);

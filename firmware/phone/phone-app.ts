@@ -1,6 +1,6 @@
 /**
- * The phone application: physical input (keypad, hook, headset) → StationSignalling calls;
- * SignallingEvents → display, lamps, ringer, local tones. Protocol-neutral: it knows only
+ * The phone application: physical input (keypad, hook, headset) → StationSignalling calls
+ * (phone-input.ts, the half it extends); SignallingEvents → display, lamps, ringer, local tones. Protocol-neutral: it knows only
  * hal/api devices, the Clock, firmware/station/signalling.ts and the TonePlayer contract.
  *
  * Display writes are coalesced (one write per event burst, on a microtask) and a failing
@@ -8,101 +8,47 @@
  * takes the phone down.
  */
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
-import type { KeyName, LampMode, PhoneHardware } from '../../hal/api/devices.js';
 import type { TonePlayer } from '../media/engine.js';
-import type { SignallingEvent, StationSignalling } from '../station/signalling.js';
-import {
-  applyEvent, expireText, focusedCall, newModel, ringingCall, type CallView, type PhoneModel,
-} from './call-model.js';
-import { clockText, fromDateTemplate, msToNextMinute, type TimeFormatOptions } from './format.js';
-import { CallHistory, type HistoryEntry } from './history.js';
+import type { SignallingEvent } from '../station/signalling.js';
+import { applyEvent, expireText, type CallView, type PhoneModel } from './call-model.js';
+import { CallAlerts } from './call-alerts.js';
+import { hasTimer } from './call-list.js';
+import { clockText } from './format.js';
+import { ScreenClock } from './screen-clock.js';
+import type { HistoryEntry } from './history.js';
 import { PhoneStateKeeper, type PhoneSnapshot } from './phone-state.js';
-import type { StateStore } from '../../hal/api/storage.js';
 import { DisplayWriter } from './display-writer.js';
-import { historySoftkey, renderHistory, type HistoryBrowse } from './history-screen.js';
-import { resolveKey, type KeyAction } from './keys.js';
+import { renderHistory } from './history-screen.js';
+import { PhoneInputHandler, errText, type PhoneAppDeps } from './phone-input.js';
 import { renderScreen } from './screens.js';
-import { layoutSoftkeys, slotByName } from './softkeys.js';
 
-export interface PhoneLog {
-  debug?(msg: string): void;
-  info?(msg: string): void;
-  warn(msg: string): void;
-}
+export type { PhoneAppDeps, PhoneAppOptions, PhoneLog } from './phone-input.js';
 
-export interface PhoneAppOptions extends TimeFormatOptions {
-  /** Renames physical key names to logical ones before mapping ('enter' → '#', 'f1' → 'softkey1'). */
-  keyMap?: Readonly<Record<string, string>>;
-  /** start()/stop() also start and stop keypad, hook and headset detect (default true). */
-  manageDevices?: boolean;
-  /** Retry period for a failed display (re-init + redraw), in ms (default 5000). */
-  displayRetryMs?: number;
-  /** Calls kept in the call history (default 20, firmware/phone/history.ts). */
-  historySize?: number;
-}
-
-export interface PhoneAppDeps {
-  hardware: PhoneHardware;
-  signalling: StationSignalling;
-  clock: Clock;
-  tones?: TonePlayer;
-  log?: PhoneLog;
-  options?: PhoneAppOptions;
-  /** Keeps call history, redial and the last call manager across restarts (firmware/phone/phone-state.ts). */
-  state?: StateStore;
-}
-
-/** Named keys while the call history is open (docs/features.md §1: up/down navigation keys). */
-const BROWSE_KEYS: Readonly<Record<string, 'dial' | 'next' | 'prev' | 'exit'>> = {
-  dial: 'dial', next: 'next', down: 'next', up: 'prev', prev: 'prev', exit: 'exit', back: 'exit', directories: 'exit',
-};
-
-/** Longest dialled string kept for the display (SCCP DialedNumber is char[24], docs/sccp.md §3). */
-const MAX_TYPED = 24;
 const DEFAULT_DISPLAY_RETRY_MS = 5000;
 
-const consoleLog: PhoneLog = { warn: (m) => console.warn(m) };
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-export class PhoneApp {
-  private readonly hw: PhoneHardware;
-  private readonly sig: StationSignalling;
+export class PhoneApp extends PhoneInputHandler {
   private readonly clock: Clock;
   private readonly tones: TonePlayer | undefined;
-  private readonly log: PhoneLog;
-  private readonly opts: PhoneAppOptions;
-  private readonly m: PhoneModel;
-  private readonly history: CallHistory;
-  private readonly keeper: PhoneStateKeeper | undefined;
-  /** "host:port" of the call manager last registered to (kept in the state store). */
-  private lastServer = '';
-  /** The call history browser while it is open (firmware/phone/history-screen.ts). */
-  private browse: HistoryBrowse | undefined;
   private readonly subs: Array<() => void> = [];
   private readonly textTimers = new Map<number, TimerHandle>();
   private running = false;
-  /** Offset added to clock.wallTime() so the header shows call-manager time ('timeDate'). */
-  private timeOffsetMs = 0;
-  /** Clock-row format from the call manager's date template; the board's own options win. */
-  private cmFormat: TimeFormatOptions | undefined;
-  private tick: TimerHandle | undefined;
-  private handsetOff = false;
-  private speakerOn = false;
-  private headsetOn = false;
+  /** Shown time, its format and the redraw ticks (screen-clock.ts). */
+  private readonly time: ScreenClock;
+  private readonly alerts: CallAlerts;
+  /** "host:port" of the call manager last registered to (kept in the state store). */
+  private lastServer = '';
   // Rendering state.
   private readonly screenOut: DisplayWriter;
   private queued = false;
   private writes: Promise<void> = Promise.resolve();
 
   constructor(deps: PhoneAppDeps) {
-    this.hw = deps.hardware;
-    this.sig = deps.signalling;
+    super(deps);
     this.clock = deps.clock;
     this.tones = deps.tones;
-    this.log = deps.log ?? consoleLog;
-    this.opts = deps.options ?? {};
-    this.m = newModel(deps.signalling.state);
-    this.history = new CallHistory(this.opts.historySize);
+    this.time = new ScreenClock(this.clock, this.opts, () => this.invalidate());
+    this.alerts = new CallAlerts({ tones: this.tones, setLamp: (n, mode) => this.setLamp(n, mode) });
     this.keeper = deps.state ? new PhoneStateKeeper(deps.state, this.clock, this.log, () => this.snapshot()) : undefined;
     this.screenOut = new DisplayWriter({
       display: this.hw.display, clock: this.clock, log: this.log, redraw: () => this.invalidate(),
@@ -151,7 +97,7 @@ export class PhoneApp {
     if (!this.running) return;
     this.running = false;
     for (const off of this.subs.splice(0)) this.guard('unsubscribe', off);
-    this.clock.clearTimeout(this.tick);
+    this.time.stop();
     this.screenOut.stop();
     for (const t of this.textTimers.values()) this.clock.clearTimeout(t);
     this.textTimers.clear();
@@ -185,159 +131,6 @@ export class PhoneApp {
     return this.writes;
   }
 
-  /** Handles one key press as if it came from the keypad (simulator, tests, remote control). */
-  press(key: KeyName): void {
-    this.guard(`key '${String(key)}'`, () => {
-      const action = resolveKey(key, this.opts.keyMap);
-      if (!action) { this.log.debug?.(`phone: ignored key '${String(key)}'`); return; }
-      this.onAction(action);
-    });
-  }
-
-  // ---- input ---------------------------------------------------------------------------------
-
-  private onAction(a: KeyAction): void {
-    if (this.browseKey(a)) return;
-    switch (a.kind) {
-      case 'digit': return this.digit(a.key);
-      case 'softkey': return this.softkey(a.index);
-      case 'line': return this.sig.lineButton(a.line);
-      case 'speedDial': return this.sig.speedDial(a.index);
-      case 'more': this.m.softkeyPage++; return this.invalidate();
-      case 'speaker': return this.toggleSpeaker();
-      case 'headset': return this.setHeadset(!this.headsetOn);
-      case 'flash': return this.sig.hookFlash();
-      case 'named': return this.named(a.name);
-    }
-  }
-
-  /** Line to take off hook: the ringing call's (answer), else the shown call's, else line 1. */
-  private hookLine(): number {
-    return ringingCall(this.m)?.line ?? focusedCall(this.m)?.line ?? 1;
-  }
-
-  private onHook(off: boolean): void {
-    this.handsetOff = off;
-    this.browse = undefined;
-    if (off) {
-      // Handset lifted during a speaker call: audio moves to the handset, the call stays as it is.
-      if (this.speakerOn) this.setSpeaker(false);
-      else this.sig.offHook(this.hookLine());
-    } else if (!this.speakerOn) {
-      this.m.typed = '';
-      this.sig.onHook();
-    }
-    this.invalidate();
-  }
-
-  private toggleSpeaker(): void {
-    if (this.speakerOn) {
-      this.setSpeaker(false);
-      if (!this.handsetOff) this.sig.onHook();
-    } else {
-      this.setSpeaker(true);
-      if (!this.handsetOff) this.sig.offHook(this.hookLine());
-    }
-  }
-
-  private setSpeaker(on: boolean): void {
-    this.speakerOn = on;
-    this.setLamp('speaker', on ? 'on' : 'off');
-  }
-
-  private setHeadset(on: boolean): void {
-    this.headsetOn = on;
-    this.setLamp('headset', on ? 'on' : 'off');
-    this.sig.headset(on);
-  }
-
-  private digit(key: string): void {
-    const c = focusedCall(this.m);
-    // Pre-dial on hook: a digit with no call goes off hook on the speaker first (docs/features.md §2:
-    // NewCall = like lifting the handset), then the digit goes out like any other.
-    if (this.m.calls.size === 0 && !this.handsetOff && !this.speakerOn) {
-      this.setSpeaker(true);
-      this.sig.offHook(1);
-    }
-    if ((!c || c.state === 'offhook') && this.m.typed.length < MAX_TYPED) {
-      this.m.typed += key;
-      this.invalidate();
-    }
-    this.sig.keypad(key);
-  }
-
-  private softkey(index: number): void {
-    const page = layoutSoftkeys(this.m.softkeys, this.hw.softkeyCount, this.m.softkeyPage);
-    const t = page.targets[index];
-    if (!t || t.kind === 'none') { this.log.debug?.(`phone: softkey${index + 1} has no function now`); return; }
-    if (t.kind === 'more') { this.m.softkeyPage++; this.invalidate(); return; }
-    this.sendSoftkey(t.slot);
-  }
-
-  private sendSoftkey(slot: number): void {
-    const label = (this.m.softkeys[slot]?.label ?? '').toLowerCase();
-    if (label === '<<' || label.startsWith('back') || label === 'bkspc') {
-      this.m.typed = this.m.typed.slice(0, -1);
-      this.invalidate();
-    }
-    this.sig.softkey(slot);
-  }
-
-  /**
-   * The Directories key opens the call history when idle; while it is open its softkeys and the
-   * named keys of BROWSE_KEYS act on it. Returns false for keys it leaves to the normal handling
-   * (a digit, the hook, a line key: the browser closes and the key does what it always does).
-   */
-  private browseKey(a: KeyAction): boolean {
-    const b = this.browse;
-    if (!b) {
-      if (a.kind !== 'named' || a.name !== 'directories' || this.m.calls.size > 0) return false;
-      this.m.missedUnseen = 0;
-      this.keeper?.changed();
-      this.browse = { index: 0, entries: this.history.entries };
-      this.invalidate();
-      return true;
-    }
-    const act = a.kind === 'softkey' ? historySoftkey(a.index, this.hw.softkeyCount) ?? 'none'
-      : a.kind === 'more' ? 'next' : a.kind === 'named' ? BROWSE_KEYS[a.name] : undefined;
-    this.invalidate();
-    if (act === 'none') return true;
-    const n = b.entries.length;
-    if (act === 'next' || act === 'prev') {
-      if (n > 0) b.index = (b.index + (act === 'next' ? 1 : n - 1)) % n;
-      return true;
-    }
-    this.browse = undefined;
-    if (act !== 'dial') return act === 'exit';
-    const e = b.entries[b.index];
-    if (!e) return true;
-    // Like redial: off hook on the speaker unless the handset is up, then the whole number (enbloc).
-    if (!this.handsetOff) this.setSpeaker(true);
-    this.sig.offHook(1);
-    this.sig.dial(e.number);
-    return true;
-  }
-
-  /** A named fixed key ('hold', 'redial', 'transfer'...): the softkey with that label, if any. */
-  private named(name: string): void {
-    const slot = slotByName(this.m.softkeys, name);
-    if (slot !== undefined) return this.sendSoftkey(slot);
-    const idle = this.m.calls.size === 0;
-    if (name === 'redial' && idle && this.m.lastDialled) {
-      if (!this.handsetOff) this.setSpeaker(true);
-      this.sig.offHook(1);
-      this.sig.dial(this.m.lastDialled);
-    } else if ((name === 'endcall' || name === 'release') && !idle) {
-      this.setSpeaker(false);
-      this.sig.onHook();
-    } else if (name === 'answer' && ringingCall(this.m)) {
-      if (!this.handsetOff) this.setSpeaker(true);
-      this.sig.offHook(this.hookLine());
-    } else {
-      this.log.debug?.(`phone: key '${name}' has no softkey and no local function now`);
-    }
-  }
-
   // ---- events --------------------------------------------------------------------------------
 
   private onEvent(ev: SignallingEvent): void {
@@ -347,26 +140,28 @@ export class PhoneApp {
         const name = ev.target === 'line' ? `line${ev.instance}`
           : ev.target === 'speeddial' ? `speeddial${ev.instance}`
           : ev.target === 'message' ? 'message' : undefined;
+        if (ev.target === 'line' && this.localLineLamps && !this.alerts.cmLineLampApplies(this.m, ev.instance)) return;
         if (name) this.setLamp(name, ev.mode);
         return;
       }
-      case 'ringer': this.hw.ringer.ring(ev.mode, ev.once); return;
-      case 'timeDate': {
-        const t = ev.date instanceof Date ? ev.date.getTime() : NaN;
-        if (!Number.isFinite(t)) { this.log.warn('phone: timeDate event with an invalid date ignored'); return; }
-        this.timeOffsetMs = t - this.clock.wallTime().getTime();
+      case 'ringer':
+        if (this.alerts.muteRinger(this.m, ev.mode, this.handsetOff || this.speakerOn)) {
+          this.log.debug?.(`phone: ringer ${ev.mode} not sounded: off hook in a call (call waiting)`);
+          return;
+        }
+        this.hw.ringer.ring(ev.mode, ev.once);
+        return;
+      case 'timeDate':
+        if (!this.time.setTime(ev.date)) { this.log.warn('phone: timeDate event with an invalid date ignored'); return; }
         this.scheduleTick();
         this.invalidate();
         return;
-      }
-      case 'dateTemplate': {
-        this.cmFormat = fromDateTemplate(ev.template);
-        if (!this.cmFormat && ev.template.trim()) this.log.warn(`phone: date template '${ev.template}' not understood; keeping HH:mm DD/MM`);
+      case 'dateTemplate':
+        if (!this.time.setTemplate(ev.template)) this.log.warn(`phone: date template '${ev.template}' not understood; keeping HH:mm DD/MM`);
         this.invalidate();
         return;
-      }
-      case 'tone': this.tones?.play(ev.tone); break;
-      case 'toneStop': this.tones?.stop(); break;
+      case 'tone': this.tones?.play(ev.tone); if (ev.tone !== 'callwaiting') this.alerts.toneFromCm(); break;
+      case 'toneStop': this.tones?.stop(); this.alerts.toneFromCm(); break;
       case 'speaker': this.setSpeaker(ev.on); break;
       case 'microphone': this.setLamp('mute', ev.on ? 'off' : 'on'); break;
       default: break;
@@ -375,13 +170,16 @@ export class PhoneApp {
     const before = ev.type === 'callState' ? this.m.calls.get(ev.callRef) : undefined;
     const wasState = before?.state;
     const dialled = this.m.lastDialled;
-    if (!applyEvent(this.m, ev)) return;
+    if (!applyEvent(this.m, ev, this.clock.now())) return;
     if (this.m.lastDialled !== dialled) this.keeper?.changed();
     if (ev.type === 'registration' && ev.state === 'registered' && ev.server && ev.server !== this.lastServer) {
       this.lastServer = ev.server;
       this.keeper?.changed();
     }
     if (ev.type === 'callState') this.logCall(ev, before);
+    this.syncSelection();
+    this.alerts.update(this.m, this.localLineLamps);
+    if (hasTimer(this.m) !== this.time.perSecond) this.scheduleTick();
     // The far end hung up on a speaker call (connected → off hook with reorder): a 7960 on the
     // speaker goes back to idle by itself; with the handset lifted the user hangs up.
     if (ev.type === 'callState' && ev.state === 'offhook' && wasState === 'connected' && this.speakerOn && !this.handsetOff) {
@@ -398,7 +196,7 @@ export class PhoneApp {
 
   /** Call history bookkeeping; a call arriving or starting closes the history browser. */
   private logCall(ev: Extract<SignallingEvent, { type: 'callState' }>, before: CallView | undefined): void {
-    const e = this.history.observe(ev, this.m.calls.get(ev.callRef) ?? before, this.displayTime());
+    const e = this.history.observe(ev, this.m.calls.get(ev.callRef) ?? before, this.time.now());
     if (e?.kind === 'missed') this.m.missedUnseen++;
     if (e) this.keeper?.changed();
     if (ev.state !== 'idle' && ev.state !== 'onhook') this.browse = undefined;
@@ -413,29 +211,24 @@ export class PhoneApp {
     this.textTimers.set(id, h);
   }
 
-  private setLamp(name: string, mode: LampMode): void {
-    const lamp = this.hw.lamps[name];
-    if (!lamp) return; // boards have only some lamps; unknown ones are ignored
-    try { lamp.set(mode); } catch (e) { this.log.warn(`phone: lamp ${name} set ${mode} failed: ${errText(e)}`); }
-  }
+  private get localLineLamps(): boolean { return (this.opts.lineLamps ?? (this.sig.protocol === 'sscp' ? 'calls' : 'cm')) === 'calls'; }
+
 
   // ---- rendering -----------------------------------------------------------------------------
 
-  private displayTime(): Date {
-    return new Date(this.clock.wallTime().getTime() + this.timeOffsetMs);
-  }
-
-  /** Redraws at the next wall-clock minute of the displayed time, then every minute. */
+  /** Redraws at each minute of the shown time; every second while a call timer shows. */
   private scheduleTick(): void {
-    this.clock.clearTimeout(this.tick);
-    if (!this.running) return;
-    this.tick = this.clock.setTimeout(() => {
-      this.invalidate();
-      this.scheduleTick();
-    }, msToNextMinute(this.displayTime()));
+    if (this.running) this.time.schedule(hasTimer(this.m), () => this.msToNextTimerSecond());
   }
 
-  private invalidate(): void {
+  /** Until the first shown call timer next changes (timers count whole seconds from the connect). */
+  private msToNextTimerSecond(): number {
+    const now = this.clock.now();
+    for (const c of this.m.calls.values()) if (c.connectedAt !== undefined) return 1000 - ((now - c.connectedAt) % 1000);
+    return 1000;
+  }
+
+  protected invalidate(): void {
     if (this.queued || !this.running) return;
     this.queued = true;
     queueMicrotask(() => {
@@ -446,13 +239,11 @@ export class PhoneApp {
 
   private compose(): string[] {
     const d = this.hw.display;
-    const now = this.displayTime();
+    const now = this.time.now();
     const g = { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount };
-    const f: TimeFormatOptions = { timeFormat: this.opts.timeFormat ?? this.cmFormat?.timeFormat,
-      dateFormat: this.opts.dateFormat ?? this.cmFormat?.dateFormat, utc: this.opts.utc };
+    const f = this.time.format;
     if (this.browse) return renderHistory(this.browse, g, (t, max) => clockText(t, f, max));
-    return renderScreen(this.m, { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount },
-      (max) => clockText(now, f, max));
+    return renderScreen(this.m, g, (max) => clockText(now, f, max), this.clock.now());
   }
 
   private async write(): Promise<void> {
@@ -461,8 +252,4 @@ export class PhoneApp {
     await this.screenOut.write(lines);
   }
 
-  /** Runs `fn`, logging instead of throwing: bad input or a failing device never crashes the app. */
-  private guard(what: string, fn: () => void): void {
-    try { fn(); } catch (e) { this.log.warn(`phone: ${what} failed: ${errText(e)}`); }
-  }
 }

@@ -11,22 +11,17 @@
  *   row n-1     softkey labels in softkeyCount equal cells
  * 3 rows: header, state (or row-2 text when more urgent), softkeys. 2 rows (16x2): one status row
  * (notify > registration > digits while dialling > call state > header), then softkeys.
+ * With two or more calls and 3 or more rows the middle rows list the calls instead (call-list.ts:
+ * the selected one marked, with state, party and timer); a notify, registration problem or CM
+ * display text takes the last middle row (on a tall grid only when a row is spare, for display text).
  */
 import type { CallStateName, ToneName } from '../station/signalling.js';
 import { focusedCall, party, shownNotify, type CallView, type PhoneModel } from './call-model.js';
+import { callListRows, STATE_TEXT } from './call-list.js';
 import { fit, leftRight, words } from './format.js';
 import { layoutSoftkeys, softkeyRow } from './softkeys.js';
 
 export interface ScreenGeometry { cols: number; rows: number; softkeyCount: number }
-
-/** Words shown for a call state (7960 wording where it has one, docs/features.md §2). */
-const STATE_TEXT: Readonly<Record<CallStateName, string>> = {
-  idle: '', onhook: '', offhook: 'Enter number', proceed: 'Calling', ringout: 'Ring out',
-  ringin: 'From', connected: 'Connected', busy: 'Busy', congestion: 'Call failed', hold: 'On hold',
-  callwaiting: 'Waiting', transfer: 'Transfer', park: 'Parked', remotemultiline: 'In use',
-  invalidnumber: 'Invalid number', holdrevert: 'Hold revert', whisper: 'Whisper',
-  remotehold: 'Remote hold',
-};
 
 /** Text for a local tone when the CM gave no prompt (e.g. Asterisk sends only reorder). */
 const TONE_TEXT: Partial<Record<ToneName, string>> = {
@@ -143,7 +138,7 @@ function infoLine(m: PhoneModel, overflow: string): string {
  * Renders the model. `clock` is the formatted time/date for the header; `clockFor(max)` lets the
  * header drop the date on narrow rows.
  */
-export function renderScreen(m: PhoneModel, g: ScreenGeometry, clockFor: (maxLen: number) => string): string[] {
+export function renderScreen(m: PhoneModel, g: ScreenGeometry, clockFor: (maxLen: number) => string, nowMs = 0): string[] {
   const { cols, rows } = g;
   const out: string[] = [];
   if (rows <= 0 || cols <= 0) return out;
@@ -166,6 +161,17 @@ export function renderScreen(m: PhoneModel, g: ScreenGeometry, clockFor: (maxLen
   }
 
   out.push(header());
+  if (m.calls.size >= 2) {
+    const middle = rows - 1 - (keys ? 1 : 0);
+    const urgent = shownNotify(m)?.text || registrationText(m);
+    const info = urgent || (m.calls.size < middle ? m.displayText ?? '' : '');
+    const listRows = info && middle >= 2 ? middle - 1 : middle;
+    const digits = dialDigits(m);
+    out.push(...callListRows(m, cols, listRows, digits || call.text, nowMs));
+    if (listRows < middle) out.push(fit(info, cols));
+    if (keys) out.push(softkeys(m, g));
+    return out;
+  }
   const info = infoLine(m, call.nameOverflow);
   if (rows === 3) {
     const urgent = m.notifies.length > 0 || m.registration.state !== 'registered';

@@ -1,14 +1,14 @@
 /**
  * What the station needs to remember about calls to address its own messages: per call reference
  * the line and state (from CallState), the current line / call (ActivateCallPlane, CallState) and
- * the softkey set selected for each (lineInstance, callReference) by SelectSoftKeys — (0, 0) is the
- * device's default (on-hook) set. Asterisk selects the default set once, at registration, and never
- * again, so when a call clears the set shown falls back to the focused call's, else the default.
+ * the softkey set selected for each (lineInstance, callReference) by SelectSoftKeys
+ * (firmware/station/softkey-sets.ts: the selected call's set is the one shown).
  * Turns PhoneInput into S→CM messages
  * (docs/sccp.md §3 layouts, §4 codes, §5 call flows). Pure: the caller sends the messages.
  */
 import type { CallStateName, SoftkeySlot } from '../station/signalling.js';
 import { CallTracker } from '../station/call-tracker.js';
+import { SoftkeySets } from '../station/softkey-sets.js';
 import { STIMULUS_LINE, STIMULUS_SPEEDDIAL, keypadCode } from './station-events.js';
 
 type Fields = Record<string, unknown>;
@@ -22,17 +22,17 @@ const DIRNUM_MAX = 24;
 
 export interface SoftkeySelection { line: number; callRef: number; setIndex: number; mask: number; keys: SoftkeySlot[] }
 
-const setKey = (line: number, callRef: number): string => `${line}:${callRef}`;
-
 export class StationCalls {
   private readonly tracker: CallTracker;
-  /** SelectSoftKeys per (lineInstance, callReference); keys resolved when shown. */
-  private readonly sets = new Map<string, SoftkeySelection>();
-  private shown: string | undefined;
+  /** SelectSoftKeys per (lineInstance, callReference) and the one shown; keys resolved when shown. */
+  private readonly sets: SoftkeySets<SoftkeySelection>;
   /** OffHook sent and no OnHook since (the handset may be up without a call the CM told us of). */
   private hookOff = false;
 
-  constructor(defaultLine: () => number) { this.tracker = new CallTracker(defaultLine); }
+  constructor(defaultLine: () => number) {
+    this.tracker = new CallTracker(defaultLine);
+    this.sets = new SoftkeySets((ref) => this.tracker.stateOf(ref) !== undefined, () => this.tracker.currentCallRef);
+  }
 
   get currentLine(): number { return this.tracker.currentLine; }
   get currentCallRef(): number { return this.tracker.currentCallRef; }
@@ -41,47 +41,29 @@ export class StationCalls {
   get currentState(): CallStateName | undefined { return this.tracker.stateOf(this.tracker.currentCallRef); }
 
   /** The softkey set shown now (undefined before the CM selected any). */
-  get softkeys(): SoftkeySelection | undefined { return this.shown === undefined ? undefined : this.sets.get(this.shown); }
+  get softkeys(): SoftkeySelection | undefined { return this.sets.shown; }
 
-  /** SelectSoftKeys: remembered for its (line, call) and shown (the CM's latest word), unless that call has ended. */
-  selectSoftkeys(sel: SoftkeySelection): void {
-    const k = setKey(sel.line, sel.callRef);
-    this.sets.set(k, sel);
-    this.shown = k;
-  }
+  /** SelectSoftKeys: remembered for its (line, call); returns true when it is shown (not another call's while that one is selected). */
+  selectSoftkeys(sel: SoftkeySelection): boolean { return this.sets.put(sel); }
+
+  /** The phone shows call `callRef` (docs/features.md §2 "Several calls"); true when the softkey set shown changed. */
+  selectCall(line: number, callRef: number): boolean { return this.sets.select(line, callRef); }
 
   /**
    * CallState. Returns true when the softkey set shown changed because the call cleared: its sets
-   * are dropped and the set of the call that now has focus (else the default set) is shown.
+   * are dropped and the set of the selected call (else the focused one, else the default) is shown.
    */
   callState(line: number, callRef: number, state: CallStateName): boolean {
     this.tracker.callState(line, callRef, state);
     if (state !== 'onhook' && state !== 'idle') return false;
     if (this.tracker.activeCalls === 0) this.hookOff = false;
-    for (const [k, s] of this.sets) if (s.callRef === callRef && callRef !== 0) this.sets.delete(k);
-    if (this.shown !== undefined && this.sets.has(this.shown)) return false;
-    const had = this.shown !== undefined;
-    this.shown = this.focusSetKey();
-    return had || this.shown !== undefined;
-  }
-
-  /** The set for the focused call, else for any live call, else the default (0, 0) set. */
-  private focusSetKey(): string | undefined {
-    const ref = this.tracker.currentCallRef;
-    let any: string | undefined;
-    for (const [k, s] of this.sets) {
-      if (ref !== 0 && s.callRef === ref) return k;
-      if (s.callRef !== 0 && this.tracker.stateOf(s.callRef) !== undefined) any ??= k;
-    }
-    if (any) return any;
-    for (const [k, s] of this.sets) if (s.callRef === 0) return k;
-    return undefined;
+    return this.sets.cleared(callRef);
   }
 
   activateCallPlane(line: number): void { this.tracker.selectLine(line); }
 
   /** A fresh registration: calls may have ended while we were away; the CM tells us again. */
-  reset(): void { this.tracker.reset(); this.sets.clear(); this.shown = undefined; this.hookOff = false; }
+  reset(): void { this.tracker.reset(); this.sets.reset(); this.hookOff = false; }
 
   /** OffHook(lineInstance, callReference of a ringing call on that line, else 0) — §5 "Answer = OffHook(1, 5)". */
   offHook(line?: number): OutMsg {

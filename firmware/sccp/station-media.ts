@@ -8,6 +8,7 @@
  */
 import type { CodecChoice, MediaEngine } from '../media/engine.js';
 import type { InbandDtmf } from '../station/inband-dtmf.js';
+import { OneCallMedia } from '../station/one-call-media.js';
 import type { StationLog } from './station-session.js';
 
 type Fields = Record<string, unknown>;
@@ -49,9 +50,16 @@ interface Stream { callReference: number; choice: CodecChoice }
 
 export class StationMedia {
   private readonly streams = new Map<number, Stream>();
+  /** One transmitting stream at a time; a held call's stops (firmware/station/one-call-media.ts). */
+  private readonly oneCall: OneCallMedia;
 
   /** `dtmf` learns which stream transmits for which call (in-band DTMF, firmware/station/inband-dtmf.ts). */
-  constructor(private readonly media: MediaEngine, private readonly log: StationLog, private readonly dtmf?: InbandDtmf) {}
+  constructor(private readonly media: MediaEngine, private readonly log: StationLog, dtmf?: InbandDtmf) {
+    this.oneCall = new OneCallMedia(media, (level, msg, ctx) => log(level, `SCCP ${msg}`, ctx), dtmf);
+  }
+
+  /** CallState Hold for `callRef`: its stream stops transmitting if the CM left it running. */
+  held(callRef: number): void { void this.oneCall.held(callRef); }
 
   /** Handles a media message; returns false when `name` is not one. `localIp` fills a wildcard bind address. */
   handle(name: string, f: Fields, reply: Reply, localIp: string): boolean {
@@ -59,13 +67,13 @@ export class StationMedia {
       case 'OpenReceiveChannel': void this.openReceive(f, reply, localIp); return true;
       case 'StartMediaTransmission': void this.startTransmit(f); return true;
       case 'StopMediaTransmission':
-        this.dtmf?.transmitStopped(num(f.passThruPartyId));
+        this.oneCall.stopped(num(f.passThruPartyId));
         void this.guard('stopTransmit', num(f.passThruPartyId), () => this.media.stopTransmit(num(f.passThruPartyId)));
         return true;
       case 'CloseReceiveChannel': {
         const id = num(f.passThruPartyId);
         this.streams.delete(id);
-        this.dtmf?.transmitStopped(id);
+        this.oneCall.stopped(id);
         void this.guard('closeReceive', id, () => this.media.closeReceive(id));
         return true;
       }
@@ -82,7 +90,7 @@ export class StationMedia {
   hangUp(): void {
     for (const id of this.media.activeStreams()) {
       this.streams.delete(id);
-      this.dtmf?.transmitStopped(id);
+      this.oneCall.stopped(id);
       void this.guard('stopTransmit', id, () => this.media.stopTransmit(id));
       void this.guard('closeReceive', id, () => this.media.closeReceive(id));
     }
@@ -128,7 +136,7 @@ export class StationMedia {
       this.log('warn', `StartMediaTransmission: compressionType ${num(f.compressionType)} not supported`, { passThruPartyId: id });
       return;
     }
-    this.dtmf?.transmitStarted(id, num(f.callReference));
+    await this.oneCall.starting(id, num(f.callReference) || (this.streams.get(id)?.callReference ?? 0));
     await this.guard('startTransmit', id, () => this.media.startTransmit(id, { address, port: num(f.remotePortNumber) }, choice));
   }
 

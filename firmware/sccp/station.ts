@@ -99,6 +99,7 @@ export class SccpStation extends StationFacade<OutMsg> {
 
   protected get connected(): boolean { return this.session !== undefined; }
   protected deliver(m: OutMsg): void { this.session!.send(m.name, m.fields); }
+  protected softkeysChanged(): void { this.emitSoftkeys(); }
   /** The user hung up: media stops locally whatever the CM says (docs/security.md). */
   protected override hungUp(): void { this.media.hangUp(); }
 
@@ -238,9 +239,9 @@ export class SccpStation extends StationFacade<OutMsg> {
       case 'SoftKeyTemplateRes': this.templates.applySoftKeyTemplate(f, decodeLabelText); this.emitSoftkeys(); return;
       case 'SoftKeySetRes': this.templates.applySoftKeySets(f); this.emitSoftkeys(); return;
       case 'SelectSoftKeys':
-        this.mapper.selectSoftkeys({ line: n(f.lineInstance), callRef: n(f.callReference), setIndex: n(f.softKeySetIndex),
-          mask: n(f.validKeyMask), keys: [] });
-        this.emitSoftkeys();
+        // Shown (and announced) unless the user selected another call: then kept for when this one is selected.
+        if (this.mapper.selectSoftkeys({ line: n(f.lineInstance), callRef: n(f.callReference), setIndex: n(f.softKeySetIndex),
+          mask: n(f.validKeyMask), keys: [] })) this.emitSoftkeys();
         return;
       case 'Unknown':
         this.log('debug', `SCCP unknown message id 0x${m.id.toString(16)} ignored`, { id: m.id });
@@ -252,6 +253,7 @@ export class SccpStation extends StationFacade<OutMsg> {
     if (ev instanceof Error) { this.log('warn', `SCCP ${m.name} ignored: ${ev.message}`, { message: m.name }); return; }
     if (!ev) { this.log('debug', `SCCP ${m.name} not handled`, { message: m.name }); return; }
     const cleared = ev.type === 'callState' && this.mapper.callState(ev.line, ev.callRef, ev.state);
+    if (ev.type === 'callState' && ev.state === 'hold') this.media.held(ev.callRef); // a held call sends and plays nothing
     if (ev.type === 'callPlane' && ev.active) this.mapper.activateCallPlane(ev.line);
     this.reg.emit(ev);
     if (cleared) this.emitSoftkeys(); // the cleared call's set goes; the focused call's (or the default) shows

@@ -5,6 +5,7 @@
  */
 import type { CallStateName, SoftkeySlot } from '../station/signalling.js';
 import { CallTracker } from '../station/call-tracker.js';
+import { SoftkeySets } from '../station/softkey-sets.js';
 import { SOFTKEY_EVENTS, SOFTKEY_EVENT_MAX, type SscpFields } from './messages.js';
 
 export interface SscpOut { name: string; fields: SscpFields }
@@ -20,10 +21,19 @@ const LINE_MAX = 64;
 
 const withCall = (f: SscpFields, callRef: number): SscpFields => (callRef > 0 ? { ...f, callId: String(callRef) } : f);
 
+export interface SscpKeySet { line: number; callRef: number; keys: SoftkeySlot[] }
+
 export class SscpStationInput {
   private readonly tracker = new CallTracker();
-  /** The last SoftKeySet: its line/call and slots. */
-  softkeys: { line: number; callRef: number; keys: SoftkeySlot[] } | undefined;
+  /** SoftKeySet per (line, call) and the one shown (firmware/station/softkey-sets.ts). */
+  private readonly sets = new SoftkeySets<SscpKeySet>((ref) => this.tracker.stateOf(ref) !== undefined, () => this.tracker.currentCallRef);
+
+  /** The SoftKeySet shown now: its line/call and slots. */
+  get softkeys(): SscpKeySet | undefined { return this.sets.shown; }
+  /** A SoftKeySet from the CM: true when it is shown (not another call's while that one is selected). */
+  putSoftkeys(set: SscpKeySet): boolean { return this.sets.put(set); }
+  /** The phone shows call `callRef`: true when the set shown changed. */
+  selectCall(line: number, callRef: number): boolean { return this.sets.select(line, callRef); }
 
   get currentLine(): number { return this.tracker.currentLine; }
   get currentCallRef(): number { return this.tracker.currentCallRef; }
@@ -32,7 +42,11 @@ export class SscpStationInput {
   /** State of the handset's call (undefined when there is none). */
   get currentState(): CallStateName | undefined { return this.tracker.stateOf(this.tracker.currentCallRef); }
 
-  callState(line: number, callRef: number, state: CallStateName): void { this.tracker.callState(line, callRef, state); }
+  /** CallState; true when the set shown changed because the call cleared (the selected call's, else the default, shows). */
+  callState(line: number, callRef: number, state: CallStateName): boolean {
+    this.tracker.callState(line, callRef, state);
+    return state === 'onhook' || state === 'idle' ? this.sets.cleared(callRef) : false;
+  }
 
   callPlane(line: number): void { this.tracker.selectLine(line); }
 

@@ -8,6 +8,7 @@
 import { isIP } from 'node:net';
 import type { CodecChoice, MediaEngine } from '../media/engine.js';
 import type { InbandDtmf } from '../station/inband-dtmf.js';
+import { OneCallMedia } from '../station/one-call-media.js';
 import type { SscpFields } from './messages.js';
 import { callRefOf } from './station-events.js';
 
@@ -22,8 +23,16 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 const DEFAULT_PTIME_MS = 20;
 
 export class SscpStationMedia {
+  /** One transmitting stream at a time; a held call's stops (firmware/station/one-call-media.ts). */
+  private readonly oneCall: OneCallMedia;
+
   /** `dtmf` learns which stream transmits for which call (in-band DTMF, firmware/station/inband-dtmf.ts). */
-  constructor(private readonly media: MediaEngine, private readonly log: SscpLog, private readonly dtmf?: InbandDtmf) {}
+  constructor(private readonly media: MediaEngine, private readonly log: SscpLog, dtmf?: InbandDtmf) {
+    this.oneCall = new OneCallMedia(media, (level, msg, ctx) => log(level, `SSCP ${msg}`, ctx), dtmf);
+  }
+
+  /** CallState hold for `callRef`: its stream stops transmitting if the CM left it running. */
+  held(callRef: number): void { void this.oneCall.held(callRef); }
 
   /** Handles a media message; false when `name` is not one. `localIp` replaces a wildcard bind address. */
   handle(name: string, f: SscpFields, reply: SscpReply, localIp: () => string): boolean {
@@ -33,12 +42,12 @@ export class SscpStationMedia {
       case 'MediaStart': {
         const choice = this.choice(f);
         const remote = { address: String(f.remoteIp ?? ''), port: num(f.remotePort) };
-        this.dtmf?.transmitStarted(id, callRefOf(f.callId));
-        void this.guard('startTransmit', id, () => this.media.startTransmit(id, remote, choice));
+        void this.oneCall.starting(id, callRefOf(f.callId)).then(() =>
+          this.guard('startTransmit', id, () => this.media.startTransmit(id, remote, choice)));
         return true;
       }
-      case 'MediaStop': this.dtmf?.transmitStopped(id); void this.guard('stopTransmit', id, () => this.media.stopTransmit(id)); return true;
-      case 'MediaClose': this.dtmf?.transmitStopped(id); void this.guard('closeReceive', id, () => this.media.closeReceive(id)); return true;
+      case 'MediaStop': this.oneCall.stopped(id); void this.guard('stopTransmit', id, () => this.media.stopTransmit(id)); return true;
+      case 'MediaClose': this.oneCall.stopped(id); void this.guard('closeReceive', id, () => this.media.closeReceive(id)); return true;
       default: return false;
     }
   }
@@ -46,7 +55,7 @@ export class SscpStationMedia {
   /** The user hung up: every stream stops locally, whatever the CM does next (docs/security.md §8). */
   hangUp(): void {
     for (const id of this.media.activeStreams()) {
-      this.dtmf?.transmitStopped(id);
+      this.oneCall.stopped(id);
       void this.guard('stopTransmit', id, () => this.media.stopTransmit(id));
       void this.guard('closeReceive', id, () => this.media.closeReceive(id));
     }

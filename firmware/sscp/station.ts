@@ -105,6 +105,11 @@ export class SscpStation extends StationFacade<SscpOut> {
   }
 
   protected get connected(): boolean { return this.endpoint !== undefined; }
+  /** Announces the SoftKeySet shown now (after a call was selected or cleared). */
+  protected softkeysChanged(): void {
+    const k = this.mapper.softkeys;
+    this.reg.emit({ type: 'softkeys', line: k?.line ?? 0, callRef: k?.callRef ?? 0, keys: k ? k.keys.slice() : [] });
+  }
   protected deliver(m: SscpOut): void {
     this.endpoint!.send({ name: m.name, fields: m.fields }).catch((e: Error) =>
       this.log('warn', `SSCP ${m.name} to ${this.server} failed: ${e.message}`, { message: m.name }));
@@ -224,10 +229,13 @@ export class SscpStation extends StationFacade<SscpOut> {
     if (evs instanceof Error) { this.log('warn', `SSCP ${m.name} ignored: ${evs.message}`, { message: m.name }); return; }
     if (evs.length === 0 && m.name !== 'Layout') this.log('debug', `SSCP ${m.name} not handled`, { message: m.name });
     for (const ev of evs) {
-      if (ev.type === 'callState') this.mapper.callState(ev.line, ev.callRef, ev.state);
+      // A SoftKeySet for a call other than the selected one is kept until that call is selected.
+      if (ev.type === 'softkeys' && !this.mapper.putSoftkeys({ line: ev.line, callRef: ev.callRef, keys: ev.keys })) continue;
+      const cleared = ev.type === 'callState' && this.mapper.callState(ev.line, ev.callRef, ev.state);
+      if (ev.type === 'callState' && ev.state === 'hold') this.media.held(ev.callRef); // a held call sends and plays nothing
       if (ev.type === 'callPlane' && ev.active) this.mapper.callPlane(ev.line);
-      if (ev.type === 'softkeys') this.mapper.softkeys = { line: ev.line, callRef: ev.callRef, keys: ev.keys };
       this.reg.emit(ev);
+      if (cleared) this.softkeysChanged();
     }
   }
 }

@@ -21,6 +21,8 @@ export interface InputMapper<M> {
   speedDial(index: number): M | Error;
   hookFlash(): M | Error;
   headset(on: boolean): M | Error;
+  /** The phone shows call `callRef`: true when the softkey set shown changed (firmware/station/softkey-sets.ts). */
+  selectCall(line: number, callRef: number): boolean;
 }
 
 export abstract class StationFacade<M extends { name: string }> implements StationSignalling {
@@ -33,6 +35,8 @@ export abstract class StationFacade<M extends { name: string }> implements Stati
   protected abstract get connected(): boolean;
   /** Sends one message on the current session. */
   protected abstract deliver(m: M): void;
+  /** The softkey set shown changed (a call was selected): announce it as a 'softkeys' event. */
+  protected abstract softkeysChanged(): void;
 
   get state(): RegistrationState { return this.reg.state; }
   /** "host:port" of the CM registered with or being tried. */
@@ -59,6 +63,7 @@ export abstract class StationFacade<M extends { name: string }> implements Stati
   speedDial(index: number): void { this.send(this.mapper.speedDial(index)); }
   hookFlash(): void { this.send(this.mapper.hookFlash()); }
   headset(on: boolean): void { this.send(this.mapper.headset(on)); }
+  selectCall(line: number, callRef: number): void { if (this.mapper.selectCall(line, callRef)) this.softkeysChanged(); }
 
   protected send(m: M | Error): void {
     const p = this.protocol.toUpperCase();

@@ -60,6 +60,12 @@ export interface PhoneInput {
   speedDial(index: number): void;
   hookFlash(): void;
   headset(on: boolean): void;
+  /**
+   * The phone shows call `callRef` on `line` (the user selected it, or the screen's focus moved):
+   * the station announces that call's softkey set and softkey presses act on that call (SCCP
+   * SoftKeyEvent carries its lineInstance and callReference). Sends nothing to the call manager.
+   */
+  selectCall(line: number, callRef: number): void;
 }
 
 export interface StationSignalling extends PhoneInput {

@@ -74,6 +74,9 @@ export class FakeSignalling implements StationSignalling {
   speedDial(index: number): void { this.calls.push(['speedDial', index]); }
   hookFlash(): void { this.calls.push(['hookFlash']); }
   headset(on: boolean): void { this.calls.push(['headset', on]); }
+  /** selectCall is local (no message): kept apart from `calls` so older sequences stay exact. */
+  readonly selected: Array<[number, number]> = [];
+  selectCall(line: number, callRef: number): void { this.selected.push([line, callRef]); }
   take(): InputCall[] { return this.calls.splice(0); }
 }
 

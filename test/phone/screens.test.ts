@@ -24,40 +24,37 @@ const twoCalls: SignallingEvent[] = [
   { type: 'softkeys', line: 1, callRef: 1, keys: [{ label: 'Hold', event: 3, enabled: true }, { label: 'EndCall', event: 9, enabled: true }] },
 ];
 
-test('a call ringing in while connected does not steal the screen; it is listed as another call', () => {
+test('a call ringing in while connected is selected (call waiting); both calls are listed with timers', () => {
   const m = model(...twoCalls);
-  const rows = renderScreen(m, { cols: 20, rows: 4, softkeyCount: 4 }, clock);
+  const rows = renderScreen(m, { cols: 20, rows: 4, softkeyCount: 4 }, clock, 65_000);
   assert.deepEqual(rows, [
     '14:07 05/03    Alice',
-    'Connected 101 Bob   ',
-    'L2 From 102         ',
+    ' L1 101 Bob     1:05',
+    '>L2 102 Caro Ringing',
     'Hold End            ',
   ]);
-  // The connected call ends: the ringing call takes the screen.
+  // The connected call ends: one call left, the single-call screen again.
   applyEvent(m, { type: 'callState', line: 1, callRef: 1, state: 'onhook' });
   const after = renderScreen(m, { cols: 20, rows: 4, softkeyCount: 4 }, clock);
   assert.equal(after[1]?.trimEnd(), 'From 102 Carol');
 });
 
-test('21x8 text grid: other calls fill the middle rows, softkeys on the last row', () => {
+test('21x8 text grid: one row per call, the selected one marked, softkeys on the last row', () => {
   const m = model(...twoCalls,
     { type: 'callState', line: 1, callRef: 3, state: 'hold' },
     { type: 'callInfo', line: 1, callRef: 3, callingName: 'Eve', calling: '105', calledName: '', called: '100', direction: 'inbound' });
-  const rows = renderScreen(m, { cols: 21, rows: 8, softkeyCount: 3 }, clock);
+  const rows = renderScreen(m, { cols: 21, rows: 8, softkeyCount: 3 }, clock, 3_723_000);
   assert.equal(rows.length, 8);
   for (const r of rows) assert.equal(r.length, 21);
-  // Focus went to the held call (last callState not arriving), others listed once each.
-  assert.equal(rows[1]?.trimEnd(), 'On hold 105 Eve');
-  assert.equal(rows[2]?.trimEnd(), 'L1 Connected 101');
-  assert.equal(rows[3]?.trimEnd(), 'L2 From 102');
-  assert.equal(rows[4]?.trim(), '');
+  // A call put on hold does not take the selection: the ringing call (call waiting) keeps it.
+  assert.deepEqual(rows.slice(1, 5).map((r) => r.trimEnd()), [' L1 101 Bob   1:02:03', '>L2 102 Carol Ringing', ' L1 105 Eve      Held', '']);
   assert.equal(rows[7], 'Hold   End           ');
 });
 
 test('3-row and 1-row displays stay within their geometry', () => {
   const m = model(...twoCalls);
   const three = renderScreen(m, { cols: 16, rows: 3, softkeyCount: 2 }, clock);
-  assert.deepEqual(three, ['14:07      Alice', 'Connected 101   ', 'Hold    EndCall ']);
+  assert.deepEqual(three, ['14:07      Alice', '>L2 102  Ringing', 'Hold    EndCall '], 'one list row: the selected call');
   const one = renderScreen(newModel('registering'), { cols: 8, rows: 1, softkeyCount: 4 }, clock);
   assert.deepEqual(one, ['Register']);
 });

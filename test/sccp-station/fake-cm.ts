@@ -18,6 +18,9 @@ export interface CmBehaviour {
   keepAliveInterval: number;
   /** Close the connection on Unregister, as Asterisk does (default true). */
   closeOnUnregister?: boolean;
+  /** Softkey template and sets to hand out (default SOFTKEYS and SETS). */
+  softKeys?: Array<{ softKeyLabel: string; softKeyEvent: number }>;
+  softKeySets?: number[][];
 }
 
 /** Softkey template with non-standard event codes, so a test proves the station uses the template. */
@@ -105,13 +108,19 @@ export class FakeCm {
           { instanceNumber: 2, buttonDefinition: 2 }] });
         return;
       case 'SoftKeyTemplateReq':
-        send('SoftKeyTemplateRes', { softKeyOffset: 0, softKeyCount: SOFTKEYS.length, totalSoftKeyCount: SOFTKEYS.length, softKeys: SOFTKEYS });
+      {
+        const keys = this.behaviour.softKeys ?? SOFTKEYS;
+        send('SoftKeyTemplateRes', { softKeyOffset: 0, softKeyCount: keys.length, totalSoftKeyCount: keys.length, softKeys: keys });
         return;
+      }
       case 'SoftKeySetReq':
-        send('SoftKeySetRes', { softKeySetOffset: 0, softKeySetCount: SETS.length, totalSoftKeySetCount: SETS.length,
-          softKeySets: SETS.map((t) => ({ softKeyTemplateIndex: pad16(t), softKeyInfoIndex: pad16(t.map((x) => 300 + x)) })) });
+      {
+        const sets = this.behaviour.softKeySets ?? SETS;
+        send('SoftKeySetRes', { softKeySetOffset: 0, softKeySetCount: sets.length, totalSoftKeySetCount: sets.length,
+          softKeySets: sets.map((t) => ({ softKeyTemplateIndex: pad16(t), softKeyInfoIndex: pad16(t.map((x) => 300 + x)) })) });
         send('SelectSoftKeys', { lineInstance: 0, callReference: 0, softKeySetIndex: 0, validKeyMask: 0x3 });
         return;
+      }
       case 'LineStatReq':
         send('LineStat', { lineNumber: m.fields.lineNumber, lineDirNumber: '100', lineFullyQualifiedDisplayName: 'Alice',
           lineTextLabel: 'Alice 100' });
