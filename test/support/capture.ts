@@ -1,4 +1,4 @@
-/** Live tshark capture on loopback: start, wait until it is capturing, stop with SIGINT. */
+/** Live tshark capture on loopback: start, wait until it is capturing (tshark takes seconds to start on a loaded 2-core machine), stop with SIGINT. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 export interface Capture { file: string; stop(): Promise<void> }
 
-export async function startCapture(filter: string, timeoutMs = 15000): Promise<Capture> {
+export async function startCapture(filter: string, timeoutMs = 60_000): Promise<Capture> {
   const file = join(mkdtempSync(join(tmpdir(), 'deskphone-cap-')), 'cap.pcap');
   const child: ChildProcess = spawn('tshark', ['-i', 'lo', '-w', file, '-f', filter, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
