@@ -18,6 +18,7 @@ import { uiCommands, type CallUi, type UiArgs } from './call-ui.js';
 import { InbandTones } from './features/inband-tones.js';
 import { ChanSkinny } from './features/chan-skinny.js';
 import type { CmStorage } from './store/storage.js';
+import { ForeignStreams } from './foreign-streams.js';
 
 export { CODEC_ALAW, CODEC_ULAW, SK, pickCodec } from './call-codes.js';
 
@@ -52,6 +53,8 @@ export class CallCore {
   private readonly lineOwner = new Map<string, { dev: Device; instance: number; line: LineConfig }>();
   private readonly plan: DialPlan;
   private nextRef = 1;
+  /** Streams phones hold from a call another CM set up (docs/security.md §8). */
+  private readonly foreign = new ForeignStreams();
   private readonly log: Logger;
   private readonly media: CallMedia;
   /** Forward all, blind transfer, voicemail (callmanager/features/). */
@@ -95,6 +98,7 @@ export class CallCore {
     if (leg && !this.compat.keepStale(name, () => { if (dev.leg === leg) this.hangup(leg, false); })) this.hangup(leg, false);
     dev.sink = undefined;
     dev.codecs = [];
+    this.foreign.take(name); // the phone's next CM deals with them
   }
   /** Stops the core's own timers (chan_skinny stale calls) and in-band tones; the CM is shutting down. */
   close(): void {
@@ -135,6 +139,7 @@ export class CallCore {
   }
 
   onHook(name: string): void {
+    this.closeForeign(name);
     const leg = this.dev(name).leg;
     if (!leg || leg.state === 'ringin') return; // a ringing phone's hook is down already
     if (leg.state === 'hold') return; // 7960-like: hanging up keeps the held call parked on the line
@@ -219,7 +224,11 @@ export class CallCore {
   mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void {
     const leg = this.dev(name).leg;
     if (!leg || leg.ref !== passThru || !leg.mediaOpen) {
-      this.log.warn(`${name}: OpenReceiveChannelAck for unknown passThruPartyId ${passThru} ignored`);
+      if (status === 0 && passThru !== 0 && leg?.ref !== passThru && this.foreign.note(name, passThru)) {
+        // docs/security.md §8: a stream this CM did not open (a call set up by another CM before a failover).
+        this.log.info(`${name}: holds stream ${passThru} (${ip}:${port}) this CM did not open; it is closed when the phone goes on hook`);
+        this.events.emit('foreign-stream', { device: name, passThruPartyId: passThru });
+      } else this.log.warn(`${name}: OpenReceiveChannelAck for unknown passThruPartyId ${passThru} ignored`);
       return;
     }
     if (status !== 0) { // MediaStatus, docs/sccp.md §4
@@ -231,6 +240,26 @@ export class CallCore {
   }
 
   // ---- internals ----------------------------------------------------------------------------
+
+  /** On hook: StopMediaTransmission + CloseReceiveChannel for every stream the phone holds that this CM did not open. */
+  private closeForeign(name: string): void {
+    const ids = this.foreign.take(name);
+    const dev = this.devices.get(name);
+    if (ids.length === 0 || !dev?.sink) return;
+    for (const id of ids) {
+      dev.sink.send({ t: 'stopMedia', ref: id, passThru: id });
+      dev.sink.send({ t: 'closeReceive', ref: id, passThru: id });
+    }
+    this.log.info(`${name}: on hook; closed stream(s) ${ids.join(', ')} this CM did not open`);
+    this.events.emit('foreign-streams-closed', { device: name, passThruPartyIds: ids });
+  }
+
+  /** A fresh leg ref (= passThruPartyId); skips ids a phone still holds from another CM. */
+  private newRef(): number {
+    let ref = this.nextRef++;
+    while (this.foreign.has(ref)) ref = this.nextRef++;
+    return ref;
+  }
 
   private dev(name: string): Device {
     const d = this.devices.get(name);
@@ -274,7 +303,7 @@ export class CallCore {
 
   private startDialing(dev: Device, line: number): void {
     const inst = line >= 1 && line <= dev.lines.length ? line : 1;
-    const ref = this.nextRef++;
+    const ref = this.newRef();
     const me = dev.lines[inst - 1] ?? dev.lines[0]!;
     const leg: Leg = { dev, line: inst, ref, state: 'dialing', digits: '', mediaOpen: false, mediaStarted: false, cid: ref,
       party: { callingName: me.name, calling: me.number, calledName: '', called: '' }, shown: 'onhook' };
@@ -344,7 +373,7 @@ export class CallCore {
     const r = leg.ref;
     const me = this.lineOf(leg);
     const dev = target.dev as Device;
-    const callee: Leg = { dev, line: target.instance, ref: this.nextRef++, state: 'ringin', digits: '', mediaOpen: false,
+    const callee: Leg = { dev, line: target.instance, ref: this.newRef(), state: 'ringin', digits: '', mediaOpen: false,
       mediaStarted: false, cid: r, party: { callingName: me.name, calling: me.number, calledName: target.line.name, called: number }, shown: 'onhook' };
     dev.leg = callee;
     const call: Call = { id: r, caller: leg, callee, codec: pickCodec(leg.dev.codecs, dev.codecs, this.config.server.codecs) };

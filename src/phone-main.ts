@@ -9,8 +9,6 @@ import { isHalError } from '../hal/api/errors.js';
 import type { SignallingEvent } from '../firmware/station/signalling.js';
 import { LOG_OPTIONS, parseCommandLine, usageError } from './command-line.js';
 import { summaryOf } from './command-summaries.js';
-import { createEmulatedPhone } from './node/emulated-phone.js';
-import { createHardwarePhone } from './node/hardware-phone.js';
 import { createLogger, levelFromOptions, type FullLogger } from './node/logger.js';
 import { untilSignal } from './node/lifecycle.js';
 import { RIG_AGENT_OPTIONS, rigListenOptions } from './rig/agent-options.js';
@@ -75,12 +73,15 @@ export async function phoneMain(argv: string[]): Promise<number> {
       phone = { get station() { return board.station; }, start: async () => {}, close: async () => { await agent.close(); await board.close(); } };
       screen = () => board.state().screen;
     } else if (values.emulated) {
+      // Loaded only where used: emulators for --emulated, the native bindings' composition for a board.
+      const { createEmulatedPhone } = await import('./node/emulated-phone.js');
       const p = await createEmulatedPhone({
         name: 'phone', ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, clock,
         micFrequency: Number(values.tone), protocol, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), log,
       });
       phone = p; screen = () => p.lcd();
     } else {
+      const { createHardwarePhone } = await import('./node/hardware-phone.js');
       const p = await createHardwarePhone({ ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, log,
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR });
       phone = p; screen = () => p.app.screen();

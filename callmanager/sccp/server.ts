@@ -59,7 +59,8 @@ export interface CallManagerHandle {
   /**
    * 'registered' {device, session, peer} · 'rejected' {device, reason, session} ·
    * 'session-closed' {device?, session, reason} · 'protocol-error' {device?, session, detail} ·
-   * 'refused' {protocol, peer, reason} · 'foreign-streams' {device, session, activeStreams} (docs/security.md) ·
+   * 'refused' {protocol, peer, reason} · 'foreign-streams' {device, session, activeStreams} (SCCP Register) ·
+   * 'foreign-stream' {device, passThruPartyId} · 'foreign-streams-closed' {device, passThruPartyIds} (docs/security.md §8) ·
    * 'call' CallEvent (calls.ts).
    */
   events: EventEmitter;
@@ -89,6 +90,8 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
     await core.fx.store.idle();
     storage.db.close();
   };
+  // docs/security.md §8: streams a phone holds from another CM's call, and their closing at on-hook.
+  for (const e of ['foreign-stream', 'foreign-streams-closed']) core.events.on(e, (ev) => events.emit(e, ev));
   const sessions = new Set<SccpSession>();
   const owner = new Map<string, SccpSession>();
   const perAddress = new Map<string, number>();

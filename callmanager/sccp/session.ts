@@ -249,9 +249,9 @@ export class SccpSession implements StationSink {
     this.host.core.attach(dev.name, this);
     this.host.log.info(`${this.who}: registered (protocol v${this.protocolVersion})`);
     if (activeStreams > 0 && this.host.core.legState(dev.name) === 'idle') {
-      // docs/security.md §8: streams from a call another CM set up (failover). The CM cannot name them
-      // (their passThruPartyIds are the old CM's); the phone keeps them until its user hangs up.
-      this.host.log.info(`${this.who}: reports ${activeStreams} active stream(s) this CM did not open; they end when the user hangs up`);
+      // docs/security.md §8: streams from a call another CM set up (failover). Register only counts them; a
+      // deskphone phone names each one next (OpenReceiveChannelAck) and the core closes those at on-hook.
+      this.host.log.info(`${this.who}: reports ${activeStreams} active stream(s) this CM did not open; they are closed when the phone goes on hook`);
       this.host.emit('foreign-streams', { device: dev.name, session: this.id, activeStreams });
     }
     this.host.emit('registered', { device: dev.name, session: this.id, peer: this.peer });

@@ -24,22 +24,29 @@ export class DisplayWriter {
   private broken = false;
   private retry: TimerHandle | undefined;
   private active = true;
+  private initDone: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: DisplayWriterOptions) {}
 
   /** Power-on initialisation and backlight. */
-  async init(): Promise<void> {
+  init(): Promise<void> {
     this.active = true;
-    try {
-      await this.o.display.init();
-      await this.o.display.setBacklight(true);
-    } catch (e) {
-      this.failed('init', e);
-    }
+    this.initDone = (async () => {
+      try {
+        await this.o.display.init();
+        await this.o.display.setBacklight(true);
+      } catch (e) {
+        this.failed('init', e);
+      }
+    })();
+    return this.initDone;
   }
 
   async write(lines: string[]): Promise<void> {
     this.last = lines;
+    // A write while init runs (the station registered first) waits: the controller must not get
+    // display data between its power-on commands.
+    await this.initDone;
     const shown = this.shown;
     if (shown && shown.length === lines.length && shown.every((l, i) => l === lines[i])) return;
     const d = this.o.display;

@@ -46,7 +46,7 @@ export function capabilitiesFields(media: MediaEngine): Fields {
 /** Sends one message on the session the request arrived on (a no-op if that session has ended). */
 export type Reply = (name: string, fields: Fields) => void;
 
-interface Stream { callReference: number; choice: CodecChoice }
+interface Stream { callReference: number; choice: CodecChoice; ack?: Fields }
 
 export class StationMedia {
   private readonly streams = new Map<number, Stream>();
@@ -96,6 +96,16 @@ export class StationMedia {
     }
   }
 
+  /**
+   * Registered with a CM (maybe a new one after a failover): names every receive stream still open
+   * with its OpenReceiveChannelAck again, so a CM that did not open it can close it when the user
+   * hangs up (docs/security.md §8). A CM that knows the stream ignores the repeat.
+   */
+  reannounce(reply: Reply): void {
+    const open = new Set(this.media.activeStreams());
+    for (const [id, st] of this.streams) if (st.ack && open.has(id)) reply('OpenReceiveChannelAck', st.ack);
+  }
+
   private choice(f: Fields): CodecChoice | undefined {
     const codec = codecFromPayload(num(f.compressionType));
     if (!codec) return undefined;
@@ -117,9 +127,10 @@ export class StationMedia {
     }
     try {
       const ep = await this.media.openReceive(id, choice);
-      this.streams.set(id, { callReference, choice });
       const address = ep.address === '0.0.0.0' || ep.address === '::' || ep.address === '' ? localIp : ep.address;
-      reply('OpenReceiveChannelAck', { status: MEDIA_STATUS_OK, ipAddr: address, portNumber: ep.port, passThruPartyId: id, callReference });
+      const ack = { status: MEDIA_STATUS_OK, ipAddr: address, portNumber: ep.port, passThruPartyId: id, callReference };
+      this.streams.set(id, { callReference, choice, ack });
+      reply('OpenReceiveChannelAck', ack);
     } catch (e) {
       this.log('error', `media.openReceive(${id}, ${choice.codec}/${choice.ptimeMs} ms) failed: ${(e as Error).message}`,
         { passThruPartyId: id, hint: 'is a UDP port free?' });

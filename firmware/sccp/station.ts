@@ -175,6 +175,7 @@ export class SccpStation extends StationFacade<OutMsg> {
     s.send('ButtonTemplateReq');
     s.send('SoftKeyTemplateReq');
     s.send('SoftKeySetReq');
+    this.media.reannounce((name, fields) => { if (s.isOpen) s.send(name, fields); }); // after a failover (docs/security.md §8)
     this.buttonWaitTimer = this.clock.setTimeout(() => {
       this.log('warn', `SCCP no ButtonTemplate from ${s.server} within ${BUTTON_TEMPLATE_WAIT_MS} ms; assuming line 1`);
       this.requestStatus(s);

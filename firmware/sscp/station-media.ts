@@ -2,8 +2,8 @@
  * SSCP media control → MediaEngine (docs/sscp.md §2 messages 120..123, §5 "Outgoing call"):
  * MediaOpen → openReceive, answered by MediaOpenAck with where the phone receives RTP (IPv4 or
  * IPv6); MediaStart → startTransmit to the given address; MediaStop → stopTransmit; MediaClose →
- * closeReceive. Only CM-issued messages end a stream: nothing here reacts to the registration
- * going away, so media survives re-registration and failover.
+ * closeReceive. CM-issued messages and the user hanging up end a stream: nothing here reacts to
+ * the registration going away, so media survives re-registration and failover.
  */
 import { isIP } from 'node:net';
 import type { CodecChoice, MediaEngine } from '../media/engine.js';
@@ -26,6 +26,8 @@ export class SscpStationMedia {
   /** One transmitting stream at a time; a held call's stops (firmware/station/one-call-media.ts). */
   private readonly oneCall: OneCallMedia;
 
+  /** The MediaOpenAck of each receive stream, named again after registering (reannounce). */
+  private readonly acks = new Map<number, SscpFields>();
   /** `dtmf` learns which stream transmits for which call (in-band DTMF, firmware/station/inband-dtmf.ts). */
   constructor(private readonly media: MediaEngine, private readonly log: SscpLog, dtmf?: InbandDtmf) {
     this.oneCall = new OneCallMedia(media, (level, msg, ctx) => log(level, `SSCP ${msg}`, ctx), dtmf);
@@ -47,18 +49,28 @@ export class SscpStationMedia {
         return true;
       }
       case 'MediaStop': this.oneCall.stopped(id); void this.guard('stopTransmit', id, () => this.media.stopTransmit(id)); return true;
-      case 'MediaClose': this.oneCall.stopped(id); void this.guard('closeReceive', id, () => this.media.closeReceive(id)); return true;
+      case 'MediaClose': this.acks.delete(id); this.oneCall.stopped(id); void this.guard('closeReceive', id, () => this.media.closeReceive(id)); return true;
       default: return false;
     }
   }
 
   /** The user hung up: every stream stops locally, whatever the CM does next (docs/security.md §8). */
   hangUp(): void {
+    this.acks.clear();
     for (const id of this.media.activeStreams()) {
       this.oneCall.stopped(id);
       void this.guard('stopTransmit', id, () => this.media.stopTransmit(id));
       void this.guard('closeReceive', id, () => this.media.closeReceive(id));
     }
+  }
+
+  /**
+   * Registered (maybe with a new CM after a failover): names every receive stream still open with
+   * its MediaOpenAck again, so a CM that did not open it closes it at on-hook (docs/security.md §8).
+   */
+  reannounce(reply: SscpReply): void {
+    const open = new Set(this.media.activeStreams());
+    for (const [id, ack] of this.acks) if (open.has(id)) reply('MediaOpenAck', ack); else this.acks.delete(id);
   }
 
   private choice(f: SscpFields): CodecChoice {
@@ -81,7 +93,9 @@ export class SscpStationMedia {
         this.log('error', `SSCP MediaOpen ${id}: no usable local address for RTP (got ${JSON.stringify(ip)}); set localAddress`, { mediaId: id });
         return;
       }
-      reply('MediaOpenAck', { mediaId: id, localFamily: String(family), localIp: ip, localPort: ep.port });
+      const ack = { mediaId: id, localFamily: String(family), localIp: ip, localPort: ep.port };
+      this.acks.set(id, ack);
+      reply('MediaOpenAck', ack);
     } catch (e) {
       this.log('error', `media.openReceive(${id}, ${choice.codec}/${choice.ptimeMs} ms) failed: ${(e as Error).message}`,
         { mediaId: id, hint: 'is a UDP port free?' });

@@ -21,6 +21,7 @@ import { SscpStationMedia, type SscpLog } from './station-media.js';
 import { InbandDtmf } from '../station/inband-dtmf.js';
 import { SscpEndpoint, type SscpEndpointOptions, type SscpPeer } from './transport.js';
 import { registerDigest } from './auth.js';
+import { sscpReachable } from './primary-probe.js';
 
 export type { SscpLog } from './station-media.js';
 export interface SscpServer { host: string; port: number }
@@ -57,6 +58,8 @@ export interface SscpStationOptions {
 const DEFAULT_RECONNECT = { initialMs: 1000, maxMs: 60_000 };
 const REJECT_RETRY_MS = 30_000;
 const REGISTER_TIMEOUT_MS = 10_000;
+/** Longest wait for the primary's answer to a probe (a LAN answers in milliseconds). */
+const PROBE_TIMEOUT_MS = 2000;
 /** Codecs we name in Register <Capabilities codecs> (docs/sscp.md §2: "PCMU PCMA G722"). */
 const SSCP_CODECS = new Set(['PCMU', 'PCMA', 'G722']);
 const noLog: SscpLog = () => {};
@@ -74,6 +77,7 @@ export class SscpStation extends StationFacade<SscpOut> {
   private endpoint: SscpEndpoint | undefined;
   private peer: SscpPeer | undefined;
   private localIp = '';
+  private probing = false;
   /** The OSD layout last announced by the CM (message 124). */
   layout: LayoutState = { view: 'Local', page: 1, pages: 1, line: 0, callRef: 0 };
 
@@ -122,7 +126,7 @@ export class SscpStation extends StationFacade<SscpOut> {
     const ep = this.endpoint;
     if (ep && unregister) {
       // Best effort, unreliable: stop() must not wait out retransmissions (docs/sscp.md §2, message 2).
-      try { ep.sendUnreliable({ name: 'Unregister', fields: { reason: 'stopped' } }); } catch { /* closing anyway */ }
+      try { await ep.sendUnreliable({ name: 'Unregister', fields: { reason: 'stopped' } }); } catch { /* closing anyway */ }
     }
     this.endpoint = undefined;
     this.peer = undefined;
@@ -188,9 +192,34 @@ export class SscpStation extends StationFacade<SscpOut> {
     this.reg.registered(typeof m.fields.server === 'string' ? m.fields.server : undefined);
     if (typeof m.fields.epochS === 'number' && m.fields.epochS > 0) this.reg.emit({ type: 'timeDate', date: new Date(m.fields.epochS * 1000) });
     this.reg.supervise(ep.startKeepalive({
-      intervalMs: interval * 1000, message: () => ({ name: 'KeepAlive', fields: {} }),
+      intervalMs: interval * 1000,
+      message: () => {
+        if (this.reg.onBackup) void this.probePrimary(ep, Math.min(interval * 1000, PROBE_TIMEOUT_MS));
+        return { name: 'KeepAlive', fields: {} };
+      },
       onLost: (e) => { if (this.endpoint === ep) this.reg.drop('lost', `keepalive not acknowledged: ${e.message}`); },
     }));
+    // After a failover: name the streams still open, so this CM closes them at on-hook (docs/security.md §8).
+    this.media.reannounce((name, fields) => {
+      if (this.endpoint === ep) ep.send({ name, fields }).catch((e: Error) => this.log('warn', `SSCP ${name} failed: ${e.message}`));
+    });
+  }
+
+  /** On a backup CM: back to the primary once it answers and the phone is idle (primary-probe.ts), as SCCP does. */
+  private async probePrimary(ep: SscpEndpoint, timeoutMs: number): Promise<void> {
+    const idle = (): boolean => this.opts.media.activeStreams().length === 0 &&
+      ['idle', 'onhook', undefined].includes(this.mapper.currentState);
+    if (this.probing || !idle()) return;
+    this.probing = true;
+    const { host, port } = this.reg.primary;
+    const back = await sscpReachable({ host, port, device: this.deviceName, clock: this.clock, timeoutMs });
+    this.probing = false;
+    if (!back || this.endpoint !== ep || this.reg.state !== 'registered' || !idle()) return;
+    this.log('info', `SSCP primary CM ${host}:${port} is back and the phone is idle: registering there again`, { server: this.server });
+    // Sent once, in sequence, never retransmitted, like the Unregister at stop (docs/sscp.md §2, message 2).
+    try { await ep.sendUnreliable({ name: 'Unregister', fields: { reason: 'returning to the primary CM' } }); } catch { /* leaving anyway */ }
+    if (this.endpoint !== ep || this.reg.state !== 'registered') return;
+    this.reg.returnToPrimary('returning to the primary CM');
   }
 
   private onMessage(m: SscpDecoded): void {

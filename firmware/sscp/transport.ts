@@ -171,13 +171,14 @@ export class SscpEndpoint {
   }
 
   /** Sends once in the session's sequence, never retransmitted (for messages whose loss is harmless). */
-  sendUnreliable(msg: SscpMessage, peer: SscpPeer | undefined = this.opts.peer): void {
-    if (!peer || this.closed) return;
+  sendUnreliable(msg: SscpMessage, peer: SscpPeer | undefined = this.opts.peer): Promise<void> {
+    if (!peer || this.closed) return Promise.resolve();
     const st = this.txState(peer);
     const buf = encodeSscp({ ...msg, seq: st.nextSeq++, sid: st.sid, device: msg.device ?? this.opts.device }, { maxDatagram: this.maxDatagram });
     this.stats.sent++;
     this.opts.trace?.('SSCP', 'send', fmt(peer), msg.name, msg.fields);
-    this.socket.send(buf, peer.port, peer.address);
+    // Resolves once the datagram has left (or failed): closing the socket sooner would discard it.
+    return new Promise((resolve) => this.socket.send(buf, peer.port, peer.address, () => resolve()));
   }
 
   /**

@@ -58,13 +58,13 @@ export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<Emul
   const state = await openStateDir(o.stateDir, (m) => o.log.warn(`${o.name}: ${m}`));
   // The mixer never idles (continuousSpeaker): a real earpiece keeps playing silence, and "what was
   // heard in the last 200 ms" must mean wall-clock time, not the last time something played.
-  const createStack = (): PhoneStack => createPhoneStack({
+  const createStack = (): Promise<PhoneStack> => createPhoneStack({
     name: o.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker: earpiece,
     servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, ...(state ? { state } : {}), log: o.log,
   });
   let stack: PhoneStack;
   try {
-    stack = createStack();
+    stack = await createStack();
   } catch (e) {
     // A bad device name or server list must not leave the board's scanners and timers running.
     await microphone.stop();
@@ -93,7 +93,7 @@ export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<Emul
     heard(ms) { return { samples: earpiece.recent(ms), sampleRate: earpiece.format.sampleRate }; },
     receiveCodec() { return stack.media.receiveCodecs().at(-1); },
     // The phone stops as on Ctrl-C (its station leaves: OnHook, Unregister) and boots again on the same board.
-    async restart() { await stack.close(); stack = createStack(); await stack.start(); },
+    async restart() { await stack.close(); stack = await createStack(); await stack.start(); },
   };
 }
 

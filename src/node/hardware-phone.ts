@@ -48,7 +48,7 @@ export async function createHardwarePhone(o: HardwarePhoneOptions): Promise<Hard
   const board = await composeBoard(config, { mode: 'hardware', clock: o.clock, log: (m) => o.log.info(m), ...(o.bindings ? { bindings: o.bindings } : {}) });
   const { microphone, speaker } = boardAudio(config.audio, o.clock, o.log);
   const state = await openStateDir(o.stateDir, (m) => o.log.warn(m));
-  const stack = createPhoneStack({
+  const stack = await createPhoneStack({
     name: config.board.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker,
     servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, bindAddress: o.bindAddress ?? '0.0.0.0', ...(state ? { state } : {}), log: o.log,
   });

@@ -10,8 +10,8 @@ import type { StateStore } from '../../hal/api/storage.js';
 import { SpeakerMixer } from '../../firmware/media/mixer.js';
 import { LocalTonePlayer } from '../../firmware/media/tones.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
-import { SccpStation, type SccpServer } from '../../firmware/sccp/station.js';
-import { SscpStation } from '../../firmware/sscp/station.js';
+import type { SccpStation, SccpServer } from '../../firmware/sccp/station.js';
+import type { SscpStation } from '../../firmware/sscp/station.js';
 import { PhoneApp } from '../../firmware/phone/phone-app.js';
 import { FarEndDtmfPlayer } from '../../firmware/station/inband-dtmf.js';
 import { traceTo } from '../../firmware/station/trace.js';
@@ -50,7 +50,12 @@ export interface PhoneStack {
   close(): Promise<void>;
 }
 
-export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
+/**
+ * Builds the stack. Only the chosen protocol's station is loaded (dynamic import): an SCCP phone
+ * never loads the SSCP XML stack (fast-xml-parser and its ~40 modules), an SSCP phone not SCCP's.
+ */
+export async function createPhoneStack(o: PhoneStackOptions): Promise<PhoneStack> {
+  const stationModule = o.protocol === 'sscp' ? import('../../firmware/sscp/station.js') : import('../../firmware/sccp/station.js');
   const mixer = new SpeakerMixer({ clock: o.clock, sink: o.speaker, ...(o.continuousSpeaker ? { idleStopPeriods: Number.POSITIVE_INFINITY } : {}) });
   const media = new RtpMediaEngine({
     clock: o.clock, microphone: o.microphone, speaker: mixer.channel('far-end'), bindAddress: o.bindAddress ?? '127.0.0.1',
@@ -61,14 +66,15 @@ export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
   const farDtmf = new FarEndDtmfPlayer(tones, o.clock);
   media.onDtmf((_id, digit) => farDtmf.play(digit));
   const trace = o.log.enabled?.('trace') && o.log.trace ? traceTo((l) => o.log.trace!(`${o.name}: ${l}`)) : undefined;
-  const station = o.protocol === 'sscp'
-    ? new SscpStation({
+  const mod = await stationModule;
+  const station: SccpStation | SscpStation = 'SscpStation' in mod
+    ? new mod.SscpStation({
       ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
       lines: Math.max(1, Object.keys(o.hardware.lamps).filter((k) => /^line\d+$/.test(k)).length),
       reconnect: { initialMs: 500, maxMs: 8000 }, ...(trace ? { transport: { trace } } : {}),
       log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sscp: ${msg}`),
     })
-    : new SccpStation({
+    : new mod.SccpStation({
       ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
       reconnect: { initialMs: 500, maxMs: 8000 }, ...(trace ? { trace } : {}),
       log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sccp: ${msg}`),
@@ -80,7 +86,10 @@ export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
   if (o.continuousSpeaker) mixer.tick(); // start the earpiece clock so silence is recorded from the beginning
   return {
     station, app, media, mixer,
-    async start() { await app.start(); await station.start(); },
+    // The station registers while the display initialises (its power-on waits): the app has
+    // subscribed to the station's events before its first await, and the display writer holds
+    // writes until init is done.
+    async start() { const ui = app.start(); await station.start(); await ui; },
     async close() {
       await app.stop();
       await station.stop();

@@ -57,7 +57,7 @@ export async function tappedBoardUnderTest(o: TappedBoardOptions): Promise<Board
     const drivers = await composeDrivers(config, taps.platform, { clock: o.clock, log: (m) => o.log.info(m) }).catch(async (e: unknown) => { await taps.platform.close(); throw e; });
     const { microphone, speaker, micFrequency } = audioOf(config);
     const earpiece = new RecordingSpeaker({ seconds: EARPIECE_SECONDS, format: speaker.format, name: 'earpiece tap' });
-    const stack = createPhoneStack({
+    const stack = await createPhoneStack({
       name: config.board.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: drivers.hardware, microphone,
       speaker: teeSink(speaker, earpiece), servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock,
       continuousSpeaker: true, log: o.log,
