@@ -13,7 +13,7 @@ import type { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import type { SccpServer, SccpStation } from '../../firmware/sccp/station.js';
 import type { SscpStation } from '../../firmware/sscp/station.js';
 import type { PhoneApp } from '../../firmware/phone/phone-app.js';
-import { createPhoneStack, type PhoneStack } from './phone-stack.js';
+import { createPhoneStack, type PassThroughStackOptions, type PhoneStack } from './phone-stack.js';
 import type { PhoneUnderTest } from '../scenario/rig.js';
 import type { Logger } from './logger.js';
 
@@ -32,6 +32,8 @@ export interface EmulatedPhoneOptions {
   /** Address the RTP sockets bind to (default 127.0.0.1). */
   bindAddress?: string;
   log: Logger;
+  /** Codecs and phone book (phone config, docs/phone-config.md). */
+  stack?: PassThroughStackOptions;
 }
 
 export interface EmulatedPhone extends PhoneUnderTest {
@@ -56,7 +58,7 @@ export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<Emul
   // heard in the last 200 ms" must mean wall-clock time, not the last time something played.
   const createStack = (): PhoneStack => createPhoneStack({
     name: o.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker: earpiece,
-    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, log: o.log,
+    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, log: o.log, ...o.stack,
   });
   let stack: PhoneStack;
   try {

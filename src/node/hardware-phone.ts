@@ -11,7 +11,7 @@ import { composeBoard, type HardwareBindingOptions, type HardwareBoard } from '.
 import { loadBoardConfig } from '../../hal/board/load.js';
 import type { BoardConfig } from '../../hal/board/schema.js';
 import type { SccpServer } from '../../firmware/sccp/station.js';
-import { createPhoneStack, type PhoneStack } from './phone-stack.js';
+import { createPhoneStack, type PassThroughStackOptions, type PhoneStack } from './phone-stack.js';
 import { ResilientSink, ResilientSource } from './resilient-audio.js';
 import type { Logger } from './logger.js';
 
@@ -24,13 +24,19 @@ export interface HardwarePhoneOptions {
   log: Logger;
   /** RTP bind address; default 0.0.0.0 (the phone talks to other hosts). */
   bindAddress?: string;
+  /** Codecs and phone book (phone config, docs/phone-config.md). */
+  stack?: PassThroughStackOptions;
   /** Binding choices / injected modules (tests). */
   bindings?: HardwareBindingOptions;
 }
 
 export interface HardwarePhone extends PhoneStack {
   readonly board: HardwareBoard;
+  /** The board's ALSA devices and whether each is open now (`deskphone status`). */
+  audio(): AudioDeviceStatus[];
 }
+
+export interface AudioDeviceStatus { role: 'capture' | 'playback'; device: string; open: boolean }
 
 /** 20 ms periods: the RTP packet time the media engine sends (RFC 3551 §4.5 default ptime). */
 const PERIOD_MS = 20;
@@ -46,10 +52,14 @@ export async function createHardwarePhone(o: HardwarePhoneOptions): Promise<Hard
   const { microphone, speaker } = boardAudio(config.audio, o.clock, o.log);
   const stack = createPhoneStack({
     name: config.board.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker,
-    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, bindAddress: o.bindAddress ?? '0.0.0.0', log: o.log,
+    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, bindAddress: o.bindAddress ?? '0.0.0.0', log: o.log, ...o.stack,
   });
   return {
     ...stack, board,
+    audio: () => [
+      { role: 'capture', device: config.audio!.capture, open: microphone.open },
+      { role: 'playback', device: config.audio!.playback, open: speaker.open },
+    ],
     start: () => stack.start(),
     async close() { await stack.close(); await board.close(); },
   };

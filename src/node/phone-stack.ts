@@ -12,6 +12,7 @@ import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { SccpStation, type SccpServer } from '../../firmware/sccp/station.js';
 import { SscpStation } from '../../firmware/sscp/station.js';
 import { PhoneApp } from '../../firmware/phone/phone-app.js';
+import { withPhoneBook, type PhoneBookEntry } from '../../firmware/phone/phone-book.js';
 import { FarEndDtmfPlayer } from '../../firmware/station/inband-dtmf.js';
 import { traceTo } from '../../firmware/station/trace.js';
 import type { Logger } from './logger.js';
@@ -35,7 +36,14 @@ export interface PhoneStackOptions {
   /** Mixer keeps writing silence when idle (a recording earpiece must see wall-clock time). */
   continuousSpeaker?: boolean;
   log: Logger;
+  /** Codecs offered, in order of preference (default: all the media engine has). */
+  codecs?: readonly string[];
+  /** Local phone book: names for numbers the call manager sends without one. */
+  phoneBook?: readonly PhoneBookEntry[];
 }
+
+/** The PhoneStackOptions a composition root passes through unchanged from its own options. */
+export type PassThroughStackOptions = Pick<PhoneStackOptions, 'codecs' | 'phoneBook'>;
 
 export interface PhoneStack {
   readonly station: SccpStation | SscpStation;
@@ -52,6 +60,7 @@ export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
   const media = new RtpMediaEngine({
     clock: o.clock, microphone: o.microphone, speaker: mixer.channel('far-end'), bindAddress: o.bindAddress ?? '127.0.0.1',
     log: (level, msg) => o.log[level === 'warn' ? 'warn' : 'debug'](`${o.name}: media: ${msg}`),
+    ...(o.codecs ? { codecs: o.codecs } : {}),
   });
   const tones = new LocalTonePlayer({ clock: o.clock, sink: mixer.channel('tones') });
   // Far-end RFC 4733 telephone-events are heard as the DTMF tone on the earpiece.
@@ -71,7 +80,7 @@ export function createPhoneStack(o: PhoneStackOptions): PhoneStack {
       log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sccp: ${msg}`),
     });
   const app = new PhoneApp({
-    hardware: o.hardware, signalling: station, clock: o.clock, tones,
+    hardware: o.hardware, signalling: withPhoneBook(station, o.phoneBook ?? []), clock: o.clock, tones,
     log: { warn: (m) => o.log.warn(`${o.name}: ${m}`), info: (m) => o.log.info(`${o.name}: ${m}`), debug: (m) => o.log.debug(`${o.name}: ${m}`) },
   });
   if (o.continuousSpeaker) mixer.tick(); // start the earpiece clock so silence is recorded from the beginning
