@@ -76,7 +76,9 @@ export async function startPhoneService(o: PhoneServiceOptions): Promise<PhoneSe
     o.log.debug(`control socket ${path} (deskphone status)`);
   } catch (e) {
     if (o.control !== undefined) throw e; // asked for by name: the user must know
-    o.log.warn(`control socket: ${(e as Error).message}${e instanceof ControlBusyError ? '' : ` (${path})`}; \`deskphone status\` will not see this phone`);
+    // Another phone on this machine holds the default (several phones on a laptop): only worth an info line.
+    const say = e instanceof ControlBusyError ? o.log.info : o.log.warn;
+    say(`control socket: ${(e as Error).message}${e instanceof ControlBusyError ? '' : ` (${path})`}; \`deskphone status\` will not see this phone`);
   }
   return {
     controlPath: control?.path,
