@@ -46,8 +46,10 @@ function rejectionHint(log: FullLogger, device: string, reason: string | undefin
 
 export async function phoneMain(argv: string[]): Promise<number> {
   const { values, explicit } = parseCommandLine(SPEC, argv);
-  if (!values.board) return usageError('phone', '--board FILE is required');
-  if (!values.config && !values.server?.length) return usageError('phone', '--server HOST:PORT (or --config FILE with callManagers:) is required');
+  const noServer = !values.config && !values.server?.length;
+  if (!values.board || noServer) {
+    return usageError('phone', `${noServer ? '--board FILE and --server HOST:PORT are required (or --config FILE with callManagers: instead of --server)' : '--board FILE is required'}`);
+  }
   // The config file first (a bad file is exit 2 with file:line:col), then the command line over it.
   let settings: PhoneSettings;
   try {

@@ -132,8 +132,9 @@ export function mergePhoneSettings(file: PhoneConfigFile | undefined, o: PhoneOv
   if (o.server?.length) {
     if (o.server.length > MAX_CALL_MANAGERS) throw new OverrideError(`--server: at most ${MAX_CALL_MANAGERS} call managers, not ${o.server.length}`);
     servers = o.server.map((s) => {
-      const server = parseServer(s, protocol);
-      if (!server) throw new OverrideError(`--server ${s}: expected ${SERVER_FORM}, e.g. 192.0.2.10:2000`);
+      // On the command line the port is always written (as before config files): HOST alone is a typo more often than not.
+      const server = /:\d+$/.test(s) ? parseServer(s, protocol) : undefined;
+      if (!server) throw new OverrideError(`--server ${s}: expected HOST:PORT or [IPv6]:PORT, e.g. 192.0.2.10:2000`);
       return server;
     });
   } else if (file) {

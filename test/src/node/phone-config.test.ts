@@ -81,7 +81,8 @@ test('the command line wins over the file; the file over the defaults', () => {
   assert.throws(() => mergePhoneSettings(undefined, {}), OverrideError);
   assert.throws(() => mergePhoneSettings(file, { codecs: 'G729' }), /--codecs G729: expected a comma-separated list of G722, PCMU, PCMA/);
   assert.throws(() => mergePhoneSettings(file, { server: ['a:1', 'b:1', 'c:1', 'd:1'] }), /at most 3/);
-  assert.throws(() => mergePhoneSettings(file, { server: ['a b'] }), /--server a b: expected HOST:PORT/);
+  assert.throws(() => mergePhoneSettings(file, { server: ['a b:1'] }), /--server a b:1: expected HOST:PORT/);
+  assert.throws(() => mergePhoneSettings(file, { server: ['nowhere'] }), /--server nowhere: expected HOST:PORT or \[IPv6\]:PORT/, 'the command line writes the port');
 });
 
 test('phone book: a callInfo without a name (or with the number as name) gets the book\'s; others pass unchanged', () => {
