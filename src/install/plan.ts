@@ -101,7 +101,7 @@ export function installSteps(i: InstallInput): Step[] {
   }
 
   // 5. I2C (Raspberry Pi OS: raspi-config; elsewhere the user does it).
-  if (existsSync(at('/usr/bin/raspi-config'))) steps.push({ kind: 'run', argv: ['raspi-config', 'nonint', 'do_i2c', '0'] });
+  if (existsSync(at('/usr/bin/raspi-config'))) steps.push({ kind: 'run', argv: ['raspi-config', 'nonint', 'do_i2c', '0'], mayFail: true });
   else {
     say('raspi-config not found, so I2C was not enabled here: add "dtparam=i2c_arm=on" to /boot/firmware/config.txt ' +
       'and "i2c-dev" to /etc/modules, then reboot (docs/hardware.md)', true);
