@@ -31,6 +31,15 @@ export const COMMANDS: Record<string, CommandEntry> = {
   phone: {
     run: async (argv) => (await import('./phone-main.js')).phoneMain(argv),
   },
+  status: {
+    run: async (argv) => (await import('./status-main.js')).statusMain(argv),
+  },
+  install: {
+    run: async (argv) => (await import('./install/main.js')).installMain(argv),
+  },
+  uninstall: {
+    run: async (argv) => (await import('./install/main.js')).uninstallMain(argv),
+  },
 };
 
 function program(out: (s: string) => void, err: (s: string) => void): Command {

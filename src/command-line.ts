@@ -95,7 +95,7 @@ export interface ParseIo { out?: (s: string) => void; err?: (s: string) => void 
  */
 export function parseCommandLine<const T extends Record<string, OptionSpec>>(
   spec: CommandSpec<T>, argv: readonly string[], io: ParseIo = {},
-): { values: OptionValues<T>; positionals: string[] } {
+): { values: OptionValues<T>; positionals: string[]; explicit: ReadonlySet<keyof T & string> } {
   const cmd = build(spec, io.err ?? ((s) => process.stderr.write(s)), io.out ?? ((s) => process.stdout.write(s)));
   try {
     cmd.parse([...argv], { from: 'user' });
@@ -108,11 +108,14 @@ export function parseCommandLine<const T extends Record<string, OptionSpec>>(
   }
   const parsed = cmd.opts();
   const values: Record<string, unknown> = {};
+  /** Options given on the command line (not defaults): a config file's value yields to these only. */
+  const explicit = new Set<keyof T & string>();
   for (const [name, o] of Object.entries(spec.options)) {
     const attr = cmd.options.find((x) => x.long === `--${name}`)!.attributeName();
     values[name] = parsed[attr] ?? (o.type === 'boolean' ? false : undefined);
+    if (cmd.getOptionValueSource(attr) === 'cli') explicit.add(name as keyof T & string);
   }
-  return { values: values as OptionValues<T>, positionals: cmd.args };
+  return { values: values as OptionValues<T>, positionals: cmd.args, explicit };
 }
 
 /**

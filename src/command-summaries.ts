@@ -7,6 +7,9 @@ export const SUMMARIES: Record<string, string> = {
   tsp: 'third-party call control client: click-to-dial against the call manager\'s TSP port',
   doctor: 'probe the peripherals a board config names and print the fix for each failure',
   phone: 'run one phone: a board config and a call manager (emulated board: --emulated)',
+  status: 'ask the running phone: registration, calls, audio devices, last errors (--json)',
+  install: 'install the phone as a systemd service on a Raspberry Pi (root; --root DIR: files only)',
+  uninstall: 'remove what `deskphone install` put in place (keeps /etc/deskphone and /var/lib/deskphone unless --purge)',
 };
 
 /** The summary line of `command`. */

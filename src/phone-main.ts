@@ -6,26 +6,29 @@
  */
 import { SystemClock } from '../hal/bindings/system-clock.js';
 import { isHalError } from '../hal/api/errors.js';
-import type { SignallingEvent } from '../firmware/station/signalling.js';
 import { LOG_OPTIONS, parseCommandLine, usageError } from './command-line.js';
 import { summaryOf } from './command-summaries.js';
 import { createLogger, levelFromOptions, type FullLogger } from './node/logger.js';
 import { untilSignal } from './node/lifecycle.js';
 import { RIG_AGENT_OPTIONS, rigListenOptions } from './rig/agent-options.js';
-
-/** The phone's saved state on a Pi (docs/state.md §1; FHS /var/lib: state data that persists). */
-const DEFAULT_STATE_DIR = '/var/lib/deskphone';
+import { loadPhoneConfig, mergePhoneSettings, OverrideError, type PhoneSettings } from './node/phone-config.js';
+import { keepRecentProblems } from './node/recent-log.js';
+import { startPhoneService, type ServicePhone } from './node/phone-service.js';
+import type { CallView } from '../firmware/phone/call-model.js';
 
 const SPEC = {
   name: 'phone', summary: summaryOf('phone'),
   options: {
     board: { type: 'string', short: 'b', arg: 'FILE', help: 'board config (required), e.g. board-configs/laptop-emulated.yaml' },
-    server: { type: 'string', short: 's', multiple: true, arg: 'HOST:PORT', help: 'call manager, up to 3 in failover order (required), e.g. 127.0.0.1:2000' },
+    config: { type: 'string', short: 'c', arg: 'FILE', help: 'phone config (call managers, protocol, device, codecs, phone book: docs/phone-config.md); options given here override it' },
+    server: { type: 'string', short: 's', multiple: true, arg: 'HOST:PORT', help: 'call manager, up to 3 in failover order (required without --config), e.g. 127.0.0.1:2000' },
     device: { type: 'string', short: 'd', arg: 'NAME', help: 'device name SEP + 12 hex digits, as in the call manager\'s devices: (default: SEP + this machine\'s MAC)' },
     emulated: { type: 'boolean', default: false, help: 'run on emulated devices instead of the board\'s hardware' },
     tone: { type: 'string', default: '1000', arg: 'HZ', help: 'with --emulated: frequency of the emulated microphone\'s tone' },
     'state-dir': { type: 'string', arg: 'DIR', help: 'where call history and redial are kept (docs/state.md; default /var/lib/deskphone on hardware, none with --emulated)' },
-    protocol: { type: 'string', default: 'sccp', choices: ['sccp', 'sscp'], arg: 'NAME', help: 'station protocol: sccp (TCP) or sscp (UDP, docs/sscp.md)' },
+    protocol: { type: 'string', choices: ['sccp', 'sscp'], arg: 'NAME', help: 'station protocol: sccp (TCP) or sscp (UDP, docs/sscp.md) (default: the config\'s protocol, else sccp)' },
+    codecs: { type: 'string', arg: 'LIST', help: 'codecs offered, in order of preference, e.g. G722,PCMU,PCMA (default: all of them)' },
+    control: { type: 'string', arg: 'PATH', help: 'control socket for `deskphone status` (default: /run/deskphone/control.sock, else $XDG_RUNTIME_DIR/deskphone/, else /tmp/deskphone-UID/)' },
     ...RIG_AGENT_OPTIONS,
     ...LOG_OPTIONS,
   },
@@ -41,29 +44,42 @@ function rejectionHint(log: FullLogger, device: string, reason: string | undefin
 }
 
 export async function phoneMain(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine(SPEC, argv);
-  if (!values.board || !values.server?.length) return usageError('phone', '--board FILE and --server HOST:PORT are required');
-  const servers: { host: string; port: number }[] = [];
-  for (const s of values.server) {
-    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(s);
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return usageError('phone', `--server ${s}: expected HOST:PORT (e.g. 192.0.2.10:2000)`);
-    servers.push({ host: m[1]!, port: Number(m[2]) });
+  const { values, explicit } = parseCommandLine(SPEC, argv);
+  const noServer = !values.config && !values.server?.length;
+  if (!values.board || noServer) {
+    return usageError('phone', `${noServer ? '--board FILE and --server HOST:PORT are required (or --config FILE with callManagers: instead of --server)' : '--board FILE is required'}`);
   }
+  // The config file first (a bad file is exit 2 with file:line:col), then the command line over it.
+  let settings: PhoneSettings;
+  try {
+    settings = mergePhoneSettings(values.config ? loadPhoneConfig(values.config) : undefined, {
+      server: values.server, protocol: values.protocol, device: values.device, codecs: values.codecs, control: values.control, stateDir: values['state-dir'],
+      logLevel: explicit.has('log-level') ? values['log-level'] : undefined,
+    });
+  } catch (e) {
+    if (e instanceof OverrideError) return usageError('phone', e.message);
+    throw e;
+  }
+  const { servers, protocol } = settings;
+  const deviceName = settings.device;
   if (!(Number(values.tone) > 0)) return usageError('phone', `--tone ${values.tone}: expected a frequency in Hz`);
-  const protocol = values.protocol as 'sccp' | 'sscp';
   let rigListen: ReturnType<typeof rigListenOptions>;
   try { rigListen = rigListenOptions(values); } catch (e) { return usageError('phone', (e as Error).message); }
-  const log = createLogger(levelFromOptions(values));
+  const kept = keepRecentProblems(createLogger(levelFromOptions({ ...values, 'log-level': settings.logLevel })));
+  const log = kept.log;
+  const stack = { ...(settings.codecs ? { codecs: settings.codecs } : {}), phoneBook: settings.phoneBook };
   const clock = new SystemClock();
-  let phone: { station: { state: string; deviceName: string; onEvent(cb: (e: SignallingEvent) => void): unknown }; start(): Promise<void>; close(): Promise<void> };
+  let phone: { station: ServicePhone['station']; start(): Promise<void>; close(): Promise<void> };
   let screen: () => string[];
+  let calls: (() => Iterable<CallView>) | undefined;
+  let audio: ServicePhone['audio'] = () => [];
   try {
     if (rigListen) {
       // The board under test of a hardware-in-the-loop rig (docs/hil.md): the agent owns the phone and resets it.
       const { emulatedBoardUnderTest } = await import('./rig/board-under-test.js');
       const { tappedBoardUnderTest } = await import('./rig/tapped-board.js');
       const { startRigAgent } = await import('./rig/agent.js');
-      const common = { ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, log };
+      const common = { ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, protocol, clock, log };
       const board = values.emulated
         ? await emulatedBoardUnderTest({ ...common, micFrequency: Number(values.tone) })
         : await tappedBoardUnderTest(common);
@@ -76,15 +92,16 @@ export async function phoneMain(argv: string[]): Promise<number> {
       // Loaded only where used: emulators for --emulated, the native bindings' composition for a board.
       const { createEmulatedPhone } = await import('./node/emulated-phone.js');
       const p = await createEmulatedPhone({
-        name: 'phone', ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, clock,
-        micFrequency: Number(values.tone), protocol, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), log,
+        name: 'phone', ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, clock,
+        micFrequency: Number(values.tone), protocol, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), log, stack,
       });
-      phone = p; screen = () => p.lcd();
+      phone = p; screen = () => p.lcd(); calls = () => p.app.model.calls.values();
+      audio = () => [{ role: 'capture', device: `emulated microphone (${values.tone} Hz tone)`, open: true }, { role: 'playback', device: 'emulated earpiece', open: true }];
     } else {
       const { createHardwarePhone } = await import('./node/hardware-phone.js');
-      const p = await createHardwarePhone({ ...(values.device ? { deviceName: values.device } : {}), boardFile: values.board, servers, protocol, clock, log,
-        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR });
-      phone = p; screen = () => p.app.screen();
+      const p = await createHardwarePhone({ ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, protocol, clock, log, stack,
+        stateDir: settings.stateDir });
+      phone = p; screen = () => p.app.screen(); calls = () => p.app.model.calls.values(); audio = () => p.audio();
     }
   } catch (e) {
     if (isHalError(e)) {
@@ -98,9 +115,22 @@ export async function phoneMain(argv: string[]): Promise<number> {
   phone.station.onEvent((e) => {
     if (e.type !== 'registration' || e.state !== 'rejected' || hinted) return;
     hinted = true;
-    rejectionHint(log, phone.station.deviceName, e.reason, !values.device);
+    rejectionHint(log, phone.station.deviceName, e.reason, !deviceName);
   });
-  try { await phone.start(); } catch (e) { await phone.close(); throw e; }
+  let service: Awaited<ReturnType<typeof startPhoneService>>;
+  try {
+    service = await startPhoneService({
+      phone: { station: phone.station, ...(calls ? { calls } : {}), audio: () => audio() },
+      callManagers: servers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)),
+      log, recent: kept.recent, clock, control: settings.control,
+    });
+  } catch (e) {
+    await phone.close();
+    log.error(`control socket: ${(e as Error).message}`);
+    return 1;
+  }
+  try { await phone.start(); } catch (e) { await service.close(); await phone.close(); throw e; }
+  service.ready();
   let last = '';
   const timer = setInterval(() => {
     const s = `${phone.station.state}\n${screen().map((r) => `|${r}|`).join('\n')}`;
@@ -108,6 +138,7 @@ export async function phoneMain(argv: string[]): Promise<number> {
   }, 250);
   await untilSignal();
   clearInterval(timer);
+  await service.close();
   await phone.close();
   return 0;
 }

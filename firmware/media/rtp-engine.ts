@@ -48,6 +48,11 @@ export interface RtpMediaEngineOptions {
   onDtmf?: DtmfHandler;
   /** RTCP SDES CNAME (RFC 3550 §6.5.1). Default "deskphone@<hostname>". */
   cname?: string;
+  /**
+   * Codecs offered, in this order of preference ('G722', 'PCMU', 'PCMA'; default all, in the
+   * order of CAPABILITIES below). Names not in CAPABILITIES are an error.
+   */
+  codecs?: readonly string[];
   /** Mean RTCP report interval (default 5000 ms, RFC 3550 §6.2). */
   rtcpIntervalMs?: number;
   /** Uniform [0,1) source for RTCP interval randomisation (tests inject a seeded one). */
@@ -101,15 +106,21 @@ export class RtpMediaEngine implements MediaEngine {
   private readonly dtmfHandlers = new Set<DtmfHandler>();
   private readonly micPeriod = (samples: Int16Array): void => this.onMicPeriod(samples);
   private micRunning = false;
+  private readonly offered: readonly CodecChoice[];
 
   constructor(private readonly opts: RtpMediaEngineOptions) {
     this.bindAddress = opts.bindAddress ?? '127.0.0.1';
     this.dtmfPt = opts.dtmfPayloadType ?? DTMF_DEFAULT_PT;
     this.playout = opts.playout ?? defaultPlayout(opts.clock);
     if (opts.onDtmf) this.dtmfHandlers.add(opts.onDtmf);
+    this.offered = opts.codecs ? Object.freeze(opts.codecs.map((name) => {
+      const c = CAPABILITIES.find((x) => x.codec === name.toUpperCase());
+      if (!c) throw new Error(`media: codecs: "${name}" is not one of ${CAPABILITIES.map((x) => x.codec).join(', ')}`);
+      return c;
+    })) : CAPABILITIES;
   }
 
-  capabilities(): readonly CodecChoice[] { return CAPABILITIES; }
+  capabilities(): readonly CodecChoice[] { return this.offered; }
 
   activeStreams(): number[] { return [...this.streams.keys()]; }
 

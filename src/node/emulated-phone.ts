@@ -13,7 +13,7 @@ import type { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import type { SccpServer, SccpStation } from '../../firmware/sccp/station.js';
 import type { SscpStation } from '../../firmware/sscp/station.js';
 import type { PhoneApp } from '../../firmware/phone/phone-app.js';
-import { createPhoneStack, type PhoneStack } from './phone-stack.js';
+import { createPhoneStack, type PassThroughStackOptions, type PhoneStack } from './phone-stack.js';
 import { openStateDir } from './file-state-store.js';
 import type { PhoneUnderTest } from '../scenario/rig.js';
 import type { Logger } from './logger.js';
@@ -35,6 +35,8 @@ export interface EmulatedPhoneOptions {
   /** Directory of the phone's saved state (docs/state.md §1); none = nothing kept across restart(). */
   stateDir?: string;
   log: Logger;
+  /** Codecs and phone book (phone config, docs/phone-config.md). */
+  stack?: PassThroughStackOptions;
 }
 
 export interface EmulatedPhone extends PhoneUnderTest {
@@ -60,7 +62,7 @@ export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<Emul
   // heard in the last 200 ms" must mean wall-clock time, not the last time something played.
   const createStack = (): Promise<PhoneStack> => createPhoneStack({
     name: o.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker: earpiece,
-    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, ...(state ? { state } : {}), log: o.log,
+    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, ...(state ? { state } : {}), log: o.log, ...o.stack,
   });
   let stack: PhoneStack;
   try {

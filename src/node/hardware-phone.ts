@@ -11,7 +11,7 @@ import { composeBoard, type HardwareBindingOptions, type HardwareBoard } from '.
 import { loadBoardConfig } from '../../hal/board/load.js';
 import type { BoardConfig } from '../../hal/board/schema.js';
 import type { SccpServer } from '../../firmware/sccp/station.js';
-import { createPhoneStack, type PhoneStack } from './phone-stack.js';
+import { createPhoneStack, type PassThroughStackOptions, type PhoneStack } from './phone-stack.js';
 import { ResilientSink, ResilientSource } from './resilient-audio.js';
 import { openStateDir } from './file-state-store.js';
 import type { Logger } from './logger.js';
@@ -27,13 +27,19 @@ export interface HardwarePhoneOptions {
   bindAddress?: string;
   /** Directory of the phone's saved state (docs/state.md §1); none = nothing kept. */
   stateDir?: string;
+  /** Codecs and phone book (phone config, docs/phone-config.md). */
+  stack?: PassThroughStackOptions;
   /** Binding choices / injected modules (tests). */
   bindings?: HardwareBindingOptions;
 }
 
 export interface HardwarePhone extends PhoneStack {
   readonly board: HardwareBoard;
+  /** The board's ALSA devices and whether each is open now (`deskphone status`). */
+  audio(): AudioDeviceStatus[];
 }
+
+export interface AudioDeviceStatus { role: 'capture' | 'playback'; device: string; open: boolean }
 
 /** 20 ms periods: the RTP packet time the media engine sends (RFC 3551 §4.5 default ptime). */
 const PERIOD_MS = 20;
@@ -50,10 +56,14 @@ export async function createHardwarePhone(o: HardwarePhoneOptions): Promise<Hard
   const state = await openStateDir(o.stateDir, (m) => o.log.warn(m));
   const stack = await createPhoneStack({
     name: config.board.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker,
-    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, bindAddress: o.bindAddress ?? '0.0.0.0', ...(state ? { state } : {}), log: o.log,
+    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, bindAddress: o.bindAddress ?? '0.0.0.0', ...(state ? { state } : {}), log: o.log, ...o.stack,
   });
   return {
     ...stack, board,
+    audio: () => [
+      { role: 'capture', device: config.audio!.capture, open: microphone.open },
+      { role: 'playback', device: config.audio!.playback, open: speaker.open },
+    ],
     start: () => stack.start(),
     async close() { await stack.close(); await board.close(); },
   };

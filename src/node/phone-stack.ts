@@ -13,6 +13,7 @@ import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import type { SccpStation, SccpServer } from '../../firmware/sccp/station.js';
 import type { SscpStation } from '../../firmware/sscp/station.js';
 import { PhoneApp } from '../../firmware/phone/phone-app.js';
+import { withPhoneBook, type PhoneBookEntry } from '../../firmware/phone/phone-book.js';
 import { FarEndDtmfPlayer } from '../../firmware/station/inband-dtmf.js';
 import { traceTo } from '../../firmware/station/trace.js';
 import type { Logger } from './logger.js';
@@ -38,7 +39,14 @@ export interface PhoneStackOptions {
   /** Where call history, redial and the last call manager are kept (docs/state.md §1); none = forgotten on restart. */
   state?: StateStore;
   log: Logger;
+  /** Codecs offered, in order of preference (default: all the media engine has). */
+  codecs?: readonly string[];
+  /** Local phone book: names for numbers the call manager sends without one. */
+  phoneBook?: readonly PhoneBookEntry[];
 }
+
+/** The PhoneStackOptions a composition root passes through unchanged from its own options. */
+export type PassThroughStackOptions = Pick<PhoneStackOptions, 'codecs' | 'phoneBook'>;
 
 export interface PhoneStack {
   readonly station: SccpStation | SscpStation;
@@ -60,6 +68,7 @@ export async function createPhoneStack(o: PhoneStackOptions): Promise<PhoneStack
   const media = new RtpMediaEngine({
     clock: o.clock, microphone: o.microphone, speaker: mixer.channel('far-end'), bindAddress: o.bindAddress ?? '127.0.0.1',
     log: (level, msg) => o.log[level === 'warn' ? 'warn' : 'debug'](`${o.name}: media: ${msg}`),
+    ...(o.codecs ? { codecs: o.codecs } : {}),
   });
   const tones = new LocalTonePlayer({ clock: o.clock, sink: mixer.channel('tones') });
   // Far-end RFC 4733 telephone-events are heard as the DTMF tone on the earpiece.
@@ -80,7 +89,7 @@ export async function createPhoneStack(o: PhoneStackOptions): Promise<PhoneStack
       log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sccp: ${msg}`),
     });
   const app = new PhoneApp({
-    hardware: o.hardware, signalling: station, clock: o.clock, tones, ...(o.state ? { state: o.state } : {}),
+    hardware: o.hardware, signalling: withPhoneBook(station, o.phoneBook ?? []), clock: o.clock, tones, ...(o.state ? { state: o.state } : {}),
     log: { warn: (m) => o.log.warn(`${o.name}: ${m}`), info: (m) => o.log.info(`${o.name}: ${m}`), debug: (m) => o.log.debug(`${o.name}: ${m}`) },
   });
   if (o.continuousSpeaker) mixer.tick(); // start the earpiece clock so silence is recorded from the beginning

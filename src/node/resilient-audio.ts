@@ -68,6 +68,9 @@ export class ResilientSource implements PcmSource {
 
   onError(cb: (err: Error) => void): () => void { this.errorCbs.add(cb); return () => this.errorCbs.delete(cb); }
 
+  /** The capture device is open and delivering (false while it is missing and retried). */
+  get open(): boolean { return this.inner !== undefined; }
+
   private async attempt(): Promise<void> {
     const onPeriod = this.onPeriod;
     if (!onPeriod || this.inner) return;
@@ -114,6 +117,9 @@ export class ResilientSink implements PcmSink {
   }
 
   onError(_cb: (err: Error) => void): () => void { return () => {}; } // device errors are handled here
+
+  /** The playback device is open (false while it is missing and retried). */
+  get open(): boolean { return this.inner !== undefined; }
 
   private async attempt(): Promise<void> {
     if (this.inner || this.opening || this.closed) return;

@@ -1,67 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HalError, isHalError } from '../../hal/api/index.js';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { loadBoardConfig } from '../../hal/board/load.js';
 import { composeBoard } from '../../hal/board/compose.js';
-import type { I2cBusModule } from '../../hal/bindings/i2c.js';
-import type { LibgpiodModule } from '../../hal/bindings/gpio-chardev.js';
 import type { OnoffModule } from '../../hal/bindings/gpio-sysfs.js';
 import type { NodeHidModule } from '../../hal/bindings/hid.js';
-
-const FIX = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
-
-/** A fake root: fixture /sys + /dev trees and the /dev/i2c-N nodes the test wants. */
-function fakeRoot(trees: string[], i2c: number[]): { root: string; done(): void } {
-  const root = mkdtempSync(join(tmpdir(), 'deskphone-board-'));
-  for (const t of trees) cpSync(FIX(t), root, { recursive: true });
-  mkdirSync(join(root, 'dev'), { recursive: true });
-  for (const n of i2c) writeFileSync(join(root, 'dev', `i2c-${n}`), '');
-  return { root, done: () => rmSync(root, { recursive: true, force: true }) };
-}
-
-function fakeI2c(): { module: I2cBusModule; opened: number[]; writes: { addr: number; bytes: number[] }[]; closed: number } {
-  const st = { opened: [] as number[], writes: [] as { addr: number; bytes: number[] }[], closed: 0 };
-  const module: I2cBusModule = {
-    async openPromisified(bus) {
-      st.opened.push(bus);
-      return {
-        async i2cWrite(addr, length, buf) { st.writes.push({ addr, bytes: [...buf.subarray(0, length)] }); return { bytesWritten: length }; },
-        async i2cRead(_addr, length, buf) { buf.fill(0, 0, length); return { bytesRead: length, buffer: buf }; },
-        async scan() { return []; },
-        async close() { st.closed++; },
-      };
-    },
-  };
-  return Object.assign(st, { module });
-}
+import { fakeI2c, fakeLibgpiod, fakeRoot } from '../support/fake-bindings.js';
 
 test('hardware pi4 board over node-libgpiod: header chip found by label, every configured BCM line requested, i2c-1 opened', async () => {
   const fx = fakeRoot(['sysfs/pi4-bookworm'], [1]);
   const i2c = fakeI2c();
-  const chips: number[] = [];
-  const lines = new Map<number, { mode: string; value: number; released: boolean }>();
-  const libgpiod: LibgpiodModule = {
-    Chip: class { constructor(n: number | string) { chips.push(Number(n)); } getNumberOfLines() { return 58; } },
-    Line: class {
-      private readonly st: { mode: string; value: number; released: boolean };
-      constructor(_chip: unknown, offset: number) {
-        if (lines.has(offset)) throw Object.assign(new Error('Device or resource busy'), { code: 'EBUSY' });
-        this.st = { mode: '', value: 1, released: false };
-        lines.set(offset, this.st);
-      }
-      requestInputModeFlags(_c: string, _f: number) { this.st.mode = 'in'; }
-      requestOutputModeFlags(_c: string, v: number, _f: number) { this.st.mode = 'out'; this.st.value = v; }
-      requestOutputMode(_c: string, v?: number) { this.st.mode = 'out'; this.st.value = v ?? 0; }
-      getValue() { return this.st.value; }
-      setValue(v: number) { this.st.value = v; }
-      release() { this.st.released = true; }
-    },
-  };
+  const { module: libgpiod, chips, lines } = fakeLibgpiod();
   try {
     const clock = new VirtualClock();
     const board = await composeBoard(loadBoardConfig('board-configs/pi4-hd44780-matrix.yaml'), {

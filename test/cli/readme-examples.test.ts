@@ -47,7 +47,7 @@ test('README "Try them": call manager, emulated phone (registers), board check, 
 test('README command list: every command it names exists (`--help` exits 0)', async () => {
   const block = /## Commands\n\n```\n([^]*?)```/.exec(README)![1]!;
   const names = [...new Set([...block.matchAll(/^deskphone (\w+)/gm)].map((m) => m[1]!))];
-  assert.deepEqual(names, ['sim', 'scenario', 'callmanager', 'phone', 'board', 'doctor', 'tsp']);
+  assert.deepEqual(names, ['sim', 'scenario', 'callmanager', 'phone', 'board', 'doctor', 'tsp', 'status', 'install', 'uninstall']);
   for (const n of names) assert.equal((await runBin([n, '--help'])).status, 0, n);
 });
 
