@@ -11,7 +11,12 @@ export async function startCapture(filter: string, timeoutMs = 60_000): Promise<
   const child: ChildProcess = spawn('tshark', ['-i', 'lo', '-w', file, '-f', filter, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tshark did not start capturing within ${timeoutMs} ms: ${err}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // A tshark left running would keep the test process alive after the failure.
+      child.removeAllListeners('exit');
+      child.kill('SIGKILL');
+      reject(new Error(`tshark did not start capturing within ${timeoutMs} ms: ${err}`));
+    }, timeoutMs);
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       // dumpcap prints this just before the capture is really live: give it a moment more.
