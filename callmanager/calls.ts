@@ -10,21 +10,21 @@ import type { Clock, TimerHandle } from '../hal/api/clock.js';
 import type { CallStateName } from '../firmware/station/signalling.js';
 import { CallMedia, type MediaRelay, type RelaySession } from './call-media.js';
 import type { CallManagerConfig, LineConfig } from './config.js';
-import { pickCodec, SK, STIM } from './call-codes.js';
-import { DialPlan, keypadChar } from './dialplan.js';
+import { pickCodec, type CodecName } from './codec-choice.js';
+import { DialPlan } from './dialplan.js';
 import { FeatureRouter, type CoreOps, type Target } from './features/router.js';
-import { LABEL, silentLogger, type CmCommand, type Logger, type StationSink } from './station.js';
+import type { CmCommand, StationSink } from './station.js';
+import { silentLogger, type Logger } from './log.js';
+import type { KeypadKey, SoftKeyName } from './inputs.js';
 import { uiCommands, type CallUi, type UiArgs } from './call-ui.js';
 import { InbandTones } from './features/inband-tones.js';
 import { ChanSkinny } from './features/chan-skinny.js';
-
-export { CODEC_ALAW, CODEC_ULAW, SK, pickCodec } from './call-codes.js';
 
 export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'ended';
 
 export interface Device {
   name: string; lines: LineConfig[]; speeddials: { number: string; label: string }[];
-  sink?: StationSink; codecs: number[]; leg?: Leg; lastDialed?: string; dnd: boolean;
+  sink?: StationSink; codecs: CodecName[]; leg?: Leg; lastDialed?: string; dnd: boolean;
 }
 export interface Leg {
   dev: Device; line: number; ref: number; state: LegState; digits: string; call?: Call;
@@ -34,7 +34,7 @@ export interface Leg {
   /** features/router.ts: collecting a forward target; the held leg of a transfer being dialled. */
   mode?: 'forward'; held?: Leg;
 }
-interface Call { id: number; caller: Leg; callee: Leg; codec: number; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
+interface Call { id: number; caller: Leg; callee: Leg; codec: CodecName; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
 
 export interface Party { callingName: string; calling: string; calledName: string; called: string }
 export interface CallEvent { id: number; caller: string; callee: string; state: 'ringing' | 'connected' | 'busy' | 'ended' | 'hold' | 'resumed' }
@@ -99,7 +99,8 @@ export class CallCore {
     this.compat.close();
     for (const d of this.devices.values()) if (d.leg) this.inband.stop(d.leg);
   }
-  setCapabilities(name: string, codecs: number[]): void { this.dev(name).codecs = codecs; }
+  /** The codecs the station can receive (registry names, firmware/media/codecs.ts). */
+  setCapabilities(name: string, codecs: CodecName[]): void { this.dev(name).codecs = codecs; }
   legState(name: string): LegState | 'idle' { return this.devices.get(name)?.leg?.state ?? 'idle'; }
   lastDialed(name: string): string | undefined { return this.devices.get(name)?.lastDialed; }
 
@@ -139,16 +140,16 @@ export class CallCore {
     this.hangup(leg, true);
   }
 
-  keypad(name: string, kpButton: number): void {
+  /** A keypad key (callmanager/inputs.ts). */
+  keypad(name: string, key: KeypadKey): void {
     const leg = this.dev(name).leg;
-    const ch = keypadChar(kpButton);
-    if (!leg || leg.state !== 'dialing' || ch === undefined) return; // in a call the phone sends DTMF in RTP
-    if (ch === this.config.dialplan.terminator) return this.dialNow(leg);
+    if (!leg || leg.state !== 'dialing') return; // in a call the phone sends DTMF in RTP
+    if (key === this.config.dialplan.terminator) return this.dialNow(leg);
     if (leg.digits.length === 0) {
       this.send(leg, { t: 'stopTone', line: leg.line, ref: leg.ref });
       this.send(leg, { t: 'softkeys', line: leg.line, ref: leg.ref, set: 'DigitsFollowing' });
     }
-    leg.digits += ch;
+    leg.digits += key;
     this.evaluate(leg);
   }
 
@@ -163,48 +164,55 @@ export class CallCore {
     this.dialNow(leg);
   }
 
-  softKey(name: string, event: number, line = 0): void {
+  /** A soft key (callmanager/inputs.ts) pressed on line instance `line` (0 = the current call's). */
+  softkey(name: string, key: SoftKeyName, line = 0): void {
     const dev = this.dev(name);
     const leg = dev.leg;
-    switch (event) {
-      case SK.NewCall: if (!leg) this.startDialing(dev, line); return;
-      case SK.Redial:
+    switch (key) {
+      case 'newCall': if (!leg) this.startDialing(dev, line); return;
+      case 'redial':
         if (dev.lastDialed && (!leg || (leg.state === 'dialing' && leg.digits === ''))) this.dial(name, dev.lastDialed, line);
         else if (!dev.lastDialed) dev.sink?.send({ t: 'notify', text: 'No number to redial', timeoutS: 5 });
         return;
-      case SK.Answer: if (leg?.state === 'ringin') this.answer(leg); return;
-      case SK.EndCall: if (leg) this.hangup(leg, true); return;
-      case SK.Hold: if (leg?.state === 'connected') this.hold(leg); return;
-      case SK.Resume: if (leg?.state === 'hold') this.resume(leg); return;
-      case SK.BackSpace: if (leg?.state === 'dialing') this.backspace(leg); return;
-      case SK.Dial: if (leg?.state === 'dialing') this.dialNow(leg); return;
-      case SK.Transfer:
+      case 'answer': if (leg?.state === 'ringin') this.answer(leg); return;
+      case 'endCall': if (leg) this.hangup(leg, true); return;
+      case 'hold': if (leg?.state === 'connected') this.hold(leg); return;
+      case 'resume': if (leg?.state === 'hold') this.resume(leg); return;
+      case 'backspace': if (leg?.state === 'dialing') this.backspace(leg); return;
+      case 'dial': if (leg?.state === 'dialing') this.dialNow(leg); return;
+      case 'transfer':
         if (leg?.state === 'connected') this.fx.startTransfer(leg);
         else if (leg?.held && leg.state === 'dialing') this.dialNow(leg); // Transfer again completes (docs/features.md §2)
         return;
-      case SK.CFwdAll: return this.fx.cfwdAll(dev, line);
-      case SK.DND:
+      case 'cfwdAll': return this.fx.cfwdAll(dev, line);
+      case 'dnd':
         dev.dnd = !dev.dnd;
         // While on, the notice stays (timeout 0) like a 7960's status line; "off" replaces it for 5 s.
         dev.sink?.send(dev.dnd ? { t: 'notify', text: 'Do not disturb', timeoutS: 0 } : { t: 'notify', text: 'Do not disturb off', timeoutS: 5 });
         return;
-      default:
-        dev.sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });
-        this.log.info(`${name}: soft key event ${event} not implemented`);
+      default: return this.notAvailable(name, `soft key ${key}`);
     }
   }
 
-  stimulus(name: string, stimulus: number, instance: number): void {
-    const dev = this.dev(name);
-    if (stimulus === STIM.Line) {
-      if (dev.leg?.state === 'ringin') this.answer(dev.leg);
-      else if (!dev.leg) this.startDialing(dev, instance);
-    } else if (stimulus === STIM.LastNumberRedial) this.softKey(name, SK.Redial, 0);
-    else if (stimulus === STIM.SpeedDial) {
-      const sd = dev.speeddials[instance - 1];
-      if (sd) this.dial(name, sd.number);
-    } else if (stimulus === STIM.Hold) this.softKey(name, dev.leg?.state === 'hold' ? SK.Resume : SK.Hold, 0);
+  /** An input the core has no feature for: "Not available" on the phone, logged. */
+  notAvailable(name: string, what: string): void {
+    this.dev(name).sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });
+    this.log.info(`${name}: ${what} not implemented`);
   }
+
+  /** The line button of line instance `line`: answers a ringing call, or goes off hook on that line. */
+  lineButton(name: string, line: number): void {
+    const dev = this.dev(name);
+    if (dev.leg?.state === 'ringin') this.answer(dev.leg);
+    else if (!dev.leg) this.startDialing(dev, line);
+  }
+  /** Speed dial button `index` (1-based, the device's speeddials). */
+  speedDial(name: string, index: number): void {
+    const sd = this.dev(name).speeddials[index - 1];
+    if (sd) this.dial(name, sd.number);
+  }
+  /** A fixed Hold button: holds the connected call, resumes a held one. */
+  holdButton(name: string): void { this.softkey(name, this.dev(name).leg?.state === 'hold' ? 'resume' : 'hold', 0); }
 
   /** SSCP Forward (docs/sscp.md §2 #10): forward all of line `line` to `number` ('' cancels). */
   setForward(name: string, line: number, number: string): CoreResult { return this.fx.setForward(this.dev(name), line || 1, number); }
@@ -247,16 +255,8 @@ export class CallCore {
   }
   /** What the phone is told for `ui` (call-ui.ts, one table). */
   private tell(leg: Leg, ui: CallUi, args?: UiArgs): void {
-    // Leaving a ringing call: chan_skinny clears its "From …" DisplayPriNotify (features/chan-skinny.ts).
-    const clear = ui === 'idle' && leg.state === 'ringin' ? this.compat.answerClear() : undefined;
-    if (clear) this.send(leg, clear);
-    for (const cmd of uiCommands(ui, leg.line, leg.ref, args)) {
-      // chan_skinny (earlyrtp) plays busy and reorder over RTP instead of StartTone.
-      if (cmd.t === 'tone' && this.compat.on && (cmd.tone === 'busy' || cmd.tone === 'reorder')) { this.inband.play(leg, cmd.tone); continue; }
-      // chan_skinny selects the default soft key set once, at registration, and never again.
-      if (cmd.t === 'softkeys' && cmd.line === 0 && cmd.ref === 0 && this.compat.on) continue;
-      this.send(leg, cmd);
-      if (cmd.t === 'prompt' && ui === 'ringin') { const pri = this.compat.ringNotify(cmd.text); if (pri) this.send(leg, pri); }
+    for (const a of uiCommands(ui, leg.line, leg.ref, args, this.compat.on ? 'chan_skinny' : 'default')) {
+      if (a.t === 'inband') this.inband.play(leg, a.tone); else this.send(leg, a);
     }
   }
   private legEvent(leg: Leg, kind: 'state' | 'info'): LegEvent {
@@ -357,8 +357,7 @@ export class CallCore {
   private reorder(leg: Leg, state: 'congestion' | 'invalidnumber', text: string): void {
     this.disarm(leg);
     leg.state = 'reorder';
-    const c = this.compat.failure('reorder', state, text);
-    this.tell(leg, 'reorder', { state: c.state, text: c.text });
+    this.tell(leg, 'reorder', { state, text });
   }
 
   private answer(callee: Leg): void {
@@ -366,10 +365,7 @@ export class CallCore {
     if (!call) return;
     const caller = call.caller;
     this.disarm(callee); // no-answer timer (features/router.ts)
-    this.send(callee, { t: 'ringer', mode: 'off' });
-    this.send(callee, { t: 'lamp', target: 'line', instance: callee.line, mode: 'on' });
-    const clear = this.compat.answerClear();
-    if (clear) this.send(callee, clear);
+    this.tell(callee, 'answered');
     this.send(caller, { t: 'stopTone', line: caller.line, ref: caller.ref });
     const me = this.lineOf(caller); const them = this.lineOf(callee);
     for (const [leg, dir] of [[caller, 'outbound'], [callee, 'inbound']] as const) {
@@ -405,7 +401,7 @@ export class CallCore {
     this.send(leg, { t: 'activateCallPlane', line: leg.line });
     this.connectedUi(leg);
     const other = call.caller === leg ? call.callee : call.caller;
-    this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: LABEL.connected, timeoutS: 0 });
+    this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: { phrase: 'connected' }, timeoutS: 0 });
     this.openMedia(call);
     this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'resumed' });
   }
@@ -438,7 +434,7 @@ export class CallCore {
   private teardown(leg: Leg): void {
     this.disarm(leg);
     this.closeMedia(leg);
-    this.tell(leg, 'idle');
+    this.tell(leg, leg.state === 'ringin' ? 'unring' : 'idle');
     if (leg.speaker) this.send(leg, { t: 'speaker', on: false }); // off hook was on the speaker (thirdPartyDial)
     if (leg.dev.leg === leg) leg.dev.leg = undefined;
     leg.state = 'ended';

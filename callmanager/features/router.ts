@@ -6,7 +6,9 @@
  */
 import type { Clock } from '../../hal/api/clock.js';
 import type { CallManagerConfig, LineConfig } from '../config.js';
-import type { CmCommand, Logger, StationSink } from '../station.js';
+import type { CmCommand, StationSink } from '../station.js';
+import type { Logger } from '../log.js';
+import type { CodecName } from '../../firmware/media/codecs.js';
 import { ForwardTable } from './forward.js';
 import { VoicemailStore } from './voicemail-store.js';
 import { VOICEMAIL_CODECS, VoicemailStation, type VoicemailKey } from './voicemail-station.js';
@@ -40,7 +42,7 @@ export interface CoreOps {
   ring(leg: FxLeg, target: Target, shown: string, original?: { number: string; name: string }): void;
   addDevice(name: string, line: LineConfig): FxDevice;
   attach(name: string, sink: StationSink): void;
-  setCapabilities(name: string, codecs: number[]): void;
+  setCapabilities(name: string, codecs: CodecName[]): void;
   offHook(name: string): void;
   onHook(name: string): void;
   mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void;

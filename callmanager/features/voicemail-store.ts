@@ -6,7 +6,7 @@
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { wavFile } from '../../firmware/media/wav.js';
-import type { Logger } from '../station.js';
+import type { Logger } from '../log.js';
 
 export interface VoiceMessage { id: number; from: string; at: Date; samples: Int16Array; sampleRate: number; isNew: boolean; file?: string }
 
