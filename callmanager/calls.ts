@@ -24,7 +24,9 @@ export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' |
 
 export interface Device {
   name: string; lines: LineConfig[]; speeddials: { number: string; label: string }[];
-  sink?: StationSink; codecs: CodecName[]; leg?: Leg; lastDialed?: string; dnd: boolean;
+  sink?: StationSink; codecs: CodecName[]; lastDialed?: string; dnd: boolean;
+  /** The focused call (the one keys act on); `calls` has every call of the device, held and waiting ones too. */
+  leg?: Leg; calls: Leg[];
 }
 export interface Leg {
   dev: Device; line: number; ref: number; state: LegState; digits: string; call?: Call;
@@ -32,7 +34,7 @@ export interface Leg {
   /** Call id observers see: the caller leg's ref, for both legs, kept after the call ends. */
   cid: number; party: Party; shown: CallStateName; speaker?: boolean;
   /** features/router.ts: collecting a forward target; the held leg of a transfer being dialled. */
-  mode?: 'forward'; held?: Leg;
+  mode?: 'forward'; held?: Leg; consult?: boolean;
 }
 interface Call { id: number; caller: Leg; callee: Leg; codec: CodecName; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
 
@@ -66,7 +68,7 @@ export class CallCore {
       fail: (leg, reason) => { this.log.warn(reason); if ((leg as Leg).dev.leg === leg) this.hangup(leg as Leg, false); } });
     const lines = new Map(config.lines.map((l) => [l.number, l]));
     for (const d of config.devices) {
-      const dev: Device = { name: d.name, lines: d.lines.map((n) => lines.get(n)!), speeddials: d.speeddials, codecs: [], dnd: false };
+      const dev: Device = { name: d.name, lines: d.lines.map((n) => lines.get(n)!), speeddials: d.speeddials, codecs: [], dnd: false, calls: [] };
       this.devices.set(d.name, dev);
       dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
     }
@@ -164,25 +166,30 @@ export class CallCore {
     this.dialNow(leg);
   }
 
-  /** A soft key (callmanager/inputs.ts) pressed on line instance `line` (0 = the current call's). */
-  softkey(name: string, key: SoftKeyName, line = 0): void {
+  /**
+   * A soft key (callmanager/inputs.ts) pressed on line instance `line` (0 = the current call's) for
+   * call `ref` (the phone's selected call; 0 = the focused one).
+   */
+  softkey(name: string, key: SoftKeyName, line = 0, ref = 0): void {
     const dev = this.dev(name);
-    const leg = dev.leg;
+    const sel = ref ? dev.calls.find((l) => l.ref === ref) : undefined;
+    const leg = sel ?? dev.leg;
     switch (key) {
-      case 'newCall': if (!leg) this.startDialing(dev, line); return;
+      case 'newCall': return this.newCall(dev, line);
       case 'redial':
         if (dev.lastDialed && (!leg || (leg.state === 'dialing' && leg.digits === ''))) this.dial(name, dev.lastDialed, line);
         else if (!dev.lastDialed) dev.sink?.send({ t: 'notify', text: 'No number to redial', timeoutS: 5 });
         return;
-      case 'answer': if (leg?.state === 'ringin') this.answer(leg); return;
+      case 'answer': return this.answerKey(dev, leg);
       case 'endCall': if (leg) this.hangup(leg, true); return;
       case 'hold': if (leg?.state === 'connected') this.hold(leg); return;
-      case 'resume': if (leg?.state === 'hold') this.resume(leg); return;
+      case 'resume': return this.resumeKey(dev, leg);
       case 'backspace': if (leg?.state === 'dialing') this.backspace(leg); return;
       case 'dial': if (leg?.state === 'dialing') this.dialNow(leg); return;
       case 'transfer':
-        if (leg?.state === 'connected') this.fx.startTransfer(leg);
-        else if (leg?.held && leg.state === 'dialing') this.dialNow(leg); // Transfer again completes (docs/features.md §2)
+        if (leg?.held && leg.state === 'dialing') return this.dialNow(leg); // Transfer again completes (docs/features.md §2)
+        if (leg?.held && leg.consult && (leg.state === 'ringout' || leg.state === 'connected')) return this.completeConsult(leg);
+        if (leg?.state === 'connected') this.fx.startTransfer(leg, this.transferMode(leg) === 'consult');
         return;
       case 'cfwdAll': return this.fx.cfwdAll(dev, line);
       case 'dnd':
@@ -276,6 +283,7 @@ export class CallCore {
     const leg: Leg = { dev, line: inst, ref, state: 'dialing', digits: '', mediaOpen: false, mediaStarted: false, cid: ref,
       party: { callingName: me.name, calling: me.number, calledName: '', called: '' }, shown: 'onhook' };
     dev.leg = leg;
+    dev.calls.push(leg);
     this.tell(leg, 'dialing');
     this.arm(leg, this.config.dialplan.firstDigitTimeout, () => this.reorder(leg, 'congestion', 'Dial timeout'));
   }
@@ -322,7 +330,7 @@ export class CallCore {
     if (!transferred) this.send(leg, { t: 'dialedNumber', line: l, ref: r, number });
     const original = final !== number ? { number, name: first.line.name } : undefined;
     if (!target.dev.sink) return this.reorder(leg, 'congestion', 'Unavailable');
-    if (target.dev.leg || target.dev.dnd) {
+    if (this.admit(target) === 'busy') {
       const vm = this.fx.voicemailTarget(final); // busy callee with a mailbox (docs/features.md §6)
       if (vm) return this.ring(leg, vm, number, original);
       leg.state = 'busy';
@@ -340,14 +348,17 @@ export class CallCore {
     const r = leg.ref;
     const me = this.lineOf(leg);
     const dev = target.dev as Device;
+    // A phone talking on another call gets call waiting (place() admitted it): not focused, no ringer.
+    const waiting = dev.leg?.state === 'connected';
     const callee: Leg = { dev, line: target.instance, ref: this.nextRef++, state: 'ringin', digits: '', mediaOpen: false,
       mediaStarted: false, cid: r, party: { callingName: me.name, calling: me.number, calledName: target.line.name, called: number }, shown: 'onhook' };
-    dev.leg = callee;
+    if (!waiting) dev.leg = callee;
+    dev.calls.push(callee);
     const call: Call = { id: r, caller: leg, callee, codec: pickCodec(leg.dev.codecs, dev.codecs, this.config.server.codecs) };
     leg.call = call; callee.call = call;
     leg.state = 'ringout';
     this.tell(leg, 'ringout', { text: number });
-    this.tell(callee, 'ringin', { text: me.number, info: { t: 'callInfo', line: callee.line, ref: callee.ref,
+    this.tell(callee, waiting ? 'waiting' : 'ringin', { text: me.number, info: { t: 'callInfo', line: callee.line, ref: callee.ref,
       callingName: me.name, calling: me.number,
       calledName: original?.name ?? target.line.name, called: original?.number ?? target.line.number, direction: 'inbound',
       ...(original ? { originalCalled: original.number, originalCalledName: original.name } : {}) } });
@@ -436,8 +447,99 @@ export class CallCore {
     this.closeMedia(leg);
     this.tell(leg, leg.state === 'ringin' ? 'unring' : 'idle');
     if (leg.speaker) this.send(leg, { t: 'speaker', on: false }); // off hook was on the speaker (thirdPartyDial)
-    if (leg.dev.leg === leg) leg.dev.leg = undefined;
     leg.state = 'ended';
+    const dev = leg.dev;
+    const i = dev.calls.indexOf(leg);
+    if (i >= 0) dev.calls.splice(i, 1);
+    if (dev.leg !== leg) return;
+    // The focus moves to the most recent remaining call; a waiting call now rings out loud.
+    dev.leg = dev.calls.at(-1);
+    const next = dev.leg;
+    if (next?.state === 'ringin') {
+      this.send(next, { t: 'ringer', mode: 'inside' });
+      this.send(next, { t: 'lamp', target: 'line', instance: next.line, mode: 'blink' });
+    }
+  }
+
+  // ---- more than one call (docs/features.md §2 "Call waiting", "Transfer") --------------------
+
+  /**
+   * Whether `target` can take another call: 'ring' when idle, 'waiting' while it talks with fewer
+   * than busyTrigger calls on the line (and fewer than maxCalls on the device's line), else 'busy'
+   * (CUCM busy trigger); DND, or a phone dialling or ringing, is busy.
+   */
+  private admit(target: Target): 'ring' | 'waiting' | 'busy' {
+    const dev = target.dev as Device;
+    if (dev.dnd) return 'busy';
+    if (dev.calls.length === 0) return 'ring';
+    const talking = dev.calls.every((l) => l.state === 'connected' || l.state === 'hold');
+    const onLine = dev.calls.filter((l) => l.line === target.instance).length;
+    const limit = Math.min(target.line.busyTrigger, target.line.maxCalls);
+    return talking && onLine < limit ? 'waiting' : 'busy';
+  }
+
+  /** NewCall: dial tone on a new call reference; a connected call is held first (maxCalls per line). */
+  private newCall(dev: Device, line: number): void {
+    const cur = dev.leg;
+    if (!cur) return this.startDialing(dev, line);
+    if (cur.state !== 'hold' && cur.state !== 'connected') return;
+    const inst = line >= 1 && line <= dev.lines.length ? line : cur.line;
+    if (dev.calls.filter((l) => l.line === inst).length >= this.lineOf(cur).maxCalls) return this.notAvailable(dev.name, 'NewCall beyond maxCalls');
+    if (cur.state === 'connected') this.hold(cur);
+    this.startDialing(dev, inst);
+  }
+
+  /** Answer: the selected or the first ringing call; a connected call is held first (call waiting). */
+  private answerKey(dev: Device, sel: Leg | undefined): void {
+    const ringing = sel?.state === 'ringin' ? sel : dev.calls.find((l) => l.state === 'ringin');
+    if (!ringing) return;
+    const cur = dev.leg;
+    if (cur && cur !== ringing && cur.state === 'connected') this.hold(cur);
+    dev.leg = ringing;
+    this.answer(ringing);
+  }
+
+  /** Resume: the selected or focused held call, else the first held one; a connected call is held first (swap). */
+  private resumeKey(dev: Device, sel: Leg | undefined): void {
+    const held = sel?.state === 'hold' ? sel : dev.calls.find((l) => l.state === 'hold');
+    if (!held || !held.call) return;
+    const cur = dev.leg;
+    if (cur && cur !== held && cur.state === 'connected') this.hold(cur);
+    dev.leg = held;
+    this.resume(held);
+  }
+
+  private transferMode(leg: Leg): 'consult' | 'blind' { return this.lineOf(leg).transfer ?? this.config.server.transfer; }
+
+  /**
+   * Consult transfer completed (Transfer again on the consultation call, ringing or connected): the
+   * held party is joined to the consulted one and the transferor's two calls end.
+   */
+  private completeConsult(c: Leg): void {
+    const held = c.held!;
+    c.held = undefined;
+    const a = this.other(held); const b = this.other(c);
+    if (!a || !b) return;
+    const ops = this.ops();
+    ops.detachCall(held); ops.detachCall(c);
+    this.teardown(c); this.teardown(held);
+    const call: Call = { id: a.cid, caller: a, callee: b, codec: pickCodec(a.dev.codecs, b.dev.codecs, this.config.server.codecs) };
+    a.call = call; b.call = call;
+    const them = this.lineOf(b); const me = this.lineOf(a);
+    if (b.state === 'ringin') {
+      a.state = 'ringout';
+      this.send(a, { t: 'callInfo', line: a.line, ref: a.ref, callingName: me.name, calling: me.number, calledName: them.name, called: them.number, direction: 'outbound' });
+      this.tell(a, 'ringout', { text: them.number });
+      this.emit({ id: call.id, caller: me.number, callee: them.number, state: 'ringing' });
+      return;
+    }
+    for (const [leg, dir, x, y] of [[a, 'outbound', me, them], [b, 'inbound', me, them]] as const) {
+      leg.state = 'connected';
+      this.send(leg, { t: 'callInfo', line: leg.line, ref: leg.ref, callingName: x.name, calling: x.number, calledName: y.name, called: y.number, direction: dir });
+      this.connectedUi(leg);
+    }
+    this.openMedia(call);
+    this.emit({ id: call.id, caller: me.number, callee: them.number, state: 'connected' });
   }
 
   private emit(ev: CallEvent): void { this.events.emit('call', ev); }
@@ -466,7 +568,7 @@ export class CallCore {
       place: (leg, number, transferred) => this.place(L(leg), number, transferred),
       ring: (leg, target, shown, original) => this.ring(L(leg), target, shown, original),
       addDevice: (name, line) => {
-        const dev: Device = { name, lines: [line], speeddials: [], codecs: [], dnd: false };
+        const dev: Device = { name, lines: [line], speeddials: [], codecs: [], dnd: false, calls: [] };
         this.devices.set(name, dev);
         return dev;
       },

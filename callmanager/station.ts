@@ -7,7 +7,7 @@ import type { CallStateName } from '../firmware/station/signalling.js';
 import type { CodecName } from '../firmware/media/codecs.js';
 
 export type LampModeName = 'off' | 'on' | 'wink' | 'flash' | 'blink';
-export type CmToneName = 'dial' | 'busy' | 'ringback' | 'reorder' | 'hold';
+export type CmToneName = 'dial' | 'busy' | 'ringback' | 'reorder' | 'hold' | 'callwaiting';
 export type SoftKeySetName = 'OnHook' | 'Connected' | 'OnHold' | 'RingIn' | 'OffHook' | 'ConnectedTransferable'
   | 'DigitsFollowing' | 'ConnectedConference' | 'RingOut' | 'OffHookWithFeatures';
 

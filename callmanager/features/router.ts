@@ -19,8 +19,10 @@ export interface FxLeg {
   dev: FxDevice; line: number; ref: number; state: string; digits: string; call?: unknown;
   /** Collecting a forward-all target instead of a number to call. */
   mode?: 'forward';
-  /** Transfer: the held leg whose far party goes to the number being dialled. */
+  /** Transfer: the held leg whose far party goes to the number being dialled (blind) or to the consulted party. */
   held?: FxLeg;
+  /** Consult transfer (the default): the number dialled is called normally; Transfer again joins (calls.ts). */
+  consult?: boolean;
 }
 export interface Target { dev: FxDevice; instance: number; line: LineConfig }
 
@@ -69,7 +71,7 @@ export class FeatureRouter {
           onHook: (n) => core.onHook(n),
           mediaReady: (n, p, s, ip, port) => core.mediaReady(n, p, s, ip, port),
           bindAddress: (n) => this.bindFor(n) });
-        const dev = core.addDevice(name, { number: vm.number, name: 'Voicemail' });
+        const dev = core.addDevice(name, { number: vm.number, name: 'Voicemail', maxCalls: 1, busyTrigger: 1 });
         core.attach(name, station);
         core.setCapabilities(name, VOICEMAIL_CODECS);
         this.boxes.set(number, { station, dev });
@@ -126,7 +128,7 @@ export class FeatureRouter {
       if (r.ok) this.core.teardown(leg); else this.core.reorder(leg, r.reason ?? 'Refused');
       return true;
     }
-    if (leg.held) { this.completeTransfer(leg, number); return true; }
+    if (leg.held && !leg.consult) { this.completeTransfer(leg, number); return true; }
     if (number === this.cfg.voicemail.number && this.boxes.size) {
       const box = this.boxes.get(leg.dev.lines[leg.line - 1]?.number ?? '');
       if (!box || box.dev.leg) { this.core.reorder(leg, box ? 'Voicemail busy' : 'No mailbox'); return true; }
@@ -198,10 +200,11 @@ export class FeatureRouter {
   // ---- blind transfer -----------------------------------------------------------------------
 
   /** Transfer soft key while connected: the far party is held, this phone gets dial tone. */
-  startTransfer(leg: FxLeg): void {
+  startTransfer(leg: FxLeg, consult = false): void {
     this.core.hold(leg);
     const d = this.core.startDialing(leg.dev, leg.line);
     d.held = leg;
+    if (consult) d.consult = true;
     this.core.send(d, { t: 'prompt', line: d.line, ref: d.ref, text: 'Transfer to', timeoutS: 0 });
   }
 

@@ -15,8 +15,8 @@ export const CALL_STATE: Readonly<Record<CallStateName, number>> = {
   callwaiting: 9, transfer: 10, park: 11, proceed: 12, remotemultiline: 13, invalidnumber: 14, holdrevert: 15,
   whisper: 16, remotehold: 17,
 };
-/** §4 "Tones": 0x21 InsideDialTone, 0x23 LineBusyTone, 0x24 AlertingTone, 0x25 ReorderTone, 0x35 Hold. */
-export const TONE: Readonly<Record<CmToneName, number>> = { dial: 0x21, busy: 0x23, ringback: 0x24, reorder: 0x25, hold: 0x35 };
+/** §4 "Tones": 0x21 InsideDialTone, 0x23 LineBusyTone, 0x24 AlertingTone, 0x25 ReorderTone, 0x2D CallWaiting, 0x35 Hold. */
+export const TONE: Readonly<Record<CmToneName, number>> = { dial: 0x21, busy: 0x23, ringback: 0x24, reorder: 0x25, callwaiting: 0x2d, hold: 0x35 };
 /** §4 "Lamp modes": 1 Off, 2 On, 3 Wink, 4 Flash, 5 Blink. */
 export const LAMP: Readonly<Record<LampModeName, number>> = { off: 1, on: 2, wink: 3, flash: 4, blink: 5 };
 /** §4 "Stimulus": 9 Line, 15 VoiceMail. */

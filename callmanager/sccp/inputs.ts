@@ -49,9 +49,10 @@ export const sccpInput = {
     const key = keypadKeyOf(kpButton);
     if (key !== undefined) core.keypad(dev, key);
   },
-  softKey(core: SccpInputCore, dev: string, event: number, line: number): void {
+  /** `ref`: SoftKeyEvent.callReference, the call the key is for (0 = none). */
+  softKey(core: SccpInputCore, dev: string, event: number, line: number, ref = 0): void {
     const key = softKeyOf(event);
-    if (key) core.softkey(dev, key, line);
+    if (key) core.softkey(dev, key, line, ref);
     else core.notAvailable(dev, `soft key event ${event}`);
   },
   stimulus(core: SccpInputCore, dev: string, stimulus: number, instance: number): void {

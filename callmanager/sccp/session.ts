@@ -213,7 +213,7 @@ export class SccpSession implements StationSink {
       case 'EnblocCall': return core.dial(dev.name, s('calledParty'), n('lineInstance'));
       case 'OffHookWithCgpn': return core.dial(dev.name, s('calledParty'), n('lineInstance'));
       case 'Stimulus': return sccpInput.stimulus(core, dev.name, n('stimulus'), n('lineInstance'));
-      case 'SoftKeyEvent': return sccpInput.softKey(core, dev.name, n('softKeyEvent'), n('lineInstance'));
+      case 'SoftKeyEvent': return sccpInput.softKey(core, dev.name, n('softKeyEvent'), n('lineInstance'), n('callReference'));
       case 'OpenReceiveChannelAck':
         // §3: the u32 at body offset 12 is the passThruPartyId we sent in OpenReceiveChannel.
         return core.mediaReady(dev.name, n('passThruPartyId'), n('status'), ipString(f['ipAddr'] as string), n('portNumber'));

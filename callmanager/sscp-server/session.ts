@@ -128,7 +128,7 @@ export class SscpSession implements StationSink {
       case 'SoftKeyEvent': {
         const ev = n('event');
         const key = softKeyOf(ev);
-        if (key) return core.softkey(name, key, n('line'));
+        if (key) return core.softkey(name, key, n('line'), Number(s('callId')) || 0);
         const vmKey = VOICEMAIL_KEYS[ev];
         if (vmKey && core.voicemailKey(name, vmKey)) return;
         this.host.log.info(`${name}: soft key event ${ev} (${s('eventName')}) not implemented`);

@@ -22,9 +22,11 @@ class Sink implements StationSink {
   }
 }
 
-function setup() {
+function setup(transfer: 'consult' | 'blind' = 'consult') {
   const clock = new VirtualClock();
-  const core = new CallCore(parseCallManagerConfig(readFileSync(EXAMPLE, 'utf8'), EXAMPLE), clock);
+  const cfg = parseCallManagerConfig(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
+  cfg.server.transfer = transfer;
+  const core = new CallCore(cfg, clock);
   const s = { [A]: new Sink(), [B]: new Sink(), [C]: new Sink() };
   for (const [n, sink] of Object.entries(s)) core.attach(n, sink);
   return { clock, core, s };
@@ -73,8 +75,8 @@ test('forward loops and unknown targets are refused; SSCP-style setForward', () 
   assert.equal(core.forwardOf(A, 1), '');
 });
 
-test('blind transfer: far party held, transferor gets dial tone, completion rings the target from the far party', () => {
-  const { core, s } = setup();
+test('blind transfer (server.transfer: blind): far party held, transferor gets dial tone, completion rings the target from the far party', () => {
+  const { core, s } = setup('blind');
   core.offHook(B); digits(core, B, '100'); core.offHook(A);
   assert.equal(core.legState(B), 'connected');
   s[A].take(); s[B].take();

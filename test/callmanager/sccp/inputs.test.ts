@@ -34,7 +34,7 @@ test('SoftKeyEvent codes of our template map to neutral soft keys and back; unkn
   const { core, calls } = fakeCore();
   sccpInput.softKey(core, 'SEP1', 3, 1);
   sccpInput.softKey(core, 'SEP1', 77, 1);
-  assert.deepEqual(calls, [['softkey', 'SEP1', 'hold', 1], ['notAvailable', 'SEP1', 'soft key event 77']]);
+  assert.deepEqual(calls, [['softkey', 'SEP1', 'hold', 1, 0], ['notAvailable', 'SEP1', 'soft key event 77']]);
 });
 
 test('Stimulus (docs/sccp.md §4): Line, SpeedDial, LastNumberRedial, Hold; other stimuli are ignored', () => {

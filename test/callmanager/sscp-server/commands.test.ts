@@ -47,11 +47,11 @@ test('session dispatch: Digit, SoftKeyEvent, LineButton, SpeedDial go to the neu
   msg('Digit', { key: 'x' });
   msg('SoftKeyEvent', { event: 3, eventName: 'Hold', line: 1 });
   msg('SoftKeyEvent', { event: 4, eventName: 'Trnsfer', line: 1 });
-  msg('SoftKeyEvent', { event: 10, eventName: 'Resume', line: 1 });
+  msg('SoftKeyEvent', { event: 10, eventName: 'Resume', line: 1, callId: '7' });
   msg('LineButton', { line: 2 });
   msg('SpeedDial', { index: 1 });
   msg('SoftKeyEvent', { event: 20, eventName: 'Store' });
-  assert.deepEqual(calls, [['keypad', 'SEP1', '5'], ['keypad', 'SEP1', '#'], ['softkey', 'SEP1', 'hold', 1],
-    ['softkey', 'SEP1', 'transfer', 1], ['softkey', 'SEP1', 'resume', 1], ['lineButton', 'SEP1', 2], ['speedDial', 'SEP1', 1]]);
+  assert.deepEqual(calls, [['keypad', 'SEP1', '5'], ['keypad', 'SEP1', '#'], ['softkey', 'SEP1', 'hold', 1, 0],
+    ['softkey', 'SEP1', 'transfer', 1, 0], ['softkey', 'SEP1', 'resume', 1, 7], ['lineButton', 'SEP1', 2], ['speedDial', 'SEP1', 1]]);
   assert.deepEqual(sent, ['Notify Not available'], 'a voicemail key outside a voicemail call');
 });
