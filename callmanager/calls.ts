@@ -19,6 +19,7 @@ import type { KeypadKey, SoftKeyName } from './inputs.js';
 import { uiCommands, type CallUi, type UiArgs } from './call-ui.js';
 import { InbandTones } from './features/inband-tones.js';
 import { ChanSkinny } from './features/chan-skinny.js';
+import { MultiCall } from './multi-call.js';
 
 export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'ended';
 
@@ -36,7 +37,7 @@ export interface Leg {
   /** features/router.ts: collecting a forward target; the held leg of a transfer being dialled. */
   mode?: 'forward'; held?: Leg; consult?: boolean;
 }
-interface Call { id: number; caller: Leg; callee: Leg; codec: CodecName; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
+export interface Call { id: number; caller: Leg; callee: Leg; codec: CodecName; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
 
 export interface Party { callingName: string; calling: string; calledName: string; called: string }
 export interface CallEvent { id: number; caller: string; callee: string; state: 'ringing' | 'connected' | 'busy' | 'ended' | 'hold' | 'resumed' }
@@ -60,6 +61,8 @@ export class CallCore {
   /** Busy/reorder over RTP, and the rest of `server.compat: chan_skinny` (features/chan-skinny.ts). */
   private readonly inband: InbandTones;
   private readonly compat: ChanSkinny;
+  /** Several calls per line: call waiting, per-call keys, consult transfer (multi-call.ts). */
+  private readonly multi: MultiCall;
 
   constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay) {
     this.log = log ?? silentLogger;
@@ -76,6 +79,13 @@ export class CallCore {
     this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
     this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers()]);
+    const ops = this.ops();
+    this.multi = new MultiCall({ config,
+      hold: (l) => this.hold(l), resume: (l) => this.resume(l), answer: (l) => this.answer(l),
+      startDialing: (d, line) => this.startDialing(d, line), notAvailable: (n, w) => this.notAvailable(n, w),
+      detachCall: (l) => ops.detachCall(l), teardown: (l) => this.teardown(l), tell: (l, ui, args) => this.tell(l, ui, args),
+      send: (l, c) => this.send(l, c), openMedia: (c) => this.openMedia(c), emit: (ev) => this.emit(ev),
+      lineOf: (l) => this.lineOf(l), other: (l) => this.other(l) });
   }
 
   // ---- registration -------------------------------------------------------------------------
@@ -90,9 +100,10 @@ export class CallCore {
   detach(name: string, sink?: StationSink): void {
     const dev = this.devices.get(name);
     if (!dev || (sink && dev.sink !== sink)) return;
-    const leg = dev.leg;
+    const legs = [...dev.calls]; // the focused call and any held or waiting ones
+    const endAll = () => { for (const l of legs) if (dev.calls.includes(l)) this.hangup(l, false); };
     // chan_skinny keeps a call the station left without OnHook for a while (features/chan-skinny.ts).
-    if (leg && !this.compat.keepStale(name, () => { if (dev.leg === leg) this.hangup(leg, false); })) this.hangup(leg, false);
+    if (legs.length > 0 && !this.compat.keepStale(name, endAll)) endAll();
     dev.sink = undefined;
     dev.codecs = [];
   }
@@ -175,21 +186,21 @@ export class CallCore {
     const sel = ref ? dev.calls.find((l) => l.ref === ref) : undefined;
     const leg = sel ?? dev.leg;
     switch (key) {
-      case 'newCall': return this.newCall(dev, line);
+      case 'newCall': return this.multi.newCall(dev, line);
       case 'redial':
         if (dev.lastDialed && (!leg || (leg.state === 'dialing' && leg.digits === ''))) this.dial(name, dev.lastDialed, line);
         else if (!dev.lastDialed) dev.sink?.send({ t: 'notify', text: 'No number to redial', timeoutS: 5 });
         return;
-      case 'answer': return this.answerKey(dev, leg);
+      case 'answer': return this.multi.answerKey(dev, leg);
       case 'endCall': if (leg) this.hangup(leg, true); return;
       case 'hold': if (leg?.state === 'connected') this.hold(leg); return;
-      case 'resume': return this.resumeKey(dev, leg);
+      case 'resume': return this.multi.resumeKey(dev, leg);
       case 'backspace': if (leg?.state === 'dialing') this.backspace(leg); return;
       case 'dial': if (leg?.state === 'dialing') this.dialNow(leg); return;
       case 'transfer':
         if (leg?.held && leg.state === 'dialing') return this.dialNow(leg); // Transfer again completes (docs/features.md §2)
-        if (leg?.held && leg.consult && (leg.state === 'ringout' || leg.state === 'connected')) return this.completeConsult(leg);
-        if (leg?.state === 'connected') this.fx.startTransfer(leg, this.transferMode(leg) === 'consult');
+        if (leg?.held && leg.consult && (leg.state === 'ringout' || leg.state === 'connected')) return this.multi.completeConsult(leg);
+        if (leg?.state === 'connected') this.fx.startTransfer(leg, this.multi.transferMode(leg) === 'consult');
         return;
       case 'cfwdAll': return this.fx.cfwdAll(dev, line);
       case 'dnd':
@@ -330,7 +341,7 @@ export class CallCore {
     if (!transferred) this.send(leg, { t: 'dialedNumber', line: l, ref: r, number });
     const original = final !== number ? { number, name: first.line.name } : undefined;
     if (!target.dev.sink) return this.reorder(leg, 'congestion', 'Unavailable');
-    if (this.admit(target) === 'busy') {
+    if (this.multi.admit(target) === 'busy') {
       const vm = this.fx.voicemailTarget(final); // busy callee with a mailbox (docs/features.md §6)
       if (vm) return this.ring(leg, vm, number, original);
       leg.state = 'busy';
@@ -459,87 +470,6 @@ export class CallCore {
       this.send(next, { t: 'ringer', mode: 'inside' });
       this.send(next, { t: 'lamp', target: 'line', instance: next.line, mode: 'blink' });
     }
-  }
-
-  // ---- more than one call (docs/features.md §2 "Call waiting", "Transfer") --------------------
-
-  /**
-   * Whether `target` can take another call: 'ring' when idle, 'waiting' while it talks with fewer
-   * than busyTrigger calls on the line (and fewer than maxCalls on the device's line), else 'busy'
-   * (CUCM busy trigger); DND, or a phone dialling or ringing, is busy.
-   */
-  private admit(target: Target): 'ring' | 'waiting' | 'busy' {
-    const dev = target.dev as Device;
-    if (dev.dnd) return 'busy';
-    if (dev.calls.length === 0) return 'ring';
-    const talking = dev.calls.every((l) => l.state === 'connected' || l.state === 'hold');
-    const onLine = dev.calls.filter((l) => l.line === target.instance).length;
-    const limit = Math.min(target.line.busyTrigger, target.line.maxCalls);
-    return talking && onLine < limit ? 'waiting' : 'busy';
-  }
-
-  /** NewCall: dial tone on a new call reference; a connected call is held first (maxCalls per line). */
-  private newCall(dev: Device, line: number): void {
-    const cur = dev.leg;
-    if (!cur) return this.startDialing(dev, line);
-    if (cur.state !== 'hold' && cur.state !== 'connected') return;
-    const inst = line >= 1 && line <= dev.lines.length ? line : cur.line;
-    if (dev.calls.filter((l) => l.line === inst).length >= this.lineOf(cur).maxCalls) return this.notAvailable(dev.name, 'NewCall beyond maxCalls');
-    if (cur.state === 'connected') this.hold(cur);
-    this.startDialing(dev, inst);
-  }
-
-  /** Answer: the selected or the first ringing call; a connected call is held first (call waiting). */
-  private answerKey(dev: Device, sel: Leg | undefined): void {
-    const ringing = sel?.state === 'ringin' ? sel : dev.calls.find((l) => l.state === 'ringin');
-    if (!ringing) return;
-    const cur = dev.leg;
-    if (cur && cur !== ringing && cur.state === 'connected') this.hold(cur);
-    dev.leg = ringing;
-    this.answer(ringing);
-  }
-
-  /** Resume: the selected or focused held call, else the first held one; a connected call is held first (swap). */
-  private resumeKey(dev: Device, sel: Leg | undefined): void {
-    const held = sel?.state === 'hold' ? sel : dev.calls.find((l) => l.state === 'hold');
-    if (!held || !held.call) return;
-    const cur = dev.leg;
-    if (cur && cur !== held && cur.state === 'connected') this.hold(cur);
-    dev.leg = held;
-    this.resume(held);
-  }
-
-  private transferMode(leg: Leg): 'consult' | 'blind' { return this.lineOf(leg).transfer ?? this.config.server.transfer; }
-
-  /**
-   * Consult transfer completed (Transfer again on the consultation call, ringing or connected): the
-   * held party is joined to the consulted one and the transferor's two calls end.
-   */
-  private completeConsult(c: Leg): void {
-    const held = c.held!;
-    c.held = undefined;
-    const a = this.other(held); const b = this.other(c);
-    if (!a || !b) return;
-    const ops = this.ops();
-    ops.detachCall(held); ops.detachCall(c);
-    this.teardown(c); this.teardown(held);
-    const call: Call = { id: a.cid, caller: a, callee: b, codec: pickCodec(a.dev.codecs, b.dev.codecs, this.config.server.codecs) };
-    a.call = call; b.call = call;
-    const them = this.lineOf(b); const me = this.lineOf(a);
-    if (b.state === 'ringin') {
-      a.state = 'ringout';
-      this.send(a, { t: 'callInfo', line: a.line, ref: a.ref, callingName: me.name, calling: me.number, calledName: them.name, called: them.number, direction: 'outbound' });
-      this.tell(a, 'ringout', { text: them.number });
-      this.emit({ id: call.id, caller: me.number, callee: them.number, state: 'ringing' });
-      return;
-    }
-    for (const [leg, dir, x, y] of [[a, 'outbound', me, them], [b, 'inbound', me, them]] as const) {
-      leg.state = 'connected';
-      this.send(leg, { t: 'callInfo', line: leg.line, ref: leg.ref, callingName: x.name, calling: x.number, calledName: y.name, called: y.number, direction: dir });
-      this.connectedUi(leg);
-    }
-    this.openMedia(call);
-    this.emit({ id: call.id, caller: me.number, callee: them.number, state: 'connected' });
   }
 
   private emit(ev: CallEvent): void { this.events.emit('call', ev); }

@@ -4,7 +4,7 @@
  *
  * Shape (see callmanager/examples/two-phones.yaml):
  *   server:   { bind, port, keepalive, dateTemplate, version, name, codecs, sscpPort?, sscpBind? }
- *   lines:    [{ number, name, label? }]
+ *   lines:    [{ number, name, label?, maxCalls? (4), busyTrigger? (2), transfer?: consult|blind }]
  *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
  */
