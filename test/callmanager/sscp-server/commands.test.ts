@@ -1,6 +1,7 @@
 /** SSCP → neutral input translation and neutral → SSCP output (callmanager/sscp-server/commands.ts, session.ts). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { TONES } from '../../../firmware/sscp/messages.js';
 import { codecsOf, commandToSscp, softKeyOf, softKeysFor } from '../../../callmanager/sscp-server/commands.js';
 import { SscpSession, type SscpSessionHost } from '../../../callmanager/sscp-server/session.js';
 import type { CallCore } from '../../../callmanager/calls.js';
@@ -23,6 +24,12 @@ test('codecs: Register capabilities and Media messages use the registry names (d
   assert.deepEqual(codecsOf('pcmu G722 iLBC PCMA'), ['PCMU', 'G722', 'PCMA']);
   assert.deepEqual(commandToSscp({ t: 'openReceive', ref: 4, passThru: 4, ms: 20, codec: 'PCMA' }),
     [{ name: 'MediaOpen', fields: { mediaId: 4, codec: 'PCMA', ptime: 20, callId: '4' } }]);
+});
+
+test('call waiting over SSCP: the call-waiting tone is a seed tone name (docs/sscp.md §2 107 Tone)', () => {
+  assert.deepEqual(commandToSscp({ t: 'tone', tone: 'callwaiting', line: 1, ref: 9 }),
+    [{ name: 'Tone', fields: { tone: 'callwaiting', line: 1, callId: '9' } }]);
+  assert.ok((TONES as readonly string[]).includes('callwaiting'));
 });
 
 test('prompts: neutral phrases become plain text', () => {
