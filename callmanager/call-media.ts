@@ -7,7 +7,9 @@
  */
 import { isIP } from 'node:net';
 import type { CallManagerConfig } from './config.js';
-import type { CmCommand, Logger, StationSink } from './station.js';
+import type { CmCommand, StationSink } from './station.js';
+import type { Logger } from './log.js';
+import type { CodecName } from '../firmware/media/codecs.js';
 
 /** Packetisation used by Asterisk for G.711 (docs/sccp.md §5: "20 ms"). */
 export const PACKET_MS = 20;
@@ -42,7 +44,7 @@ export interface MediaLeg {
   call?: MediaCall;
 }
 export interface MediaCall {
-  id: number; caller: MediaLeg; callee: MediaLeg; codec: number;
+  id: number; caller: MediaLeg; callee: MediaLeg; codec: CodecName;
   relay?: RelaySession; relayPending?: object;
 }
 

@@ -10,23 +10,26 @@ import type { Clock, TimerHandle } from '../hal/api/clock.js';
 import type { CallStateName } from '../firmware/station/signalling.js';
 import { CallMedia, type MediaRelay, type RelaySession } from './call-media.js';
 import type { CallManagerConfig, LineConfig } from './config.js';
-import { pickCodec, SK, STIM } from './call-codes.js';
-import { DialPlan, keypadChar } from './dialplan.js';
+import { pickCodec, type CodecName } from './codec-choice.js';
+import { DialPlan } from './dialplan.js';
 import { FeatureRouter, type CoreOps, type Target } from './features/router.js';
-import { LABEL, silentLogger, type CmCommand, type Logger, type StationSink } from './station.js';
+import type { CmCommand, StationSink } from './station.js';
+import { silentLogger, type Logger } from './log.js';
+import type { KeypadKey, SoftKeyName } from './inputs.js';
 import { uiCommands, type CallUi, type UiArgs } from './call-ui.js';
 import { InbandTones } from './features/inband-tones.js';
 import { ChanSkinny } from './features/chan-skinny.js';
 import type { CmStorage } from './store/storage.js';
 import { ForeignStreams } from './foreign-streams.js';
-
-export { CODEC_ALAW, CODEC_ULAW, SK, pickCodec } from './call-codes.js';
+import { MultiCall } from './multi-call.js';
 
 export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'ended';
 
 export interface Device {
   name: string; lines: LineConfig[]; speeddials: { number: string; label: string }[];
-  sink?: StationSink; codecs: number[]; leg?: Leg; lastDialed?: string; dnd: boolean;
+  sink?: StationSink; codecs: CodecName[]; lastDialed?: string; dnd: boolean;
+  /** The focused call (the one keys act on); `calls` has every call of the device, held and waiting ones too. */
+  leg?: Leg; calls: Leg[];
 }
 export interface Leg {
   dev: Device; line: number; ref: number; state: LegState; digits: string; call?: Call;
@@ -34,9 +37,9 @@ export interface Leg {
   /** Call id observers see: the caller leg's ref, for both legs, kept after the call ends. */
   cid: number; party: Party; shown: CallStateName; speaker?: boolean;
   /** features/router.ts: collecting a forward target; the held leg of a transfer being dialled. */
-  mode?: 'forward'; held?: Leg;
+  mode?: 'forward'; held?: Leg; consult?: boolean;
 }
-interface Call { id: number; caller: Leg; callee: Leg; codec: number; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
+export interface Call { id: number; caller: Leg; callee: Leg; codec: CodecName; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
 
 export interface Party { callingName: string; calling: string; calledName: string; called: string }
 export interface CallEvent { id: number; caller: string; callee: string; state: 'ringing' | 'connected' | 'busy' | 'ended' | 'hold' | 'resumed' }
@@ -62,6 +65,8 @@ export class CallCore {
   /** Busy/reorder over RTP, and the rest of `server.compat: chan_skinny` (features/chan-skinny.ts). */
   private readonly inband: InbandTones;
   private readonly compat: ChanSkinny;
+  /** Several calls per line: call waiting, per-call keys, consult transfer (multi-call.ts). */
+  private readonly multi: MultiCall;
 
   /** `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md). */
   constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay, storage?: CmStorage) {
@@ -71,7 +76,7 @@ export class CallCore {
       fail: (leg, reason) => { this.log.warn(reason); if ((leg as Leg).dev.leg === leg) this.hangup(leg as Leg, false); } });
     const lines = new Map(config.lines.map((l) => [l.number, l]));
     for (const d of config.devices) {
-      const dev: Device = { name: d.name, lines: d.lines.map((n) => lines.get(n)!), speeddials: d.speeddials, codecs: [], dnd: false };
+      const dev: Device = { name: d.name, lines: d.lines.map((n) => lines.get(n)!), speeddials: d.speeddials, codecs: [], dnd: false, calls: [] };
       this.devices.set(d.name, dev);
       dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
     }
@@ -79,6 +84,13 @@ export class CallCore {
     this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
     this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers()]);
+    const ops = this.ops();
+    this.multi = new MultiCall({ config,
+      hold: (l) => this.hold(l), resume: (l) => this.resume(l), answer: (l) => this.answer(l),
+      startDialing: (d, line) => this.startDialing(d, line), notAvailable: (n, w) => this.notAvailable(n, w),
+      detachCall: (l) => ops.detachCall(l), teardown: (l) => this.teardown(l), tell: (l, ui, args) => this.tell(l, ui, args),
+      send: (l, c) => this.send(l, c), openMedia: (c) => this.openMedia(c), emit: (ev) => this.emit(ev),
+      lineOf: (l) => this.lineOf(l), other: (l) => this.other(l) });
   }
 
   // ---- registration -------------------------------------------------------------------------
@@ -93,9 +105,10 @@ export class CallCore {
   detach(name: string, sink?: StationSink): void {
     const dev = this.devices.get(name);
     if (!dev || (sink && dev.sink !== sink)) return;
-    const leg = dev.leg;
+    const legs = [...dev.calls]; // the focused call and any held or waiting ones
+    const endAll = () => { for (const l of legs) if (dev.calls.includes(l)) this.hangup(l, false); };
     // chan_skinny keeps a call the station left without OnHook for a while (features/chan-skinny.ts).
-    if (leg && !this.compat.keepStale(name, () => { if (dev.leg === leg) this.hangup(leg, false); })) this.hangup(leg, false);
+    if (legs.length > 0 && !this.compat.keepStale(name, endAll)) endAll();
     dev.sink = undefined;
     dev.codecs = [];
     this.foreign.take(name); // the phone's next CM deals with them
@@ -105,7 +118,8 @@ export class CallCore {
     this.compat.close();
     for (const d of this.devices.values()) if (d.leg) this.inband.stop(d.leg);
   }
-  setCapabilities(name: string, codecs: number[]): void { this.dev(name).codecs = codecs; }
+  /** The codecs the station can receive (registry names, firmware/media/codecs.ts). */
+  setCapabilities(name: string, codecs: CodecName[]): void { this.dev(name).codecs = codecs; }
   legState(name: string): LegState | 'idle' { return this.devices.get(name)?.leg?.state ?? 'idle'; }
   lastDialed(name: string): string | undefined { return this.devices.get(name)?.lastDialed; }
 
@@ -146,16 +160,16 @@ export class CallCore {
     this.hangup(leg, true);
   }
 
-  keypad(name: string, kpButton: number): void {
+  /** A keypad key (callmanager/inputs.ts). */
+  keypad(name: string, key: KeypadKey): void {
     const leg = this.dev(name).leg;
-    const ch = keypadChar(kpButton);
-    if (!leg || leg.state !== 'dialing' || ch === undefined) return; // in a call the phone sends DTMF in RTP
-    if (ch === this.config.dialplan.terminator) return this.dialNow(leg);
+    if (!leg || leg.state !== 'dialing') return; // in a call the phone sends DTMF in RTP
+    if (key === this.config.dialplan.terminator) return this.dialNow(leg);
     if (leg.digits.length === 0) {
       this.send(leg, { t: 'stopTone', line: leg.line, ref: leg.ref });
       this.send(leg, { t: 'softkeys', line: leg.line, ref: leg.ref, set: 'DigitsFollowing' });
     }
-    leg.digits += ch;
+    leg.digits += key;
     this.evaluate(leg);
   }
 
@@ -170,49 +184,61 @@ export class CallCore {
     this.dialNow(leg);
   }
 
-  softKey(name: string, event: number, line = 0): void {
+  /**
+   * A soft key (callmanager/inputs.ts) pressed on line instance `line` (0 = the current call's) for
+   * call `ref` (the phone's selected call; 0 = the focused one).
+   */
+  softkey(name: string, key: SoftKeyName, line = 0, ref = 0): void {
     const dev = this.dev(name);
-    const leg = dev.leg;
-    switch (event) {
-      case SK.NewCall: if (!leg) this.startDialing(dev, line); return;
-      case SK.Redial:
+    const sel = ref ? dev.calls.find((l) => l.ref === ref) : undefined;
+    const leg = sel ?? dev.leg;
+    switch (key) {
+      case 'newCall': return this.multi.newCall(dev, line);
+      case 'redial':
         if (dev.lastDialed && (!leg || (leg.state === 'dialing' && leg.digits === ''))) this.dial(name, dev.lastDialed, line);
         else if (!dev.lastDialed) dev.sink?.send({ t: 'notify', text: 'No number to redial', timeoutS: 5 });
         return;
-      case SK.Answer: if (leg?.state === 'ringin') this.answer(leg); return;
-      case SK.EndCall: if (leg) this.hangup(leg, true); return;
-      case SK.Hold: if (leg?.state === 'connected') this.hold(leg); return;
-      case SK.Resume: if (leg?.state === 'hold') this.resume(leg); return;
-      case SK.BackSpace: if (leg?.state === 'dialing') this.backspace(leg); return;
-      case SK.Dial: if (leg?.state === 'dialing') this.dialNow(leg); return;
-      case SK.Transfer:
-        if (leg?.state === 'connected') this.fx.startTransfer(leg);
-        else if (leg?.held && leg.state === 'dialing') this.dialNow(leg); // Transfer again completes (docs/features.md §2)
+      case 'answer': return this.multi.answerKey(dev, leg);
+      case 'endCall': if (leg) this.hangup(leg, true); return;
+      case 'hold': if (leg?.state === 'connected') this.hold(leg); return;
+      case 'resume': return this.multi.resumeKey(dev, leg);
+      case 'backspace': if (leg?.state === 'dialing') this.backspace(leg); return;
+      case 'dial': if (leg?.state === 'dialing') this.dialNow(leg); return;
+      case 'transfer':
+        if (leg?.held && leg.state === 'dialing') return this.dialNow(leg); // Transfer again completes (docs/features.md §2)
+        if (leg?.held && leg.consult && (leg.state === 'ringout' || leg.state === 'connected')) return this.multi.completeConsult(leg);
+        if (leg?.state === 'connected') this.fx.startTransfer(leg, this.multi.transferMode(leg) === 'consult');
         return;
-      case SK.CFwdAll: return this.fx.cfwdAll(dev, line);
-      case SK.DND:
+      case 'cfwdAll': return this.fx.cfwdAll(dev, line);
+      case 'dnd':
         dev.dnd = !dev.dnd;
         this.fx.deviceChanged(dev);
         // While on, the notice stays (timeout 0) like a 7960's status line; "off" replaces it for 5 s.
         dev.sink?.send(dev.dnd ? { t: 'notify', text: 'Do not disturb', timeoutS: 0 } : { t: 'notify', text: 'Do not disturb off', timeoutS: 5 });
         return;
-      default:
-        dev.sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });
-        this.log.info(`${name}: soft key event ${event} not implemented`);
+      default: return this.notAvailable(name, `soft key ${key}`);
     }
   }
 
-  stimulus(name: string, stimulus: number, instance: number): void {
-    const dev = this.dev(name);
-    if (stimulus === STIM.Line) {
-      if (dev.leg?.state === 'ringin') this.answer(dev.leg);
-      else if (!dev.leg) this.startDialing(dev, instance);
-    } else if (stimulus === STIM.LastNumberRedial) this.softKey(name, SK.Redial, 0);
-    else if (stimulus === STIM.SpeedDial) {
-      const sd = dev.speeddials[instance - 1];
-      if (sd) this.dial(name, sd.number);
-    } else if (stimulus === STIM.Hold) this.softKey(name, dev.leg?.state === 'hold' ? SK.Resume : SK.Hold, 0);
+  /** An input the core has no feature for: "Not available" on the phone, logged. */
+  notAvailable(name: string, what: string): void {
+    this.dev(name).sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });
+    this.log.info(`${name}: ${what} not implemented`);
   }
+
+  /** The line button of line instance `line`: answers a ringing call, or goes off hook on that line. */
+  lineButton(name: string, line: number): void {
+    const dev = this.dev(name);
+    if (dev.leg?.state === 'ringin') this.answer(dev.leg);
+    else if (!dev.leg) this.startDialing(dev, line);
+  }
+  /** Speed dial button `index` (1-based, the device's speeddials). */
+  speedDial(name: string, index: number): void {
+    const sd = this.dev(name).speeddials[index - 1];
+    if (sd) this.dial(name, sd.number);
+  }
+  /** A fixed Hold button: holds the connected call, resumes a held one. */
+  holdButton(name: string): void { this.softkey(name, this.dev(name).leg?.state === 'hold' ? 'resume' : 'hold', 0); }
 
   /** SSCP Forward (docs/sscp.md §2 #10): forward all of line `line` to `number` ('' cancels). */
   setForward(name: string, line: number, number: string): CoreResult { return this.fx.setForward(this.dev(name), line || 1, number); }
@@ -279,16 +305,8 @@ export class CallCore {
   }
   /** What the phone is told for `ui` (call-ui.ts, one table). */
   private tell(leg: Leg, ui: CallUi, args?: UiArgs): void {
-    // Leaving a ringing call: chan_skinny clears its "From …" DisplayPriNotify (features/chan-skinny.ts).
-    const clear = ui === 'idle' && leg.state === 'ringin' ? this.compat.answerClear() : undefined;
-    if (clear) this.send(leg, clear);
-    for (const cmd of uiCommands(ui, leg.line, leg.ref, args)) {
-      // chan_skinny (earlyrtp) plays busy and reorder over RTP instead of StartTone.
-      if (cmd.t === 'tone' && this.compat.on && (cmd.tone === 'busy' || cmd.tone === 'reorder')) { this.inband.play(leg, cmd.tone); continue; }
-      // chan_skinny selects the default soft key set once, at registration, and never again.
-      if (cmd.t === 'softkeys' && cmd.line === 0 && cmd.ref === 0 && this.compat.on) continue;
-      this.send(leg, cmd);
-      if (cmd.t === 'prompt' && ui === 'ringin') { const pri = this.compat.ringNotify(cmd.text); if (pri) this.send(leg, pri); }
+    for (const a of uiCommands(ui, leg.line, leg.ref, args, this.compat.on ? 'chan_skinny' : 'default')) {
+      if (a.t === 'inband') this.inband.play(leg, a.tone); else this.send(leg, a);
     }
   }
   private legEvent(leg: Leg, kind: 'state' | 'info'): LegEvent {
@@ -308,6 +326,7 @@ export class CallCore {
     const leg: Leg = { dev, line: inst, ref, state: 'dialing', digits: '', mediaOpen: false, mediaStarted: false, cid: ref,
       party: { callingName: me.name, calling: me.number, calledName: '', called: '' }, shown: 'onhook' };
     dev.leg = leg;
+    dev.calls.push(leg);
     this.tell(leg, 'dialing');
     this.arm(leg, this.config.dialplan.firstDigitTimeout, () => this.reorder(leg, 'congestion', 'Dial timeout'));
   }
@@ -355,7 +374,7 @@ export class CallCore {
     if (!transferred) this.send(leg, { t: 'dialedNumber', line: l, ref: r, number });
     const original = final !== number ? { number, name: first.line.name } : undefined;
     if (!target.dev.sink) return this.reorder(leg, 'congestion', 'Unavailable');
-    if (target.dev.leg || target.dev.dnd) {
+    if (this.multi.admit(target) === 'busy') {
       const vm = this.fx.voicemailTarget(final); // busy callee with a mailbox (docs/features.md §6)
       if (vm) return this.ring(leg, vm, number, original);
       leg.state = 'busy';
@@ -373,14 +392,17 @@ export class CallCore {
     const r = leg.ref;
     const me = this.lineOf(leg);
     const dev = target.dev as Device;
+    // A phone talking on another call gets call waiting (place() admitted it): not focused, no ringer.
+    const waiting = dev.leg?.state === 'connected';
     const callee: Leg = { dev, line: target.instance, ref: this.newRef(), state: 'ringin', digits: '', mediaOpen: false,
       mediaStarted: false, cid: r, party: { callingName: me.name, calling: me.number, calledName: target.line.name, called: number }, shown: 'onhook' };
-    dev.leg = callee;
+    if (!waiting) dev.leg = callee;
+    dev.calls.push(callee);
     const call: Call = { id: r, caller: leg, callee, codec: pickCodec(leg.dev.codecs, dev.codecs, this.config.server.codecs) };
     leg.call = call; callee.call = call;
     leg.state = 'ringout';
     this.tell(leg, 'ringout', { text: number });
-    this.tell(callee, 'ringin', { text: me.number, info: { t: 'callInfo', line: callee.line, ref: callee.ref,
+    this.tell(callee, waiting ? 'waiting' : 'ringin', { text: me.number, info: { t: 'callInfo', line: callee.line, ref: callee.ref,
       callingName: me.name, calling: me.number,
       calledName: original?.name ?? target.line.name, called: original?.number ?? target.line.number, direction: 'inbound',
       ...(original ? { originalCalled: original.number, originalCalledName: original.name } : {}) } });
@@ -390,8 +412,7 @@ export class CallCore {
   private reorder(leg: Leg, state: 'congestion' | 'invalidnumber', text: string): void {
     this.disarm(leg);
     leg.state = 'reorder';
-    const c = this.compat.failure('reorder', state, text);
-    this.tell(leg, 'reorder', { state: c.state, text: c.text });
+    this.tell(leg, 'reorder', { state, text });
   }
 
   private answer(callee: Leg): void {
@@ -399,10 +420,7 @@ export class CallCore {
     if (!call) return;
     const caller = call.caller;
     this.disarm(callee); // no-answer timer (features/router.ts)
-    this.send(callee, { t: 'ringer', mode: 'off' });
-    this.send(callee, { t: 'lamp', target: 'line', instance: callee.line, mode: 'on' });
-    const clear = this.compat.answerClear();
-    if (clear) this.send(callee, clear);
+    this.tell(callee, 'answered');
     this.send(caller, { t: 'stopTone', line: caller.line, ref: caller.ref });
     const me = this.lineOf(caller); const them = this.lineOf(callee);
     for (const [leg, dir] of [[caller, 'outbound'], [callee, 'inbound']] as const) {
@@ -438,7 +456,7 @@ export class CallCore {
     this.send(leg, { t: 'activateCallPlane', line: leg.line });
     this.connectedUi(leg);
     const other = call.caller === leg ? call.callee : call.caller;
-    this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: LABEL.connected, timeoutS: 0 });
+    this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: { phrase: 'connected' }, timeoutS: 0 });
     this.openMedia(call);
     this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'resumed' });
   }
@@ -471,10 +489,20 @@ export class CallCore {
   private teardown(leg: Leg): void {
     this.disarm(leg);
     this.closeMedia(leg);
-    this.tell(leg, 'idle');
+    this.tell(leg, leg.state === 'ringin' ? 'unring' : 'idle');
     if (leg.speaker) this.send(leg, { t: 'speaker', on: false }); // off hook was on the speaker (thirdPartyDial)
-    if (leg.dev.leg === leg) leg.dev.leg = undefined;
     leg.state = 'ended';
+    const dev = leg.dev;
+    const i = dev.calls.indexOf(leg);
+    if (i >= 0) dev.calls.splice(i, 1);
+    if (dev.leg !== leg) return;
+    // The focus moves to the most recent remaining call; a waiting call now rings out loud.
+    dev.leg = dev.calls.at(-1);
+    const next = dev.leg;
+    if (next?.state === 'ringin') {
+      this.send(next, { t: 'ringer', mode: 'inside' });
+      this.send(next, { t: 'lamp', target: 'line', instance: next.line, mode: 'blink' });
+    }
   }
 
   private emit(ev: CallEvent): void { this.events.emit('call', ev); }
@@ -503,7 +531,7 @@ export class CallCore {
       place: (leg, number, transferred) => this.place(L(leg), number, transferred),
       ring: (leg, target, shown, original) => this.ring(L(leg), target, shown, original),
       addDevice: (name, line) => {
-        const dev: Device = { name, lines: [line], speeddials: [], codecs: [], dnd: false };
+        const dev: Device = { name, lines: [line], speeddials: [], codecs: [], dnd: false, calls: [] };
         this.devices.set(name, dev);
         return dev;
       },

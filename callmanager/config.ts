@@ -4,7 +4,7 @@
  *
  * Shape (see callmanager/examples/two-phones.yaml):
  *   server:   { bind, port, keepalive, dateTemplate, version, name, codecs, sscpPort?, sscpBind? }
- *   lines:    [{ number, name, label? }]
+ *   lines:    [{ number, name, label?, maxCalls? (4), busyTrigger? (2), transfer?: consult|blind }]
  *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
  *   conference: { maxParticipants }   moh: { file? }   meetme: [{ number, name?, maxParticipants? }]  (docs/conference.md)
@@ -66,6 +66,9 @@ const serverSchema = z.strictObject({
   // Who may connect at all (SCCP and SSCP): Asterisk-style deny then permit (callmanager/acl.ts).
   permit: z.array(network).default([]),
   deny: z.array(network).default([]),
+  // Transfer soft key: 'consult' (CUCM default: hold, dial, talk to the target, Transfer again) or
+  // 'blind' (the far party is sent to the dialled number at once); a line's `transfer` overrides it (docs/features.md §2).
+  transfer: z.enum(['consult', 'blind']).default('consult'),
 });
 
 const lineSchema = z.strictObject({
@@ -74,7 +77,12 @@ const lineSchema = z.strictObject({
   name: z.string().max(39),
   // LineStat lineTextLabel char[40]; default = name.
   label: z.string().max(39).optional(),
-});
+  // Calls a device may hold on this line at once (CUCM "maximum number of calls", default 4), and the
+  // count at which a further incoming call gets busy instead of call waiting (CUCM "busy trigger", default 2).
+  maxCalls: z.number().int().min(1).max(16).default(4),
+  busyTrigger: z.number().int().min(1).max(16).default(2),
+  transfer: z.enum(['consult', 'blind']).optional(),
+}).refine((l) => l.busyTrigger <= l.maxCalls, { message: 'busyTrigger may not exceed maxCalls', path: ['busyTrigger'] });
 
 const speedDialSchema = z.strictObject({
   number: digits,

@@ -35,13 +35,3 @@ export class DialPlan {
 
   has(number: string): boolean { return this.numbers.includes(number); }
 }
-
-/** SCCP KeypadButton.kpButton → character (docs/sccp.md §4 "Keypad": 0..9 digits, 10-13 A-D, 14 *, 15 #, 16 +). */
-export function keypadChar(kpButton: number): string | undefined {
-  if (kpButton >= 0 && kpButton <= 9) return String(kpButton);
-  if (kpButton >= 10 && kpButton <= 13) return 'ABCD'[kpButton - 10];
-  if (kpButton === 14) return '*';
-  if (kpButton === 15) return '#';
-  if (kpButton === 16) return '+';
-  return undefined;
-}

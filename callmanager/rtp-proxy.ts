@@ -13,7 +13,7 @@
 import type dgram from 'node:dgram';
 import { bindRtpPair } from '../firmware/media/udp-pair.js';
 import type { MediaRelay, RelayLegSpec, RelaySession, RtpAddr } from './call-media.js';
-import { silentLogger, type Logger } from './station.js';
+import { silentLogger, type Logger } from './log.js';
 
 /** Counters of one direction of one stream (RTP or RTCP). */
 export interface FlowCounters {

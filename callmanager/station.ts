@@ -1,12 +1,13 @@
 /**
- * Protocol-neutral commands the call core (calls.ts) sends to a station. The SCCP glue
- * (sccp/station-port.ts) turns each into exactly one SCCP message; an SSCP server could map the
- * same commands onto its XML messages.
+ * Protocol-neutral commands the call core (calls.ts) sends to a station, and the sink they go to.
+ * The SCCP half (sccp/commands.ts) turns each into exactly one SCCP message; the SSCP half
+ * (sscp-server/commands.ts) into its XML messages.
  */
 import type { CallStateName } from '../firmware/station/signalling.js';
+import type { CodecName } from '../firmware/media/codecs.js';
 
 export type LampModeName = 'off' | 'on' | 'wink' | 'flash' | 'blink';
-export type CmToneName = 'dial' | 'busy' | 'ringback' | 'reorder' | 'hold';
+export type CmToneName = 'dial' | 'busy' | 'ringback' | 'reorder' | 'hold' | 'callwaiting';
 export type SoftKeySetName = 'OnHook' | 'Connected' | 'OnHold' | 'RingIn' | 'OffHook' | 'ConnectedTransferable'
   | 'DigitsFollowing' | 'ConnectedConference' | 'RingOut' | 'OffHookWithFeatures';
 
@@ -17,8 +18,7 @@ export type CmCommand =
   | { t: 'tone'; tone: CmToneName; line: number; ref: number }
   | { t: 'stopTone'; line: number; ref: number }
   | { t: 'softkeys'; line: number; ref: number; set: SoftKeySetName }
-  /** `text` may start with a 0x80 label code (docs/sccp.md §1 "Embedded display labels"). */
-  | { t: 'prompt'; line: number; ref: number; text: string; timeoutS: number }
+  | { t: 'prompt'; line: number; ref: number; text: DisplayText; timeoutS: number }
   | { t: 'clearPrompt'; line: number; ref: number }
   | { t: 'ringer'; mode: 'off' | 'inside' }
   | { t: 'callInfo'; line: number; ref: number; callingName: string; calling: string; calledName: string;
@@ -27,13 +27,14 @@ export type CmCommand =
       originalCalled?: string; originalCalledName?: string }
   | { t: 'dialedNumber'; line: number; ref: number; number: string }
   | { t: 'backspace'; line: number; ref: number }
-  | { t: 'openReceive'; ref: number; passThru: number; ms: number; codec: number }
+  /** `codec`: codec registry name (firmware/media/codecs.ts). */
+  | { t: 'openReceive'; ref: number; passThru: number; ms: number; codec: CodecName }
   | { t: 'closeReceive'; ref: number; passThru: number }
-  | { t: 'startMedia'; ref: number; passThru: number; ip: string; port: number; ms: number; codec: number }
+  | { t: 'startMedia'; ref: number; passThru: number; ip: string; port: number; ms: number; codec: CodecName }
   | { t: 'stopMedia'; ref: number; passThru: number }
   | { t: 'notify'; text: string; timeoutS: number }
   /** DisplayPriNotify / ClearPriNotify (SCCP 0x0120 / 0x0121); chan_skinny sends one on ringing. */
-  | { t: 'priNotify'; text: string; timeoutS: number; priority: number }
+  | { t: 'priNotify'; text: DisplayText; timeoutS: number; priority: number }
   | { t: 'clearPriNotify'; priority: number }
   /** Speakerphone on/off (SCCP SetSpeakerMode 0x0088); third-party Dial goes off hook on the speaker (docs/tsp.md §3). */
   | { t: 'speaker'; on: boolean }
@@ -47,18 +48,21 @@ export interface StationSink {
   readonly localAddress?: string;
 }
 
-/** Localised phrase codes (0x80 + code, docs/sccp.md §1; the station's label table). */
-export const LABEL = {
-  enterNumber: '\x80\x20',
-  from: '\x80\x17',
-  ringOut: '\x80\x16',
-  connected: '\x80\x18',
-} as const;
+/**
+ * Phrases a station shows in its own language (SCCP sends them as 0x80 label codes, docs/sccp.md §1
+ * "Embedded display labels"; SSCP as PHRASE_TEXT).
+ */
+export type PhraseId = 'enterNumber' | 'from' | 'ringOut' | 'connected';
+/** English texts of the phrases (the SCCP label table's, firmware/sccp/labels.ts). */
+export const PHRASE_TEXT: Readonly<Record<PhraseId, string>> = { enterNumber: 'Enter Number', from: 'From', ringOut: 'Ring Out', connected: 'Connected' };
+/** Display text: plain, or a station phrase followed by an argument (e.g. "From" + the number). */
+export type DisplayText = string | { phrase: PhraseId; arg?: string };
 
-export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  debug?(msg: string): void;
+/** `text` in plain words (a phrase and its argument separated by one space). */
+export function plainText(text: DisplayText): string {
+  if (typeof text === 'string') return text;
+  return text.arg ? `${PHRASE_TEXT[text.phrase]} ${text.arg}` : PHRASE_TEXT[text.phrase];
 }
 
-export const silentLogger: Logger = { info() {}, warn() {} };
+/** @deprecated import from ./log.js; kept so that code written against the old grab-bag still compiles. */
+export { silentLogger, type Logger } from './log.js';

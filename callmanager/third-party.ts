@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CallStateName } from '../firmware/station/signalling.js';
-import { SK } from './call-codes.js';
+import { keypadKey } from './inputs.js';
 import type { CallCore, LegEvent } from './calls.js';
 import type { CallManagerConfig } from './config.js';
 import { DialPlan } from './dialplan.js';
@@ -22,11 +22,8 @@ const TSP_STATE: Partial<Record<CallStateName, TspCallState>> = {
   offhook: 'OffHookState', proceed: 'ProceedState', ringout: 'RingBackState', connected: 'ConnectedState', onhook: 'OnHookState',
 };
 
-/** SCCP KeypadButton codes (docs/sccp.md §4 "Keypad": 0..9, 14 = *, 15 = #). */
-function kpButton(ch: string): number | undefined {
-  if (ch >= '0' && ch <= '9') return ch.charCodeAt(0) - 48;
-  return ch === '*' ? 14 : ch === '#' ? 15 : undefined;
-}
+/** TSP dials digits, * and # (docs/tsp.md §3). */
+const dialKey = (ch: string) => (/^[0-9*#]$/.test(ch) ? keypadKey(ch) : undefined);
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -57,7 +54,7 @@ export class CallManagerThirdParty implements ThirdPartyControl {
     if (!this.core.isRegistered(device)) return { ok: false, reason: `phone ${device} is not registered with the call manager` };
     const cur = this.core.currentCall(device);
     if (cur) return { ok: false, reason: `phone ${device} is busy (call ${cur.callId}, ${cur.state}); Drop it first` };
-    const buttons = [...address].map(kpButton);
+    const buttons = [...address].map(dialKey);
     if (buttons.some((b) => b === undefined) || this.plan.classify(address).kind === 'none') {
       return { ok: false, reason: `cannot dial ${address}: no directory number of the call manager matches` };
     }
@@ -70,7 +67,7 @@ export class CallManagerThirdParty implements ThirdPartyControl {
         if (this.core.currentCall(device)?.state !== 'dialing') break;
         this.core.keypad(device, b!);
       }
-      if (this.core.currentCall(device)?.state === 'dialing') this.core.softKey(device, SK.Dial);
+      if (this.core.currentCall(device)?.state === 'dialing') this.core.softkey(device, 'dial');
       return { ok: true };
     } finally {
       this.dialling.delete(device);
@@ -83,7 +80,7 @@ export class CallManagerThirdParty implements ThirdPartyControl {
     const cur = this.core.currentCall(device);
     if (callId !== undefined && String(cur?.callId) !== callId) return { ok: false, reason: `call ${callId} is not on your terminal ${device}` };
     if (!cur) return { ok: false, reason: `no call on phone ${device}` };
-    this.core.softKey(device, SK.EndCall);
+    this.core.softkey(device, 'endCall');
     return { ok: true };
   }
 

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../hal/bindings/system-clock.js';
 import { loadCallManagerConfig } from '../callmanager/config.js';
-import { startCallManager } from '../callmanager/sccp/server.js';
+import { startCallManager } from '../callmanager/start.js';
 import { traceTo } from '../firmware/station/trace.js';
 import { LOG_OPTIONS, intOption, parseCommandLine } from './command-line.js';
 import { summaryOf } from './command-summaries.js';

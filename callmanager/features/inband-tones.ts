@@ -9,9 +9,10 @@ import type { PcmFormat, PcmSource } from '../../hal/api/pcm.js';
 import { DEFAULT_FORMAT, RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { ToneGenerator, toneSpec } from '../../firmware/media/tones.js';
-import { CODEC_ALAW, CODEC_ULAW } from '../call-codes.js';
+import type { CodecName } from '../../firmware/media/codecs.js';
 import { PACKET_MS } from '../call-media.js';
-import type { CmCommand, Logger, StationSink } from '../station.js';
+import type { CmCommand, StationSink } from '../station.js';
+import type { Logger } from '../log.js';
 
 export type InbandToneName = 'busy' | 'reorder' | 'ringback';
 
@@ -34,11 +35,11 @@ class ToneSource implements PcmSource {
 
 /** The parts of a call leg this needs (calls.ts Leg is a superset). */
 export interface ToneLeg {
-  dev: { name: string; sink?: StationSink; codecs: number[] };
+  dev: { name: string; sink?: StationSink; codecs: CodecName[] };
   line: number; ref: number; mediaOpen: boolean;
 }
 
-interface Playing { tone: InbandToneName; engine?: RtpMediaEngine; codec: number }
+interface Playing { tone: InbandToneName; engine?: RtpMediaEngine; codec: 'PCMU' | 'PCMA' }
 
 export class InbandTones {
   private readonly playing = new Map<ToneLeg, Playing>();
@@ -49,7 +50,7 @@ export class InbandTones {
   play(leg: ToneLeg, tone: InbandToneName): void {
     if (leg.mediaOpen) return; // media already flows from the far end
     // The phone's first G.711 codec: tones are 8 kHz narrowband (Asterisk transcodes likewise).
-    const codec = leg.dev.codecs.includes(CODEC_ULAW) || !leg.dev.codecs.includes(CODEC_ALAW) ? CODEC_ULAW : CODEC_ALAW;
+    const codec = leg.dev.codecs.includes('PCMU') || !leg.dev.codecs.includes('PCMA') ? 'PCMU' : 'PCMA';
     this.playing.set(leg, { tone, codec });
     leg.mediaOpen = true;
     this.send(leg, { t: 'openReceive', ref: leg.ref, passThru: leg.ref, ms: PACKET_MS, codec });
@@ -64,7 +65,7 @@ export class InbandTones {
       speaker: new RecordingSpeaker({ seconds: 1 }), bindAddress: leg.dev.sink?.localAddress?.replace(/^::ffff:/, '') || '127.0.0.1',
       log: (lvl, m) => (lvl === 'warn' ? this.log.warn(`${leg.dev.name}: in-band tone: ${m}`) : undefined) });
     p.engine = engine;
-    const codec = p.codec === CODEC_ALAW ? 'PCMA' : 'PCMU';
+    const codec = p.codec;
     // The phone plays media only from the peer StartMediaTransmission names (docs/security.md), so
     // it is told to send to the tone's own endpoint: that endpoint is then its negotiated peer.
     void engine.openReceive(leg.ref, { codec, ptimeMs: PACKET_MS })

@@ -6,7 +6,9 @@
  */
 import type { Clock } from '../../hal/api/clock.js';
 import type { CallManagerConfig, LineConfig } from '../config.js';
-import type { CmCommand, Logger, StationSink } from '../station.js';
+import type { CmCommand, StationSink } from '../station.js';
+import type { Logger } from '../log.js';
+import type { CodecName } from '../../firmware/media/codecs.js';
 import { ForwardTable } from './forward.js';
 import { VoicemailStore } from './voicemail-store.js';
 import { VOICEMAIL_CODECS, VoicemailStation, type VoicemailKey } from './voicemail-station.js';
@@ -22,8 +24,10 @@ export interface FxLeg {
   dev: FxDevice; line: number; ref: number; state: string; digits: string; call?: unknown;
   /** Collecting a forward-all target instead of a number to call. */
   mode?: 'forward';
-  /** Transfer: the held leg whose far party goes to the number being dialled. */
+  /** Transfer: the held leg whose far party goes to the number being dialled (blind) or to the consulted party. */
   held?: FxLeg;
+  /** Consult transfer (the default): the number dialled is called normally; Transfer again joins (calls.ts). */
+  consult?: boolean;
 }
 export interface Target { dev: FxDevice; instance: number; line: LineConfig }
 
@@ -45,7 +49,7 @@ export interface CoreOps {
   ring(leg: FxLeg, target: Target, shown: string, original?: { number: string; name: string }): void;
   addDevice(name: string, line: LineConfig): FxDevice;
   attach(name: string, sink: StationSink): void;
-  setCapabilities(name: string, codecs: number[]): void;
+  setCapabilities(name: string, codecs: CodecName[]): void;
   offHook(name: string): void;
   onHook(name: string): void;
   mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void;
@@ -78,7 +82,7 @@ export class FeatureRouter {
           onHook: (n) => core.onHook(n),
           mediaReady: (n, p, s, ip, port) => core.mediaReady(n, p, s, ip, port),
           bindAddress: (n) => this.bindFor(n) });
-        const dev = core.addDevice(name, { number: vm.number, name: 'Voicemail' });
+        const dev = core.addDevice(name, { number: vm.number, name: 'Voicemail', maxCalls: 1, busyTrigger: 1 });
         core.attach(name, station);
         core.setCapabilities(name, VOICEMAIL_CODECS);
         this.boxes.set(number, { station, dev });
@@ -142,7 +146,7 @@ export class FeatureRouter {
       if (r.ok) this.core.teardown(leg); else this.core.reorder(leg, r.reason ?? 'Refused');
       return true;
     }
-    if (leg.held) { this.completeTransfer(leg, number); return true; }
+    if (leg.held && !leg.consult) { this.completeTransfer(leg, number); return true; }
     if (number === this.cfg.voicemail.number && this.boxes.size) {
       const box = this.boxes.get(leg.dev.lines[leg.line - 1]?.number ?? '');
       if (!box || box.dev.leg) { this.core.reorder(leg, box ? 'Voicemail busy' : 'No mailbox'); return true; }
@@ -217,10 +221,11 @@ export class FeatureRouter {
   // ---- blind transfer -----------------------------------------------------------------------
 
   /** Transfer soft key while connected: the far party is held, this phone gets dial tone. */
-  startTransfer(leg: FxLeg): void {
+  startTransfer(leg: FxLeg, consult = false): void {
     this.core.hold(leg);
     const d = this.core.startDialing(leg.dev, leg.line);
     d.held = leg;
+    if (consult) d.consult = true;
     this.core.send(d, { t: 'prompt', line: d.line, ref: d.ref, text: 'Transfer to', timeoutS: 0 });
   }
 

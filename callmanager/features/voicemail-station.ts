@@ -12,12 +12,13 @@ import { DEFAULT_FORMAT, RecordingSpeaker } from '../../firmware/media/pcm-recor
 import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { ToneGenerator } from '../../firmware/media/tones.js';
 import type { VoicemailConfig } from '../config.js';
-import type { CmCommand, Logger, StationSink } from '../station.js';
+import type { CmCommand, StationSink } from '../station.js';
+import type { Logger } from '../log.js';
+import type { CodecName } from '../../firmware/media/codecs.js';
 import type { VoicemailStore, VoiceMessage } from './voicemail-store.js';
 
-/** SCCP payload codes (docs/sccp.md §4) → media registry names; the voicemail offers G.711 only (8 kHz store). */
-const CODEC: Readonly<Record<number, string>> = { 4: 'PCMU', 2: 'PCMA' };
-export const VOICEMAIL_CODECS = [4, 2];
+/** The voicemail offers G.711 only (8 kHz store). */
+export const VOICEMAIL_CODECS: CodecName[] = ['PCMU', 'PCMA'];
 /** The beep before recording / before each message: 850 Hz for 400 ms at −13 dBm0 (T1.401 tone level). */
 const BEEP = { levelDbm0: -13, segments: [{ freqs: [850], ms: 400 }] };
 const BEEP_MS = 400;
@@ -103,7 +104,7 @@ export class VoicemailStation implements StationSink {
         return;
       case 'openReceive': void this.openReceive(cmd.passThru, cmd.codec, cmd.ms); return;
       case 'startMedia':
-        void this.engine?.startTransmit(cmd.passThru, { address: cmd.ip, port: cmd.port }, { codec: CODEC[cmd.codec] ?? 'PCMU', ptimeMs: cmd.ms })
+        void this.engine?.startTransmit(cmd.passThru, { address: cmd.ip, port: cmd.port }, { codec: cmd.codec, ptimeMs: cmd.ms })
           .catch((e: Error) => this.h.log.warn(`${this.name}: ${e.message}`));
         return;
       default: return;
@@ -136,10 +137,10 @@ export class VoicemailStation implements StationSink {
     }
   }
 
-  private async openReceive(passThru: number, codec: number, ms: number): Promise<void> {
+  private async openReceive(passThru: number, codec: CodecName, ms: number): Promise<void> {
     if (!this.engine) this.begin();
     try {
-      const ep = await this.engine!.openReceive(passThru, { codec: CODEC[codec] ?? 'PCMU', ptimeMs: ms });
+      const ep = await this.engine!.openReceive(passThru, { codec, ptimeMs: ms });
       this.h.mediaReady(this.name, passThru, 0, ep.address, ep.port);
     } catch (e) {
       this.h.log.warn(`${this.name}: cannot open RTP: ${(e as Error).message}`);

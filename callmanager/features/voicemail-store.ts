@@ -14,7 +14,7 @@ import { wavFile } from '../../firmware/media/wav.js';
 import { writeFileDurably } from '../../lib/fs/durable-file.js';
 import type { CmStore } from '../store/database.js';
 import { deleteVoicemailFile, voicemailFileName, type StoredMessage } from '../store/voicemail-index.js';
-import type { Logger } from '../station.js';
+import type { Logger } from '../log.js';
 
 export interface VoiceMessage {
   id: number; from: string; at: Date; samples: Int16Array; sampleRate: number; isNew: boolean;

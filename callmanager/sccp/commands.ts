@@ -6,6 +6,8 @@ import type { CallStateName } from '../../firmware/station/signalling.js';
 import type { FieldsOf, MessageName } from '../../firmware/sccp/messages.js';
 import type { CmCommand, CmToneName, LampModeName } from '../station.js';
 import { SET_INDEX, type DeviceSets } from './templates.js';
+import { sccpText } from './display.js';
+import { compressionTypeOf } from './inputs.js';
 
 /** §4 "Call states". */
 export const CALL_STATE: Readonly<Record<CallStateName, number>> = {
@@ -13,8 +15,8 @@ export const CALL_STATE: Readonly<Record<CallStateName, number>> = {
   callwaiting: 9, transfer: 10, park: 11, proceed: 12, remotemultiline: 13, invalidnumber: 14, holdrevert: 15,
   whisper: 16, remotehold: 17,
 };
-/** §4 "Tones": 0x21 InsideDialTone, 0x23 LineBusyTone, 0x24 AlertingTone, 0x25 ReorderTone, 0x35 Hold. */
-export const TONE: Readonly<Record<CmToneName, number>> = { dial: 0x21, busy: 0x23, ringback: 0x24, reorder: 0x25, hold: 0x35 };
+/** §4 "Tones": 0x21 InsideDialTone, 0x23 LineBusyTone, 0x24 AlertingTone, 0x25 ReorderTone, 0x2D CallWaiting, 0x35 Hold. */
+export const TONE: Readonly<Record<CmToneName, number>> = { dial: 0x21, busy: 0x23, ringback: 0x24, reorder: 0x25, callwaiting: 0x2d, hold: 0x35 };
 /** §4 "Lamp modes": 1 Off, 2 On, 3 Wink, 4 Flash, 5 Blink. */
 export const LAMP: Readonly<Record<LampModeName, number>> = { off: 1, on: 2, wink: 3, flash: 4, blink: 5 };
 /** §4 "Stimulus": 9 Line, 15 VoiceMail. */
@@ -56,7 +58,7 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
         validKeyMask: sets.masks[idx] ?? 0 } };
     }
     case 'prompt':
-      return { name: 'DisplayPromptStatus', fields: { timeOutValue: cmd.timeoutS, promptStatus: cmd.text,
+      return { name: 'DisplayPromptStatus', fields: { timeOutValue: cmd.timeoutS, promptStatus: sccpText(cmd.text),
         lineInstance: cmd.line, callReference: cmd.ref } };
     case 'clearPrompt':
       return { name: 'ClearPromptStatus', fields: { lineInstance: cmd.line, callReference: cmd.ref } };
@@ -76,20 +78,20 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
       return { name: 'BackSpaceReq', fields: { lineInstance: cmd.line, callReference: cmd.ref } };
     case 'openReceive':
       return { name: 'OpenReceiveChannel', fields: { conferenceId: cmd.passThru, passThruPartyId: cmd.passThru,
-        millisecondPacketSize: cmd.ms, compressionType: cmd.codec, ecValue: 0, callReference: cmd.ref } };
+        millisecondPacketSize: cmd.ms, compressionType: compressionTypeOf(cmd.codec), ecValue: 0, callReference: cmd.ref } };
     case 'closeReceive':
       return { name: 'CloseReceiveChannel', fields: { conferenceId: cmd.passThru, passThruPartyId: cmd.passThru, callReference: cmd.ref } };
     case 'startMedia':
       return { name: 'StartMediaTransmission', fields: { conferenceId: cmd.passThru, passThruPartyId: cmd.passThru,
         remoteIpAddr: (version >= 17 ? { family: cmd.ip.includes(':') ? 6 : 4, address: cmd.ip } : cmd.ip) as never,
-        remotePortNumber: cmd.port, millisecondPacketSize: cmd.ms, compressionType: cmd.codec,
+        remotePortNumber: cmd.port, millisecondPacketSize: cmd.ms, compressionType: compressionTypeOf(cmd.codec),
         precedenceValue: PRECEDENCE, ssValue: 0, maxFramesPerPacket: 1, callReference: cmd.ref } };
     case 'stopMedia':
       return { name: 'StopMediaTransmission', fields: { conferenceId: cmd.passThru, passThruPartyId: cmd.passThru, callReference: cmd.ref } };
     case 'notify':
       return { name: 'DisplayNotify', fields: { timeOutValue: cmd.timeoutS, notify: cmd.text } };
     case 'priNotify':
-      return { name: 'DisplayPriNotify', fields: { timeOutValue: cmd.timeoutS, priority: cmd.priority, notify: cmd.text } };
+      return { name: 'DisplayPriNotify', fields: { timeOutValue: cmd.timeoutS, priority: cmd.priority, notify: sccpText(cmd.text) } };
     case 'clearPriNotify':
       return { name: 'ClearPriNotify', fields: { priority: cmd.priority } };
     case 'speaker':

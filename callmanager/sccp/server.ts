@@ -1,97 +1,45 @@
 /**
  * The SCCP side of the software call manager: a TCP listener (SCCP = TCP 2000, docs/sccp.md §1)
- * with one SccpSession per station, a registry of which session owns which device, and the call
- * core. `startCallManager` is what the CLI (`deskphone callmanager`) and the simulator call.
+ * with one SccpSession per station and a registry of which session owns which device, feeding the
+ * shared call core. The call manager as a whole (SSCP, TSP, RTP proxy too) is composed in
+ * callmanager/start.ts.
  */
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Clock } from '../../hal/api/clock.js';
-import { CallCore } from '../calls.js';
+import type { CallCore } from '../calls.js';
 import type { CallManagerConfig, DeviceConfig } from '../config.js';
-import { silentLogger, type Logger } from '../station.js';
+import type { Logger } from '../log.js';
 import { SccpSession, type SessionHost } from './session.js';
-import { startSscpServer, type SscpServerHandle } from '../sscp-server/server.js';
-import { RtpProxy } from '../rtp-proxy.js';
-import { CallManagerThirdParty } from '../third-party.js';
-import { TspServer } from '../tsp/server.js';
 import type { TraceSink } from '../../firmware/station/trace.js';
 import { Acl, plainAddress } from '../acl.js';
-import { openCmStorage } from '../store/storage.js';
-import { CdrRecorder } from '../store/cdr.js';
-import type { CmStore } from '../store/database.js';
 
-export interface StartCallManagerOptions {
+export interface SccpServerOptions {
   config: CallManagerConfig;
-  /** Listen address; default config.server.bind. */
-  host?: string;
-  /** Listen port; default config.server.port (use 0 in tests). */
-  port?: number;
-  /** TSP listen port; default config.tsp.port (use 0 in tests). Only used when `tsp` is configured. */
-  tspPort?: number;
+  core: CallCore;
   clock: Clock;
-  log?: Logger;
-  /**
-   * UDP port for SSCP phones (docs/sscp.md §4, 5070 by convention; 0 = any free port); default
-   * config.server.sscpPort; when neither is set no SSCP listener is started.
-   */
-  sscpPort?: number;
-  /** SSCP bind address; default config.server.sscpBind, else the SCCP listen address. "::" = IPv6 + IPv4. */
-  sscpHost?: string;
-  /** `--trace`: every SCCP, SSCP and TSP message sent and received, decoded (firmware/station/trace.ts). */
+  log: Logger;
+  /** Where 'registered', 'rejected', 'session-closed', 'protocol-error', 'refused', 'foreign-streams' go. */
+  events: EventEmitter;
+  host: string;
+  /** TCP port (0 in tests). */
+  port: number;
+  /** `--trace`: every SCCP message sent and received, decoded (firmware/station/trace.ts). */
   trace?: TraceSink;
 }
 
-export interface DeviceSummary {
-  name: string;
-  lines: string[];
-  registered: boolean;
-  peer?: string;
-  /** State of the device's current call leg, 'idle' when none. */
-  call: string;
-}
-
-export interface CallManagerHandle {
+export interface SccpServerHandle {
   port: number;
   address: string;
+  /** "ip:port" of the session that owns `device`, when it is registered over SCCP. */
+  peerOf(device: string): string | undefined;
   /** Closes every session and the listener. */
   close(): Promise<void>;
-  devices(): DeviceSummary[];
-  /**
-   * 'registered' {device, session, peer} · 'rejected' {device, reason, session} ·
-   * 'session-closed' {device?, session, reason} · 'protocol-error' {device?, session, detail} ·
-   * 'refused' {protocol, peer, reason} · 'foreign-streams' {device, session, activeStreams} (SCCP Register) ·
-   * 'foreign-stream' {device, passThruPartyId} · 'foreign-streams-closed' {device, passThruPartyIds} (docs/security.md §8) ·
-   * 'call' CallEvent (calls.ts).
-   */
-  events: EventEmitter;
-  core: CallCore;
-  /** The durable state (docs/state.md §2): forwards, DND, redial, voicemail index, CDRs. */
-  storage: CmStore;
-  /** The SSCP listener, when started (docs/sscp.md). */
-  sscp?: { port: number; address: string; state: SscpServerHandle['state'] };
-  /** The RTP proxy (docs/rtp-proxy.md); idle until a call needs it. */
-  rtpProxy: RtpProxy;
-  /** The TSP third-party call control listener when `tsp` is configured (docs/tsp.md §3). */
-  tsp?: { address: string; port: number; server: TspServer; control: CallManagerThirdParty };
 }
 
-export async function startCallManager(opts: StartCallManagerOptions): Promise<CallManagerHandle> {
-  const { config, clock } = opts;
-  const log = opts.log ?? silentLogger;
-  const events = new EventEmitter();
-  // Forwards, DND, redial, voicemail and CDRs (docs/state.md §2); a damaged database is replaced, not fatal.
-  const storage = await openCmStorage(config, log);
-  const rtpProxy = new RtpProxy({ log });
-  const core = new CallCore(config, clock, log, rtpProxy, storage);
-  const cdrs = new CdrRecorder(core.events, storage.db, clock, log);
-  core.events.on('call', (ev) => events.emit('call', ev));
-  const closeStorage = async () => {
-    cdrs.stop();
-    await core.fx.store.idle();
-    storage.db.close();
-  };
-  // docs/security.md §8: streams a phone holds from another CM's call, and their closing at on-hook.
-  for (const e of ['foreign-stream', 'foreign-streams-closed']) core.events.on(e, (ev) => events.emit(e, ev));
+export async function startSccpServer(opts: SccpServerOptions): Promise<SccpServerHandle> {
+  const { config, clock, log, core, events } = opts;
+
   const sessions = new Set<SccpSession>();
   const owner = new Map<string, SccpSession>();
   const perAddress = new Map<string, number>();
@@ -151,67 +99,24 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   });
   server.on('error', (e) => log.warn(`call manager listener: ${e.message}`));
 
-  const bindHost = opts.host ?? config.server.bind;
-  const bindPort = opts.port ?? config.server.port;
+  const bindHost = opts.host;
+  const bindPort = opts.port;
   await new Promise<void>((resolve, reject) => {
     const onErr = (e: Error) => reject(new Error(`call manager: cannot listen on ${bindHost}:${bindPort}: ${e.message}` +
       ((e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (hint: another call manager running? use --port)' : '')));
     server.once('error', onErr);
     server.listen(bindPort, bindHost, () => { server.off('error', onErr); resolve(); });
-  }).catch(async (e: Error) => { core.close(); rtpProxy.close(); await closeStorage(); throw e; });
+  });
   const addr = server.address() as AddressInfo;
   (host as { localPort: number }).localPort = addr.port;
   log.info(`call manager listening on ${addr.address}:${addr.port} (SCCP), ${config.devices.length} devices configured`);
-  const sscpPort = opts.sscpPort ?? config.server.sscpPort;
-  let sscp: SscpServerHandle | undefined;
-  if (sscpPort !== undefined) {
-    try {
-      sscp = await startSscpServer({ config, core, clock, log, events, port: sscpPort, ...(opts.trace ? { transport: { trace: opts.trace } } : {}),
-        host: opts.sscpHost ?? config.server.sscpBind ?? bindHost });
-    } catch (e) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      core.close(); rtpProxy.close(); await closeStorage();
-      throw e;
-    }
-  }
-  let tsp: CallManagerHandle['tsp'];
-  if (config.tsp) {
-    const control = new CallManagerThirdParty(core, config);
-    const tspServer = new TspServer({ control, clock, host: config.tsp.bind, port: opts.tspPort ?? config.tsp.port, log: (l) => log.info(l), ...(opts.trace ? { trace: opts.trace } : {}) });
-    try {
-      const a = await tspServer.listen();
-      tsp = { ...a, server: tspServer, control };
-      log.info(`TSP third-party call control listening on ${a.address}:${a.port} (${config.tsp.users.length} users)`);
-    } catch (e) {
-      await sscp?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      core.close(); rtpProxy.close(); await closeStorage();
-      throw new Error(`call manager: ${(e as Error).message} (hint: change tsp.port in the config)`);
-    }
-  }
-
   return {
     port: addr.port,
     address: addr.address,
-    events,
-    core,
-    storage: storage.db,
-    rtpProxy,
-    ...(tsp ? { tsp } : {}),
-    ...(sscp ? { sscp: { port: sscp.port, address: sscp.address, state: sscp.state } } : {}),
-    devices: () => config.devices.map((d) => {
-      const s = owner.get(d.name);
-      const peer = s?.peer ?? sscp?.registered().get(d.name);
-      return { name: d.name, lines: [...d.lines], registered: peer !== undefined, ...(peer !== undefined ? { peer } : {}), call: core.legState(d.name) };
-    }),
+    peerOf: (device) => owner.get(device)?.peer,
     close: async () => {
-      await sscp?.close();
-      if (tsp) await tsp.server.close();
       for (const s of [...sessions]) s.close('call manager shutting down');
-      core.close();
-      rtpProxy.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await closeStorage();
     },
   };
 }

@@ -12,8 +12,10 @@ import { SccpFramer } from '../../firmware/sccp/framer.js';
 import type { FieldsOf, MessageName } from '../../firmware/sccp/messages.js';
 import type { CallCore } from '../calls.js';
 import type { CallManagerConfig, DeviceConfig } from '../config.js';
-import type { CmCommand, Logger, StationSink } from '../station.js';
+import type { CmCommand, StationSink } from '../station.js';
+import type { Logger } from '../log.js';
 import { commandToMessage, forwardStatFields, LAMP, STIMULUS_VOICEMAIL } from './commands.js';
+import { codecsOf, sccpInput } from './inputs.js';
 import { buttonTemplateFields, deviceSets, softKeySetFields, softKeyTemplateFields, type DeviceSets } from './templates.js';
 import type { TraceSink } from '../../firmware/station/trace.js';
 
@@ -166,7 +168,7 @@ export class SccpSession implements StationSink {
       case 'Unregister': this.write('UnregisterAck', { status: 0 }); return this.close('unregistered');
       case 'CapabilitiesRes': {
         const caps = Array.isArray(f['caps']) ? (f['caps'] as { payloadCapability: number }[]) : [];
-        return core.setCapabilities(dev.name, caps.map((c) => c.payloadCapability));
+        return core.setCapabilities(dev.name, codecsOf(caps.map((c) => c.payloadCapability)));
       }
       case 'ButtonTemplateReq': return this.write('ButtonTemplate', buttonTemplateFields(dev));
       case 'SoftKeyTemplateReq': return this.write('SoftKeyTemplateRes', softKeyTemplateFields());
@@ -207,11 +209,11 @@ export class SccpSession implements StationSink {
       case 'ServiceURLStatReq': return this.write('ServiceURLStat', { index: n('index'), url: '', displayName: '' });
       case 'OffHook': return core.offHook(dev.name, n('lineInstance'));
       case 'OnHook': return core.onHook(dev.name);
-      case 'KeypadButton': return core.keypad(dev.name, n('kpButton'));
+      case 'KeypadButton': return sccpInput.keypad(core, dev.name, n('kpButton'));
       case 'EnblocCall': return core.dial(dev.name, s('calledParty'), n('lineInstance'));
       case 'OffHookWithCgpn': return core.dial(dev.name, s('calledParty'), n('lineInstance'));
-      case 'Stimulus': return core.stimulus(dev.name, n('stimulus'), n('lineInstance'));
-      case 'SoftKeyEvent': return core.softKey(dev.name, n('softKeyEvent'), n('lineInstance'));
+      case 'Stimulus': return sccpInput.stimulus(core, dev.name, n('stimulus'), n('lineInstance'));
+      case 'SoftKeyEvent': return sccpInput.softKey(core, dev.name, n('softKeyEvent'), n('lineInstance'), n('callReference'));
       case 'OpenReceiveChannelAck':
         // §3: the u32 at body offset 12 is the passThruPartyId we sent in OpenReceiveChannel.
         return core.mediaReady(dev.name, n('passThruPartyId'), n('status'), ipString(f['ipAddr'] as string), n('portNumber'));

@@ -5,6 +5,7 @@
  */
 import type { DeviceConfig } from '../config.js';
 import type { SoftKeySetName } from '../station.js';
+import { setKeys } from '../softkey-sets.js';
 
 /** Soft-key set numbers = softKeySetIndex (docs/sccp.md §4 "Soft key sets"). */
 export const SET_INDEX: Readonly<Record<SoftKeySetName, number>> = {
@@ -25,20 +26,6 @@ export const SOFTKEY_TEMPLATE: ReadonlyArray<{ name: string; label: string; even
   .concat([{ name: 'DND', label: 'DND', event: 19 }, { name: 'iDivert', label: 'iDivert', event: 20 },
     { name: 'Dial', label: 'Dial', event: 21 }]);
 
-/** Default sets (docs/features.md §2, chan-sccp built-in defaults trimmed to what this CM implements). */
-export const DEFAULT_SETS: Readonly<Record<SoftKeySetName, readonly string[]>> = {
-  OnHook: ['Redial', 'NewCall', 'CFwdAll', 'DND'],
-  Connected: ['Hold', 'EndCall', 'Transfer'],
-  OnHold: ['Resume', 'NewCall', 'EndCall'],
-  RingIn: ['Answer', 'EndCall'],
-  OffHook: ['Redial', 'EndCall', 'CFwdAll'],
-  ConnectedTransferable: ['Hold', 'EndCall', 'Transfer'],
-  DigitsFollowing: ['BackSpace', 'EndCall', 'Dial'],
-  ConnectedConference: ['Hold', 'EndCall'],
-  RingOut: ['EndCall'],
-  OffHookWithFeatures: ['Redial', 'EndCall'],
-};
-
 /** SoftKeySetRes holds 16 sets of 16 slots (docs/sccp.md §3). */
 const SETS = 16;
 const SLOTS = 16;
@@ -53,7 +40,7 @@ export function deviceSets(dev: Pick<DeviceConfig, 'softkeys'>): DeviceSets {
   const masks: number[] = [];
   for (let s = 0; s < SETS; s++) { sets.push([]); masks.push(0); }
   for (const [name, idx] of Object.entries(SET_INDEX) as [SoftKeySetName, number][]) {
-    const keys = dev.softkeys?.[name] ?? DEFAULT_SETS[name];
+    const keys = setKeys(dev, name);
     const row = keys.map((k) => SOFTKEY_TEMPLATE.findIndex((t) => t.name === k) + 1).filter((i) => i > 0).slice(0, SLOTS);
     sets[idx] = row;
     masks[idx] = row.length === 0 ? 0 : (1 << row.length) - 1; // bit i = slot i enabled (§3 SelectSoftKeys)

@@ -5,24 +5,43 @@
  * counterpart map to nothing: ActivateCallPlane (Layout carries the line instead) and BackSpaceReq
  * (the phone trims its own dialled digits when BackSpace is pressed).
  */
-import { decodeLabels } from '../../firmware/sccp/labels.js';
-import type { SscpFields } from '../../firmware/sscp/messages.js';
-import { SOFTKEY_TEMPLATE, DEFAULT_SETS } from '../sccp/templates.js';
+import type { CodecName } from '../../firmware/media/codecs.js';
+import { SOFTKEY_EVENT_MAX, type SscpFields } from '../../firmware/sscp/messages.js';
 import type { DeviceConfig } from '../config.js';
-import type { CmCommand, SoftKeySetName } from '../station.js';
+import { SOFTKEY_BY_CONFIG_NAME, type SoftKeyName } from '../inputs.js';
+import { setKeys } from '../softkey-sets.js';
+import { plainText, type CmCommand, type SoftKeySetName } from '../station.js';
 
 export interface SscpOutMessage { name: string; fields: SscpFields }
 
-/** SCCP media payload codes used by the call core (docs/sccp.md §4) → SSCP codec names (§2 <Media codec>). */
-export const CODEC_NAME: Readonly<Record<number, string>> = { 2: 'PCMA', 4: 'PCMU', 6: 'G722' };
-export const CODEC_PAYLOAD: Readonly<Record<string, number>> = { PCMA: 2, PCMU: 4, G722: 6 };
+/** Codec registry names (firmware/media/codecs.ts) ↔ SSCP codec names (docs/sscp.md §2 <Media codec>, Register Capabilities). */
+export const SSCP_CODEC: Readonly<Record<CodecName, string>> = { PCMU: 'PCMU', PCMA: 'PCMA', G722: 'G722' };
+/** Register <Capabilities codecs="PCMU PCMA G722"> → registry names; unknown names dropped. */
+export function codecsOf(list: string): CodecName[] {
+  const out: CodecName[] = [];
+  for (const w of list.split(/\s+/)) {
+    const c = (Object.keys(SSCP_CODEC) as CodecName[]).find((k) => SSCP_CODEC[k] === w.toUpperCase());
+    if (c && !out.includes(c)) out.push(c);
+  }
+  return out;
+}
 
 /**
- * SSCP soft key events 1..18 have the same meaning as the call core's (SCCP) event codes 1..18
- * (seed table vs docs/sccp.md §4); the CM's extra keys DND, iDivert and Dial (SCCP 19..21) have no
- * SSCP event (seed 19..21 are Play, Store, Delete), so SSCP soft key sets leave them out.
+ * SSCP soft key event ids (seed table, firmware/sscp/messages.ts SOFTKEY_EVENTS; docs/sscp.md §2 #12)
+ * → the core's soft keys, with the label the phone shows (the SCCP phrase texts, docs/sscp.md §5).
+ * 19..21 (Play, Store, Delete) are voicemail keys (session.ts); the core's DND, iDivert and Dial
+ * have no SSCP event id, so SSCP soft key sets leave them out.
  */
-export const SSCP_SHARED_EVENT_MAX = 18;
+export const SSCP_SOFTKEYS: ReadonlyArray<{ event: number; key: SoftKeyName; label: string }> = ([
+  ['redial', 'Redial'], ['newCall', 'Newcall'], ['hold', 'Hold'], ['transfer', 'Transfer'], ['cfwdAll', 'Cfwdall'],
+  ['cfwdBusy', 'Cfwdbusy'], ['cfwdNoAnswer', 'Cfwdnoanswer'], ['backspace', 'Backspace'], ['endCall', 'Endcall'],
+  ['resume', 'Resume'], ['answer', 'Answer'], ['info', 'Info'], ['confrn', 'Confrn'], ['park', 'Park'], ['join', 'Join'],
+  ['meetMe', 'Meetme'], ['pickUp', 'Pickup'], ['gPickUp', 'Gpickup'],
+] as const).map(([key, label], i) => ({ event: i + 1, key, label }));
+/** SSCP soft key event id → the core's soft key (undefined for 19..21 and out-of-range ids). */
+export function softKeyOf(event: number): SoftKeyName | undefined {
+  return event >= 1 && event <= SOFTKEY_EVENT_MAX ? SSCP_SOFTKEYS.find((k) => k.event === event)?.key : undefined;
+}
 /** SoftKeySet carries at most 12 keys (messages.ts, 4 visible × 3 pages). */
 const MAX_KEYS = 12;
 /** Prompt/Notify text ≤ 64 characters, names ≤ 64 (messages.ts). */
@@ -32,16 +51,16 @@ export interface SoftKey { label: string; event: number }
 
 /** The keys of soft key set `set` for a device (its `softkeys` override or the defaults), SSCP-expressible only. */
 export function softKeysFor(dev: Pick<DeviceConfig, 'softkeys'>, set: SoftKeySetName): SoftKey[] {
-  const names = dev.softkeys?.[set] ?? DEFAULT_SETS[set];
   const out: SoftKey[] = [];
-  for (const n of names) {
-    const t = SOFTKEY_TEMPLATE.find((k) => k.name === n);
-    if (t && t.event <= SSCP_SHARED_EVENT_MAX) out.push({ label: decodeLabels(t.label).slice(0, 16), event: t.event });
+  for (const n of setKeys(dev, set)) {
+    const key = SOFTKEY_BY_CONFIG_NAME[n as keyof typeof SOFTKEY_BY_CONFIG_NAME];
+    const t = SSCP_SOFTKEYS.find((k) => k.key === key);
+    if (t) out.push({ label: t.label, event: t.event });
   }
   return out.slice(0, MAX_KEYS);
 }
 
-const text = (s: string): string => decodeLabels(s).slice(0, TEXT_MAX);
+const text = (s: Parameters<typeof plainText>[0]): string => plainText(s).slice(0, TEXT_MAX);
 const callId = (ref: number): SscpFields => (ref > 0 ? { callId: String(ref) } : {});
 const lineOf = (line: number): SscpFields => (line > 0 ? { line } : {});
 
@@ -71,9 +90,9 @@ export function commandToSscp(cmd: Exclude<CmCommand, { t: 'softkeys' }>): SscpO
     case 'dialedNumber': return [{ name: 'DialedNumber', fields: { line: cmd.line, callId: String(cmd.ref), number: cmd.number } }];
     case 'backspace': return [];
     case 'openReceive':
-      return [{ name: 'MediaOpen', fields: { mediaId: cmd.passThru, codec: CODEC_NAME[cmd.codec] ?? 'PCMU', ptime: cmd.ms, ...callId(cmd.ref) } }];
+      return [{ name: 'MediaOpen', fields: { mediaId: cmd.passThru, codec: SSCP_CODEC[cmd.codec], ptime: cmd.ms, ...callId(cmd.ref) } }];
     case 'startMedia':
-      return [{ name: 'MediaStart', fields: { mediaId: cmd.passThru, codec: CODEC_NAME[cmd.codec] ?? 'PCMU', ptime: cmd.ms,
+      return [{ name: 'MediaStart', fields: { mediaId: cmd.passThru, codec: SSCP_CODEC[cmd.codec], ptime: cmd.ms,
         remoteFamily: cmd.ip.includes(':') ? '6' : '4', remoteIp: cmd.ip, remotePort: cmd.port, ...callId(cmd.ref) } }];
     case 'stopMedia': return [{ name: 'MediaStop', fields: { mediaId: cmd.passThru } }];
     case 'closeReceive': return [{ name: 'MediaClose', fields: { mediaId: cmd.passThru } }];
@@ -85,12 +104,4 @@ export function commandToSscp(cmd: Exclude<CmCommand, { t: 'softkeys' }>): SscpO
       return [];
     }
   }
-}
-
-/** SSCP Digit <Key value> → the call core's keypad code (docs/sccp.md §4: 0-9, A-D 10..13, * 14, # 15). */
-export function keypadCode(key: string): number | undefined {
-  if (/^[0-9]$/.test(key)) return Number(key);
-  const abcd = 'ABCD'.indexOf(key);
-  if (abcd >= 0 && key.length === 1) return 10 + abcd;
-  return key === '*' ? 14 : key === '#' ? 15 : undefined;
 }

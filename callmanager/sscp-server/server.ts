@@ -14,8 +14,8 @@ import type { SscpDecoded } from '../../firmware/sscp/codec.js';
 import { SscpEndpoint, type SscpEndpointOptions, type SscpPeer } from '../../firmware/sscp/transport.js';
 import type { CallCore } from '../calls.js';
 import type { CallManagerConfig, DeviceConfig } from '../config.js';
-import type { Logger } from '../station.js';
-import { CODEC_PAYLOAD, type SscpOutMessage } from './commands.js';
+import type { Logger } from '../log.js';
+import { codecsOf, type SscpOutMessage } from './commands.js';
 import { SscpSession, type SscpSessionHost } from './session.js';
 import { Acl, plainAddress } from '../acl.js';
 import { checkRegisterDigest } from '../../firmware/sscp/auth.js';
@@ -173,8 +173,7 @@ export async function startSscpServer(o: SscpServerOptions): Promise<SscpServerH
       core.attach(name, s);
     }
     byPeer.set(peerKey(from), s);
-    const codecs = String(m.fields.codecs ?? '').split(/\s+/).map((c) => CODEC_PAYLOAD[c.toUpperCase()]).filter((c): c is number => c !== undefined);
-    core.setCapabilities(name, codecs);
+    core.setCapabilities(name, codecsOf(String(m.fields.codecs ?? '')));
     s.write('RegisterAck', { server: config.server.name, keepAliveS: config.server.keepalive,
       epochS: Math.floor(clock.wallTime().getTime() / 1000) });
     s.sendStatus();

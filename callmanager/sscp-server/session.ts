@@ -10,8 +10,10 @@ import type { SscpFields } from '../../firmware/sscp/messages.js';
 import type { SscpPeer } from '../../firmware/sscp/transport.js';
 import type { CallCore } from '../calls.js';
 import type { CallManagerConfig, DeviceConfig } from '../config.js';
-import type { CmCommand, Logger, SoftKeySetName, StationSink } from '../station.js';
-import { commandToSscp, keypadCode, softKeysFor, SSCP_SHARED_EVENT_MAX, type SscpOutMessage } from './commands.js';
+import type { CmCommand, SoftKeySetName, StationSink } from '../station.js';
+import type { Logger } from '../log.js';
+import { keypadKey } from '../inputs.js';
+import { commandToSscp, softKeyOf, softKeysFor, type SscpOutMessage } from './commands.js';
 
 /** What a session needs from the server. */
 export interface SscpSessionHost {
@@ -26,9 +28,6 @@ export interface SscpSessionHost {
   unregister(session: SscpSession): void;
 }
 
-/** Stimulus numbers the call core understands (docs/sccp.md §4): 2 SpeedDial, 9 Line. */
-const STIMULUS_SPEEDDIAL = 2;
-const STIMULUS_LINE = 9;
 /** PhoneBookResult holds at most 16 users (messages.ts). */
 const PHONEBOOK_MAX = 16;
 
@@ -120,15 +119,16 @@ export class SscpSession implements StationSink {
       case 'OnHook': return core.onHook(name);
       case 'HookFlash': return this.host.log.debug?.(`${name}: HookFlash ignored (no feature bound)`);
       case 'Digit': {
-        const code = keypadCode(s('key'));
-        return code === undefined ? undefined : core.keypad(name, code);
+        const key = keypadKey(s('key'));
+        return key === undefined ? undefined : core.keypad(name, key);
       }
       case 'Dial': return core.dial(name, s('number'), n('line'));
-      case 'LineButton': return core.stimulus(name, STIMULUS_LINE, n('line'));
-      case 'SpeedDial': return core.stimulus(name, STIMULUS_SPEEDDIAL, n('index'));
+      case 'LineButton': return core.lineButton(name, n('line'));
+      case 'SpeedDial': return core.speedDial(name, n('index'));
       case 'SoftKeyEvent': {
         const ev = n('event');
-        if (ev >= 1 && ev <= SSCP_SHARED_EVENT_MAX) return core.softKey(name, ev, n('line'));
+        const key = softKeyOf(ev);
+        if (key) return core.softkey(name, key, n('line'), Number(s('callId')) || 0);
         const vmKey = VOICEMAIL_KEYS[ev];
         if (vmKey && core.voicemailKey(name, vmKey)) return;
         this.host.log.info(`${name}: soft key event ${ev} (${s('eventName')}) not implemented`);

@@ -9,7 +9,7 @@ import { SystemClock } from '../../hal/bindings/system-clock.js';
 import type { GpioController } from '../../hal/api/gpio.js';
 import type { Clock } from '../../hal/api/clock.js';
 import { loadCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
+import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import type { Logger } from '../node/logger.js';
 import { resolveScenarioPath } from '../scenario/emulated-rig.js';
 import type { PhoneUnderTest, ScenarioRig } from '../scenario/rig.js';

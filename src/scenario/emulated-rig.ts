@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { loadCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
+import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
 import type { Logger } from '../node/logger.js';
 import { traceTo } from '../../firmware/station/trace.js';

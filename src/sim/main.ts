@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { loadCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
+import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
 import { createLogger, levelFromOptions, memoryLogger, teeLogger, type FullLogger } from '../node/logger.js';
 import { Teardown, startOrTearDown } from '../node/lifecycle.js';

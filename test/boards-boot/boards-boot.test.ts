@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager } from '../../callmanager/sccp/server.js';
+import { startCallManager } from '../../callmanager/start.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../../src/node/emulated-phone.js';
 import { identifyTone } from '../../src/scenario/hearing.js';
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
-import { CallCore, SK } from '../../callmanager/calls.js';
+import { CallCore } from '../../callmanager/calls.js';
+import type { KeypadKey } from '../../callmanager/inputs.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
 import type { CmCommand, StationSink } from '../../callmanager/station.js';
 
@@ -21,18 +22,20 @@ class Sink implements StationSink {
   }
 }
 
-function setup() {
+function setup(transfer: 'consult' | 'blind' = 'consult') {
   const clock = new VirtualClock();
-  const core = new CallCore(parseCallManagerConfig(readFileSync(EXAMPLE, 'utf8'), EXAMPLE), clock);
+  const cfg = parseCallManagerConfig(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
+  cfg.server.transfer = transfer;
+  const core = new CallCore(cfg, clock);
   const s = { [A]: new Sink(), [B]: new Sink(), [C]: new Sink() };
   for (const [n, sink] of Object.entries(s)) core.attach(n, sink);
   return { clock, core, s };
 }
-const digits = (core: CallCore, dev: string, n: string) => { for (const d of n) core.keypad(dev, d === '*' ? 14 : Number(d)); };
+const digits = (core: CallCore, dev: string, n: string) => { for (const d of n) core.keypad(dev, d as KeypadKey); };
 
 test('CFwdAll: prompt "Forward to", ForwardStat on set, calls to the line ring the target with the original called party; CFwdAll again cancels', () => {
   const { core, s } = setup();
-  core.softKey(A, SK.CFwdAll, 1);
+  core.softkey(A, 'cfwdAll', 1);
   assert.equal(core.legState(A), 'dialing');
   assert.ok(s[A].cmds.some((c) => c.t === 'prompt' && c.text === 'Forward to'));
   digits(core, A, '102');
@@ -51,7 +54,7 @@ test('CFwdAll: prompt "Forward to", ForwardStat on set, calls to the line ring t
   assert.equal(core.legState(B), 'connected');
   core.onHook(B);
 
-  core.softKey(A, SK.CFwdAll, 1);
+  core.softkey(A, 'cfwdAll', 1);
   assert.equal(core.forwardOf(A, 1), '');
   assert.deepEqual(s[A].last('forwardStat'), { t: 'forwardStat', line: 1, number: '' });
   core.offHook(B); digits(core, B, '100');
@@ -65,19 +68,19 @@ test('forward loops and unknown targets are refused; SSCP-style setForward', () 
   assert.deepEqual(core.setForward(C, 1, '100'), { ok: true });
   assert.deepEqual(core.setForward(B, 1, '102'), { ok: false, reason: 'Forward loop' }, '101→102→100→101');
   assert.equal(core.setForward(B, 1, '999').ok, false);
-  core.softKey(B, SK.CFwdAll, 1); digits(core, B, '100');
+  core.softkey(B, 'cfwdAll', 1); digits(core, B, '100');
   assert.equal(core.legState(B), 'reorder');
   assert.ok(s[B].cmds.some((c) => c.t === 'prompt' && c.text === 'Forward loop'));
   assert.equal(core.setForward(A, 1, '').ok, true);
   assert.equal(core.forwardOf(A, 1), '');
 });
 
-test('blind transfer: far party held, transferor gets dial tone, completion rings the target from the far party', () => {
-  const { core, s } = setup();
+test('blind transfer (server.transfer: blind): far party held, transferor gets dial tone, completion rings the target from the far party', () => {
+  const { core, s } = setup('blind');
   core.offHook(B); digits(core, B, '100'); core.offHook(A);
   assert.equal(core.legState(B), 'connected');
   s[A].take(); s[B].take();
-  core.softKey(A, SK.Transfer, 1);
+  core.softkey(A, 'transfer', 1);
   assert.equal(core.legState(A), 'dialing');
   assert.ok(s[A].cmds.some((c) => c.t === 'tone' && c.tone === 'dial'));
   assert.ok(s[B].cmds.some((c) => c.t === 'prompt' && c.text === 'On hold'));
@@ -95,10 +98,10 @@ test('blind transfer: far party held, transferor gets dial tone, completion ring
 test('transfer abandoned: hanging up the transfer dial leaves the call on hold; Resume reconnects', () => {
   const { core } = setup();
   core.offHook(B); digits(core, B, '100'); core.offHook(A);
-  core.softKey(A, SK.Transfer, 1);
+  core.softkey(A, 'transfer', 1);
   core.onHook(A);
   assert.equal(core.legState(A), 'hold');
-  core.softKey(A, SK.Resume, 1);
+  core.softkey(A, 'resume', 1);
   assert.equal(core.legState(A), 'connected');
   assert.equal(core.legState(B), 'connected');
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { parseCallManagerConfig, type CallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
+import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import { RawStation } from './raw-station.js';
 
 /** The example config, resolved from the compiled file under dist/test/. */

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
-import { startCallManager } from '../../callmanager/sccp/server.js';
+import { startCallManager } from '../../callmanager/start.js';
 import type { CallManagerConfig } from '../../callmanager/config.js';
 import { SccpStation } from '../../firmware/sccp/station.js';
 import { FakeMedia, waitUntil } from '../sccp-station/fake-cm.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { loadCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager } from '../../callmanager/sccp/server.js';
+import { startCallManager } from '../../callmanager/start.js';
 
 test('deskphone sim --server registers the named device to an external call manager', { timeout: 60_000 }, async () => {
   const cm = await startCallManager({ config: loadCallManagerConfig('callmanager/examples/chan-skinny.yaml'), host: '127.0.0.1', port: 0, clock: new SystemClock() });

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager } from '../../callmanager/sccp/server.js';
+import { startCallManager } from '../../callmanager/start.js';
 import { createEmulatedPhone } from '../../src/node/emulated-phone.js';
 import { memoryLogger } from '../../src/node/logger.js';
 import { present } from '../../src/scenario/hearing.js';

@@ -5,13 +5,13 @@ import { loadScenario } from '../../src/scenario/schema.js';
 import { buildEmulatedRig } from '../../src/scenario/emulated-rig.js';
 import { runScenario } from '../../src/scenario/runner.js';
 import { memoryLogger } from '../../src/node/logger.js';
-import { pickCodec, CODEC_G722, CODEC_ULAW, CODEC_ALAW } from '../../callmanager/call-codes.js';
+import { pickCodec } from '../../callmanager/codec-choice.js';
 
 test('pickCodec follows the allow list order among codecs both phones advertise', () => {
-  assert.equal(pickCodec([6, 4, 2], [4, 6], ['g722', 'ulaw']), CODEC_G722);
-  assert.equal(pickCodec([6, 4, 2], [4, 6], ['ulaw', 'g722']), CODEC_ULAW);
-  assert.equal(pickCodec([6, 2], [2], ['g722', 'ulaw', 'alaw']), CODEC_ALAW);
-  assert.equal(pickCodec([], [6]), CODEC_ULAW); // no capabilities seen yet: G.711 is universal
+  assert.equal(pickCodec(['G722', 'PCMU', 'PCMA'], ['PCMU', 'G722'], ['g722', 'ulaw']), 'G722');
+  assert.equal(pickCodec(['G722', 'PCMU', 'PCMA'], ['PCMU', 'G722'], ['ulaw', 'g722']), 'PCMU');
+  assert.equal(pickCodec(['G722', 'PCMA'], ['PCMA'], ['g722', 'ulaw', 'alaw']), 'PCMA');
+  assert.equal(pickCodec([], ['G722']), 'PCMU'); // no capabilities seen yet: G.711 is universal
 });
 
 for (const [config, codec] of [['wideband-g722.yaml', 'G722/20'], ['basic-call.yaml', 'PCMU/20']] as const) {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { loadCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
+import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import { detectTones } from '../../firmware/media/tone-detect.js';
 import { memoryLogger } from '../../src/node/logger.js';
 import { emulatedBoardUnderTest, fuseRinger, type BoardUnderTest } from '../../src/rig/board-under-test.js';

@@ -15,7 +15,7 @@ import { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
 import { SccpStation } from '../../firmware/sccp/station.js';
 import type { SignallingEvent } from '../../firmware/station/signalling.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
+import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 
 const A = 'SEP0000000A0100';
 const B = 'SEP0000000B0101';

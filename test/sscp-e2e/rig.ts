@@ -4,7 +4,7 @@
  */
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
+import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../../src/node/emulated-phone.js';
 import { memoryLogger } from '../../src/node/logger.js';
 import { present } from '../../src/scenario/hearing.js';

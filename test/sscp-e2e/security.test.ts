@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager } from '../../callmanager/sccp/server.js';
+import { startCallManager } from '../../callmanager/start.js';
 import { SscpStation } from '../../firmware/sscp/station.js';
 import { decodeSscp, encodeSscp, type SscpDecoded } from '../../firmware/sscp/codec.js';
 import type { SscpFields } from '../../firmware/sscp/messages.js';

@@ -12,7 +12,7 @@ import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
-import { startCallManager, type CallManagerHandle } from '../../callmanager/sccp/server.js';
+import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import { encodeTspFrame, TspFramer, type TspFrame } from '../../callmanager/tsp/codec.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../../src/node/emulated-phone.js';
 

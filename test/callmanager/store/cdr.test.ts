@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '../../../hal/emul/virtual-clock.js';
-import { CallCore, SK } from '../../../callmanager/calls.js';
+import { CallCore } from '../../../callmanager/calls.js';
+import type { KeypadKey } from '../../../callmanager/inputs.js';
 import { parseCallManagerConfig } from '../../../callmanager/config.js';
 import type { CmCommand, StationSink } from '../../../callmanager/station.js';
 import { openCmStorage } from '../../../callmanager/store/storage.js';
@@ -36,14 +37,14 @@ async function boot(path: string, clock = new VirtualClock()) {
   const close = async () => { cdrs.stop(); core.close(); await core.fx.store.idle(); storage.db.close(); };
   return { core, s, clock, db: storage.db, close };
 }
-const dial = (core: CallCore, dev: string, n: string) => { for (const d of n) core.keypad(dev, Number(d)); };
+const dial = (core: CallCore, dev: string, n: string) => { for (const d of n) core.keypad(dev, d as KeypadKey); };
 
 test('forward, DND and the redial number survive a restart of the call manager; a re-registering phone is told', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'deskphone-cm-'));
   try {
     const a = await boot(join(dir, 'cm.sqlite'));
     a.core.setForward(B, 1, '102');
-    a.core.softKey(A, SK.DND);
+    a.core.softkey(A, 'dnd');
     a.core.offHook(C); dial(a.core, C, '101'); // forwarded to 102 = Carol herself: rings her own line
     a.core.onHook(C);
     await a.close();
@@ -57,7 +58,7 @@ test('forward, DND and the redial number survive a restart of the call manager; 
     b.core.offHook(B); dial(b.core, B, '100');
     assert.equal(b.core.legState(A), 'idle');
     b.core.onHook(B);
-    b.core.softKey(A, SK.DND); // off, and stored so
+    b.core.softkey(A, 'dnd'); // off, and stored so
     await b.close();
     const c = await boot(join(dir, 'cm.sqlite'));
     assert.ok(!c.s[A].cmds.some((x) => x.t === 'notify' && x.text === 'Do not disturb'));

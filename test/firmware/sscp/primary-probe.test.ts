@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../../../hal/bindings/system-clock.js';
 import { parseCallManagerConfig } from '../../../callmanager/config.js';
-import { startCallManager } from '../../../callmanager/sccp/server.js';
+import { startCallManager } from '../../../callmanager/start.js';
 import { sscpReachable } from '../../../firmware/sscp/primary-probe.js';
 
 const MIXED = fileURLToPath(new URL('../../../../callmanager/examples/mixed.yaml', import.meta.url));

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SystemClock } from '../../../hal/bindings/system-clock.js';
 import { parseCallManagerConfig } from '../../../callmanager/config.js';
-import { startCallManager } from '../../../callmanager/sccp/server.js';
+import { startCallManager } from '../../../callmanager/start.js';
 import { createHardwarePhone } from '../../../src/node/hardware-phone.js';
 import { memoryLogger } from '../../../src/node/logger.js';
 import { fakeI2c, fakeLibgpiod, fakeRoot } from '../../support/fake-bindings.js';

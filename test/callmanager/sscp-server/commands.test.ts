@@ -1,0 +1,64 @@
+/** SSCP → neutral input translation and neutral → SSCP output (callmanager/sscp-server/commands.ts, session.ts). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TONES } from '../../../firmware/sscp/messages.js';
+import { codecsOf, commandToSscp, softKeyOf, softKeysFor } from '../../../callmanager/sscp-server/commands.js';
+import { SscpSession, type SscpSessionHost } from '../../../callmanager/sscp-server/session.js';
+import type { CallCore } from '../../../callmanager/calls.js';
+import type { CallManagerConfig, DeviceConfig } from '../../../callmanager/config.js';
+
+test('SSCP soft key event ids (docs/sscp.md §2 #12) map straight to neutral soft keys; 19..21 are voicemail keys', () => {
+  assert.deepEqual([1, 2, 3, 4, 5, 8, 9, 10, 11].map(softKeyOf),
+    ['redial', 'newCall', 'hold', 'transfer', 'cfwdAll', 'backspace', 'endCall', 'resume', 'answer']);
+  assert.deepEqual([0, 19, 20, 21, 22].map(softKeyOf), [undefined, undefined, undefined, undefined, undefined]);
+});
+
+test('soft key sets leave out keys without an SSCP event (DND, Dial) and carry the phrase labels', () => {
+  assert.deepEqual(softKeysFor({}, 'OnHook'), [{ label: 'Redial', event: 1 }, { label: 'Newcall', event: 2 }, { label: 'Cfwdall', event: 5 }]);
+  assert.deepEqual(softKeysFor({}, 'DigitsFollowing'), [{ label: 'Backspace', event: 8 }, { label: 'Endcall', event: 9 }]);
+  assert.deepEqual(softKeysFor({ softkeys: { Connected: ['Transfer', 'DND', 'Hold'] } }, 'Connected'),
+    [{ label: 'Transfer', event: 4 }, { label: 'Hold', event: 3 }]);
+});
+
+test('codecs: Register capabilities and Media messages use the registry names (docs/sscp.md §2)', () => {
+  assert.deepEqual(codecsOf('pcmu G722 iLBC PCMA'), ['PCMU', 'G722', 'PCMA']);
+  assert.deepEqual(commandToSscp({ t: 'openReceive', ref: 4, passThru: 4, ms: 20, codec: 'PCMA' }),
+    [{ name: 'MediaOpen', fields: { mediaId: 4, codec: 'PCMA', ptime: 20, callId: '4' } }]);
+});
+
+test('call waiting over SSCP: the call-waiting tone is a seed tone name (docs/sscp.md §2 107 Tone)', () => {
+  assert.deepEqual(commandToSscp({ t: 'tone', tone: 'callwaiting', line: 1, ref: 9 }),
+    [{ name: 'Tone', fields: { tone: 'callwaiting', line: 1, callId: '9' } }]);
+  assert.ok((TONES as readonly string[]).includes('callwaiting'));
+});
+
+test('prompts: neutral phrases become plain text', () => {
+  assert.deepEqual(commandToSscp({ t: 'prompt', line: 1, ref: 2, text: { phrase: 'ringOut', arg: '101' }, timeoutS: 0 }),
+    [{ name: 'Prompt', fields: { line: 1, callId: '2', text: 'Ring Out 101', timeoutS: 0 } }]);
+  assert.equal(commandToSscp({ t: 'prompt', line: 1, ref: 2, text: { phrase: 'enterNumber' }, timeoutS: 0 })[0]!.fields.text, 'Enter Number');
+});
+
+test('session dispatch: Digit, SoftKeyEvent, LineButton, SpeedDial go to the neutral core inputs', () => {
+  const calls: unknown[][] = [];
+  const rec = (name: string) => (...args: unknown[]) => { calls.push([name, ...args]); };
+  const core = { keypad: rec('keypad'), softkey: rec('softkey'), lineButton: rec('lineButton'), speedDial: rec('speedDial'),
+    voicemailKey: () => false } as unknown as CallCore;
+  const sent: string[] = [];
+  const host: SscpSessionHost = { config: { lines: [] } as unknown as CallManagerConfig, core, log: { info() {}, warn() {} },
+    send: (_p, _d, m) => { sent.push(`${m.name} ${String(m.fields.text ?? '')}`); }, localAddress: undefined, unregister() {} };
+  const dev = { name: 'SEP1', lines: ['100'], speeddials: [] } as unknown as DeviceConfig;
+  const s = new SscpSession(dev, { address: '127.0.0.1', port: 1 }, 0, host, 0);
+  const msg = (name: string, fields: Record<string, string | number>) => s.dispatch({ name, fields } as never);
+  msg('Digit', { key: '5' });
+  msg('Digit', { key: '#' });
+  msg('Digit', { key: 'x' });
+  msg('SoftKeyEvent', { event: 3, eventName: 'Hold', line: 1 });
+  msg('SoftKeyEvent', { event: 4, eventName: 'Trnsfer', line: 1 });
+  msg('SoftKeyEvent', { event: 10, eventName: 'Resume', line: 1, callId: '7' });
+  msg('LineButton', { line: 2 });
+  msg('SpeedDial', { index: 1 });
+  msg('SoftKeyEvent', { event: 20, eventName: 'Store' });
+  assert.deepEqual(calls, [['keypad', 'SEP1', '5'], ['keypad', 'SEP1', '#'], ['softkey', 'SEP1', 'hold', 1, 0],
+    ['softkey', 'SEP1', 'transfer', 1, 0], ['softkey', 'SEP1', 'resume', 1, 7], ['lineButton', 'SEP1', 2], ['speedDial', 'SEP1', 1]]);
+  assert.deepEqual(sent, ['Notify Not available'], 'a voicemail key outside a voicemail call');
+});
