@@ -4,7 +4,7 @@
  * call, Resume to swap, NewCall while holding) and consult transfer (docs/features.md §2 "More than
  * one call").
  */
-import type { Call, CallEvent, Device, Leg } from './calls.js';
+import type { Call, CallEvent, Device, Leg } from './call-types.js';
 import type { CallUi, UiArgs } from './call-ui.js';
 import { pickCodec } from './codec-choice.js';
 import type { CallManagerConfig, LineConfig } from './config.js';
