@@ -152,7 +152,7 @@ const voicemailSchema = z.strictObject({
 
 /** The CM's conference bridge (docs/conference.md): participants mixed N−1 by the call manager itself. */
 const conferenceSchema = z.strictObject({
-  /** Participants per conference, the initiator included (Cisco CallManager's ad-hoc default is 4; ours 6). */
+  /** Participants per conference, the initiator included (docs/conference.md). */
   maxParticipants: z.number().int().min(3).max(32).default(6),
 });
 

@@ -16,7 +16,7 @@ import { MIX_TICK_MS } from './conference-mixer.js';
 import { type LegCodecName, type LegStats, type MediaLeg, UdpLeg, checkPtime, legCodec } from './leg.js';
 import { renderMelody } from './melody.js';
 
-/** Longest music file accepted: 10 minutes (19 MB at 16 kHz in memory at both rates). */
+/** Longest music file accepted: 10 minutes (29 MB in memory: 16 + 8 kHz, 2 bytes a sample). */
 const MAX_SECONDS = 600;
 
 /** One loop of music at 8 and 16 kHz (pcm16.length === 2 × pcm8.length). */
