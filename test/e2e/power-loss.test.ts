@@ -104,7 +104,7 @@ async function readBack(dir: string, c: Committed): Promise<Check> {
   return { corrupt, lost, temps };
 }
 
-test(`power loss: ${KILLS} kills -9 while writing phone state, CDRs, forwards and voicemail: 0 corrupt, 0 lost`, { timeout: 60_000 + KILLS * 2_000 }, async () => {
+test(`power loss: ${KILLS} kills -9 while writing phone state, CDRs, forwards and voicemail: 0 corrupt, 0 lost`, { timeout: 60_000 + KILLS * 5_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'deskphone-power-loss-'));
   const seed = Number(process.env.POWER_LOSS_SEED ?? 13);
   const rand = rng(seed);
