@@ -8,10 +8,12 @@
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import type { GpioController } from '../../hal/api/gpio.js';
 import type { Clock } from '../../hal/api/clock.js';
-import { loadCallManagerConfig } from '../../callmanager/config.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import type { Logger } from '../node/logger.js';
-import { resolveScenarioPath } from '../scenario/emulated-rig.js';
+import { scenarioCmConfig } from '../scenario/emulated-rig.js';
 import type { PhoneUnderTest, ScenarioRig } from '../scenario/rig.js';
 import type { Scenario } from '../scenario/schema.js';
 import { AgentConnection, RemotePhone, parseHostPort } from './client.js';
@@ -73,11 +75,15 @@ export async function buildAgentRig(s: Scenario, bench: RigBench, o: BenchOption
   }
   let callManager: CallManagerHandle | undefined;
   const cm = bench.rig.callmanager;
+  // The embedded CM keeps its database and voicemail in a temporary directory of this run (docs/state.md).
+  const stateDir = mkdtempSync(join(tmpdir(), 'deskphone-rig-cm-'));
+  let startCm: (() => Promise<CallManagerHandle>) | undefined;
   if ('embedded' in s.callmanager) {
-    const config = loadCallManagerConfig(resolveScenarioPath(s, s.callmanager.embedded));
-    callManager = await startCallManager({ config, host: cm.host, port: cm.port, sscpPort: cm.sscpPort, clock,
+    const config = scenarioCmConfig(s, s.callmanager.embedded, stateDir);
+    startCm = () => startCallManager({ config, host: cm.host, port: cm.port, sscpPort: cm.sscpPort, clock,
       log: { info: (m) => o.log.debug(`cm: ${m}`), warn: (m) => o.log.warn(`cm: ${m}`) } })
       .catch((e: Error) => { throw new Error(`embedded call manager on ${cm.host}:${cm.port} (SSCP UDP ${cm.sscpPort}, ${bench.rig.file} callmanager): ${e.message}`); });
+    callManager = await startCm().catch((e: Error) => { rmSync(stateDir, { recursive: true, force: true }); throw e; });
   }
   const wired: WiredPhone[] = [];
   try {
@@ -104,16 +110,19 @@ export async function buildAgentRig(s: Scenario, bench: RigBench, o: BenchOption
     }
     return {
       phones,
+      ...(startCm ? { async restartCallManager() { await callManager?.close(); callManager = await startCm!(); } } : {}),
       async close() {
         for (const w of wired) await w.close();
         // Handsets back on the cradle so the bench is idle between runs.
         for (const { conn } of cast.values()) if (conn.state.offHook) await conn.request('hook', { offHook: false }).catch(() => {});
         await callManager?.close();
+        rmSync(stateDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
     for (const w of wired) await w.close();
     await callManager?.close();
+    rmSync(stateDir, { recursive: true, force: true });
     throw e;
   }
 }

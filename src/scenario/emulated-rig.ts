@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
-import { loadCallManagerConfig } from '../../callmanager/config.js';
+import { loadCallManagerConfig, type CallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
 import type { Logger } from '../node/logger.js';
@@ -30,6 +30,14 @@ export function resolveScenarioPath(s: Pick<Scenario, 'baseDir'>, p: string): st
   return existsSync(local) ? local : resolve(p);
 }
 
+/** The embedded CM's config for a run: its database and voicemail in the run's state directory (docs/state.md). */
+export function scenarioCmConfig(s: Scenario, file: string, stateDir: string): CallManagerConfig {
+  const config = loadCallManagerConfig(resolveScenarioPath(s, file));
+  config.storage.path = join(stateDir, 'callmanager.sqlite');
+  config.voicemail.dir = join(stateDir, 'voicemail');
+  return config;
+}
+
 /**
  * Every run starts from empty state in a fresh temporary directory, removed at close: the phones
  * keep their state there (so `restart: alice` keeps call history like a real phone), and the
@@ -43,9 +51,7 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
   let sscpServer: { host: string; port: number };
   let startCm: ((port: number, sscpPort: number) => Promise<CallManagerHandle>) | undefined;
   if ('embedded' in s.callmanager) {
-    const config = loadCallManagerConfig(resolveScenarioPath(s, s.callmanager.embedded));
-    config.storage.path = join(stateDir, 'callmanager.sqlite');
-    config.voicemail.dir = join(stateDir, 'voicemail');
+    const config = scenarioCmConfig(s, s.callmanager.embedded, stateDir);
     startCm = (port, sscpPort) => startCallManager({ config, host: '127.0.0.1', port, sscpPort, clock,
       log: { info: (m) => log.debug(`cm: ${m}`), warn: (m) => log.warn(`cm: ${m}`) },
       ...(log.enabled?.('trace') && log.trace ? { trace: traceTo((l) => log.trace!(`cm: ${l}`)) } : {}) });

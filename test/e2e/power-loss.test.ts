@@ -62,7 +62,8 @@ function runAndKill(dir: string, base: number, delayMs: number, c: Committed): P
         else if (kind === 'del') { c.deleted.add(a!); c.vm.delete(a!); }
       }
     });
-    p.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`power-loss child exited ${code}: ${err}`))));
+    // 'close', not 'exit': stdout may still hold the last lines when 'exit' fires (Node child_process docs).
+    p.on('close', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`power-loss child exited ${code}: ${err}`))));
   });
 }
 
@@ -104,7 +105,7 @@ async function readBack(dir: string, c: Committed): Promise<Check> {
   return { corrupt, lost, temps };
 }
 
-test(`power loss: ${KILLS} kills -9 while writing phone state, CDRs, forwards and voicemail: 0 corrupt, 0 lost`, { timeout: 60_000 + KILLS * 2_000 }, async () => {
+test(`power loss: ${KILLS} kills -9 while writing phone state, CDRs, forwards and voicemail: 0 corrupt, 0 lost`, { timeout: 60_000 + KILLS * 5_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'deskphone-power-loss-'));
   const seed = Number(process.env.POWER_LOSS_SEED ?? 13);
   const rand = rng(seed);
@@ -119,6 +120,7 @@ test(`power loss: ${KILLS} kills -9 while writing phone state, CDRs, forwards an
       writes += c.cdr - before;
       const r = await readBack(dir, c);
       corrupt += r.corrupt.length; lost += r.lost.length; temps += r.temps;
+      for (const p of [...r.corrupt, ...r.lost]) console.log(`kill ${k + 1}: ${p}`);
       if (problems.length < 10) problems.push(...r.corrupt.map((p) => `kill ${k + 1}: corrupt: ${p}`), ...r.lost.map((p) => `kill ${k + 1}: lost: ${p}`));
     }
   } finally { rmSync(dir, { recursive: true, force: true }); }

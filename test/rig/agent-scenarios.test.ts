@@ -17,7 +17,9 @@ import { resolveScenarioPath } from '../../src/scenario/emulated-rig.js';
 import { freeTcpPort, freeUdpPort, TOKEN } from './helpers.js';
 
 const BIN = 'dist/src/bin.js';
-const FILES = readdirSync('test/scenarios').filter((f) => f.endsWith('.yaml')).sort().map((f) => `test/scenarios/${f}`);
+// Not state-phone-restart.yaml: the rig's boards run without a state directory here, and a board's
+// saved state would carry over from one scenario to the next (the agent's reset does not clear it).
+const FILES = readdirSync('test/scenarios').filter((f) => f.endsWith('.yaml') && f !== 'state-phone-restart.yaml').sort().map((f) => `test/scenarios/${f}`);
 const env = { ...process.env, DESKPHONE_RIG_TOKEN: TOKEN };
 const boards: ChildProcess[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'deskphone-rig-'));
