@@ -296,7 +296,7 @@ async function main(): Promise<void> {
   if (!json) for (const [k, v] of aPipe.sites) log(`    pipeline alloc site: ${per(v).toFixed(1)} B/pkt ${k}\n`);
   if (pipe.speakers.some((s) => s.periods < iters)) throw new Error(`bench: pipeline played ${pipe.speakers.map((s) => s.periods)} periods, expected ≥ ${iters}`);
   await pipe.close(); await raw.close(); await rawCb.close();
-  // ---- real time: the figure test/media-rtcp/interop.test.ts bounds only loosely ----
+  // ---- real time: the figure test/firmware/media/interop.test.ts bounds only loosely ----
   log('  sender jitter (3 s real time)…\n');
   const jit = await senderJitter(new SystemClock(), 3000);
   rows.push({ group: 'Real time', name: 'RTP interarrival jitter, engine → engine on loopback, SystemClock (RFC 3550 A.8)', value: jit.jitterMs, unit: 'ms',

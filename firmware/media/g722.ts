@@ -5,7 +5,7 @@
  *
  * Written from the block descriptions of G.722 §6 (QUANTL, INVQAL, LOGSCL, SCALEL, the block 4
  * predictor RECONS/PARREC/UPPOL1/UPPOL2/UPZERO/DELAYA/FILTEP/FILTEZ/PREDIC, and the QMFs).
- * Bit-exact with ffmpeg's adpcm_g722 both ways (test/media-g722/g722.test.ts).
+ * Bit-exact with ffmpeg's adpcm_g722 both ways (test/firmware/media/g722.test.ts).
  *
  * Encoder and decoder keep their state in preallocated typed arrays; encode()/decode() write
  * into caller buffers and allocate nothing.

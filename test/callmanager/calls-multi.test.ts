@@ -10,7 +10,7 @@ import { CallCore } from '../../callmanager/calls.js';
 import type { CallManagerConfig } from '../../callmanager/config.js';
 import type { KeypadKey } from '../../callmanager/inputs.js';
 import type { CmCommand, StationSink } from '../../callmanager/station.js';
-import { exampleConfig } from './helpers.js';
+import { exampleConfig } from '../support/callmanager.js';
 
 const A = 'SEP000000000100'; const B = 'SEP000000000101'; const C = 'SEP000000000102';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALICE, BOB, CAROL, dialDigits, rig, aliceRingsBob } from './helpers.js';
-import { names, type Rx } from './raw-station.js';
+import { ALICE, BOB, CAROL, dialDigits, rig, aliceRingsBob } from '../support/callmanager.js';
+import { names, type Rx } from '../support/raw-station.js';
 
 const states = (seq: Rx[]) => seq.filter((m) => m.name === 'CallState').map((m) => m.fields.callState);
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../lib/config/yaml-config.js';
 import { loadCallManagerConfig, parseCallManagerConfig } from '../../callmanager/config.js';
-import { EXAMPLE } from './helpers.js';
+import { EXAMPLE } from '../support/callmanager.js';
 
 const BASE = `lines:
   - { number: "100", name: Alice }

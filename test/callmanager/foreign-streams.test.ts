@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALICE, BOB, rig } from './helpers.js';
+import { ALICE, BOB, rig } from '../support/callmanager.js';
 import { ForeignStreams } from '../../callmanager/foreign-streams.js';
 
 async function until(pred: () => boolean, what: string, ms = 3000): Promise<void> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeMessage } from '../../firmware/sccp/codec.js';
-import { ALICE, BOB, CAROL, rig, aliceRingsBob } from './helpers.js';
+import { ALICE, BOB, CAROL, rig, aliceRingsBob } from '../support/callmanager.js';
 
 /** A raw PDU: u32 length, u32 header version 0, u32 messageId, body (docs/sccp.md §1). */
 function pdu(length: number, id: number, body: Buffer = Buffer.alloc(0)): Buffer {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALICE, BOB, exampleConfig, rig } from './helpers.js';
-import { names } from './raw-station.js';
+import { ALICE, BOB, exampleConfig, rig } from '../support/callmanager.js';
+import { names } from '../support/raw-station.js';
 
 test('known device registers: voicemail lamps, RegisterAck, CapabilitiesReq, then every status request is answered', async () => {
   const r = await rig();

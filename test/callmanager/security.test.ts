@@ -8,10 +8,10 @@ import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { startCallManager } from '../../callmanager/start.js';
 import type { CallManagerConfig } from '../../callmanager/config.js';
 import { SccpStation } from '../../firmware/sccp/station.js';
-import { FakeMedia, waitUntil } from '../sccp-station/fake-cm.js';
+import { FakeMedia, waitUntil } from '../support/fake-cm.js';
 import { encodeMessage } from '../../firmware/sccp/codec.js';
-import { ALICE, exampleConfig } from './helpers.js';
-import { names, RawStation } from './raw-station.js';
+import { ALICE, exampleConfig } from '../support/callmanager.js';
+import { names, RawStation } from '../support/raw-station.js';
 
 async function secureRig(edit: (c: CallManagerConfig) => void = () => {}) {
   const config = exampleConfig();

@@ -17,7 +17,7 @@ import { startCallManager } from '../../callmanager/start.js';
 import { createEmulatedPhone } from '../../src/node/emulated-phone.js';
 import { memoryLogger } from '../../src/node/logger.js';
 import { present } from '../../src/scenario/hearing.js';
-import { ROOT, runBin, startBin, stop, until } from '../cli/run-bin.js';
+import { ROOT, runBin, startBin, stop, until } from '../support/run-bin.js';
 
 const clock = new SystemClock();
 const log = memoryLogger('debug', 500);

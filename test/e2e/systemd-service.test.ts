@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, runBin, startBin, stop, until } from '../cli/run-bin.js';
+import { freePort, runBin, startBin, stop, until } from '../support/run-bin.js';
 import { requireTool } from '../support/oracles.js';
 
 /** Prints each datagram received on argv[1] as one JSON line. */

@@ -5,7 +5,7 @@
  */
 import type { TonePlayer } from '../../firmware/media/engine.js';
 import type { VirtualClock } from '../../hal/emul/virtual-clock.js';
-import { drive } from '../sscp-station/fake-sscp-cm.js';
+import { drive } from './fake-sscp-cm.js';
 
 export class RecordingTones implements TonePlayer {
   playing: string | undefined;

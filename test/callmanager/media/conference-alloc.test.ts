@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 interface M { bytes: number; sent: number }
 
 test('conference tick and music on hold: 0 bytes allocated per mixed packet in steady state', () => {
-  const probe = fileURLToPath(new URL('./alloc-probe.js', import.meta.url));
+  const probe = fileURLToPath(new URL('../../support/alloc-probe.js', import.meta.url));
   const r = spawnSync(process.execPath, [probe], { encoding: 'utf8' });
   assert.equal(r.status, 0, `alloc probe failed: ${r.stderr}`);
   const m = JSON.parse(r.stdout) as { ulaw3: M; ulaw6: M; mixed6: M; moh: M; leaky: number };
   for (const [k, v] of Object.entries({ ulaw3: m.ulaw3, ulaw6: m.ulaw6, mixed6: m.mixed6, moh: m.moh })) {
-    // The meter costs ~0.26 B per call itself (test/media-g722/alloc.ts); any real object per packet is ≥ 16 B.
+    // The meter costs ~0.26 B per call itself (test/support/alloc.ts); any real object per packet is ≥ 16 B.
     assert.ok(v.bytes < 2, `${k}: ${v.bytes.toFixed(2)} B per packet`);
     assert.ok(v.sent > 20_000, `${k}: only ${v.sent} packets sent during the measurement (the path did not run)`);
   }

@@ -1,8 +1,8 @@
 /** Call waiting and consult transfer over SCCP (docs/sccp.md §4 codes): the CM's SCCP half end to end with raw stations. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aliceRingsBob, CAROL, dialDigits, rig } from '../helpers.js';
-import type { Rx } from '../raw-station.js';
+import { aliceRingsBob, CAROL, dialDigits, rig } from '../../support/callmanager.js';
+import type { Rx } from '../../support/raw-station.js';
 
 const states = (rx: Rx[]) => rx.filter((m) => m.name === 'CallState').map((m) => [m.fields.callState, m.fields.callReference]);
 

@@ -5,7 +5,7 @@ import { PhoneApp } from '../../../firmware/phone/phone-app.js';
 import { decodePhoneState, encodePhoneState, PHONE_STATE_KEY, PhoneStateKeeper, SAVE_DEBOUNCE_MS } from '../../../firmware/phone/phone-state.js';
 import type { SignallingEvent } from '../../../firmware/station/signalling.js';
 import { MemoryStateStore } from '../../../hal/emul/memory-state-store.js';
-import { FakeSignalling, FakeTones, ManualClock, rig, settle } from '../../phone/fakes.js';
+import { FakeSignalling, FakeTones, ManualClock, rig, settle } from '../../support/phone-fakes.js';
 
 async function boot(store: MemoryStateStore, clock = new ManualClock(), warns: string[] = []) {
   const r = rig(20, 4, 4);

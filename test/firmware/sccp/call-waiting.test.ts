@@ -12,7 +12,7 @@ import { composeEmulatedBoard, type EmulatedBoard } from '../../../hal/board/com
 import { loadBoardConfig } from '../../../hal/board/load.js';
 import { SccpStation } from '../../../firmware/sccp/station.js';
 import { PhoneApp } from '../../../firmware/phone/phone-app.js';
-import { FakeCm, FakeMedia } from '../../sccp-station/fake-cm.js';
+import { FakeCm, FakeMedia } from '../../support/fake-cm.js';
 import { RecordingTones, boardWaits, maxTransmitting } from '../../support/multi-call.js';
 
 /** Template as chan_skinny labels it (0x80 + phrase code, docs/sccp.md §1); events are docs/sccp.md §4. */

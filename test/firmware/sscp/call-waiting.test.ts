@@ -12,8 +12,8 @@ import { composeEmulatedBoard, type EmulatedBoard } from '../../../hal/board/com
 import { loadBoardConfig } from '../../../hal/board/load.js';
 import { SscpStation } from '../../../firmware/sscp/station.js';
 import { PhoneApp } from '../../../firmware/phone/phone-app.js';
-import { FakeMedia } from '../../sccp-station/fake-cm.js';
-import { FakeSscpCm } from '../../sscp-station/fake-sscp-cm.js';
+import { FakeMedia } from '../../support/fake-cm.js';
+import { FakeSscpCm } from '../../support/fake-sscp-cm.js';
 import { RecordingTones, boardWaits, maxTransmitting } from '../../support/multi-call.js';
 
 let cm: FakeSscpCm;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OneCallMedia } from '../../../firmware/station/one-call-media.js';
 import { InbandDtmf } from '../../../firmware/station/inband-dtmf.js';
-import { FakeMedia } from '../../sccp-station/fake-cm.js';
+import { FakeMedia } from '../../support/fake-cm.js';
 
 test('a stream starting to transmit stops the others; the stopped one no longer carries DTMF', async () => {
   const media = new FakeMedia();

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBin } from '../../cli/run-bin.js';
+import { runBin } from '../../support/run-bin.js';
 import { requireTool } from '../../support/oracles.js';
 import { serviceUnit } from '../../../src/install/unit.js';
 import { udevRule } from '../../../src/install/udev.js';

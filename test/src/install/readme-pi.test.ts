@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runBin } from '../../cli/run-bin.js';
+import { ROOT, runBin } from '../../support/run-bin.js';
 import { haveTool } from '../../support/oracles.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');

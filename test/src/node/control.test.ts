@@ -14,7 +14,7 @@ import { askStatus, ControlBusyError, startControlServer, type PhoneStatus } fro
 import { statusText } from '../../../src/status-main.js';
 import { keepRecentProblems } from '../../../src/node/recent-log.js';
 import { memoryLogger } from '../../../src/node/logger.js';
-import { runBin } from '../../cli/run-bin.js';
+import { runBin } from '../../support/run-bin.js';
 
 const STATUS: PhoneStatus = {
   pid: 42, uptimeS: 190, device: 'SEP000000000100', protocol: 'sccp', registration: { state: 'registered', server: '10.0.0.1:2000' },

@@ -12,7 +12,7 @@ import { startCallManager } from '../../../callmanager/start.js';
 import { createHardwarePhone } from '../../../src/node/hardware-phone.js';
 import { memoryLogger } from '../../../src/node/logger.js';
 import { fakeI2c, fakeLibgpiod, fakeRoot } from '../../support/fake-bindings.js';
-import { until } from '../../cli/run-bin.js';
+import { until } from '../../support/run-bin.js';
 
 const CM = `
 lines: [{ number: "200", name: Dana }]
