@@ -60,7 +60,9 @@ test('deskphone sim --phones 3 in 80x24: all three phones, named tones, codec, s
   };
   assert.equal(tmux('new-session', '-d', '-s', s3, '-x', '80', '-y', '24', `${process.execPath} dist/src/bin.js sim --port 0 --phones 3`).status, 0);
   try {
-    let sc = await until(/registered, on hook[\s\S]*registered, on hook[\s\S]*registered, on hook/, 15_000);
+    await until(/registered, on hook[\s\S]*registered, on hook[\s\S]*registered, on hook/, 15_000);
+    // Line labels arrive after registration (LineStatRes): wait for all three, as a user would look.
+    let sc = await until(/│[^│\n]*Alice│\s+│[^│\n]*Bob│\s+│[^│\n]*Carol│/, 15_000);
     assert.match(sc, /^deskphone sim: call manager/m, 'the title line is not scrolled away');
     assert.match(sc, /▶ alice SCCP\s+bob SCCP\s+carol SCCP/, sc);
     assert.match(sc, /(│[^│\n]*Alice│)\s+│[^│\n]*Bob│\s+│[^│\n]*Carol│/, 'three LCDs side by side');

@@ -30,9 +30,11 @@ test('README "Try them": call manager, emulated phone (registers), board check, 
     assert.ok(await until(() => /listening on/.test(cm.err), 15_000), cm.err);
     const phone = startBin(args(cmds[1]!));
     const ok = await until(() => /^registered$/m.test(phone.out), 20_000);
+    // The line label follows registration (LineStatRes after ButtonTemplate): wait for it too, as a user would look.
+    const labelled = ok && await until(() => /Carol\|$/m.test(phone.out), 10_000);
     await stop(phone);
     assert.ok(ok, `the README's phone registers (stderr: ${phone.err.slice(0, 500)})`);
-    assert.match(phone.out, /Carol\|$/m, 'the LCD shows the line of SEP000000000102 (Carol)');
+    assert.ok(labelled, `the LCD shows the line of SEP000000000102 (Carol):\n${phone.out.slice(-600)}`);
   } finally {
     await stop(cm);
   }
