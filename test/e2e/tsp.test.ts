@@ -145,29 +145,38 @@ test('TSP Dial/Drop drive the real phones; Notifies follow the call; other users
     }
   });
 
-function run(args: string[], env: Record<string, string> = {}, stopAfterMs?: number): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [root('dist/src/bin.js'), 'tsp', ...args], { env: { ...process.env, ...env } });
+type Ran = Promise<{ code: number | null; out: string; err: string }> & { stop(): void };
+
+/** `deskphone tsp ARGS`; `stop()` sends Ctrl-C (SIGINT); `onOut` sees stdout as it comes. */
+function run(args: string[], env: Record<string, string> = {}, stopAfterMs?: number, onOut?: (d: string) => void): Ran {
+  const p = spawn(process.execPath, [root('dist/src/bin.js'), 'tsp', ...args], { env: { ...process.env, ...env } });
+  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
     let out = ''; let err = '';
-    p.stdout.on('data', (d) => { out += d; });
+    p.stdout.on('data', (d) => { out += d; onOut?.(String(d)); });
     p.stderr.on('data', (d) => { err += d; });
     if (stopAfterMs) setTimeout(() => p.kill('SIGINT'), stopAfterMs);
     p.on('close', (code) => resolve({ code, out, err }));
   });
+  return Object.assign(done, { stop: () => { p.kill('SIGINT'); } });
 }
 
-test('deskphone tsp dial / watch / drop against the call manager; clear errors', { timeout: 30_000 }, async () => {
+test('deskphone tsp dial / watch / drop against the call manager; clear errors', { timeout: 90_000 }, async () => {
   const r = await rig();
   const port = String(r.cm.tsp!.port);
   try {
-    const watch = run(['watch', '--port', port], { DESKPHONE_TSP_USER: 'alice', DESKPHONE_TSP_SECRET: 's3cret' }, 2500);
-    await sleep(400);
+    // Ctrl-C once the watch has shown the drop, not after a fixed time: on a loaded machine the
+    // CLI takes seconds to start, and a signal before it logs in ends it as a kill.
+    let watchOut = '';
+    const watch = run(['watch', '--port', port], { DESKPHONE_TSP_USER: 'alice', DESKPHONE_TSP_SECRET: 's3cret' }, undefined, (d) => { watchOut += d; });
+    await until('the watch logs in', () => /watching call state of alice/.test(watchOut), 30_000);
     const dial = await run(['dial', '101', '--port', port, '--user', 'alice', '--secret', 's3cret']);
     assert.equal(dial.code, 0, dial.err);
     assert.match(dial.out, /dial 101: Success/);
     await until('bob rings', () => r.bob.ringer() !== 'off');
     const drop = await run(['drop', '--port', port, '--user', 'alice', '--secret', 's3cret']);
     assert.equal(drop.code, 0, drop.err);
+    await until('the watch shows the drop', () => /OnHookState/.test(watchOut), 15_000);
+    watch.stop();
     const w = await watch;
     assert.equal(w.code, 0, w.err);
     assert.match(w.out, /CALL_STATE SEP000000000100 OffHookState call \d+: Alice <100>/);
