@@ -23,7 +23,7 @@ import { RtcpSession } from './rtcp-session.js';
 import { type PlayoutFactory, RxPath, defaultPlayout } from './rtp-rx.js';
 import { type RtpStreamStats, freshStats, plainAddress } from './rtp-stats.js';
 import { TxPath } from './rtp-tx.js';
-import { bindRtpPair, connectTo, disconnect } from './udp-pair.js';
+import { bindRtpPair } from './udp-pair.js';
 import { RtpStatus, newRtpView, parseRtp } from './rtp.js';
 
 export type { RtpStreamStats } from './rtp-stats.js';
@@ -186,15 +186,10 @@ export class RtpMediaEngine implements MediaEngine {
     const s = this.streams.get(id) ?? (await this.createStream(id));
     randomFillSync(this.rand);                        // RFC 3550 §5.1: random initial seq and ts (SSRC: the session's)
     const address = plainAddress(remote.address);
-    s.tx = undefined;
-    try { await connectTo(s.socket, address, remote.port); } catch (e) {
-      if (!s.rxOpen) await this.destroy(s);
-      throw new Error(`media: ${op}: cannot reach ${address}:${remote.port}: ${(e as Error).message} (hint: is there a route to the peer?)`, { cause: e });
-    }
     let tx: TxPath;
     try {
       tx = new TxPath({
-        socket: s.socket, remote: { address, port: remote.port }, connected: true, codec, choice, micRate: mic.format.sampleRate,
+        socket: s.socket, remote: { address, port: remote.port }, codec, choice, micRate: mic.format.sampleRate,
         ssrc: s.rtcp.ssrc, seq: this.rand[1]!, ts: this.rand[2]!, dtmfPt: this.dtmfPt, rtcp: s.rtcp, counters: s.stats,
         onSendError: (err) => this.opts.log?.('warn', `media: stream ${id}: send to ${address}:${remote.port}: ${err.message}`),
       });
@@ -225,7 +220,6 @@ export class RtpMediaEngine implements MediaEngine {
     if (!s) return;
     if (s.tx) s.stats.dtmfSent = s.tx.dtmf.eventsSent;
     s.tx = undefined;
-    disconnect(s.socket);
     await this.updateMic();
     if (!s.rxOpen) await this.destroy(s);
   }
@@ -263,9 +257,7 @@ export class RtpMediaEngine implements MediaEngine {
     };
     socket.on('message', (msg, rinfo) => this.onPacket(s, msg, rinfo));
     socket.on('error', (err) => {                   // asynchronous send failures (sends carry no callback, see rtp-tx.ts)
-      // A connected socket also hears ICMP port unreachable (ECONNREFUSED) while the peer has no socket: logged once.
       s.stats.sendErrors++;
-      if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED' && s.stats.sendErrors > 1) return;
       this.opts.log?.('warn', `media: stream ${id} port ${port}: socket error: ${err.message}`);
     });
     rtcpSocket.on('message', (msg, rinfo) => {

@@ -8,8 +8,8 @@
  *
  * No send callback: with one, Node's dgram allocates ~300 B more per send (completion wrap and
  * callback scheduling; measured in bench-pipeline.ts). Buffer reuse is instead made safe with
- * `socket.getSendQueueCount()`: a buffer stays busy until libuv's send queue is empty. The engine
- * connects the socket to the peer, so a send does no address lookup and defers nothing. Send errors
+ * `socket.getSendQueueCount()`: a buffer stays busy until libuv's send queue is empty. The address
+ * lookup dgram defers by one tick has always run by the next microphone callback. Send errors
  * then arrive as the socket's 'error' event (the engine counts them as sendErrors).
  */
 import type dgram from 'node:dgram';
@@ -32,8 +32,6 @@ export type RtpSendSocket = Pick<dgram.Socket, 'send' | 'getSendQueueCount'>;
 export interface TxPathOptions {
   socket: RtpSendSocket;
   remote: MediaEndpoint;
-  /** The socket is connected to `remote` (udp-pair.ts connectTo): sends name no address. */
-  connected?: boolean;
   /** Registry entry; the path takes its own instance (`codec.instance?.() ?? codec`). */
   codec: AudioCodec;
   choice: CodecChoice;
@@ -54,7 +52,6 @@ export class TxPath {
   readonly codec: AudioCodec;
   readonly dtmf = new DtmfSender();
   private readonly socket: RtpSendSocket;
-  private readonly connected: boolean;
   private readonly rtcp: RtcpSession;
   private readonly counters: TxCounters;
   private readonly dtmfPt: number;
@@ -80,7 +77,6 @@ export class TxPath {
   constructor(o: TxPathOptions) {
     this.socket = o.socket; this.remote = o.remote; this.rtcp = o.rtcp; this.counters = o.counters; this.dtmfPt = o.dtmfPt;
     this.onSendError = o.onSendError;
-    this.connected = o.connected ?? false;
     this.codec = o.codec.instance?.() ?? o.codec;
     this.conv = rateConverter(o.micRate, this.codec.sampleRate);
     this.convBuf = new Int16Array(0);
@@ -146,7 +142,7 @@ export class TxPath {
     this.busy[k] = 1; this.inFlight++;
     try {
       // buf.length === 12 + pl: no offset/length, so dgram sends this Buffer without slicing a view.
-      if (this.connected) this.socket.send(buf); else this.socket.send(buf, this.remote.port, this.remote.address);
+      this.socket.send(buf, this.remote.port, this.remote.address);
       this.counters.packetsSent++;
       this.counters.octetsSent += pl;               // RFC 3550 §6.4.1: payload octets only
     } catch (e) {

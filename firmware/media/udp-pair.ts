@@ -40,21 +40,3 @@ export async function bindRtpPair(address: string, operation: string): Promise<[
     `${(lastErr as Error | undefined)?.message ?? `no even port in ${PAIR_ATTEMPTS} attempts`} ` +
     `(hint: check the bind address is an address of this host)`, { cause: lastErr });
 }
-
-/**
- * Connects the RTP socket to the negotiated peer (replacing an earlier peer): each send then skips
- * dgram's address lookup and its deferred tick, and the kernel itself delivers only the peer's
- * datagrams (docs/security.md §7; the engine's source check stays for the unconnected time).
- */
-export async function connectTo(sock: dgram.Socket, address: string, port: number): Promise<void> {
-  disconnect(sock);
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    try { sock.connect(port, address); } catch (e) { sock.off('connect', resolve); reject(e); }
-  });
-}
-
-/** Forgets the peer (a no-op when not connected). */
-export function disconnect(sock: dgram.Socket): void {
-  try { sock.disconnect(); } catch { /* ERR_SOCKET_DGRAM_NOT_CONNECTED: nothing to forget */ }
-}
