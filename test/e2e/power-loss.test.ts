@@ -59,7 +59,8 @@ function runAndKill(dir: string, base: number, delayMs: number, c: Committed): P
         else if (kind === 'fwd') c.fwd = Number(a);
         else if (kind === 'vm') c.vm.set(b!, Number(a));
         else if (kind === 'heard') c.heard.add(a!);
-        else if (kind === 'del') { c.deleted.add(a!); c.vm.delete(a!); }
+        else if (kind === 'deleting') c.vm.delete(a!); // a deletion under way: present or gone are both right
+        else if (kind === 'del') c.deleted.add(a!);
       }
     });
     // 'close', not 'exit': stdout may still hold the last lines when 'exit' fires (Node child_process docs).
@@ -121,6 +122,7 @@ test(`power loss: ${KILLS} kills -9 while writing phone state, CDRs, forwards an
       const r = await readBack(dir, c);
       corrupt += r.corrupt.length; lost += r.lost.length; temps += r.temps;
       for (const p of [...r.corrupt, ...r.lost]) console.log(`kill ${k + 1}: ${p}`);
+      if ((k + 1) % 100 === 0) console.log(`power loss: ${k + 1} kills so far, ${corrupt} corrupt, ${lost} lost, ${((Date.now() - started) / 1000).toFixed(1)} s`);
       if (problems.length < 10) problems.push(...r.corrupt.map((p) => `kill ${k + 1}: corrupt: ${p}`), ...r.lost.map((p) => `kill ${k + 1}: lost: ${p}`));
     }
   } finally { rmSync(dir, { recursive: true, force: true }); }

@@ -56,6 +56,7 @@ async function child(dir: string, base: number): Promise<void> {
     }
     if (i % 5 === 4) {
       const d = mine.splice(0, 1)[0]!;
+      await out(`deleting ${d.file!}`); // from here on its file may be gone: the user asked for that
       vm.delete(MAILBOX, d);
       await vm.idle();
       await out(`del ${d.file!}`);
