@@ -7,7 +7,7 @@
  */
 import { readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseWav, wavFile } from '../../firmware/media/wav.js';
+import { parseWav, wavFile, WavFormatError } from '../../firmware/media/wav.js';
 import { removeStaleTemps, writeFileDurably } from '../../lib/fs/durable-file.js';
 import type { Logger } from '../station.js';
 import type { CmStore, VoicemailRow } from './database.js';
@@ -44,7 +44,7 @@ export async function loadVoicemail(dir: string, db: CmStore, log: Logger): Prom
   const read = async (name: string): Promise<{ samples: Int16Array; sampleRate: number } | undefined> => {
     const path = join(dir, name);
     let parsed;
-    try { parsed = parseWav(await readFile(path)); } catch (e) { parsed = (e as Error).message; }
+    try { parsed = parseWav(await readFile(path), path); } catch (e) { parsed = e instanceof WavFormatError ? e.reason : (e as Error).message; }
     if (typeof parsed === 'string') {
       log.warn(`voicemail: ${path} is damaged (${parsed}); renamed to ${name}.bad and left out`);
       await rename(path, `${path}.bad`).catch(() => {});

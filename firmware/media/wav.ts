@@ -21,6 +21,14 @@ export function wavFile(samples: Int16Array, sampleRate: number): Buffer {
   return b;
 }
 
+/** A file parseWav cannot read: `reason` says what is wrong in a few words, the message names the file and a fix. */
+export class WavFormatError extends Error {
+  constructor(readonly reason: string, where: string, hint: string) {
+    super(`wav: ${where}: ${reason} (hint: ${hint})`);
+    this.name = 'WavFormatError';
+  }
+}
+
 export interface WavPcm {
   sampleRate: number;
   samples: Int16Array;
@@ -37,11 +45,11 @@ export interface WavPcm {
 export function parseWav(b: Uint8Array, where = '<wav>'): WavPcm {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const fail = (what: string, hint = 'convert it with: sox in.wav -r 8000 -c 1 -b 16 -e signed out.wav'): never => {
-    throw new Error(`wav: ${where}: ${what} (hint: ${hint})`);
+    throw new WavFormatError(what, where, hint);
   };
   if (buf.length === 0) fail('empty file', 'the file holds no bytes');
   if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') {
-    fail('not a RIFF/WAVE file (no "RIFF....WAVE" header)');
+    fail('not a RIFF/WAVE file', 'a WAV file starts with "RIFF....WAVE"');
   }
   let fmt: { format: number; channels: number; rate: number; bits: number } | undefined;
   let off = 12;
