@@ -73,9 +73,11 @@ export class PhoneApp extends PhoneInputHandler {
     if (this.running) return;
     this.running = true;
     const hw = this.hw;
-    if (this.keeper) this.restore(await this.keeper.load());
+    // Subscribe before anything is awaited: the station may already be starting (phone-stack
+    // starts both together), and an event emitted before the subscription would be lost.
     this.m.registration = { state: this.sig.state };
     this.subs.push(this.sig.onEvent((ev) => this.guard(`event ${ev?.type}`, () => this.onEvent(ev))));
+    if (this.keeper) this.restore(await this.keeper.load());
     this.subs.push(hw.keypad.onKey((key, down) => { if (down) this.press(key); }));
     this.subs.push(hw.hook.onChange((off) => this.guard('hook', () => this.onHook(off))));
     if (hw.headsetDetect) {
@@ -119,10 +121,13 @@ export class PhoneApp extends PhoneInputHandler {
 
   private restore(s: PhoneSnapshot | undefined): void {
     if (!s) return;
-    this.history.entries.splice(0, this.history.entries.length, ...s.history.slice(0, this.history.size));
-    this.m.lastDialled = s.lastDialled;
-    this.m.missedUnseen = Math.min(s.missedUnseen, this.history.entries.filter((e) => e.kind === 'missed').length);
-    this.lastServer = s.lastServer;
+    // Calls logged while the state was loading come first (newest first), then the saved ones.
+    const fresh = this.history.entries.slice();
+    this.history.entries.splice(0, this.history.entries.length, ...[...fresh, ...s.history].slice(0, this.history.size));
+    if (!this.m.lastDialled) this.m.lastDialled = s.lastDialled;
+    this.m.missedUnseen = Math.min(this.m.missedUnseen + s.missedUnseen, this.history.entries.filter((e) => e.kind === 'missed').length);
+    if (!this.lastServer) this.lastServer = s.lastServer;
+    this.invalidate();
   }
 
   /** Renders now and resolves once the display write (if any) has finished. */
