@@ -112,12 +112,11 @@ export const TARGETS: readonly FuzzTarget[] = [
     const t = new StationTemplates();
     for (const pdu of new SccpFramer().push(b)) {
       const m = decodeMessage(pdu, { allowUnknown: true });
-      const f = m.fields as Record<string, unknown>;
-      if (m.name === 'ButtonTemplate') t.applyButtonTemplate(f);
-      else if (m.name === 'SoftKeyTemplateRes') t.applySoftKeyTemplate(f, decodeLabelText);
-      else if (m.name === 'SoftKeySetRes') t.applySoftKeySets(f);
-      else if (m.name === 'SelectSoftKeys') t.resolve(Number(f.softKeySetIndex), Number(f.validKeyMask));
-      else translateCmMessage(m.name, f, decodeLabelText);
+      if (m.name === 'ButtonTemplate') t.applyButtonTemplate(m.fields);
+      else if (m.name === 'SoftKeyTemplateRes') t.applySoftKeyTemplate(m.fields, decodeLabelText);
+      else if (m.name === 'SoftKeySetRes') t.applySoftKeySets(m.fields);
+      else if (m.name === 'SelectSoftKeys') t.resolve(m.fields.softKeySetIndex, m.fields.validKeyMask);
+      else translateCmMessage(m, decodeLabelText);
     }
   } },
   { name: 'station-sscp-handlers', seeds: SSCP_SEEDS, run: (b) => { const m = decodeSscp(Buffer.from(b)); translateSscp(m.name, m.fields); } },

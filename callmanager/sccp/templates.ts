@@ -3,13 +3,16 @@
  * SoftKeyTemplateRes, SoftKeySetRes): which button is a line or a speed dial, the soft-key
  * template (label + event code) and the soft-key sets per call state (docs/features.md §2).
  */
+import { SoftKeySet } from '../../firmware/sccp/enums.js';
 import type { DeviceConfig } from '../config.js';
 import type { SoftKeySetName } from '../station.js';
 
-/** Soft-key set numbers = softKeySetIndex (docs/sccp.md §4 "Soft key sets"). */
+/** Soft-key set numbers = softKeySetIndex (docs/sccp.md §4 "Soft key sets", firmware/sccp/enums.ts). */
 export const SET_INDEX: Readonly<Record<SoftKeySetName, number>> = {
-  OnHook: 0, Connected: 1, OnHold: 2, RingIn: 3, OffHook: 4, ConnectedTransferable: 5, DigitsFollowing: 6,
-  ConnectedConference: 7, RingOut: 8, OffHookWithFeatures: 9,
+  OnHook: SoftKeySet.OnHook, Connected: SoftKeySet.Connected, OnHold: SoftKeySet.OnHold, RingIn: SoftKeySet.RingIn,
+  OffHook: SoftKeySet.OffHook, ConnectedTransferable: SoftKeySet.ConnectedTransferable,
+  DigitsFollowing: SoftKeySet.DigitsFollowing, ConnectedConference: SoftKeySet.ConnectedConference,
+  RingOut: SoftKeySet.RingOut, OffHookWithFeatures: SoftKeySet.OffHookWithFeatures,
 };
 
 /**
