@@ -14,7 +14,7 @@ import { SccpFramer } from '../firmware/sccp/framer.js';
 import { StationTemplates, TemplateRangeError } from '../firmware/sccp/station-templates.js';
 import { translateCmMessage } from '../firmware/sccp/station-events.js';
 import { decodeLabels as decodeLabelText } from '../firmware/sccp/labels.js';
-import { decodeSscp, encodeSscp, SscpDecodeError } from '../firmware/sscp/codec.js';
+import { decodeSscp, encodeSscp, SscpDecodeError, typedSscp } from '../firmware/sscp/codec.js';
 import { translateSscp } from '../firmware/sscp/station-events.js';
 import { newRtpView, parseRtp } from '../firmware/media/rtp.js';
 import { newRtcpView, parseRtcp } from '../firmware/media/rtcp.js';
@@ -119,5 +119,5 @@ export const TARGETS: readonly FuzzTarget[] = [
       else translateCmMessage(m, decodeLabelText);
     }
   } },
-  { name: 'station-sscp-handlers', seeds: SSCP_SEEDS, run: (b) => { const m = decodeSscp(Buffer.from(b)); translateSscp(m.name, m.fields); } },
+  { name: 'station-sscp-handlers', seeds: SSCP_SEEDS, run: (b) => { translateSscp(typedSscp(decodeSscp(Buffer.from(b)))); } },
 ];

@@ -8,16 +8,16 @@
 import { isIP } from 'node:net';
 import type { CodecChoice, MediaEngine } from '../media/engine.js';
 import type { InbandDtmf } from '../station/inband-dtmf.js';
-import type { SscpFields } from './messages.js';
+import { registryCodecOf } from './codecs.js';
+import type { SscpFieldsOf, SscpTyped } from './messages.js';
 import { callRefOf } from './station-events.js';
 
 export type SscpLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type SscpLog = (level: SscpLogLevel, msg: string, ctx?: Record<string, unknown>) => void;
 
 /** Sends one phone→CM message (reliably) on the current registration. */
-export type SscpReply = (name: string, fields: SscpFields) => void;
+export type SscpReply = (m: SscpTyped) => void;
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 /** ptime when 0 is given: 20 ms, the RFC 3551 §4.5 default for G.711/G.722. */
 const DEFAULT_PTIME_MS = 20;
 
@@ -26,19 +26,30 @@ export class SscpStationMedia {
   constructor(private readonly media: MediaEngine, private readonly log: SscpLog, private readonly dtmf?: InbandDtmf) {}
 
   /** Handles a media message; false when `name` is not one. `localIp` replaces a wildcard bind address. */
-  handle(name: string, f: SscpFields, reply: SscpReply, localIp: () => string): boolean {
-    const id = num(f.mediaId);
-    switch (name) {
-      case 'MediaOpen': void this.open(id, f, reply, localIp); return true;
+  handle(m: SscpTyped, reply: SscpReply, localIp: () => string): boolean {
+    switch (m.name) {
+      case 'MediaOpen': void this.open(m.fields.mediaId, m.fields, reply, localIp); return true;
       case 'MediaStart': {
+        const f = m.fields;
+        const id = f.mediaId;
         const choice = this.choice(f);
-        const remote = { address: String(f.remoteIp ?? ''), port: num(f.remotePort) };
+        const remote = { address: f.remoteIp, port: f.remotePort };
         this.dtmf?.transmitStarted(id, callRefOf(f.callId));
         void this.guard('startTransmit', id, () => this.media.startTransmit(id, remote, choice));
         return true;
       }
-      case 'MediaStop': this.dtmf?.transmitStopped(id); void this.guard('stopTransmit', id, () => this.media.stopTransmit(id)); return true;
-      case 'MediaClose': this.dtmf?.transmitStopped(id); void this.guard('closeReceive', id, () => this.media.closeReceive(id)); return true;
+      case 'MediaStop': {
+        const id = m.fields.mediaId;
+        this.dtmf?.transmitStopped(id);
+        void this.guard('stopTransmit', id, () => this.media.stopTransmit(id));
+        return true;
+      }
+      case 'MediaClose': {
+        const id = m.fields.mediaId;
+        this.dtmf?.transmitStopped(id);
+        void this.guard('closeReceive', id, () => this.media.closeReceive(id));
+        return true;
+      }
       default: return false;
     }
   }
@@ -52,11 +63,12 @@ export class SscpStationMedia {
     }
   }
 
-  private choice(f: SscpFields): CodecChoice {
-    return { codec: String(f.codec ?? 'PCMU'), ptimeMs: num(f.ptime) || DEFAULT_PTIME_MS };
+  /** The table requires <Media codec> (one of firmware/sscp/codecs.ts) and ptime; ptime 0 means the default. */
+  private choice(f: SscpFieldsOf<'MediaOpen'>): CodecChoice {
+    return { codec: registryCodecOf(f.codec) ?? f.codec, ptimeMs: f.ptime || DEFAULT_PTIME_MS };
   }
 
-  private async open(id: number, f: SscpFields, reply: SscpReply, localIp: () => string): Promise<void> {
+  private async open(id: number, f: SscpFieldsOf<'MediaOpen'>, reply: SscpReply, localIp: () => string): Promise<void> {
     const choice = this.choice(f);
     if (!this.media.capabilities().some((c) => c.codec === choice.codec)) {
       // No MediaOpenAck: the CM's MediaOpen stays unanswered and the call gets no audio; say why.
@@ -72,7 +84,7 @@ export class SscpStationMedia {
         this.log('error', `SSCP MediaOpen ${id}: no usable local address for RTP (got ${JSON.stringify(ip)}); set localAddress`, { mediaId: id });
         return;
       }
-      reply('MediaOpenAck', { mediaId: id, localFamily: String(family), localIp: ip, localPort: ep.port });
+      reply({ name: 'MediaOpenAck', fields: { mediaId: id, localFamily: family === 6 ? '6' : '4', localIp: ip, localPort: ep.port } });
     } catch (e) {
       this.log('error', `media.openReceive(${id}, ${choice.codec}/${choice.ptimeMs} ms) failed: ${(e as Error).message}`,
         { mediaId: id, hint: 'is a UDP port free?' });
