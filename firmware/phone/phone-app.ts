@@ -29,14 +29,10 @@ export interface PhoneLog {
 }
 
 export interface PhoneAppOptions extends TimeFormatOptions {
-  /** Renames physical key names to logical ones before mapping ('enter' → '#', 'f1' → 'softkey1'). */
-  keyMap?: Readonly<Record<string, string>>;
   /** start()/stop() also start and stop keypad, hook and headset detect (default true). */
   manageDevices?: boolean;
   /** Retry period for a failed display (re-init + redraw), in ms (default 5000). */
   displayRetryMs?: number;
-  /** Calls kept in the call history (default 20, firmware/phone/history.ts). */
-  historySize?: number;
 }
 
 export interface PhoneAppDeps {
@@ -95,7 +91,7 @@ export class PhoneApp {
     this.log = deps.log ?? consoleLog;
     this.opts = deps.options ?? {};
     this.m = newModel(deps.signalling.state);
-    this.history = new CallHistory(this.opts.historySize);
+    this.history = new CallHistory();
     this.screenOut = new DisplayWriter({
       display: this.hw.display, clock: this.clock, log: this.log, redraw: () => this.invalidate(),
       retryMs: this.opts.displayRetryMs ?? DEFAULT_DISPLAY_RETRY_MS,
@@ -164,7 +160,7 @@ export class PhoneApp {
   /** Handles one key press as if it came from the keypad (simulator, tests, remote control). */
   press(key: KeyName): void {
     this.guard(`key '${String(key)}'`, () => {
-      const action = resolveKey(key, this.opts.keyMap);
+      const action = resolveKey(key);
       if (!action) { this.log.debug?.(`phone: ignored key '${String(key)}'`); return; }
       this.onAction(action);
     });
