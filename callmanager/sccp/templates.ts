@@ -4,6 +4,7 @@
  * template (label + event code) and the soft-key sets per call state (docs/features.md §2).
  */
 import { SoftKeySet } from '../../firmware/sccp/enums.js';
+import { LABEL_PREFIX } from '../../firmware/sccp/labels.js';
 import type { DeviceConfig } from '../config.js';
 import type { SoftKeySetName } from '../station.js';
 
@@ -24,7 +25,7 @@ export const SET_INDEX: Readonly<Record<SoftKeySetName, number>> = {
 export const SOFTKEY_TEMPLATE: ReadonlyArray<{ name: string; label: string; event: number }> = [
   'Redial', 'NewCall', 'Hold', 'Transfer', 'CFwdAll', 'CFwdBusy', 'CFwdNoAnswer', 'BackSpace', 'EndCall', 'Resume',
   'Answer', 'Info', 'Confrn', 'Park', 'Join', 'MeetMe', 'PickUp', 'GPickUp',
-].map((name, i) => ({ name, label: '\x80' + String.fromCharCode(i + 1), event: i + 1 }))
+].map((name, i) => ({ name, label: String.fromCharCode(LABEL_PREFIX, i + 1), event: i + 1 }))
   .concat([{ name: 'DND', label: 'DND', event: 19 }, { name: 'iDivert', label: 'iDivert', event: 20 },
     { name: 'Dial', label: 'Dial', event: 21 }]);
 

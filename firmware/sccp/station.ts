@@ -9,6 +9,7 @@ import type { MediaEngine } from '../media/engine.js';
 import { defaultIpv4, resolveDeviceName } from '../station/device-name.js';
 import { StationFacade } from '../station/facade.js';
 import { RegistrationEngine, checkServers } from '../station/registration.js';
+import { DEFAULT_PROTOCOL_VERSION } from './codec.js';
 import { decodeLabels as decodeLabelText } from './labels.js';
 import { StationCalls, type OutMsg } from './station-calls.js';
 import { translateCmMessage } from './station-events.js';
@@ -110,7 +111,7 @@ export class SccpStation extends StationFacade<OutMsg> {
     const session = new StationSession(host, port, this.clock, this.log, {
       message: (m) => { if (this.session === session) this.onMessage(m); },
       closed: (reason) => { if (this.session === session) this.reg.drop('lost', reason); },
-    }, this.opts.protocolVersion ?? 11, this.opts.trace);
+    }, this.opts.protocolVersion ?? DEFAULT_PROTOCOL_VERSION, this.opts.trace);
     this.session = session;
     session.connect(this.opts.connectTimeoutMs ?? 5000).then(() => {
       if (this.session !== session) return;
@@ -153,7 +154,7 @@ export class SccpStation extends StationFacade<OutMsg> {
       deviceName: this.deviceName, userId: 0, instance: REGISTER_INSTANCE,
       stationIpAddr: /^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip : '0.0.0.0',
       deviceType: this.opts.deviceType ?? DeviceType.Cisco7960, maxStreams: MAX_STREAMS,
-      activeStreams: this.opts.media.activeStreams().length, protocolVer: this.opts.protocolVersion ?? 11,
+      activeStreams: this.opts.media.activeStreams().length, protocolVer: this.opts.protocolVersion ?? DEFAULT_PROTOCOL_VERSION,
       // phoneFeatures 0x0200: RFC 2833 DTMF in RTP (docs/sccp.md §3 Register), sent by InbandDtmf.
       unknown: 0, phoneFeatures: this.opts.media.sendDtmf ? PhoneFeature.Rfc2833 : 0, maxConferences: 0, activeConferences: 0,
     });
