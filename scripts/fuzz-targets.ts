@@ -14,7 +14,7 @@ import { SccpFramer } from '../firmware/sccp/framer.js';
 import { StationTemplates, TemplateRangeError } from '../firmware/sccp/station-templates.js';
 import { translateCmMessage } from '../firmware/sccp/station-events.js';
 import { decodeLabels as decodeLabelText } from '../firmware/sccp/labels.js';
-import { decodeSscp, encodeSscp, SscpDecodeError } from '../firmware/sscp/codec.js';
+import { decodeSscp, encodeSscp, SscpDecodeError, typedSscp } from '../firmware/sscp/codec.js';
 import { translateSscp } from '../firmware/sscp/station-events.js';
 import { newRtpView, parseRtp } from '../firmware/media/rtp.js';
 import { newRtcpView, parseRtcp } from '../firmware/media/rtcp.js';
@@ -112,13 +112,12 @@ export const TARGETS: readonly FuzzTarget[] = [
     const t = new StationTemplates();
     for (const pdu of new SccpFramer().push(b)) {
       const m = decodeMessage(pdu, { allowUnknown: true });
-      const f = m.fields as Record<string, unknown>;
-      if (m.name === 'ButtonTemplate') t.applyButtonTemplate(f);
-      else if (m.name === 'SoftKeyTemplateRes') t.applySoftKeyTemplate(f, decodeLabelText);
-      else if (m.name === 'SoftKeySetRes') t.applySoftKeySets(f);
-      else if (m.name === 'SelectSoftKeys') t.resolve(Number(f.softKeySetIndex), Number(f.validKeyMask));
-      else translateCmMessage(m.name, f, decodeLabelText);
+      if (m.name === 'ButtonTemplate') t.applyButtonTemplate(m.fields);
+      else if (m.name === 'SoftKeyTemplateRes') t.applySoftKeyTemplate(m.fields, decodeLabelText);
+      else if (m.name === 'SoftKeySetRes') t.applySoftKeySets(m.fields);
+      else if (m.name === 'SelectSoftKeys') t.resolve(m.fields.softKeySetIndex, m.fields.validKeyMask);
+      else translateCmMessage(m, decodeLabelText);
     }
   } },
-  { name: 'station-sscp-handlers', seeds: SSCP_SEEDS, run: (b) => { const m = decodeSscp(Buffer.from(b)); translateSscp(m.name, m.fields); } },
+  { name: 'station-sscp-handlers', seeds: SSCP_SEEDS, run: (b) => { translateSscp(typedSscp(decodeSscp(Buffer.from(b)))); } },
 ];

@@ -1,55 +1,47 @@
 /**
  * CmCommand (protocol-neutral, callmanager/station.ts) → one SCCP message. Numbers are the
- * enumerations of docs/sccp.md §4; layouts are those of §3 at header version 0.
+ * enumerations of docs/sccp.md §4 (firmware/sccp/enums.ts); layouts are those of §3 at header version 0.
  */
 import type { CallStateName } from '../../firmware/station/signalling.js';
-import type { FieldsOf, MessageName } from '../../firmware/sccp/messages.js';
+import type { OutgoingMessage } from '../../firmware/sccp/codec.js';
+import { CallState, CallType, LampMode, RingDuration, RingMode, SpeakerMode, Stimulus, Tone, ToneDirection } from '../../firmware/sccp/enums.js';
+import type { FieldsOf } from '../../firmware/sccp/messages.js';
 import type { CmCommand, CmToneName, LampModeName } from '../station.js';
 import { SET_INDEX, type DeviceSets } from './templates.js';
 import { sccpText } from './display.js';
 import { compressionTypeOf } from './inputs.js';
 
-/** §4 "Call states". */
 export const CALL_STATE: Readonly<Record<CallStateName, number>> = {
-  idle: 0, offhook: 1, onhook: 2, ringout: 3, ringin: 4, connected: 5, busy: 6, congestion: 7, hold: 8,
-  callwaiting: 9, transfer: 10, park: 11, proceed: 12, remotemultiline: 13, invalidnumber: 14, holdrevert: 15,
-  whisper: 16, remotehold: 17,
+  idle: CallState.Idle, offhook: CallState.OffHook, onhook: CallState.OnHook, ringout: CallState.RingOut,
+  ringin: CallState.RingIn, connected: CallState.Connected, busy: CallState.Busy, congestion: CallState.Congestion,
+  hold: CallState.Hold, callwaiting: CallState.CallWaiting, transfer: CallState.CallTransfer, park: CallState.CallPark,
+  proceed: CallState.Proceed, remotemultiline: CallState.CallRemoteMultiline, invalidnumber: CallState.InvalidNumber,
+  holdrevert: CallState.HoldRevert, whisper: CallState.Whisper, remotehold: CallState.RemoteHold,
 };
-/** §4 "Tones": 0x21 InsideDialTone, 0x23 LineBusyTone, 0x24 AlertingTone, 0x25 ReorderTone, 0x2D CallWaiting, 0x35 Hold. */
-export const TONE: Readonly<Record<CmToneName, number>> = { dial: 0x21, busy: 0x23, ringback: 0x24, reorder: 0x25, callwaiting: 0x2d, hold: 0x35 };
-/** §4 "Lamp modes": 1 Off, 2 On, 3 Wink, 4 Flash, 5 Blink. */
-export const LAMP: Readonly<Record<LampModeName, number>> = { off: 1, on: 2, wink: 3, flash: 4, blink: 5 };
-/** §4 "Stimulus": 9 Line, 15 VoiceMail. */
-export const STIMULUS_LINE = 9;
-export const STIMULUS_VOICEMAIL = 15;
-/** §4 "Ringer modes": 1 RingOff, 2 InsideRing. */
-const RING_OFF = 1;
-const RING_INSIDE = 2;
-/** §3 SetRinger.ringDuration: 1 normal (Asterisk always sends 1). */
-const RING_NORMAL = 1;
-/** §3 CallInfo.callType: 1 inbound, 2 outbound. */
-const CALLTYPE_INBOUND = 1;
-const CALLTYPE_OUTBOUND = 2;
-/** §3 CallInfo.callType 3: forward (the callee sees the original called party). */
-const CALLTYPE_FORWARD = 3;
+export const TONE: Readonly<Record<CmToneName, number>> = {
+  dial: Tone.InsideDialTone, busy: Tone.LineBusyTone, ringback: Tone.AlertingTone, reorder: Tone.ReorderTone,
+  callwaiting: Tone.CallWaitingTone, hold: Tone.Hold,
+};
+export const LAMP: Readonly<Record<LampModeName, number>> = {
+  off: LampMode.Off, on: LampMode.On, wink: LampMode.Wink, flash: LampMode.Flash, blink: LampMode.Blink,
+};
 /** §5: Asterisk sends precedence 127 in StartMediaTransmission. */
 const PRECEDENCE = 127;
 
-export type Outgoing = { [N in MessageName]: { name: N; fields: FieldsOf<N> } }[MessageName];
+export type Outgoing = OutgoingMessage;
 
 /** The SCCP message for one command; `version` selects the address layout (§1: ipv4or6 from v17). */
 export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: number): Outgoing {
   switch (cmd.t) {
     case 'lamp':
-      return { name: 'SetLamp', fields: { stimulus: cmd.target === 'line' ? STIMULUS_LINE : STIMULUS_VOICEMAIL,
+      return { name: 'SetLamp', fields: { stimulus: cmd.target === 'line' ? Stimulus.Line : Stimulus.VoiceMail,
         stimulusInstance: cmd.instance, lampMode: LAMP[cmd.mode] } };
     case 'callState':
       return { name: 'CallState', fields: { callState: CALL_STATE[cmd.state], lineInstance: cmd.line, callReference: cmd.ref } };
     case 'activateCallPlane':
       return { name: 'ActivateCallPlane', fields: { lineInstance: cmd.line } };
     case 'tone':
-      // toneOutputDirection 0 = to the user (§3 StartTone).
-      return { name: 'StartTone', fields: { tone: TONE[cmd.tone], toneOutputDirection: 0, lineInstance: cmd.line, callReference: cmd.ref } };
+      return { name: 'StartTone', fields: { tone: TONE[cmd.tone], toneOutputDirection: ToneDirection.User, lineInstance: cmd.line, callReference: cmd.ref } };
     case 'stopTone':
       return { name: 'StopTone', fields: { lineInstance: cmd.line, callReference: cmd.ref } };
     case 'softkeys': {
@@ -63,13 +55,15 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
     case 'clearPrompt':
       return { name: 'ClearPromptStatus', fields: { lineInstance: cmd.line, callReference: cmd.ref } };
     case 'ringer':
-      return { name: 'SetRinger', fields: { ringMode: cmd.mode === 'off' ? RING_OFF : RING_INSIDE, ringDuration: RING_NORMAL,
+      return { name: 'SetRinger', fields: { ringMode: cmd.mode === 'off' ? RingMode.RingOff : RingMode.InsideRing,
+        ringDuration: RingDuration.Normal, // Asterisk always sends 1 (§3 SetRinger)
         lineInstance: 1, callReference: 0 } };
     case 'callInfo':
       return { name: 'CallInfo', fields: { callingPartyName: cmd.callingName, callingParty: cmd.calling,
         calledPartyName: cmd.calledName, calledParty: cmd.called, lineInstance: cmd.line, callReference: cmd.ref,
-        callType: cmd.originalCalled !== undefined && cmd.direction === 'inbound' ? CALLTYPE_FORWARD
-          : cmd.direction === 'inbound' ? CALLTYPE_INBOUND : CALLTYPE_OUTBOUND,
+        // Forward: the callee sees the original called party (§3 CallInfo.callType).
+        callType: cmd.originalCalled !== undefined && cmd.direction === 'inbound' ? CallType.Forward
+          : cmd.direction === 'inbound' ? CallType.Inbound : CallType.Outbound,
         originalCalledPartyName: cmd.originalCalledName ?? cmd.calledName, originalCalledParty: cmd.originalCalled ?? cmd.called,
         ...(cmd.originalCalled !== undefined ? { lastRedirectingPartyName: cmd.originalCalledName ?? '', lastRedirectingParty: cmd.originalCalled } : {}) } };
     case 'dialedNumber':
@@ -83,7 +77,7 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
       return { name: 'CloseReceiveChannel', fields: { conferenceId: cmd.passThru, passThruPartyId: cmd.passThru, callReference: cmd.ref } };
     case 'startMedia':
       return { name: 'StartMediaTransmission', fields: { conferenceId: cmd.passThru, passThruPartyId: cmd.passThru,
-        remoteIpAddr: (version >= 17 ? { family: cmd.ip.includes(':') ? 6 : 4, address: cmd.ip } : cmd.ip) as never,
+        remoteIpAddr: version >= 17 ? { family: cmd.ip.includes(':') ? 6 : 4, address: cmd.ip } : cmd.ip,
         remotePortNumber: cmd.port, millisecondPacketSize: cmd.ms, compressionType: compressionTypeOf(cmd.codec),
         precedenceValue: PRECEDENCE, ssValue: 0, maxFramesPerPacket: 1, callReference: cmd.ref } };
     case 'stopMedia':
@@ -95,8 +89,7 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
     case 'clearPriNotify':
       return { name: 'ClearPriNotify', fields: { priority: cmd.priority } };
     case 'speaker':
-      // §3 SetSpeakerMode: speakerMode 1 = on, 2 = off.
-      return { name: 'SetSpeakerMode', fields: { speakerMode: cmd.on ? 1 : 2 } };
+      return { name: 'SetSpeakerMode', fields: { speakerMode: cmd.on ? SpeakerMode.On : SpeakerMode.Off } };
     case 'forwardStat':
       return { name: 'ForwardStat', fields: forwardStatFields(cmd.line, cmd.number) };
   }
@@ -109,5 +102,5 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
 export function forwardStatFields(line: number, number: string): FieldsOf<'ForwardStat'> {
   const on = number ? 1 : 0;
   return { activeForward: on, lineNumber: line, forwardAllActive: on, forwardAllDirnum: number,
-    forwardBusyActive: 0, forwardBusyDirnum: '', forwardNoAnswerActive: 0, forwardNoAnswerDirnum: '' } as FieldsOf<'ForwardStat'>;
+    forwardBusyActive: 0, forwardBusyDirnum: '', forwardNoAnswerActive: 0, forwardNoAnswerDirnum: '' };
 }

@@ -3,14 +3,15 @@
  * 0x80 label codes (docs/sccp.md §1 "Embedded display labels"; codes of firmware/sccp/labels.ts
  * TABLE_80), followed by their argument the way Asterisk chan_skinny writes them.
  */
+import { label } from '../../firmware/sccp/labels.js';
 import type { DisplayText, PhraseId } from '../station.js';
 
-/** 0x80 + code: 0x20 Enter Number, 0x17 From, 0x16 Ring Out, 0x18 Connected (docs/sccp.md §1). */
+/** The label codes of firmware/sccp/labels.ts: 0x80 0x20 Enter Number, 0x17 From, 0x16 Ring Out, 0x18 Connected (docs/sccp.md §1). */
 export const LABEL: Readonly<Record<PhraseId, string>> = {
-  enterNumber: '\x80\x20',
-  from: '\x80\x17',
-  ringOut: '\x80\x16',
-  connected: '\x80\x18',
+  enterNumber: label('Enter Number'),
+  from: label('From'),
+  ringOut: label('Ring Out'),
+  connected: label('Connected'),
 };
 /** What goes between the label and its argument ("\x80\x16 101" but "\x80\x17100", as chan_skinny sends them). */
 const SEPARATOR: Partial<Record<PhraseId, string>> = { ringOut: ' ' };

@@ -2,9 +2,11 @@
  * SCCP station input → the call core's neutral inputs (callmanager/inputs.ts): KeypadButton codes
  * to keypad characters, SoftKeyEvent codes (our template, templates.ts) to soft key names,
  * Stimulus (docs/sccp.md §4 "Stimulus") to line / speed dial / redial / hold buttons, and the
- * capability payload codes of CapabilitiesRes to codec registry names.
+ * capability payload codes of CapabilitiesRes to codec registry names (through SCCP's one codec
+ * table, firmware/sccp/codecs.ts).
  */
-import { codecByName, codecBySccpCompressionType, type CodecName } from '../../firmware/media/codecs.js';
+import type { CodecName } from '../../firmware/media/codecs.js';
+import { codecNameOf, compressionTypeOf as sccpCompressionTypeOf, supportedCompressionTypes, type CompressionType } from '../../firmware/sccp/codecs.js';
 import { keypadChar, Stimulus } from '../../firmware/sccp/enums.js';
 import type { CallCore } from '../calls.js';
 import { keypadKey, SOFTKEY_BY_CONFIG_NAME, type KeypadKey, type SoftKeyName } from '../inputs.js';
@@ -30,15 +32,17 @@ export function softKeyEventOf(key: SoftKeyName): number | undefined {
 /** CapabilitiesRes payloadCapability codes (§4 "Media payload codes") → codecs of the registry; unknown codes dropped. */
 export function codecsOf(payloadCapabilities: readonly number[]): CodecName[] {
   const out: CodecName[] = [];
-  for (const p of payloadCapabilities) { const c = codecBySccpCompressionType(p); if (c && !out.includes(c.name)) out.push(c.name); }
+  for (const p of payloadCapabilities) { const n = codecNameOf(p); if (n && !out.includes(n)) out.push(n); }
   return out;
 }
 
-/** A codec registry name → SCCP compressionType (§4 "Media payload codes"). */
-export function compressionTypeOf(codec: CodecName): number {
-  const c = codecByName(codec);
-  if (!c) throw new Error(`SCCP: codec ${codec} has no compressionType (not in firmware/media/codecs.ts)`);
-  return c.sccpCompressionType;
+/** A codec registry name → SCCP compressionType (§4 "Media payload codes"); throws for a codec SCCP has no code for. */
+export function compressionTypeOf(codec: CodecName): CompressionType {
+  const t = sccpCompressionTypeOf(codec);
+  if (t === undefined) {
+    throw new Error(`SCCP: codec ${codec} has no compressionType (known: ${supportedCompressionTypes()}); add it to firmware/sccp/codecs.ts`);
+  }
+  return t;
 }
 
 export type SccpInputCore = Pick<CallCore, 'keypad' | 'softkey' | 'lineButton' | 'speedDial' | 'holdButton' | 'notAvailable'>;

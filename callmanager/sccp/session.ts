@@ -7,14 +7,17 @@
  */
 import type { Socket } from 'node:net';
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
-import { decodeMessage, encodeMessage, ipString, DEFAULT_PROTOCOL_VERSION } from '../../firmware/sccp/codec.js';
+import {
+  decodeMessage, encodeMessage, encodeOutgoing, ipString, traceFields, DEFAULT_PROTOCOL_VERSION, type DecodedMessage,
+} from '../../firmware/sccp/codec.js';
+import { LampMode, Stimulus, UnregisterStatus } from '../../firmware/sccp/enums.js';
 import { SccpFramer } from '../../firmware/sccp/framer.js';
 import type { FieldsOf, MessageName } from '../../firmware/sccp/messages.js';
 import type { CallCore } from '../calls.js';
 import type { CallManagerConfig, DeviceConfig } from '../config.js';
 import type { CmCommand, StationSink } from '../station.js';
 import type { Logger } from '../log.js';
-import { commandToMessage, forwardStatFields, LAMP, STIMULUS_VOICEMAIL } from './commands.js';
+import { commandToMessage, forwardStatFields } from './commands.js';
 import { codecsOf, sccpInput } from './inputs.js';
 import { buttonTemplateFields, deviceSets, softKeySetFields, softKeyTemplateFields, type DeviceSets } from './templates.js';
 import type { TraceSink } from '../../firmware/station/trace.js';
@@ -83,18 +86,22 @@ export class SccpSession implements StationSink {
   /** StationSink: one command from the call core → one SCCP message. */
   send(cmd: CmCommand): void {
     const m = commandToMessage(cmd, this.sets, this.protocolVersion);
-    this.write(m.name, m.fields as never);
+    this.transmit(m.name, m.fields, () => encodeOutgoing(m, { version: this.protocolVersion }));
   }
 
   /** Encodes and writes one whole PDU in one socket write (docs/sccp.md §1). */
   write<N extends MessageName>(name: N, fields: FieldsOf<N>): void {
+    this.transmit(name, fields, () => encodeMessage(name, fields, { version: this.protocolVersion }));
+  }
+
+  private transmit(name: string, fields: Readonly<Record<string, unknown>>, encode: () => Buffer): void {
     if (this.closed) return;
     let pdu: Buffer;
-    try { pdu = encodeMessage(name, fields, { version: this.protocolVersion }); } catch (e) {
+    try { pdu = encode(); } catch (e) {
       this.host.log.warn(`${this.who}: cannot encode ${name}: ${(e as Error).message}`);
       return;
     }
-    this.host.trace?.('SCCP', 'send', this.device?.name ?? this.peer, name, fields as Record<string, unknown>);
+    this.host.trace?.('SCCP', 'send', this.device?.name ?? this.peer, name, fields);
     this.socket.write(pdu);
   }
 
@@ -136,8 +143,8 @@ export class SccpSession implements StationSink {
       if (msg.name === 'Unknown') {
         return this.protocolError(`unknown message id 0x${msg.id.toString(16).padStart(4, '0')} (${pdu.length}-byte PDU)`, undefined);
       }
-      this.host.trace?.('SCCP', 'recv', this.device?.name ?? this.peer, msg.name, msg.fields as Record<string, unknown>);
-      try { this.dispatch(msg.name, msg.fields as Record<string, unknown>); } catch (e) {
+      this.host.trace?.('SCCP', 'recv', this.device?.name ?? this.peer, msg.name, traceFields(msg));
+      try { this.dispatch(msg); } catch (e) {
         return this.protocolError(`handling ${msg.name}: ${(e as Error).message}`, e);
       }
     }
@@ -149,10 +156,9 @@ export class SccpSession implements StationSink {
     this.close(`protocol error: ${detail}`);
   }
 
-  private dispatch(name: string, f: Record<string, unknown>): void {
-    const n = (k: string): number => (typeof f[k] === 'number' ? f[k] as number : 0);
-    const s = (k: string): string => (typeof f[k] === 'string' ? f[k] as string : '');
-    if (name === 'Register') return this.register(s('deviceName'), f['protocolVer'], n('activeStreams'));
+  private dispatch(m: Exclude<DecodedMessage, { name: 'Unknown' }>): void {
+    const name = m.name;
+    if (m.name === 'Register') return this.register(m.fields.deviceName, m.fields.protocolVer, m.fields.activeStreams ?? 0);
     const dev = this.device;
     if (!dev) {
       // docs/security.md §3: before registration nothing but Register is answered (not even KeepAlive, unlike
@@ -161,14 +167,13 @@ export class SccpSession implements StationSink {
       return;
     }
     if (name === 'KeepAlive') return this.write('KeepAliveAck', {});
-    if (name === 'Alarm') return this.host.log.info(`${this.who}: alarm severity ${n('severity')}: ${s('text').slice(0, 80)}`);
+    if (m.name === 'Alarm') return this.host.log.info(`${this.who}: alarm severity ${m.fields.severity}: ${m.fields.text.slice(0, 80)}`);
     const core = this.host.core;
     const cfg = this.host.config;
-    switch (name) {
-      case 'Unregister': this.write('UnregisterAck', { status: 0 }); return this.close('unregistered');
+    switch (m.name) {
+      case 'Unregister': this.write('UnregisterAck', { status: UnregisterStatus.Ok }); return this.close('unregistered');
       case 'CapabilitiesRes': {
-        const caps = Array.isArray(f['caps']) ? (f['caps'] as { payloadCapability: number }[]) : [];
-        return core.setCapabilities(dev.name, codecsOf(caps.map((c) => c.payloadCapability)));
+        return core.setCapabilities(dev.name, codecsOf(m.fields.caps.map((c) => c.payloadCapability)));
       }
       case 'ButtonTemplateReq': return this.write('ButtonTemplate', buttonTemplateFields(dev));
       case 'SoftKeyTemplateReq': return this.write('SoftKeyTemplateRes', softKeyTemplateFields());
@@ -177,7 +182,7 @@ export class SccpSession implements StationSink {
         // §5: Asterisk follows SoftKeySetRes with SelectSoftKeys(0, 0, set 0 OnHook, mask).
         return this.write('SelectSoftKeys', { lineInstance: 0, callReference: 0, softKeySetIndex: 0, validKeyMask: this.sets.masks[0] ?? 0 });
       case 'LineStatReq': {
-        const num = n('lineNumber');
+        const num = m.fields.lineNumber;
         const line = cfg.lines.find((l) => l.number === dev.lines[num - 1]);
         // chan_skinny puts `linelabel` in the display-name field and leaves the text label empty.
         const label = line ? (line.label ?? line.name) : '';
@@ -188,12 +193,12 @@ export class SccpSession implements StationSink {
           lineFullyQualifiedDisplayName: line?.name ?? '', lineTextLabel: label });
       }
       case 'SpeedDialStatReq': {
-        const num = n('speedDialNumber');
+        const num = m.fields.speedDialNumber;
         const sd = dev.speeddials[num - 1];
         return this.write('SpeedDialStat', { speedDialNumber: num, speedDialDirNumber: sd?.number ?? '', speedDialDisplayName: sd?.label ?? '' });
       }
       case 'ForwardStatReq': // answered with the line's forward-all state (features/forward.ts)
-        return this.write('ForwardStat', forwardStatFields(n('lineNumber'), core.forwardOf(dev.name, n('lineNumber'))));
+        return this.write('ForwardStat', forwardStatFields(m.fields.lineNumber, core.forwardOf(dev.name, m.fields.lineNumber)));
       case 'TimeDateReq': return this.sendTimeDate();
       case 'VersionReq': return this.write('Version', { version: cfg.server.version });
       case 'ConfigStatReq':
@@ -206,17 +211,20 @@ export class SccpSession implements StationSink {
           serverTcpListenPort: [this.host.localPort, 0, 0, 0, 0],
           serverIpAddr: [ip.includes(':') ? '0.0.0.0' : ip, '0.0.0.0', '0.0.0.0', '0.0.0.0', '0.0.0.0'] });
       }
-      case 'ServiceURLStatReq': return this.write('ServiceURLStat', { index: n('index'), url: '', displayName: '' });
-      case 'OffHook': return core.offHook(dev.name, n('lineInstance'));
+      case 'ServiceURLStatReq': return this.write('ServiceURLStat', { index: m.fields.index, url: '', displayName: '' });
+      case 'OffHook': return core.offHook(dev.name, m.fields.lineInstance ?? 0);
       case 'OnHook': return core.onHook(dev.name);
-      case 'KeypadButton': return sccpInput.keypad(core, dev.name, n('kpButton'));
-      case 'EnblocCall': return core.dial(dev.name, s('calledParty'), n('lineInstance'));
-      case 'OffHookWithCgpn': return core.dial(dev.name, s('calledParty'), n('lineInstance'));
-      case 'Stimulus': return sccpInput.stimulus(core, dev.name, n('stimulus'), n('lineInstance'));
-      case 'SoftKeyEvent': return sccpInput.softKey(core, dev.name, n('softKeyEvent'), n('lineInstance'), n('callReference'));
-      case 'OpenReceiveChannelAck':
+      case 'KeypadButton': return sccpInput.keypad(core, dev.name, m.fields.kpButton);
+      case 'EnblocCall': return core.dial(dev.name, m.fields.calledParty ?? '', m.fields.lineInstance ?? 0);
+      case 'OffHookWithCgpn': return core.dial(dev.name, m.fields.calledParty ?? '', m.fields.lineInstance);
+      case 'Stimulus': return sccpInput.stimulus(core, dev.name, m.fields.stimulus, m.fields.lineInstance);
+      case 'SoftKeyEvent':
+        return sccpInput.softKey(core, dev.name, m.fields.softKeyEvent, m.fields.lineInstance, m.fields.callReference);
+      case 'OpenReceiveChannelAck': {
+        const f = m.fields;
         // §3: the u32 at body offset 12 is the passThruPartyId we sent in OpenReceiveChannel.
-        return core.mediaReady(dev.name, n('passThruPartyId'), n('status'), ipString(f['ipAddr'] as string), n('portNumber'));
+        return core.mediaReady(dev.name, f.passThruPartyId, f.status, ipString(f.ipAddr), f.portNumber);
+      }
       default:
         // IpPort, HeadsetStatus, RegisterAvailableLines, StartMediaTransmissionAck, ...: nothing to do (as Asterisk).
         this.host.log.debug?.(`${this.who}: ${name} ignored`);
@@ -242,8 +250,8 @@ export class SccpSession implements StationSink {
     this.host.clock.clearTimeout(this.authTimer);
     this.sets = deviceSets(dev);
     // §5 step 2: voicemail lamps off per line, then for instance 0, before RegisterAck.
-    dev.lines.forEach((_, i) => this.write('SetLamp', { stimulus: STIMULUS_VOICEMAIL, stimulusInstance: i + 1, lampMode: LAMP.off }));
-    this.write('SetLamp', { stimulus: STIMULUS_VOICEMAIL, stimulusInstance: 0, lampMode: LAMP.off });
+    dev.lines.forEach((_, i) => this.write('SetLamp', { stimulus: Stimulus.VoiceMail, stimulusInstance: i + 1, lampMode: LampMode.Off }));
+    this.write('SetLamp', { stimulus: Stimulus.VoiceMail, stimulusInstance: 0, lampMode: LampMode.Off });
     const ka = this.host.config.server.keepalive;
     this.write('RegisterAck', { keepAliveInterval: ka, dateTemplate: this.host.config.server.dateTemplate,
       alignmentPadding: 0, secondaryKeepAliveInterval: ka, maxProtocolVer: this.maxVersion });

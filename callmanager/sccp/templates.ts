@@ -3,14 +3,18 @@
  * SoftKeyTemplateRes, SoftKeySetRes): which button is a line or a speed dial, the soft-key
  * template (label + event code) and the soft-key sets per call state (docs/features.md §2).
  */
+import { SoftKeySet } from '../../firmware/sccp/enums.js';
+import { LABEL_PREFIX } from '../../firmware/sccp/labels.js';
 import type { DeviceConfig } from '../config.js';
 import type { SoftKeySetName } from '../station.js';
 import { setKeys } from '../softkey-sets.js';
 
-/** Soft-key set numbers = softKeySetIndex (docs/sccp.md §4 "Soft key sets"). */
+/** Soft-key set numbers = softKeySetIndex (docs/sccp.md §4 "Soft key sets", firmware/sccp/enums.ts). */
 export const SET_INDEX: Readonly<Record<SoftKeySetName, number>> = {
-  OnHook: 0, Connected: 1, OnHold: 2, RingIn: 3, OffHook: 4, ConnectedTransferable: 5, DigitsFollowing: 6,
-  ConnectedConference: 7, RingOut: 8, OffHookWithFeatures: 9,
+  OnHook: SoftKeySet.OnHook, Connected: SoftKeySet.Connected, OnHold: SoftKeySet.OnHold, RingIn: SoftKeySet.RingIn,
+  OffHook: SoftKeySet.OffHook, ConnectedTransferable: SoftKeySet.ConnectedTransferable,
+  DigitsFollowing: SoftKeySet.DigitsFollowing, ConnectedConference: SoftKeySet.ConnectedConference,
+  RingOut: SoftKeySet.RingOut, OffHookWithFeatures: SoftKeySet.OffHookWithFeatures,
 };
 
 /**
@@ -22,7 +26,7 @@ export const SET_INDEX: Readonly<Record<SoftKeySetName, number>> = {
 export const SOFTKEY_TEMPLATE: ReadonlyArray<{ name: string; label: string; event: number }> = [
   'Redial', 'NewCall', 'Hold', 'Transfer', 'CFwdAll', 'CFwdBusy', 'CFwdNoAnswer', 'BackSpace', 'EndCall', 'Resume',
   'Answer', 'Info', 'Confrn', 'Park', 'Join', 'MeetMe', 'PickUp', 'GPickUp',
-].map((name, i) => ({ name, label: '\x80' + String.fromCharCode(i + 1), event: i + 1 }))
+].map((name, i) => ({ name, label: String.fromCharCode(LABEL_PREFIX, i + 1), event: i + 1 }))
   .concat([{ name: 'DND', label: 'DND', event: 19 }, { name: 'iDivert', label: 'iDivert', event: 20 },
     { name: 'Dial', label: 'Dial', event: 21 }]);
 

@@ -6,6 +6,7 @@
  * (the phone trims its own dialled digits when BackSpace is pressed).
  */
 import type { CodecName } from '../../firmware/media/codecs.js';
+import { registryCodecOf, sscpCodecOf, SSCP_CODEC_NAMES, type SscpCodecName } from '../../firmware/sscp/codecs.js';
 import { SOFTKEY_EVENT_MAX, type SscpFields } from '../../firmware/sscp/messages.js';
 import type { DeviceConfig } from '../config.js';
 import { SOFTKEY_BY_CONFIG_NAME, type SoftKeyName } from '../inputs.js';
@@ -14,16 +15,21 @@ import { plainText, type CmCommand, type SoftKeySetName } from '../station.js';
 
 export interface SscpOutMessage { name: string; fields: SscpFields }
 
-/** Codec registry names (firmware/media/codecs.ts) ↔ SSCP codec names (docs/sscp.md §2 <Media codec>, Register Capabilities). */
-export const SSCP_CODEC: Readonly<Record<CodecName, string>> = { PCMU: 'PCMU', PCMA: 'PCMA', G722: 'G722' };
-/** Register <Capabilities codecs="PCMU PCMA G722"> → registry names; unknown names dropped. */
+/** Register <Capabilities codecs="PCMU PCMA G722"> → registry names (firmware/sscp/codecs.ts); unknown names dropped. */
 export function codecsOf(list: string): CodecName[] {
   const out: CodecName[] = [];
   for (const w of list.split(/\s+/)) {
-    const c = (Object.keys(SSCP_CODEC) as CodecName[]).find((k) => SSCP_CODEC[k] === w.toUpperCase());
+    const c = registryCodecOf(w.toUpperCase());
     if (c && !out.includes(c)) out.push(c);
   }
   return out;
+}
+
+/** The SSCP name of a registry codec for <Media codec>; throws for a codec SSCP has no name for. */
+function sscpCodec(codec: CodecName): SscpCodecName {
+  const n = sscpCodecOf(codec);
+  if (n === undefined) throw new Error(`SSCP: codec ${codec} has no SSCP name (known: ${SSCP_CODEC_NAMES.join(' ')}); add it to firmware/sscp/codecs.ts`);
+  return n;
 }
 
 /**
@@ -90,9 +96,9 @@ export function commandToSscp(cmd: Exclude<CmCommand, { t: 'softkeys' }>): SscpO
     case 'dialedNumber': return [{ name: 'DialedNumber', fields: { line: cmd.line, callId: String(cmd.ref), number: cmd.number } }];
     case 'backspace': return [];
     case 'openReceive':
-      return [{ name: 'MediaOpen', fields: { mediaId: cmd.passThru, codec: SSCP_CODEC[cmd.codec], ptime: cmd.ms, ...callId(cmd.ref) } }];
+      return [{ name: 'MediaOpen', fields: { mediaId: cmd.passThru, codec: sscpCodec(cmd.codec), ptime: cmd.ms, ...callId(cmd.ref) } }];
     case 'startMedia':
-      return [{ name: 'MediaStart', fields: { mediaId: cmd.passThru, codec: SSCP_CODEC[cmd.codec], ptime: cmd.ms,
+      return [{ name: 'MediaStart', fields: { mediaId: cmd.passThru, codec: sscpCodec(cmd.codec), ptime: cmd.ms,
         remoteFamily: cmd.ip.includes(':') ? '6' : '4', remoteIp: cmd.ip, remotePort: cmd.port, ...callId(cmd.ref) } }];
     case 'stopMedia': return [{ name: 'MediaStop', fields: { mediaId: cmd.passThru } }];
     case 'closeReceive': return [{ name: 'MediaClose', fields: { mediaId: cmd.passThru } }];

@@ -1,6 +1,9 @@
 /**
- * Codec registry: one entry per audio codec the media engine can packetise. Signalling maps
- * SCCP compressionType / SSCP codec names / RTP payload types onto entries through the lookups.
+ * Codec registry: the one source of codec identity (name, RTP payload type, clock rate, samples
+ * per ms, coder). Signalling maps its own codec numbers or names onto registry names, each in its
+ * protocol's folder (SCCP compressionType: firmware/sccp/codecs.ts; SSCP codec names:
+ * firmware/sscp/codecs.ts). Adding a codec: its coder file, an entry and a `registry` line here,
+ * a line in each protocol's map, a test.
  *
  * Every entry encodes and decodes ranges of caller-owned arrays (no allocation per frame).
  * G.722 has sampleRate 16000 and clockRate 8000 (RFC 3551 §4.5.2 historical quirk), which is
@@ -23,8 +26,6 @@ export interface AudioCodec {
   readonly samplesPerMs: number;
   /** RTP timestamp units per millisecond (clockRate / 1000). */
   readonly tsPerMs: number;
-  /** SCCP media payload code for compressionType / capabilities (docs/sccp.md §4). */
-  readonly sccpCompressionType: number;
   /** Encoded bytes for `ms` milliseconds of audio. */
   payloadBytes(ms: number): number;
   /** Encodes n samples from samples[sOff..] into out[oOff..]; returns bytes written. */
@@ -46,7 +47,7 @@ export interface AudioCodec {
   resetState?(): void;
 }
 
-/** G.711 µ-law: RFC 3551 §4.5.14, PT 0, 8000 Hz, one byte per sample. SCCP code 4 (µ-law 64k). */
+/** G.711 µ-law: RFC 3551 §4.5.14, PT 0, 8000 Hz, one byte per sample. */
 export const PCMU: AudioCodec = Object.freeze({
   name: 'PCMU',
   payloadType: 0,
@@ -54,13 +55,12 @@ export const PCMU: AudioCodec = Object.freeze({
   sampleRate: 8000,
   samplesPerMs: 8,
   tsPerMs: 8,
-  sccpCompressionType: 4,
   payloadBytes: (ms: number) => ms * 8,
   encode: ulawEncode,
   decode: ulawDecode,
 });
 
-/** G.711 A-law: RFC 3551 §4.5.14, PT 8, 8000 Hz, one byte per sample. SCCP code 2 (A-law 64k). */
+/** G.711 A-law: RFC 3551 §4.5.14, PT 8, 8000 Hz, one byte per sample. */
 export const PCMA: AudioCodec = Object.freeze({
   name: 'PCMA',
   payloadType: 8,
@@ -68,7 +68,6 @@ export const PCMA: AudioCodec = Object.freeze({
   sampleRate: 8000,
   samplesPerMs: 8,
   tsPerMs: 8,
-  sccpCompressionType: 2,
   payloadBytes: (ms: number) => ms * 8,
   encode: alawEncode,
   decode: alawDecode,
@@ -89,7 +88,6 @@ function makeG722(): AudioCodec {
     sampleRate: 16000,
     samplesPerMs: 16,
     tsPerMs: 8,
-    sccpCompressionType: 6,         // docs/sccp.md "Media payload codes": 6 = G.722 64k
     payloadBytes: (ms: number) => ms * 8,
     encode: (s: Int16Array, so: number, n: number, o: Uint8Array, oo: number) => enc.encode(s, so, n, o, oo),
     decode: (c: Uint8Array, co: number, nb: number, o: Int16Array, oo: number) => dec.decode(c, co, nb, o, oo),
@@ -99,16 +97,11 @@ function makeG722(): AudioCodec {
   });
 }
 
-/** G.722 64 kbit/s: PT 9, 16 kHz audio, 8000 Hz RTP clock, SCCP code 6. Shared state: call instance() per stream. */
+/** G.722 64 kbit/s: PT 9, 16 kHz audio, 8000 Hz RTP clock. Shared state: call instance() per stream. */
 export const G722: AudioCodec = makeG722();
 
-const registry: AudioCodec[] = [PCMU, PCMA, G722];
-
-/** Adds a codec (G.722 later). Replaces an entry of the same name. */
-export function registerCodec(codec: AudioCodec): void {
-  const i = registry.findIndex((c) => c.name === codec.name);
-  if (i >= 0) registry[i] = codec; else registry.push(codec);
-}
+/** The registry: one line per codec. */
+const registry: readonly AudioCodec[] = [PCMU, PCMA, G722];
 
 export function allCodecs(): readonly AudioCodec[] {
   return registry;
@@ -122,10 +115,6 @@ export function codecByName(name: string): AudioCodec | undefined {
 
 export function codecByPayloadType(pt: number): AudioCodec | undefined {
   return registry.find((c) => c.payloadType === pt);
-}
-
-export function codecBySccpCompressionType(code: number): AudioCodec | undefined {
-  return registry.find((c) => c.sccpCompressionType === code);
 }
 
 /** Like codecByName but throws an error naming the known codecs (for signalling-time lookups). */

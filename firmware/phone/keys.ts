@@ -1,7 +1,6 @@
 /**
  * Physical key names → phone actions. Key names come from the Keypad driver (hal/api/devices.ts:
- * '0'-'9', '*', '#', 'A'-'D', 'softkey1'.., 'line1'.., 'hold', ...); a board may rename its keys
- * with `keyMap` (e.g. a USB handset's 'enter' → '#', 'f1' → 'softkey1').
+ * '0'-'9', '*', '#', 'A'-'D', 'softkey1'.., 'line1'.., 'hold', ...).
  */
 export type KeyAction =
   | { kind: 'digit'; key: string }
@@ -23,10 +22,9 @@ const FIXED: Readonly<Record<string, KeyAction>> = {
   flash: { kind: 'flash' }, hookflash: { kind: 'flash' },
 };
 
-/** Resolves a key name (after `keyMap` renaming); undefined for an empty or malformed name. */
-export function resolveKey(raw: string, keyMap?: Readonly<Record<string, string>>): KeyAction | undefined {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 64) return undefined;
-  const key = keyMap?.[raw] ?? raw;
+/** Resolves a key name; undefined for an empty or malformed name. */
+export function resolveKey(key: string): KeyAction | undefined {
+  if (typeof key !== 'string' || key.length === 0 || key.length > 64) return undefined;
   if (DIGIT.test(key)) return { kind: 'digit', key };
   if (/^[a-d]$/.test(key)) return { kind: 'digit', key: key.toUpperCase() };
   const lower = key.toLowerCase();

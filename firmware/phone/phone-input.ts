@@ -24,14 +24,10 @@ export interface PhoneLog {
 }
 
 export interface PhoneAppOptions extends TimeFormatOptions {
-  /** Renames physical key names to logical ones before mapping ('enter' → '#', 'f1' → 'softkey1'). */
-  keyMap?: Readonly<Record<string, string>>;
   /** start()/stop() also start and stop keypad, hook and headset detect (default true). */
   manageDevices?: boolean;
   /** Retry period for a failed display (re-init + redraw), in ms (default 5000). */
   displayRetryMs?: number;
-  /** Calls kept in the call history (default 20, firmware/phone/history.ts). */
-  historySize?: number;
   /**
    * Who drives the line lamps: 'cm' (the call manager's SetLamp, as on SCCP) or 'calls' (the phone,
    * from the states of the calls it holds, docs/sscp.md §5). Default: 'cm' on SCCP, 'calls' on SSCP.
@@ -78,7 +74,7 @@ export abstract class PhoneInputHandler {
     this.log = deps.log ?? consoleLog;
     this.opts = deps.options ?? {};
     this.m = newModel(deps.signalling.state);
-    this.history = new CallHistory(this.opts.historySize);
+    this.history = new CallHistory();
   }
 
   /** Redraws soon (coalesced). */
@@ -87,7 +83,7 @@ export abstract class PhoneInputHandler {
   /** Handles one key press as if it came from the keypad (simulator, tests, remote control). */
   press(key: KeyName): void {
     this.guard(`key '${String(key)}'`, () => {
-      const action = resolveKey(key, this.opts.keyMap);
+      const action = resolveKey(key);
       if (!action) { this.log.debug?.(`phone: ignored key '${String(key)}'`); return; }
       this.onAction(action);
     });

@@ -8,6 +8,7 @@ import { messageById, messageByName } from './messages.js';
 import type { DecodedFieldsOf, FieldsOf, MessageName } from './messages.js';
 import type { FieldSpec, IpAddr, MessageSpec } from './messages-spec.js';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './messages-ip.js';
+import { nameOf } from './enums.js';
 
 /** §1: header is length(4) + headerVersion(4) + messageId(4); length counts messageId + body. */
 export const SCCP_HEADER_SIZE = 12;
@@ -28,9 +29,19 @@ export interface DecodeOptions {
   allowUnknown?: boolean;
 }
 
+/**
+ * Enum fields (the table's `{ enum: ... }`) whose value is not in their enum, as "path=value"
+ * (e.g. "lampMode=9"): the value still decodes as a number; the trace shows the list.
+ */
+interface Unknowns { unknownValues?: readonly string[] }
+
+/** A decoded PDU: a union keyed by `name`; narrowing on the name types `fields` from the table. */
 export type DecodedMessage =
-  | { [N in MessageName]: { id: number; name: N; headerVersion: number; fields: DecodedFieldsOf<N> } }[MessageName]
-  | { id: number; name: 'Unknown'; headerVersion: number; fields: { raw: Uint8Array } };
+  | { [N in MessageName]: { id: number; name: N; headerVersion: number; fields: DecodedFieldsOf<N> } & Unknowns }[MessageName]
+  | ({ id: number; name: 'Unknown'; headerVersion: number; fields: { raw: Uint8Array } } & Unknowns);
+
+/** A message to encode: name and its table-typed fields (what stations and the CM queue and send). */
+export type OutgoingMessage = { [N in MessageName]: { name: N; fields: FieldsOf<N> } }[MessageName];
 
 type Values = Record<string, unknown>;
 interface Ctx { msg: string; version: number }
@@ -162,9 +173,17 @@ function specFor(name: string): MessageSpec {
 
 /** A whole PDU: header + body, ready for one socket write. */
 export function encodeMessage<N extends MessageName>(name: N, fields?: FieldsOf<N>, opts?: EncodeOptions): Buffer {
+  return encodeValues(name, fields ?? {}, opts);
+}
+
+/** encodeMessage for a queued { name, fields } message (the union OutgoingMessage). */
+export function encodeOutgoing(m: OutgoingMessage, opts?: EncodeOptions): Buffer {
+  return encodeValues(m.name, m.fields, opts);
+}
+
+function encodeValues(name: MessageName, vals: Values, opts?: EncodeOptions): Buffer {
   const spec = specFor(name);
   const ctx: Ctx = { msg: name, version: opts?.version ?? DEFAULT_PROTOCOL_VERSION };
-  const vals = (fields ?? {}) as Values;
   const sel = encodeSelection(spec, vals, ctx.version);
   const size = encFields(sel, vals, null, 0, ctx, '');
   const buf = Buffer.alloc(SCCP_HEADER_SIZE + size);
@@ -177,7 +196,7 @@ export function encodeMessage<N extends MessageName>(name: N, fields?: FieldsOf<
 
 // ---------------- decoding ----------------
 
-interface DCtx { msg: string; version: number; body: Buffer; end: number }
+interface DCtx { msg: string; version: number; body: Buffer; end: number; unknown: string[] }
 
 function need(ctx: DCtx, off: number, n: number, path: string): void {
   if (off + n > ctx.end) {
@@ -221,9 +240,14 @@ function decField(f: FieldSpec, ctx: DCtx, off: number, out: Values, path: strin
   const b = ctx.body;
   const key = f.name;
   switch (f.kind) {
-    case 'u8': need(ctx, off, 1, path); out[key] = b.readUInt8(off); return off + 1;
-    case 'u16': need(ctx, off, 2, path); out[key] = b.readUInt16LE(off); return off + 2;
-    case 'u32': need(ctx, off, 4, path); out[key] = b.readUInt32LE(off); return off + 4;
+    case 'u8': case 'u16': case 'u32': {
+      const size = PRIM_SIZE[f.kind];
+      need(ctx, off, size, path);
+      const v = size === 1 ? b.readUInt8(off) : size === 2 ? b.readUInt16LE(off) : b.readUInt32LE(off);
+      if (f.enum && nameOf(f.enum, v) === undefined) ctx.unknown.push(`${path}=${v}`);
+      out[key] = v;
+      return off + size;
+    }
     case 'char': {
       need(ctx, off, f.size, path);
       const nul = b.indexOf(0, off);
@@ -299,8 +323,15 @@ export function decodeMessage(pdu: Uint8Array, opts?: DecodeOptions): DecodedMes
     throw new SccpDecodeError(msgName, '', 8, 'unknown message id (pass allowUnknown to accept it)');
   }
   const out: Values = {};
-  decFields(spec.fields, { msg: spec.name, version: versionFor(hdr, opts), body, end: body.length }, 0, out, '', true);
-  return { id, name: spec.name, headerVersion: hdr, fields: out } as DecodedMessage;
+  const unknown: string[] = [];
+  decFields(spec.fields, { msg: spec.name, version: versionFor(hdr, opts), body, end: body.length, unknown }, 0, out, '', true);
+  const m = { id, name: spec.name, headerVersion: hdr, fields: out, ...(unknown.length ? { unknownValues: unknown } : {}) };
+  return m as DecodedMessage; // the walker followed spec.fields, so `out` has the shape DecodedFieldsOf<name> describes
+}
+
+/** Trace fields of a decoded message: its fields, plus `unknownValues` when an enum field held a value outside its enum. */
+export function traceFields(m: DecodedMessage): Readonly<Record<string, unknown>> {
+  return m.unknownValues ? { ...m.fields, unknownValues: m.unknownValues.join(',') } : m.fields;
 }
 
 /** Dotted/colon text of an address field value (ipv4 string or ipv4or6 object). */

@@ -1,6 +1,10 @@
 /**
- * Named SCCP constants, values as in docs/sccp.md §4 (Wireshark values; Asterisk names
- * where they differ). Each enum is an `as const` object; `nameOf(Enum, value)` is the reverse lookup.
+ * The one home of SCCP numbers: named constants, values as in docs/sccp.md §4 (Wireshark values;
+ * Asterisk names where they differ). Each enum is an `as const` object; the message table
+ * (messages-*.ts) names the enum of each numeric field (`u32('lampMode', { enum: LampMode })`),
+ * the station (firmware/sccp) and the CM (callmanager/sccp) take their numbers from here.
+ * `nameOf(Enum, value)` is the reverse lookup. Codec identity (compressionType ↔ registry codec)
+ * is in codecs.ts beside this file.
  */
 
 /** §4 Call states (CallState.callState). */
@@ -118,6 +122,8 @@ export const UnregisterStatus = { Ok: 0, Error: 1, NAK: 2 } as const;
 export const PhoneFeature = { Utf8: 0x0010, DynamicMessages: 0x0080, Rfc2833: 0x0200, AbbreviatedDial: 0x8000 } as const;
 
 type AnyEnum = Readonly<Record<string, number>>;
+/** The union of an enum's values: EnumValue<typeof LampMode> = 1 | 2 | 3 | 4 | 5. */
+export type EnumValue<E extends AnyEnum> = E[keyof E];
 const reverse = new WeakMap<AnyEnum, Map<number, string>>();
 
 /** Reverse lookup: nameOf(CallState, 5) === 'Connected'; undefined for values not in the enum. */

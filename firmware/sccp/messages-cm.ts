@@ -3,6 +3,10 @@
  * Ids and names: docs/sccp.md §2; layouts: §3 (offsets from the body start, hdr 0) and the
  * version table of §1. Messages without a documented layout carry their body raw as `data`.
  */
+import {
+  ButtonDefinition, CallState, CallType, LampMode, MicMode, PayloadCapability, ResetType, RingDuration, RingMode,
+  SoftKeyEvent, SpeakerMode, Stimulus, Tone, ToneDirection, UnregisterStatus,
+} from './enums.js';
 import { arr, bytes, char, ipv4, msg, pad, rest, u16, u32, u8 } from './messages-spec.js';
 import type { Gate } from './messages-spec.js';
 import { dirnum, ipAddr } from './messages-station.js';
@@ -31,22 +35,22 @@ export const cmMessages = [
   ]),
   // §3 StartTone len 20: tone, toneOutputDirection (0 user, 1 network, 2 all), lineInstance, callReference.
   msg(0x0082, 'StartTone', 'CM2S', [
-    u32('tone'), u32('toneOutputDirection'),
+    u32('tone', { enum: Tone }), u32('toneOutputDirection', { enum: ToneDirection }),
     u32('lineInstance', { tail: 'start' }), u32('callReference', { tail: 'more' }),
   ]),
   // §3 StopTone len 12, + u32 tone from v11 (Asterisk sends len 16).
-  msg(0x0083, 'StopTone', 'CM2S', [...lineCall, u32('tone', { minVersion: 11, tail: 'start' })]),
+  msg(0x0083, 'StopTone', 'CM2S', [...lineCall, u32('tone', { enum: Tone, minVersion: 11, tail: 'start' })]),
   // §3 SetRinger len 20 (Asterisk len 24).
-  msg(0x0085, 'SetRinger', 'CM2S', [u32('ringMode'), u32('ringDuration'), ...lineCall]),
-  msg(0x0086, 'SetLamp', 'CM2S', [u32('stimulus'), u32('stimulusInstance'), u32('lampMode')]),
+  msg(0x0085, 'SetRinger', 'CM2S', [u32('ringMode', { enum: RingMode }), u32('ringDuration', { enum: RingDuration }), ...lineCall]),
+  msg(0x0086, 'SetLamp', 'CM2S', [u32('stimulus', { enum: Stimulus }), u32('stimulusInstance'), u32('lampMode', { enum: LampMode })]),
   msg(0x0087, 'SetHkFDetect', 'CM2S', rest()),
   // §3 SetSpeakerMode / SetMicroMode len 8: 1 on, 2 off.
-  msg(0x0088, 'SetSpeakerMode', 'CM2S', [u32('speakerMode')]),
-  msg(0x0089, 'SetMicroMode', 'CM2S', [u32('micMode')]),
+  msg(0x0088, 'SetSpeakerMode', 'CM2S', [u32('speakerMode', { enum: SpeakerMode })]),
+  msg(0x0089, 'SetMicroMode', 'CM2S', [u32('micMode', { enum: MicMode })]),
   // §3 StartMediaTransmission hdr 0 len 120, v17 len 136 (ipv4or6 remote address).
   msg(0x008a, 'StartMediaTransmission', 'CM2S', [
     u32('conferenceId'), u32('passThruPartyId'), ...ipAddr('remoteIpAddr'), u32('remotePortNumber'),
-    u32('millisecondPacketSize'), u32('compressionType'), u32('precedenceValue'), u32('ssValue'),
+    u32('millisecondPacketSize'), u32('compressionType', { enum: PayloadCapability }), u32('precedenceValue'), u32('ssValue'),
     u16('maxFramesPerPacket'), pad(2), ...qualifier, u32('callReference'),
     ...mediaKey({ tail: 'start' }), u32('streamPassThroughId', { tail: 'more' }),
     u32('associatedStreamId', { tail: 'more' }), u32('RFC2833PayloadType', { tail: 'more' }),
@@ -61,7 +65,7 @@ export const cmMessages = [
   // §3 CallInfo len 388.
   msg(0x008f, 'CallInfo', 'CM2S', [
     char('callingPartyName', 40), char('callingParty', 24), char('calledPartyName', 40), char('calledParty', 24),
-    ...lineCall, u32('callType'), char('originalCalledPartyName', 40), char('originalCalledParty', 24),
+    ...lineCall, u32('callType', { enum: CallType }), char('originalCalledPartyName', 40), char('originalCalledParty', 24),
     char('lastRedirectingPartyName', 40), char('lastRedirectingParty', 24), u32('originalCdpnRedirectReason'),
     u32('lastRedirectingReason'), char('cgpnVoiceMailbox', 24), char('cdpnVoiceMailbox', 24),
     char('originalCdpnVoiceMailbox', 24), char('lastRedirectingVoiceMailbox', 24), u32('callInstance'),
@@ -95,7 +99,7 @@ export const cmMessages = [
   // §3 ButtonTemplate len 100: 42 slots of {instanceNumber, buttonDefinition}.
   msg(0x0097, 'ButtonTemplate', 'CM2S', [
     u32('buttonOffset'), u32('buttonCount'), u32('totalButtonCount'),
-    arr('buttons', 42, [u8('instanceNumber'), u8('buttonDefinition')]),
+    arr('buttons', 42, [u8('instanceNumber'), u8('buttonDefinition', { enum: ButtonDefinition })]),
   ]),
   msg(0x0098, 'Version', 'CM2S', [char('version', 16)]),
   msg(0x0099, 'DisplayText', 'CM2S', [char('text', 32)]),
@@ -108,7 +112,7 @@ export const cmMessages = [
   msg(0x009e, 'ServerRes', 'CM2S', [
     arr('serverName', 5, char('', 48)), arr('serverTcpListenPort', 5, u32('')), arr('serverIpAddr', 5, ipv4('')),
   ]),
-  msg(0x009f, 'Reset', 'CM2S', [u32('resetType')]),
+  msg(0x009f, 'Reset', 'CM2S', [u32('resetType', { enum: ResetType })]),
   msg(0x0100, 'KeepAliveAck', 'CM2S', []),
   msg(0x0101, 'StartMulticastMediaReception', 'CM2S', rest()),
   msg(0x0102, 'StartMulticastMediaTransmission', 'CM2S', rest()),
@@ -118,7 +122,7 @@ export const cmMessages = [
   // partyDirection, sourceIpAddr, sourcePortNumber; v16 requestedIpAddrType; v17 audioLevelAdjustment
   // (appended in that order [unverified]; latentCapsInfo of v20 is not modelled).
   msg(0x0105, 'OpenReceiveChannel', 'CM2S', [
-    u32('conferenceId'), u32('passThruPartyId'), u32('millisecondPacketSize'), u32('compressionType'),
+    u32('conferenceId'), u32('passThruPartyId'), u32('millisecondPacketSize'), u32('compressionType', { enum: PayloadCapability }),
     u32('ecValue'), ...qualifier, u32('callReference'),
     ...mediaKey({ tail: 'start' }), u32('streamPassThroughId', { tail: 'more' }),
     u32('associatedStreamId', { tail: 'more' }), u32('RFC2833PayloadType', { tail: 'more' }),
@@ -140,7 +144,7 @@ export const cmMessages = [
   // §3 SoftKeyTemplateRes len 656: 32 × {char[16] softKeyLabel, u32 softKeyEvent}.
   msg(0x0108, 'SoftKeyTemplateRes', 'CM2S', [
     u32('softKeyOffset'), u32('softKeyCount'), u32('totalSoftKeyCount'),
-    arr('softKeys', 32, [char('softKeyLabel', 16), u32('softKeyEvent')]),
+    arr('softKeys', 32, [char('softKeyLabel', 16), u32('softKeyEvent', { enum: SoftKeyEvent })]),
   ]),
   // §3 SoftKeySetRes len 784: 16 sets × {u8 softKeyTemplateIndex[16], u16 softKeyInfoIndex[16]}.
   msg(0x0109, 'SoftKeySetRes', 'CM2S', [
@@ -150,7 +154,7 @@ export const cmMessages = [
   msg(0x0110, 'SelectSoftKeys', 'CM2S', [...lineCall, u32('softKeySetIndex'), u32('validKeyMask')]),
   // §3 CallState len 28 (privacy/precedence read only when present).
   msg(0x0111, 'CallState', 'CM2S', [
-    u32('callState'), ...lineCall, u32('privacy', { tail: 'start' }), u32('precedenceLevel', { tail: 'more' }),
+    u32('callState', { enum: CallState }), ...lineCall, u32('privacy', { tail: 'start' }), u32('precedenceLevel', { tail: 'more' }),
     u32('precedenceDomain', { tail: 'more' }),
   ]),
   // §3 DisplayPromptStatus len 48 (Asterisk 60).
@@ -161,7 +165,7 @@ export const cmMessages = [
   msg(0x0115, 'ClearNotify', 'CM2S', []),
   msg(0x0116, 'ActivateCallPlane', 'CM2S', [u32('lineInstance')]),
   msg(0x0117, 'DeactivateCallPlane', 'CM2S', []),
-  msg(0x0118, 'UnregisterAck', 'CM2S', [u32('status')]),
+  msg(0x0118, 'UnregisterAck', 'CM2S', [u32('status', { enum: UnregisterStatus })]),
   msg(0x0119, 'BackSpaceReq', 'CM2S', [...lineCall]),
   msg(0x011a, 'RegisterTokenAck', 'CM2S', rest()),
   msg(0x011b, 'RegisterTokenReject', 'CM2S', rest()),

@@ -21,8 +21,17 @@ export interface Gate {
 
 export type PrimKind = 'u8' | 'u16' | 'u32';
 
+/** A named-number table of enums.ts (docs/sccp.md §4): `{ Off: 1, On: 2, ... }`. */
+export type SccpEnum = Readonly<Record<string, number>>;
+
+/** Options of a numeric field: version gates plus the enum of enums.ts its values come from. */
+export interface PrimOpts extends Gate {
+  /** Values are names of this enum; others still decode as numbers and are listed in `unknownValues`. */
+  readonly enum?: SccpEnum;
+}
+
 export type FieldSpec =
-  | ({ readonly kind: PrimKind; readonly name: string } & Gate)
+  | ({ readonly kind: PrimKind; readonly name: string; readonly enum?: SccpEnum } & Gate)
   | ({ readonly kind: 'char'; readonly name: string; readonly size: number } & Gate)
   | ({ readonly kind: 'ipv4' | 'ipv4or6'; readonly name: string } & Gate)
   | ({ readonly kind: 'bytes'; readonly name: string; readonly size: number | 'rest' } & Gate)
@@ -49,32 +58,33 @@ export interface IpAddr {
   address: string;
 }
 
-// ---- spec constructors (const generics keep the literal names for the derived types) ----
+// ---- spec constructors (const generics keep the literal names for the derived types; NoInfer keeps a
+// nested constructor's options from being inferred from the enclosing array's contextual type) ----
 
-export const u8 = <const N extends string, const G extends Gate = {}>(name: N, g?: G) =>
-  ({ kind: 'u8', name, ...g }) as { readonly kind: 'u8'; readonly name: N } & G;
-export const u16 = <const N extends string, const G extends Gate = {}>(name: N, g?: G) =>
-  ({ kind: 'u16', name, ...g }) as { readonly kind: 'u16'; readonly name: N } & G;
-export const u32 = <const N extends string, const G extends Gate = {}>(name: N, g?: G) =>
-  ({ kind: 'u32', name, ...g }) as { readonly kind: 'u32'; readonly name: N } & G;
+export const u8 = <const N extends string, const G extends PrimOpts = {}>(name: N, g?: G) =>
+  ({ kind: 'u8', name, ...g }) as { readonly kind: 'u8'; readonly name: N } & NoInfer<G>;
+export const u16 = <const N extends string, const G extends PrimOpts = {}>(name: N, g?: G) =>
+  ({ kind: 'u16', name, ...g }) as { readonly kind: 'u16'; readonly name: N } & NoInfer<G>;
+export const u32 = <const N extends string, const G extends PrimOpts = {}>(name: N, g?: G) =>
+  ({ kind: 'u32', name, ...g }) as { readonly kind: 'u32'; readonly name: N } & NoInfer<G>;
 export const char = <const N extends string, const G extends Gate = {}>(name: N, size: number, g?: G) =>
-  ({ kind: 'char', name, size, ...g }) as { readonly kind: 'char'; readonly name: N; readonly size: number } & G;
+  ({ kind: 'char', name, size, ...g }) as { readonly kind: 'char'; readonly name: N; readonly size: number } & NoInfer<G>;
 export const ipv4 = <const N extends string, const G extends Gate = {}>(name: N, g?: G) =>
-  ({ kind: 'ipv4', name, ...g }) as { readonly kind: 'ipv4'; readonly name: N } & G;
+  ({ kind: 'ipv4', name, ...g }) as { readonly kind: 'ipv4'; readonly name: N } & NoInfer<G>;
 export const ipv4or6 = <const N extends string, const G extends Gate = {}>(name: N, g?: G) =>
-  ({ kind: 'ipv4or6', name, ...g }) as { readonly kind: 'ipv4or6'; readonly name: N } & G;
+  ({ kind: 'ipv4or6', name, ...g }) as { readonly kind: 'ipv4or6'; readonly name: N } & NoInfer<G>;
 export const bytes = <const N extends string, const G extends Gate = {}>(name: N, size: number | 'rest', g?: G) =>
-  ({ kind: 'bytes', name, size, ...g }) as { readonly kind: 'bytes'; readonly name: N; readonly size: number | 'rest' } & G;
+  ({ kind: 'bytes', name, size, ...g }) as { readonly kind: 'bytes'; readonly name: N; readonly size: number | 'rest' } & NoInfer<G>;
 export const pad = <const G extends Gate = {}>(size: number, g?: G) =>
-  ({ kind: 'pad', name: '', size, ...g }) as { readonly kind: 'pad'; readonly name: ''; readonly size: number } & G;
+  ({ kind: 'pad', name: '', size, ...g }) as { readonly kind: 'pad'; readonly name: ''; readonly size: number } & NoInfer<G>;
 export const arr = <
   const N extends string,
   const O extends FieldSpec | readonly FieldSpec[],
   const G extends Gate = {},
 >(name: N, count: number | { readonly field: string; readonly max: number }, of: O, g?: G) =>
   ({ kind: 'array', name, count, of, ...g }) as {
-    readonly kind: 'array'; readonly name: N; readonly count: typeof count; readonly of: O;
-  } & G;
+    readonly kind: 'array'; readonly name: N; readonly count: typeof count; readonly of: NoInfer<O>;
+  } & NoInfer<G>;
 export const msg = <const N extends string, const F extends readonly FieldSpec[]>(
   id: number, name: N, dir: 'S2CM' | 'CM2S', fields: F,
 ) => ({ id, name, dir, fields }) as const;

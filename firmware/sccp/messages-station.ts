@@ -3,6 +3,9 @@
  * Ids and names: docs/sccp.md §2; layouts: §3 (offsets from the body start, hdr 0).
  * Messages without a documented layout carry their body raw as `data`.
  */
+import {
+  AlarmSeverity, DeviceType, HeadsetMode, KeypadButton, MediaStatus, PayloadCapability, SoftKeyEvent, Stimulus,
+} from './enums.js';
 import { arr, bytes, char, ipv4, ipv4or6, msg, pad, rest, u16, u32, u8 } from './messages-spec.js';
 
 /** §1 "VariableDirnumSize": directory numbers are char[24] below v18, char[25] from v18 (hdr 0x12). */
@@ -15,13 +18,13 @@ export const ipAddr = <const N extends string>(name: N) =>
 
 /** §3 CapabilitiesRes entry: 16 bytes; the 8-byte union is read as codecParams (G.723.1 bit rate = u32 LE of the 4 bytes). */
 const capability = [
-  u32('payloadCapability'), u32('maxFramesPerPacket'),
+  u32('payloadCapability', { enum: PayloadCapability }), u32('maxFramesPerPacket'),
   u8('codecMode'), u8('dynamicPayload'), u8('codecParam1'), u8('codecParam2'), pad(4),
 ] as const;
 
 /** Register §3 segment sizes: 36-byte oldest body, 52 with protocolVer (len 56), 124 (len > 100), 172 (len > 191). */
 const register = msg(0x0001, 'Register', 'S2CM', [
-  char('deviceName', 16), u32('userId'), u32('instance'), ipv4('stationIpAddr'), u32('deviceType'),
+  char('deviceName', 16), u32('userId'), u32('instance'), ipv4('stationIpAddr'), u32('deviceType', { enum: DeviceType }),
   u32('maxStreams'),
   u32('activeStreams', { tail: 'start' }), u8('protocolVer', { tail: 'more' }), u8('unknown', { tail: 'more' }),
   u16('phoneFeatures', { tail: 'more' }), u32('maxConferences', { tail: 'more' }),
@@ -38,12 +41,12 @@ export const stationMessages = [
   msg(0x0002, 'IpPort', 'S2CM', [u32('rtpMediaPort')]),
   // §3 KeypadButton len 16; old form len 8 (kpButton only).
   msg(0x0003, 'KeypadButton', 'S2CM', [
-    u32('kpButton'), u32('lineInstance', { tail: 'start' }), u32('callReference', { tail: 'more' }),
+    u32('kpButton', { enum: KeypadButton }), u32('lineInstance', { tail: 'start' }), u32('callReference', { tail: 'more' }),
   ]),
   msg(0x0004, 'EnblocCall', 'S2CM', [...dirnum('calledParty'), u32('lineInstance', { tail: 'start' })]),
   // §3 Stimulus len 20: stimulus, lineInstance (stimulusInstance), callReference, stimulusStatus.
   msg(0x0005, 'Stimulus', 'S2CM', [
-    u32('stimulus'), u32('lineInstance'), u32('callReference', { tail: 'start' }),
+    u32('stimulus', { enum: Stimulus }), u32('lineInstance'), u32('callReference', { tail: 'start' }),
     u32('stimulusStatus', { tail: 'more' }),
   ]),
   // §3 OffHook/OnHook/HookFlash: len 12, or len 4 with no body.
@@ -64,11 +67,11 @@ export const stationMessages = [
   msg(0x0011, 'MediaPortList', 'S2CM', rest()),
   msg(0x0012, 'ServerReq', 'S2CM', []),
   // §3 Alarm len 96: severity, char[80] text, parm1, parm2.
-  msg(0x0020, 'Alarm', 'S2CM', [u32('severity'), char('text', 80), u32('parm1'), u32('parm2')]),
+  msg(0x0020, 'Alarm', 'S2CM', [u32('severity', { enum: AlarmSeverity }), char('text', 80), u32('parm1'), u32('parm2')]),
   msg(0x0021, 'MulticastMediaReceptionAck', 'S2CM', rest()),
   // §3 OpenReceiveChannelAck: hdr 0 len 24 (callReference optional, shown if len > 20); v17 len 40.
   msg(0x0022, 'OpenReceiveChannelAck', 'S2CM', [
-    u32('status'), ...ipAddr('ipAddr'), u32('portNumber'), u32('passThruPartyId'),
+    u32('status', { enum: MediaStatus }), ...ipAddr('ipAddr'), u32('portNumber'), u32('passThruPartyId'),
     u32('callReference', { tail: 'start' }),
   ]),
   // §3 ConnectionStatisticsRes len 64 (hdr 0).
@@ -82,13 +85,13 @@ export const stationMessages = [
     ...dirnum('calledParty'), char('cgpnVoiceMailbox', 24), u32('lineInstance'),
   ]),
   msg(0x0025, 'SoftKeySetReq', 'S2CM', []),
-  msg(0x0026, 'SoftKeyEvent', 'S2CM', [u32('softKeyEvent'), u32('lineInstance'), u32('callReference')]),
+  msg(0x0026, 'SoftKeyEvent', 'S2CM', [u32('softKeyEvent', { enum: SoftKeyEvent }), u32('lineInstance'), u32('callReference')]),
   // §3 Unregister: optional u32 reasonCode, len 4 or 8.
   msg(0x0027, 'Unregister', 'S2CM', [u32('reasonCode', { tail: 'start' })]),
   msg(0x0028, 'SoftKeyTemplateReq', 'S2CM', []),
   msg(0x0029, 'RegisterTokenReq', 'S2CM', rest()),
   msg(0x002a, 'MediaTransmissionFailure', 'S2CM', rest()),
-  msg(0x002b, 'HeadsetStatus', 'S2CM', [u32('headsetStatus')]),
+  msg(0x002b, 'HeadsetStatus', 'S2CM', [u32('headsetStatus', { enum: HeadsetMode })]),
   msg(0x002c, 'MediaResourceNotification', 'S2CM', rest()),
   msg(0x002d, 'RegisterAvailableLines', 'S2CM', [u32('maxNumOfAvailLines')]),
   msg(0x002e, 'DeviceToUserData', 'S2CM', rest()),

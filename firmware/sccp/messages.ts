@@ -3,7 +3,7 @@
  * docs/sccp.md §2, both directions, plus the derived TypeScript types and lookups.
  */
 import { cmMessages } from './messages-cm.js';
-import type { InputStructOf, MessageSpec, StructOf } from './messages-spec.js';
+import type { InputStructOf, IpAddr, MessageSpec, StructOf } from './messages-spec.js';
 import { stationMessages } from './messages-station.js';
 
 export type { FieldSpec, Gate, IpAddr, MessageSpec } from './messages-spec.js';
@@ -18,6 +18,21 @@ type SpecOf<N extends MessageName> = Extract<Table, { name: N }>;
 export type FieldsOf<N extends MessageName> = InputStructOf<SpecOf<N>['fields']>;
 /** Decoded fields of message N: version-gated and tail fields optional. */
 export type DecodedFieldsOf<N extends MessageName> = StructOf<SpecOf<N>['fields']>;
+
+/**
+ * What message handlers take: a union keyed by name, fields typed from the table but each
+ * possibly missing (handlers default them), so a decoded message and a test's partial one both fit.
+ */
+export type ReceivedMessage =
+  | { [N in MessageName]: { name: N; fields: ReceivedFieldsOf<N> } }[MessageName]
+  | { name: 'Unknown'; id?: number; fields: { raw?: Uint8Array } };
+
+/** Fields of message N as handlers take them: DecodedFieldsOf<N> with every field (also in structs) optional. */
+export type ReceivedFieldsOf<N extends MessageName> = Loose<DecodedFieldsOf<N>>;
+type Loose<T> = T extends Uint8Array | IpAddr ? T
+  : T extends readonly (infer E)[] ? Loose<E>[]
+  : T extends object ? { [K in keyof T]?: Loose<T[K]> }
+  : T;
 
 const byId = new Map<number, MessageSpec>();
 const byName = new Map<string, MessageSpec>();

@@ -9,14 +9,12 @@
 import type { CallStateName, SoftkeySlot } from '../station/signalling.js';
 import { CallTracker } from '../station/call-tracker.js';
 import { SoftkeySets } from '../station/softkey-sets.js';
-import { STIMULUS_LINE, STIMULUS_SPEEDDIAL, keypadCode } from './station-events.js';
+import { keypadCode } from './station-events.js';
+import type { OutgoingMessage } from './codec.js';
+import { HeadsetMode, Stimulus } from './enums.js';
 
-type Fields = Record<string, unknown>;
-export interface OutMsg { name: string; fields: Fields }
-
-/** HeadsetStatus: 1 on, 2 off (docs/sccp.md §3). */
-const HEADSET_ON = 1;
-const HEADSET_OFF = 2;
+/** One S→CM message, typed from the table (codec.ts OutgoingMessage). */
+export type OutMsg = OutgoingMessage;
 /** EnblocCall.calledParty is char[24] at protocol < 18 (docs/sccp.md §1 VariableDirnumSize). */
 const DIRNUM_MAX = 24;
 
@@ -120,9 +118,9 @@ export class StationCalls {
     };
   }
 
-  lineButton(line: number): OutMsg { return { name: 'Stimulus', fields: { stimulus: STIMULUS_LINE, lineInstance: line } }; }
+  lineButton(line: number): OutMsg { return { name: 'Stimulus', fields: { stimulus: Stimulus.Line, lineInstance: line } }; }
 
-  speedDial(index: number): OutMsg { return { name: 'Stimulus', fields: { stimulus: STIMULUS_SPEEDDIAL, lineInstance: index } }; }
+  speedDial(index: number): OutMsg { return { name: 'Stimulus', fields: { stimulus: Stimulus.SpeedDial, lineInstance: index } }; }
 
-  headset(on: boolean): OutMsg { return { name: 'HeadsetStatus', fields: { headsetStatus: on ? HEADSET_ON : HEADSET_OFF } }; }
+  headset(on: boolean): OutMsg { return { name: 'HeadsetStatus', fields: { headsetStatus: on ? HeadsetMode.On : HeadsetMode.Off } }; }
 }

@@ -10,32 +10,25 @@ import type { CodecChoice, MediaEngine } from '../media/engine.js';
 import type { InbandDtmf } from '../station/inband-dtmf.js';
 import { OneCallMedia } from '../station/one-call-media.js';
 import type { StationLog } from './station-session.js';
+import { ipString } from './codec.js';
+import { codecNameOf, compressionTypeOf, supportedCompressionTypes } from './codecs.js';
+import { MediaStatus } from './enums.js';
+import type { FieldsOf, MessageName, ReceivedFieldsOf, ReceivedMessage } from './messages.js';
 
-type Fields = Record<string, unknown>;
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 /** Counters go into u32 fields (docs/sccp.md §3 ConnectionStatisticsRes): wrap like a 32-bit counter. */
 const u32 = (v: number | undefined): number => (Number.isFinite(v) && v! > 0 ? Math.round(v!) % 2 ** 32 : 0);
-
-/** Media payload codes (docs/sccp.md §4): 2 G.711 A-law 64k, 4 G.711 µ-law 64k, 6 G.722 64k. */
-const PAYLOAD_BY_CODEC: Record<string, number> = { PCMA: 2, PCMU: 4, G722: 6 };
-const CODEC_BY_PAYLOAD: Record<number, string> = { 2: 'PCMA', 4: 'PCMU', 6: 'G722' };
-
-/** MediaStatus values for OpenReceiveChannelAck.status (docs/sccp.md §4). */
-export const MEDIA_STATUS_OK = 0;
-export const MEDIA_STATUS_INVALID_CODEC = 6;
-export const MEDIA_STATUS_OUT_OF_SOCKETS = 8;
 
 /** Packet size when the CM sends 0 (Asterisk always sends its framing, 20 ms, §5). */
 const DEFAULT_PTIME_MS = 20;
 
-export function payloadCode(codec: string): number | undefined { return PAYLOAD_BY_CODEC[codec.toUpperCase()]; }
-export function codecFromPayload(code: number): string | undefined { return CODEC_BY_PAYLOAD[code]; }
+/** Registry name of a compressionType (firmware/sccp/codecs.ts), undefined for codes we cannot play. */
+export const codecFromPayload = codecNameOf;
 
 /** CapabilitiesRes fields from the engine's codec list (Asterisk reads at most 18 entries, §3). */
-export function capabilitiesFields(media: MediaEngine): Fields {
-  const caps: Fields[] = [];
+export function capabilitiesFields(media: MediaEngine): FieldsOf<'CapabilitiesRes'> {
+  const caps: NonNullable<FieldsOf<'CapabilitiesRes'>['caps']> = [];
   for (const c of media.capabilities()) {
-    const code = payloadCode(c.codec);
+    const code = compressionTypeOf(c.codec);
     if (code === undefined || caps.length >= 18) continue;
     // maxFramesPerPacket: ms of audio per packet (docs/sccp.md §3, meaning [unverified]).
     caps.push({ payloadCapability: code, maxFramesPerPacket: c.ptimeMs });
@@ -44,9 +37,12 @@ export function capabilitiesFields(media: MediaEngine): Fields {
 }
 
 /** Sends one message on the session the request arrived on (a no-op if that session has ended). */
-export type Reply = (name: string, fields: Fields) => void;
+export type Reply = <N extends MessageName>(name: N, fields: FieldsOf<N>) => void;
 
-interface Stream { callReference: number; choice: CodecChoice; ack?: Fields }
+type MediaFields = ReceivedFieldsOf<'OpenReceiveChannel'> | ReceivedFieldsOf<'StartMediaTransmission'>;
+
+/** An open receive stream; `ack` is the OpenReceiveChannelAck sent for it (repeated by reannounce). */
+interface Stream { callReference: number; choice: CodecChoice; ack?: FieldsOf<'OpenReceiveChannelAck'> }
 
 export class StationMedia {
   private readonly streams = new Map<number, Stream>();
@@ -62,22 +58,24 @@ export class StationMedia {
   held(callRef: number): void { void this.oneCall.held(callRef); }
 
   /** Handles a media message; returns false when `name` is not one. `localIp` fills a wildcard bind address. */
-  handle(name: string, f: Fields, reply: Reply, localIp: string): boolean {
-    switch (name) {
-      case 'OpenReceiveChannel': void this.openReceive(f, reply, localIp); return true;
-      case 'StartMediaTransmission': void this.startTransmit(f); return true;
-      case 'StopMediaTransmission':
-        this.oneCall.stopped(num(f.passThruPartyId));
-        void this.guard('stopTransmit', num(f.passThruPartyId), () => this.media.stopTransmit(num(f.passThruPartyId)));
+  handle(m: ReceivedMessage, reply: Reply, localIp: string): boolean {
+    switch (m.name) {
+      case 'OpenReceiveChannel': void this.openReceive(m.fields, reply, localIp); return true;
+      case 'StartMediaTransmission': void this.startTransmit(m.fields); return true;
+      case 'StopMediaTransmission': {
+        const id = m.fields.passThruPartyId ?? 0;
+        this.oneCall.stopped(id);
+        void this.guard('stopTransmit', id, () => this.media.stopTransmit(id));
         return true;
+      }
       case 'CloseReceiveChannel': {
-        const id = num(f.passThruPartyId);
+        const id = m.fields.passThruPartyId ?? 0;
         this.streams.delete(id);
         this.oneCall.stopped(id);
         void this.guard('closeReceive', id, () => this.media.closeReceive(id));
         return true;
       }
-      case 'ConnectionStatisticsReq': reply('ConnectionStatisticsRes', this.statistics(f)); return true;
+      case 'ConnectionStatisticsReq': reply('ConnectionStatisticsRes', this.statistics(m.fields)); return true;
       default: return false;
     }
   }
@@ -106,61 +104,60 @@ export class StationMedia {
     for (const [id, st] of this.streams) if (st.ack && open.has(id)) reply('OpenReceiveChannelAck', st.ack);
   }
 
-  private choice(f: Fields): CodecChoice | undefined {
-    const codec = codecFromPayload(num(f.compressionType));
+  private choice(f: MediaFields): CodecChoice | undefined {
+    const codec = codecNameOf(f.compressionType ?? 0);
     if (!codec) return undefined;
-    return { codec, ptimeMs: num(f.millisecondPacketSize) || DEFAULT_PTIME_MS };
+    return { codec, ptimeMs: f.millisecondPacketSize || DEFAULT_PTIME_MS };
   }
 
-  private async openReceive(f: Fields, reply: Reply, localIp: string): Promise<void> {
-    const id = num(f.passThruPartyId);
-    const callReference = num(f.callReference);
+  private async openReceive(f: ReceivedFieldsOf<'OpenReceiveChannel'>, reply: Reply, localIp: string): Promise<void> {
+    const id = f.passThruPartyId ?? 0;
+    const callReference = f.callReference ?? 0;
     // Asterisk looks the call up by the u32 at ack offset 12: echo passThruPartyId there (§3).
     const nack = (status: number): void =>
       reply('OpenReceiveChannelAck', { status, ipAddr: '0.0.0.0', portNumber: 0, passThruPartyId: id, callReference });
     const choice = this.choice(f);
     if (!choice) {
-      this.log('warn', `OpenReceiveChannel: compressionType ${num(f.compressionType)} not supported (PCMU 4, PCMA 2, G722 6)`,
+      this.log('warn', `OpenReceiveChannel: compressionType ${f.compressionType ?? 0} not supported (${supportedCompressionTypes()})`,
         { passThruPartyId: id });
-      nack(MEDIA_STATUS_INVALID_CODEC);
+      nack(MediaStatus.InvalidCodec);
       return;
     }
     try {
       const ep = await this.media.openReceive(id, choice);
       const address = ep.address === '0.0.0.0' || ep.address === '::' || ep.address === '' ? localIp : ep.address;
-      const ack = { status: MEDIA_STATUS_OK, ipAddr: address, portNumber: ep.port, passThruPartyId: id, callReference };
+      const ack = { status: MediaStatus.Ok, ipAddr: address, portNumber: ep.port, passThruPartyId: id, callReference };
       this.streams.set(id, { callReference, choice, ack });
       reply('OpenReceiveChannelAck', ack);
     } catch (e) {
       this.log('error', `media.openReceive(${id}, ${choice.codec}/${choice.ptimeMs} ms) failed: ${(e as Error).message}`,
         { passThruPartyId: id, hint: 'is a UDP port free?' });
-      nack(MEDIA_STATUS_OUT_OF_SOCKETS);
+      nack(MediaStatus.OutOfSockets);
     }
   }
 
-  private async startTransmit(f: Fields): Promise<void> {
-    const id = num(f.passThruPartyId);
+  private async startTransmit(f: ReceivedFieldsOf<'StartMediaTransmission'>): Promise<void> {
+    const id = f.passThruPartyId ?? 0;
     const choice = this.choice(f);
-    const raw = f.remoteIpAddr;
-    const address = typeof raw === 'string' ? raw : (raw as { address?: string } | undefined)?.address ?? '';
+    const address = ipString(f.remoteIpAddr);
     if (!choice) {
-      this.log('warn', `StartMediaTransmission: compressionType ${num(f.compressionType)} not supported`, { passThruPartyId: id });
+      this.log('warn', `StartMediaTransmission: compressionType ${f.compressionType ?? 0} not supported`, { passThruPartyId: id });
       return;
     }
-    await this.oneCall.starting(id, num(f.callReference) || (this.streams.get(id)?.callReference ?? 0));
-    await this.guard('startTransmit', id, () => this.media.startTransmit(id, { address, port: num(f.remotePortNumber) }, choice));
+    await this.oneCall.starting(id, f.callReference || (this.streams.get(id)?.callReference ?? 0));
+    await this.guard('startTransmit', id, () => this.media.startTransmit(id, { address, port: f.remotePortNumber ?? 0 }, choice));
   }
 
-  private statistics(f: Fields): Fields {
-    const callReference = num(f.callReference);
+  private statistics(f: ReceivedFieldsOf<'ConnectionStatisticsReq'>): FieldsOf<'ConnectionStatisticsRes'> {
+    const callReference = f.callReference ?? 0;
     let id: number | undefined;
     for (const [k, s] of this.streams) if (s.callReference === callReference) id = k;
     // Asterisk's ORC carries callReference 0 (§3): fall back to the only/first active stream.
     id ??= this.media.activeStreams()[0];
     const s = id === undefined ? undefined : this.media.stats(id);
     return {
-      directoryNum: typeof f.directoryNum === 'string' ? f.directoryNum : '', callReference,
-      statsProcessingMode: num(f.statsProcessingMode),
+      directoryNum: f.directoryNum ?? '', callReference,
+      statsProcessingMode: f.statsProcessingMode ?? 0,
       packetsSent: u32(s?.packetsSent), octetsSent: u32(s?.octetsSent),
       packetsReceived: u32(s?.packetsReceived), octetsReceived: u32(s?.octetsReceived),
       packetsLost: u32(s?.packetsLost), jitter: u32(s?.jitterMs), latency: u32(s?.latencyMs),

@@ -7,7 +7,8 @@
  */
 import { Socket } from 'node:net';
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
-import { decodeMessage, encodeMessage } from './codec.js';
+import { decodeMessage, encodeMessage, encodeOutgoing, traceFields, type DecodedMessage, type OutgoingMessage } from './codec.js';
+import type { FieldsOf, MessageName } from './messages.js';
 import { SccpFramer } from './framer.js';
 import type { TraceSink } from '../station/trace.js';
 
@@ -15,7 +16,8 @@ export type StationLogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Logging sink for the station stack; `ctx` carries structured context (server, message, offset ...). */
 export type StationLog = (level: StationLogLevel, msg: string, ctx?: Record<string, unknown>) => void;
 
-export interface Decoded { id: number; name: string; fields: Record<string, unknown> }
+/** A decoded PDU: discriminated by name, fields typed from the table (codec.ts). */
+export type Decoded = DecodedMessage;
 
 /** Asterisk's maximum PDU (docs/sccp.md §1: "max PDU 2000 bytes"); the framer rejects larger lengths. */
 export const MAX_PDU = 2000;
@@ -97,15 +99,24 @@ export class StationSession {
   }
 
   /** Encodes and writes one message. Returns false (and logs) when closed or the fields do not encode. */
-  send(name: string, fields: Record<string, unknown> = {}): boolean {
+  send<N extends MessageName>(name: N, fields?: FieldsOf<N>): boolean {
+    // Header version 0 ("Basic") everywhere: what Asterisk sends and tshark decodes (docs/sccp.md §1).
+    return this.transmit(name, fields ?? {}, () => encodeMessage(name, fields, { version: this.version, headerVersion: 0 }));
+  }
+
+  /** send() for a queued { name, fields } message (station-calls.ts output). */
+  sendMessage(m: OutgoingMessage): boolean {
+    return this.transmit(m.name, m.fields, () => encodeOutgoing(m, { version: this.version, headerVersion: 0 }));
+  }
+
+  private transmit(name: string, fields: Readonly<Record<string, unknown>>, encode: () => Buffer): boolean {
     if (this.ended) {
       this.log('debug', `SCCP ${name} not sent: session to ${this.server} is closed`, { message: name });
       return false;
     }
     let pdu: Buffer;
     try {
-      // Header version 0 ("Basic") everywhere: what Asterisk sends and tshark decodes (docs/sccp.md §1).
-      pdu = encodeMessage(name as never, fields as never, { version: this.version, headerVersion: 0 });
+      pdu = encode();
     } catch (e) {
       this.log('error', `SCCP encode ${name} failed: ${(e as Error).message}`, { message: name, server: this.server });
       return false;
@@ -136,7 +147,7 @@ export class StationSession {
     let failure: (Error & { streamOffset?: number; offset?: number; fieldPath?: string; messageName?: string }) | undefined;
     try {
       for (const pdu of this.framer.push(chunk)) {
-        msgs.push(decodeMessage(pdu, { version: this.version, allowUnknown: true }) as Decoded);
+        msgs.push(decodeMessage(pdu, { version: this.version, allowUnknown: true }));
       }
     } catch (e) {
       failure = e as Error; // SccpFrameError: stream offset; SccpDecodeError: message, field, offset (errors.ts)
@@ -144,7 +155,7 @@ export class StationSession {
     // Deliver what decoded before the bad PDU, in order, then drop the connection.
     for (const m of msgs) {
       if (this.ended) return;
-      this.trace?.('SCCP', 'recv', this.server, m.name, m.fields);
+      this.trace?.('SCCP', 'recv', this.server, m.name, traceFields(m));
       try {
         this.handlers.message(m);
       } catch (e) {

@@ -6,12 +6,8 @@
  * absolute index. Pure data: no I/O, no timers.
  */
 import type { SoftkeySlot } from '../station/signalling.js';
-
-/** ButtonTemplate.buttonDefinition values = stimulus numbers (docs/sccp.md §4). */
-export const BUTTON_SPEEDDIAL = 0x02;
-export const BUTTON_LINE = 0x09;
-/** 0x15 BLF speed dial behaves like a speed dial for status requests (docs/sccp.md §4). */
-export const BUTTON_BLF_SPEEDDIAL = 0x15;
+import { ButtonDefinition } from './enums.js';
+import type { ReceivedFieldsOf } from './messages.js';
 
 /** Slots per softkey set: u8 softKeyTemplateIndex[16] (docs/sccp.md §3, SoftKeySetRes). */
 export const SLOTS_PER_SET = 16;
@@ -46,11 +42,8 @@ function checkRange(message: string, offset: number, count: number, total: numbe
   if (!ok) throw new TemplateRangeError(message, offset, count, total, perMessage, max);
 }
 
-type Fields = Record<string, unknown>;
-
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const arr = (v: unknown): Fields[] => (Array.isArray(v) ? (v as Fields[]) : []);
+/** Fields may be missing (partial bodies, tests); numbers default to 0, strings to ''. */
+const num = (v: number | undefined): number => v ?? 0;
 
 export class StationTemplates {
   /** Line instances from the button template, in button order. */
@@ -70,44 +63,44 @@ export class StationTemplates {
   }
 
   /** ButtonTemplate 0x0097: buttonOffset, buttonCount, totalButtonCount, buttons[42]. */
-  applyButtonTemplate(f: Fields): void {
+  applyButtonTemplate(f: ReceivedFieldsOf<'ButtonTemplate'>): void {
     const offset = num(f.buttonOffset);
     const count = num(f.buttonCount);
     const total = num(f.totalButtonCount);
     checkRange('ButtonTemplate', offset, count, total, BUTTONS_PER_MESSAGE, MAX_BUTTONS);
-    const defs = arr(f.buttons);
+    const defs = f.buttons ?? [];
     for (let i = 0; i < Math.min(count, defs.length); i++) {
       this.buttons[offset + i] = { instance: num(defs[i]?.instanceNumber), definition: num(defs[i]?.buttonDefinition) };
     }
     // Dense up to MAX_BUTTONS (checked above), so this walk is bounded whatever the wire said.
     const present = this.buttons.filter((b) => b !== undefined);
-    this.lines = present.filter((b) => b.definition === BUTTON_LINE).map((b) => b.instance);
+    this.lines = present.filter((b) => b.definition === ButtonDefinition.Line).map((b) => b.instance);
+    // BLF speed dial behaves like a speed dial for status requests (docs/sccp.md §4).
     this.speedDials = present
-      .filter((b) => b.definition === BUTTON_SPEEDDIAL || b.definition === BUTTON_BLF_SPEEDDIAL)
+      .filter((b) => b.definition === ButtonDefinition.SpeedDial || b.definition === ButtonDefinition.BLFSpeedDial)
       .map((b) => b.instance);
     this.buttonsComplete = offset + count >= total;
   }
 
   /** SoftKeyTemplateRes 0x0108: softKeyOffset, softKeyCount, softKeys[32] {softKeyLabel, softKeyEvent}. */
-  applySoftKeyTemplate(f: Fields, decodeLabel: (raw: string) => string): void {
+  applySoftKeyTemplate(f: ReceivedFieldsOf<'SoftKeyTemplateRes'>, decodeLabel: (raw: string) => string): void {
     const offset = num(f.softKeyOffset);
     const count = num(f.softKeyCount);
     checkRange('SoftKeyTemplateRes', offset, count, num(f.totalSoftKeyCount), KEYS_PER_MESSAGE, MAX_KEYS);
-    const defs = arr(f.softKeys);
+    const defs = f.softKeys ?? [];
     for (let i = 0; i < Math.min(count, defs.length); i++) {
-      this.keys[offset + i] = { label: decodeLabel(str(defs[i]?.softKeyLabel)), event: num(defs[i]?.softKeyEvent) };
+      this.keys[offset + i] = { label: decodeLabel(defs[i]?.softKeyLabel ?? ''), event: num(defs[i]?.softKeyEvent) };
     }
   }
 
   /** SoftKeySetRes 0x0109: softKeySetOffset, softKeySetCount, softKeySets[16] {softKeyTemplateIndex[16], ...}. */
-  applySoftKeySets(f: Fields): void {
+  applySoftKeySets(f: ReceivedFieldsOf<'SoftKeySetRes'>): void {
     const offset = num(f.softKeySetOffset);
     const count = num(f.softKeySetCount);
     checkRange('SoftKeySetRes', offset, count, num(f.totalSoftKeySetCount), SETS_PER_MESSAGE, MAX_SETS);
-    const defs = arr(f.softKeySets);
+    const defs = f.softKeySets ?? [];
     for (let i = 0; i < Math.min(count, defs.length); i++) {
-      const idx = defs[i]?.softKeyTemplateIndex;
-      this.sets[offset + i] = Array.isArray(idx) ? idx.map(num) : [];
+      this.sets[offset + i] = (defs[i]?.softKeyTemplateIndex ?? []).map((v) => num(v));
     }
   }
 

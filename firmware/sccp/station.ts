@@ -9,11 +9,13 @@ import type { MediaEngine } from '../media/engine.js';
 import { defaultIpv4, resolveDeviceName } from '../station/device-name.js';
 import { StationFacade } from '../station/facade.js';
 import { RegistrationEngine, checkServers } from '../station/registration.js';
+import { DEFAULT_PROTOCOL_VERSION } from './codec.js';
 import { decodeLabels as decodeLabelText } from './labels.js';
 import { StationCalls, type OutMsg } from './station-calls.js';
 import { translateCmMessage } from './station-events.js';
 import { StationMedia, capabilitiesFields } from './station-media.js';
-import { PhoneFeature } from './enums.js';
+import { DeviceType, PhoneFeature } from './enums.js';
+import type { ReceivedFieldsOf } from './messages.js';
 import { InbandDtmf } from '../station/inband-dtmf.js';
 import { StationSession, type Decoded, type StationLog } from './station-session.js';
 import { StationTemplates } from './station-templates.js';
@@ -28,7 +30,7 @@ export interface SccpStationOptions {
   /** "SEP" + 12 hex; default from `mac`, else from the first non-internal interface's MAC. */
   deviceName?: string;
   mac?: string;
-  /** Register.deviceType (docs/sccp.md §4); default 7 = 7960: Asterisk gives it 6 line/speed-dial buttons. */
+  /** Register.deviceType (docs/sccp.md §4); default DeviceType.Cisco7960: Asterisk gives it 6 line/speed-dial buttons. */
   deviceType?: number;
   /** Register.protocolVer; default 11 (< 17 keeps Asterisk on the IPv4 layouts, §1 "Recommendation"). */
   protocolVersion?: number;
@@ -98,7 +100,7 @@ export class SccpStation extends StationFacade<OutMsg> {
   }
 
   protected get connected(): boolean { return this.session !== undefined; }
-  protected deliver(m: OutMsg): void { this.session!.send(m.name, m.fields); }
+  protected deliver(m: OutMsg): void { this.session!.sendMessage(m); }
   protected softkeysChanged(): void { this.emitSoftkeys(); }
   /** The user hung up: media stops locally whatever the CM says (docs/security.md). */
   protected override hungUp(): void { this.media.hangUp(); }
@@ -110,7 +112,7 @@ export class SccpStation extends StationFacade<OutMsg> {
     const session = new StationSession(host, port, this.clock, this.log, {
       message: (m) => { if (this.session === session) this.onMessage(m); },
       closed: (reason) => { if (this.session === session) this.reg.drop('lost', reason); },
-    }, this.opts.protocolVersion ?? 11, this.opts.trace);
+    }, this.opts.protocolVersion ?? DEFAULT_PROTOCOL_VERSION, this.opts.trace);
     this.session = session;
     session.connect(this.opts.connectTimeoutMs ?? 5000).then(() => {
       if (this.session !== session) return;
@@ -138,7 +140,7 @@ export class SccpStation extends StationFacade<OutMsg> {
     const s = this.session;
     this.session = undefined;
     if (unregister && s?.isOpen) {
-      for (const m of this.mapper.leaving()) s.send(m.name, m.fields);
+      for (const m of this.mapper.leaving()) s.sendMessage(m);
       s.send('Unregister', {});
       const closed = await s.whenClosed(this.opts.leaveTimeoutMs ?? DEFAULT_LEAVE_TIMEOUT_MS);
       if (!closed) this.log('debug', `SCCP ${s.server} did not close the session after Unregister; closing it`);
@@ -152,19 +154,19 @@ export class SccpStation extends StationFacade<OutMsg> {
     s.send('Register', {
       deviceName: this.deviceName, userId: 0, instance: REGISTER_INSTANCE,
       stationIpAddr: /^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip : '0.0.0.0',
-      deviceType: this.opts.deviceType ?? 7, maxStreams: MAX_STREAMS,
-      activeStreams: this.opts.media.activeStreams().length, protocolVer: this.opts.protocolVersion ?? 11,
+      deviceType: this.opts.deviceType ?? DeviceType.Cisco7960, maxStreams: MAX_STREAMS,
+      activeStreams: this.opts.media.activeStreams().length, protocolVer: this.opts.protocolVersion ?? DEFAULT_PROTOCOL_VERSION,
       // phoneFeatures 0x0200: RFC 2833 DTMF in RTP (docs/sccp.md §3 Register), sent by InbandDtmf.
       unknown: 0, phoneFeatures: this.opts.media.sendDtmf ? PhoneFeature.Rfc2833 : 0, maxConferences: 0, activeConferences: 0,
     });
   }
 
-  private onRegisterAck(s: StationSession, f: Record<string, unknown>): void {
+  private onRegisterAck(s: StationSession, f: ReceivedFieldsOf<'RegisterAck'>): void {
     this.reg.registered();
     // The clock row follows the CM's date template, as a 7960 does (docs/sccp.md §3 RegisterAck).
     if (typeof f.dateTemplate === 'string') this.reg.emit({ type: 'dateTemplate', template: f.dateTemplate });
     // maxProtocolVer is ignored: Asterisk writes '0' (48) there (docs/sccp.md §3).
-    const interval = typeof f.keepAliveInterval === 'number' && f.keepAliveInterval > 0 ? f.keepAliveInterval : DEFAULT_KEEPALIVE_S;
+    const interval = f.keepAliveInterval || DEFAULT_KEEPALIVE_S;
     this.reg.superviseKeepalive(interval * 1000, MAX_MISSED_KEEPALIVES, () => {
       s.send('KeepAlive');
       if (this.reg.onBackup) void this.probePrimary(s);
@@ -220,37 +222,38 @@ export class SccpStation extends StationFacade<OutMsg> {
 
   private onMessage(m: Decoded): void {
     const s = this.session!;
-    const f = m.fields;
-    const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
     switch (m.name) {
-      case 'RegisterAck': if (this.state !== 'registered') this.onRegisterAck(s, f); return;
+      case 'RegisterAck': if (this.state !== 'registered') this.onRegisterAck(s, m.fields); return;
       case 'RegisterReject':
-        this.reg.drop('rejected', typeof f.text === 'string' && f.text ? f.text : 'RegisterReject without text');
+        this.reg.drop('rejected', m.fields.text || 'RegisterReject without text');
         return;
       case 'KeepAliveAck': this.reg.keepAliveAck(); return;
       case 'CapabilitiesReq': s.send('CapabilitiesRes', capabilitiesFields(this.opts.media)); return;
       case 'Reset':
-        // resetType 1 reset, 2 restart, 3 apply config (§3): all mean re-register here; media is kept.
-        this.reg.drop('lost', `Reset (resetType ${n(f.resetType)}) from the CM`, { sameServer: true, delayMs: 0 });
+        // Every ResetType (1 reset, 2 restart, 3 apply config; §3) means re-register here; media is kept.
+        this.reg.drop('lost', `Reset (resetType ${m.fields.resetType}) from the CM`,
+          { sameServer: true, delayMs: 0 });
         return;
       case 'ButtonTemplate':
-        this.templates.applyButtonTemplate(f);
+        this.templates.applyButtonTemplate(m.fields);
         if (this.templates.buttonsComplete && this.state === 'registered') this.requestStatus(s);
         return;
-      case 'SoftKeyTemplateRes': this.templates.applySoftKeyTemplate(f, decodeLabelText); this.emitSoftkeys(); return;
-      case 'SoftKeySetRes': this.templates.applySoftKeySets(f); this.emitSoftkeys(); return;
-      case 'SelectSoftKeys':
+      case 'SoftKeyTemplateRes': this.templates.applySoftKeyTemplate(m.fields, decodeLabelText); this.emitSoftkeys(); return;
+      case 'SoftKeySetRes': this.templates.applySoftKeySets(m.fields); this.emitSoftkeys(); return;
+      case 'SelectSoftKeys': {
+        const f = m.fields;
         // Shown (and announced) unless the user selected another call: then kept for when this one is selected.
-        if (this.mapper.selectSoftkeys({ line: n(f.lineInstance), callRef: n(f.callReference), setIndex: n(f.softKeySetIndex),
-          mask: n(f.validKeyMask), keys: [] })) this.emitSoftkeys();
+        if (this.mapper.selectSoftkeys({ line: f.lineInstance, callRef: f.callReference, setIndex: f.softKeySetIndex,
+          mask: f.validKeyMask, keys: [] })) this.emitSoftkeys();
         return;
+      }
       case 'Unknown':
         this.log('debug', `SCCP unknown message id 0x${m.id.toString(16)} ignored`, { id: m.id });
         return;
     }
     const local = this.opts.localAddress ?? s.localAddress ?? '0.0.0.0';
-    if (this.media.handle(m.name, f, (name, fields) => { if (s.isOpen) s.send(name, fields); }, local)) return;
-    const ev = translateCmMessage(m.name, f, decodeLabelText);
+    if (this.media.handle(m, (name, fields) => { if (s.isOpen) s.send(name, fields); }, local)) return;
+    const ev = translateCmMessage(m, decodeLabelText);
     if (ev instanceof Error) { this.log('warn', `SCCP ${m.name} ignored: ${ev.message}`, { message: m.name }); return; }
     if (!ev) { this.log('debug', `SCCP ${m.name} not handled`, { message: m.name }); return; }
     const cleared = ev.type === 'callState' && this.mapper.callState(ev.line, ev.callRef, ev.state);

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import {
-  SOFTKEY_EVENTS, SSCP_BY_NAME, type SscpAttrSpec, type SscpElementSpec, type SscpFields, type SscpMessageSpec, type SscpScalar,
+  SOFTKEY_EVENTS, SSCP_BY_NAME, type SscpTyped, type SscpAttrSpec, type SscpElementSpec, type SscpFields, type SscpMessageSpec, type SscpScalar,
 } from './messages.js';
 import { DEFAULT_LIMITS, normalise, SscpSyntaxError, type SscpLimits } from './normalise.js';
 
@@ -26,6 +26,16 @@ export interface SscpEnvelope {
 
 export interface SscpMessage extends SscpEnvelope { name: string; fields: SscpFields }
 export interface SscpDecoded extends SscpMessage { num: number; repairs: string[] }
+/** A decoded message typed from the table (messages.ts SscpTyped), with its envelope. */
+export type SscpReceived = SscpTyped & SscpEnvelope & { num: number; repairs: string[] };
+
+/**
+ * The typed view of a decoded message. decodeSscp accepted only the table's elements and
+ * attributes, each checked against its type, so the fields have the shape SscpFieldsOf<name> says.
+ */
+export function typedSscp(m: SscpDecoded): SscpReceived {
+  return m as unknown as SscpReceived;
+}
 
 export interface SscpCodecOptions { maxDatagram?: number; limits?: SscpLimits }
 

@@ -8,6 +8,7 @@
  */
 import type { CallStateName } from '../station/signalling.js';
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
+import { SSCP_CODEC_NAMES } from './codecs.js';
 
 /** P2CM = phone → call manager, CM2P = call manager → phone, BOTH = either way. */
 export type SscpDir = 'P2CM' | 'CM2P' | 'BOTH';
@@ -62,36 +63,37 @@ export const TONES = [
   'nosuchnumber', 'callwaiting', 'confirmation', 'zip', 'hold', 'dtmf',
 ] as const;
 
-// ---- reusable element specs -------------------------------------------------------------------
-const line = (optional = false): SscpElementSpec =>
-  ({ element: 'Line', optional, attrs: [{ field: 'line', attr: 'instance', type: 'uint', max: 64 }] });
-const callIdent = (optional = false): SscpElementSpec =>
-  ({ element: 'CallIdentifier', optional, attrs: [{ field: 'callId', attr: 'id', type: 'callid' }] });
-const media = (withCodec: boolean): SscpElementSpec => ({
+// ---- reusable element specs (const-typed, so the derived field types keep their names) ---------
+const line = <const O extends boolean = false>(optional?: O) =>
+  ({ element: 'Line', optional: (optional ?? false) as O, attrs: [{ field: 'line', attr: 'instance', type: 'uint', max: 64 }] }) as const;
+const callIdent = <const O extends boolean = false>(optional?: O) =>
+  ({ element: 'CallIdentifier', optional: (optional ?? false) as O, attrs: [{ field: 'callId', attr: 'id', type: 'callid' }] }) as const;
+const mediaId = { field: 'mediaId', attr: 'id', type: 'uint' } as const;
+const media = () => ({ element: 'Media', attrs: [mediaId] }) as const;
+const mediaWithCodec = () => ({
   element: 'Media', attrs: [
-    { field: 'mediaId', attr: 'id', type: 'uint' },
-    ...(withCodec ? [
-      { field: 'codec', attr: 'codec', type: { enum: ['PCMU', 'PCMA', 'G722'] } },
-      // 10..60 ms packetisation: the usual G.711/G.722 ptime range (RFC 3551 §4.5 default 20 ms)
-      { field: 'ptime', attr: 'ptime', type: 'uint', max: 60 },
-    ] as SscpAttrSpec[] : []),
+    mediaId,
+    { field: 'codec', attr: 'codec', type: { enum: SSCP_CODEC_NAMES } },   // firmware/sscp/codecs.ts
+    // 10..60 ms packetisation: the usual G.711/G.722 ptime range (RFC 3551 §4.5 default 20 ms)
+    { field: 'ptime', attr: 'ptime', type: 'uint', max: 60 },
   ],
-});
-const address = (prefix: string): SscpElementSpec => ({
+}) as const;
+const address = <const P extends string>(prefix: P) => ({
   element: 'Address', attrs: [
-    { field: `${prefix}Family`, attr: 'family', type: { enum: ['4', '6'] }, optional: true },
-    { field: `${prefix}Ip`, attr: 'ip', type: 'ip' },
-    { field: `${prefix}Port`, attr: 'port', type: 'uint', max: 65535 },   // UDP port, RFC 768
+    { field: `${prefix}Family` as `${P}Family`, attr: 'family', type: { enum: ['4', '6'] }, optional: true },
+    { field: `${prefix}Ip` as `${P}Ip`, attr: 'ip', type: 'ip' },
+    { field: `${prefix}Port` as `${P}Port`, attr: 'port', type: 'uint', max: 65535 },   // UDP port, RFC 768
   ],
-});
-const party = (element: string, prefix: string): SscpElementSpec => ({
+}) as const;
+const party = <const E extends string, const P extends string>(element: E, prefix: P) => ({
   element, attrs: [
-    { field: `${prefix}Name`, attr: 'name', type: 'text', optional: true, max: 64 },
+    { field: `${prefix}Name` as `${P}Name`, attr: 'name', type: 'text', optional: true, max: 64 },
     { field: prefix, attr: 'number', type: 'digits', optional: true },
   ],
-});
+}) as const;
 
-export const SSCP_MESSAGES: readonly SscpMessageSpec[] = [
+/** The table, const-typed: the message and field types below are derived from it. */
+const TABLE = [
   // ---- transport ------------------------------------------------------------------------------
   { num: 0, name: 'Ack', dir: 'BOTH', elements: [] },
   // ---- phone → call manager -------------------------------------------------------------------
@@ -161,7 +163,7 @@ export const SSCP_MESSAGES: readonly SscpMessageSpec[] = [
       { field: 'firstName', attr: 'firstname', type: 'text', optional: true, max: 64 },
     ] },
   ] },
-  { num: 15, name: 'MediaOpenAck', dir: 'P2CM', elements: [media(false), address('local')] },
+  { num: 15, name: 'MediaOpenAck', dir: 'P2CM', elements: [media(), address('local')] },
   // "display another function key" (seed 000 OSD pages): ask for function-key page `page`
   { num: 16, name: 'FunctionKeyPage', dir: 'P2CM', elements: [
     { element: 'FunctionKeys', attrs: [{ field: 'page', attr: 'page', type: 'uint', max: 16 }] },
@@ -255,10 +257,10 @@ export const SSCP_MESSAGES: readonly SscpMessageSpec[] = [
   { num: 119, name: 'TimeDate', dir: 'CM2P', elements: [
     { element: 'Time', attrs: [{ field: 'epochS', attr: 'epoch', type: 'uint' }] },
   ] },
-  { num: 120, name: 'MediaOpen', dir: 'CM2P', elements: [media(true), callIdent(true)] },
-  { num: 121, name: 'MediaStart', dir: 'CM2P', elements: [media(true), address('remote'), callIdent(true)] },
-  { num: 122, name: 'MediaStop', dir: 'CM2P', elements: [media(false)] },
-  { num: 123, name: 'MediaClose', dir: 'CM2P', elements: [media(false)] },
+  { num: 120, name: 'MediaOpen', dir: 'CM2P', elements: [mediaWithCodec(), callIdent(true)] },
+  { num: 121, name: 'MediaStart', dir: 'CM2P', elements: [mediaWithCodec(), address('remote'), callIdent(true)] },
+  { num: 122, name: 'MediaStop', dir: 'CM2P', elements: [media()] },
+  { num: 123, name: 'MediaClose', dir: 'CM2P', elements: [media()] },
   // OSD layout (seed 000: "OSD Design (Local View)", "(Conversation View)", "Display another function key")
   { num: 124, name: 'Layout', dir: 'CM2P', elements: [
     { element: 'View', attrs: [{ field: 'view', attr: 'name', type: { enum: ['Local', 'Conversation'] } }] },
@@ -284,6 +286,30 @@ export const SSCP_MESSAGES: readonly SscpMessageSpec[] = [
     { element: 'Speaker', optional: true, attrs: [{ field: 'speaker', attr: 'on', type: 'bool' }] },
     { element: 'Microphone', optional: true, attrs: [{ field: 'microphone', attr: 'on', type: 'bool' }] },
   ] },
-];
+] as const satisfies readonly SscpMessageSpec[];
 
+export const SSCP_MESSAGES: readonly SscpMessageSpec[] = TABLE;
 export const SSCP_BY_NAME: ReadonlyMap<string, SscpMessageSpec> = new Map(SSCP_MESSAGES.map((m) => [m.name, m]));
+
+// ---- types derived from the table -----------------------------------------------------------------
+
+type Table = (typeof TABLE)[number];
+export type SscpName = Table['name'];
+type ValueOfType<T> = T extends 'uint' ? number : T extends 'bool' ? boolean
+  : T extends { enum: readonly (infer E)[] } ? E : string;
+/** One attribute as { field, value, opt } (opt: may be absent, because it or its element is optional). */
+type Flat<A, ElOpt> = A extends { field: infer F extends string; type: infer T }
+  ? { field: F; value: ValueOfType<T>; opt: A extends { optional: true } ? true : ElOpt } : never;
+type Struct<P extends { field: string; value: unknown; opt: boolean }> =
+  { [X in P as X['opt'] extends true ? never : X['field']]: X['value'] } & { [X in P as X['opt'] extends true ? X['field'] : never]?: X['value'] };
+type ElementAttrs<E> =
+  E extends { list: { field: infer L extends string }; attrs: readonly (infer A)[] }
+    ? { field: L; value: Array<Struct<Flat<A, false>>>; opt: false }
+  : E extends { attrs: readonly (infer A)[] } ? Flat<A, E extends { optional: true } ? true : false>
+  : never;
+type ElementsOf<N extends SscpName> = Extract<Table, { name: N }>['elements'][number];
+
+/** Fields of SSCP message N as decodeSscp returns them (optional attributes and elements may be absent). */
+export type SscpFieldsOf<N extends SscpName> = Struct<ElementAttrs<ElementsOf<N>>>;
+/** A message typed from the table, keyed by name: what the station sends and reads. */
+export type SscpTyped = { [N in SscpName]: { name: N; fields: SscpFieldsOf<N> } }[SscpName];

@@ -6,9 +6,10 @@
 import type { CallStateName, SoftkeySlot } from '../station/signalling.js';
 import { CallTracker } from '../station/call-tracker.js';
 import { SoftkeySets } from '../station/softkey-sets.js';
-import { SOFTKEY_EVENTS, SOFTKEY_EVENT_MAX, type SscpFields } from './messages.js';
+import { SOFTKEY_EVENTS, SOFTKEY_EVENT_MAX, type SscpTyped } from './messages.js';
 
-export interface SscpOut { name: string; fields: SscpFields }
+/** One phone→CM message, typed from the table (messages.ts SscpTyped). */
+export type SscpOut = SscpTyped;
 
 /** Digit <Key value>: DTMF symbols (ITU-T Q.23), docs/sscp.md §2 message 6. */
 const KEY_RE = /^[0-9*#A-D]$/;
@@ -19,7 +20,8 @@ const SPEEDDIAL_MAX = 255;
 /** Line instances are 1..64 (messages.ts). */
 const LINE_MAX = 64;
 
-const withCall = (f: SscpFields, callRef: number): SscpFields => (callRef > 0 ? { ...f, callId: String(callRef) } : f);
+/** <CallIdentifier id> when there is a call (docs/sscp.md §2: optional on phone→CM messages). */
+const withCall = <F extends object>(f: F, callRef: number): F & { callId?: string } => (callRef > 0 ? { ...f, callId: String(callRef) } : f);
 
 export interface SscpKeySet { line: number; callRef: number; keys: SoftkeySlot[] }
 

@@ -9,16 +9,16 @@ import { isIP } from 'node:net';
 import type { CodecChoice, MediaEngine } from '../media/engine.js';
 import type { InbandDtmf } from '../station/inband-dtmf.js';
 import { OneCallMedia } from '../station/one-call-media.js';
-import type { SscpFields } from './messages.js';
+import { registryCodecOf } from './codecs.js';
+import type { SscpFieldsOf, SscpTyped } from './messages.js';
 import { callRefOf } from './station-events.js';
 
 export type SscpLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type SscpLog = (level: SscpLogLevel, msg: string, ctx?: Record<string, unknown>) => void;
 
 /** Sends one phone→CM message (reliably) on the current registration. */
-export type SscpReply = (name: string, fields: SscpFields) => void;
+export type SscpReply = (m: SscpTyped) => void;
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 /** ptime when 0 is given: 20 ms, the RFC 3551 §4.5 default for G.711/G.722. */
 const DEFAULT_PTIME_MS = 20;
 
@@ -27,7 +27,7 @@ export class SscpStationMedia {
   private readonly oneCall: OneCallMedia;
 
   /** The MediaOpenAck of each receive stream, named again after registering (reannounce). */
-  private readonly acks = new Map<number, SscpFields>();
+  private readonly acks = new Map<number, SscpFieldsOf<'MediaOpenAck'>>();
   /** `dtmf` learns which stream transmits for which call (in-band DTMF, firmware/station/inband-dtmf.ts). */
   constructor(private readonly media: MediaEngine, private readonly log: SscpLog, dtmf?: InbandDtmf) {
     this.oneCall = new OneCallMedia(media, (level, msg, ctx) => log(level, `SSCP ${msg}`, ctx), dtmf);
@@ -37,19 +37,31 @@ export class SscpStationMedia {
   held(callRef: number): void { void this.oneCall.held(callRef); }
 
   /** Handles a media message; false when `name` is not one. `localIp` replaces a wildcard bind address. */
-  handle(name: string, f: SscpFields, reply: SscpReply, localIp: () => string): boolean {
-    const id = num(f.mediaId);
-    switch (name) {
-      case 'MediaOpen': void this.open(id, f, reply, localIp); return true;
+  handle(m: SscpTyped, reply: SscpReply, localIp: () => string): boolean {
+    switch (m.name) {
+      case 'MediaOpen': void this.open(m.fields.mediaId, m.fields, reply, localIp); return true;
       case 'MediaStart': {
+        const f = m.fields;
+        const id = f.mediaId;
         const choice = this.choice(f);
-        const remote = { address: String(f.remoteIp ?? ''), port: num(f.remotePort) };
+        const remote = { address: f.remoteIp, port: f.remotePort };
         void this.oneCall.starting(id, callRefOf(f.callId)).then(() =>
           this.guard('startTransmit', id, () => this.media.startTransmit(id, remote, choice)));
         return true;
       }
-      case 'MediaStop': this.oneCall.stopped(id); void this.guard('stopTransmit', id, () => this.media.stopTransmit(id)); return true;
-      case 'MediaClose': this.acks.delete(id); this.oneCall.stopped(id); void this.guard('closeReceive', id, () => this.media.closeReceive(id)); return true;
+      case 'MediaStop': {
+        const id = m.fields.mediaId;
+        this.oneCall.stopped(id);
+        void this.guard('stopTransmit', id, () => this.media.stopTransmit(id));
+        return true;
+      }
+      case 'MediaClose': {
+        const id = m.fields.mediaId;
+        this.acks.delete(id);
+        this.oneCall.stopped(id);
+        void this.guard('closeReceive', id, () => this.media.closeReceive(id));
+        return true;
+      }
       default: return false;
     }
   }
@@ -70,14 +82,15 @@ export class SscpStationMedia {
    */
   reannounce(reply: SscpReply): void {
     const open = new Set(this.media.activeStreams());
-    for (const [id, ack] of this.acks) if (open.has(id)) reply('MediaOpenAck', ack); else this.acks.delete(id);
+    for (const [id, ack] of this.acks) if (open.has(id)) reply({ name: 'MediaOpenAck', fields: ack }); else this.acks.delete(id);
   }
 
-  private choice(f: SscpFields): CodecChoice {
-    return { codec: String(f.codec ?? 'PCMU'), ptimeMs: num(f.ptime) || DEFAULT_PTIME_MS };
+  /** The table requires <Media codec> (one of firmware/sscp/codecs.ts) and ptime; ptime 0 means the default. */
+  private choice(f: SscpFieldsOf<'MediaOpen'>): CodecChoice {
+    return { codec: registryCodecOf(f.codec) ?? f.codec, ptimeMs: f.ptime || DEFAULT_PTIME_MS };
   }
 
-  private async open(id: number, f: SscpFields, reply: SscpReply, localIp: () => string): Promise<void> {
+  private async open(id: number, f: SscpFieldsOf<'MediaOpen'>, reply: SscpReply, localIp: () => string): Promise<void> {
     const choice = this.choice(f);
     if (!this.media.capabilities().some((c) => c.codec === choice.codec)) {
       // No MediaOpenAck: the CM's MediaOpen stays unanswered and the call gets no audio; say why.
@@ -93,9 +106,9 @@ export class SscpStationMedia {
         this.log('error', `SSCP MediaOpen ${id}: no usable local address for RTP (got ${JSON.stringify(ip)}); set localAddress`, { mediaId: id });
         return;
       }
-      const ack = { mediaId: id, localFamily: String(family), localIp: ip, localPort: ep.port };
+      const ack: SscpFieldsOf<'MediaOpenAck'> = { mediaId: id, localFamily: family === 6 ? '6' : '4', localIp: ip, localPort: ep.port };
       this.acks.set(id, ack);
-      reply('MediaOpenAck', ack);
+      reply({ name: 'MediaOpenAck', fields: ack });
     } catch (e) {
       this.log('error', `media.openReceive(${id}, ${choice.codec}/${choice.ptimeMs} ms) failed: ${(e as Error).message}`,
         { mediaId: id, hint: 'is a UDP port free?' });

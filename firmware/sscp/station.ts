@@ -14,7 +14,9 @@ import type { MediaEngine } from '../media/engine.js';
 import { defaultIpv4, resolveDeviceName } from '../station/device-name.js';
 import { StationFacade } from '../station/facade.js';
 import { RegistrationEngine, checkServers, type CmServer } from '../station/registration.js';
-import type { SscpDecoded } from './codec.js';
+import { typedSscp, type SscpDecoded, type SscpReceived } from './codec.js';
+import { SSCP_DEFAULT_CODEC, sscpCodecOf } from './codecs.js';
+import type { SscpFieldsOf } from './messages.js';
 import { callRefOf, translateSscp, type LayoutState } from './station-events.js';
 import { SscpStationInput, type SscpOut } from './station-input.js';
 import { SscpStationMedia, type SscpLog } from './station-media.js';
@@ -60,8 +62,6 @@ const REJECT_RETRY_MS = 30_000;
 const REGISTER_TIMEOUT_MS = 10_000;
 /** Longest wait for the primary's answer to a probe (a LAN answers in milliseconds). */
 const PROBE_TIMEOUT_MS = 2000;
-/** Codecs we name in Register <Capabilities codecs> (docs/sscp.md §2: "PCMU PCMA G722"). */
-const SSCP_CODECS = new Set(['PCMU', 'PCMA', 'G722']);
 const noLog: SscpLog = () => {};
 
 /** SSCP over reliable UDP on the shared registration engine: open/register/send/close and the message mapping. */
@@ -169,28 +169,30 @@ export class SscpStation extends StationFacade<SscpOut> {
     this.endpoint = ep;
     this.peer = peer;
     const sid = ep.sessionId();
-    const auth: Record<string, string> = this.opts.secret && sid ? { authDigest: registerDigest(this.opts.secret, this.deviceName, sid) } : {};
-    ep.send({ name: 'Register', fields: { ...this.registerFields(), ...auth } }).then(() => {
+    const auth = this.opts.secret && sid ? { authDigest: registerDigest(this.opts.secret, this.deviceName, sid) } : {};
+    const register: SscpOut = { name: 'Register', fields: { ...this.registerFields(), ...auth } };
+    ep.send(register).then(() => {
       if (this.endpoint !== ep || this.state === 'registered') return;
       const ms = this.opts.registerTimeoutMs ?? REGISTER_TIMEOUT_MS;
       this.reg.armRegisterTimeout(ms, `Register acknowledged but no RegisterAck within ${ms} ms`);
     }, (e: Error) => { if (this.endpoint === ep) this.reg.drop('lost', e.message); });
   }
 
-  private registerFields(): Record<string, string | number | boolean> {
-    const codecs = this.opts.media.capabilities().map((c) => c.codec.toUpperCase()).filter((c) => SSCP_CODECS.has(c));
+  private registerFields(): SscpFieldsOf<'Register'> {
+    // Register <Capabilities codecs>: the engine's codecs SSCP has a name for (firmware/sscp/codecs.ts), in its order.
+    const codecs = this.opts.media.capabilities().flatMap((c) => sscpCodecOf(c.codec) ?? []);
     const d = this.opts.display;
     return {
       model: this.opts.model ?? 'deskphone', firmware: this.opts.firmware ?? 'deskphone-1', lines: this.opts.lines ?? 1,
       ...(d ? { cols: d.cols, rows: d.rows, softkeySlots: d.softkeys } : {}),
-      codecs: [...new Set(codecs)].join(' ') || 'PCMU', ipv6: true,
+      codecs: [...new Set(codecs)].join(' ') || SSCP_DEFAULT_CODEC, ipv6: true,
     };
   }
 
-  private onRegisterAck(ep: SscpEndpoint, m: SscpDecoded): void {
-    const interval = typeof m.fields.keepAliveS === 'number' && m.fields.keepAliveS > 0 ? m.fields.keepAliveS : 30;
-    this.reg.registered(typeof m.fields.server === 'string' ? m.fields.server : undefined);
-    if (typeof m.fields.epochS === 'number' && m.fields.epochS > 0) this.reg.emit({ type: 'timeDate', date: new Date(m.fields.epochS * 1000) });
+  private onRegisterAck(ep: SscpEndpoint, f: SscpFieldsOf<'RegisterAck'>): void {
+    const interval = f.keepAliveS > 0 ? f.keepAliveS : 30;
+    this.reg.registered(f.server);
+    if (f.epochS !== undefined && f.epochS > 0) this.reg.emit({ type: 'timeDate', date: new Date(f.epochS * 1000) });
     this.reg.supervise(ep.startKeepalive({
       intervalMs: interval * 1000,
       message: () => {
@@ -200,8 +202,8 @@ export class SscpStation extends StationFacade<SscpOut> {
       onLost: (e) => { if (this.endpoint === ep) this.reg.drop('lost', `keepalive not acknowledged: ${e.message}`); },
     }));
     // After a failover: name the streams still open, so this CM closes them at on-hook (docs/security.md §8).
-    this.media.reannounce((name, fields) => {
-      if (this.endpoint === ep) ep.send({ name, fields }).catch((e: Error) => this.log('warn', `SSCP ${name} failed: ${e.message}`));
+    this.media.reannounce((out) => {
+      if (this.endpoint === ep) ep.send(out).catch((e: Error) => this.log('warn', `SSCP ${out.name} failed: ${e.message}`));
     });
   }
 
@@ -222,39 +224,39 @@ export class SscpStation extends StationFacade<SscpOut> {
     this.reg.returnToPrimary('returning to the primary CM');
   }
 
-  private onMessage(m: SscpDecoded): void {
+  private onMessage(raw: SscpDecoded): void {
     const ep = this.endpoint!;
+    const m: SscpReceived = typedSscp(raw);
     if (m.device !== undefined && m.device.toUpperCase() !== this.deviceName) {
       this.log('warn', `SSCP ${m.name} addressed to ${m.device}, not ${this.deviceName}: ignored`, { message: m.name });
       return;
     }
     switch (m.name) {
-      case 'RegisterAck': if (this.state !== 'registered') this.onRegisterAck(ep, m); return;
+      case 'RegisterAck': if (this.state !== 'registered') this.onRegisterAck(ep, m.fields); return;
       case 'RegisterReject':
-        this.reg.drop('rejected', String(m.fields.reason || 'RegisterReject without reason'),
+        this.reg.drop('rejected', m.fields.reason || 'RegisterReject without reason',
           { delayMs: this.opts.rejectRetryMs ?? REJECT_RETRY_MS });
         return;
       case 'KeepAliveAck': return;
       case 'Reset':
         // ReRegister and Restart both mean: register again with the same CM now; media is kept.
-        this.reg.drop('lost', `Reset (${String(m.fields.reason)}) from the CM`, { sameServer: true, delayMs: 0 });
+        this.reg.drop('lost', `Reset (${m.fields.reason}) from the CM`, { sameServer: true, delayMs: 0 });
         return;
       case 'PhoneBookResult':
-        this.log('debug', `SSCP PhoneBookResult with ${Array.isArray(m.fields.users) ? m.fields.users.length : 0} entries`);
+        this.log('debug', `SSCP PhoneBookResult with ${m.fields.users.length} entries`);
         return;
     }
     if (this.state !== 'registered') {
       this.log('debug', `SSCP ${m.name} before RegisterAck processed anyway`, { message: m.name });
     }
-    if (this.media.handle(m.name, m.fields, (name, fields) => {
-      if (this.endpoint === ep) ep.send({ name, fields }).catch((e: Error) => this.log('warn', `SSCP ${name} failed: ${e.message}`));
+    if (this.media.handle(m, (out) => {
+      if (this.endpoint === ep) ep.send(out).catch((e: Error) => this.log('warn', `SSCP ${out.name} failed: ${e.message}`));
     }, () => this.localIp)) return;
     if (m.name === 'Layout') {
       const f = m.fields;
-      this.layout = { view: f.view === 'Conversation' ? 'Conversation' : 'Local', page: Number(f.page ?? 1) || 1,
-        pages: Number(f.pages ?? 1) || 1, line: Number(f.line ?? 0), callRef: callRefOf(f.callId) };
+      this.layout = { view: f.view, page: f.page || 1, pages: f.pages || 1, line: f.line ?? 0, callRef: callRefOf(f.callId) };
     }
-    const evs = translateSscp(m.name, m.fields);
+    const evs = translateSscp(m);
     if (evs instanceof Error) { this.log('warn', `SSCP ${m.name} ignored: ${evs.message}`, { message: m.name }); return; }
     if (evs.length === 0 && m.name !== 'Layout') this.log('debug', `SSCP ${m.name} not handled`, { message: m.name });
     for (const ev of evs) {

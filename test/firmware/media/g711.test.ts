@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { alawDecode, alawEncode, ulawDecode, ulawEncode } from '../../../firmware/media/g711.js';
-import { PCMA, PCMU, codecByName, codecByPayloadType, codecBySccpCompressionType } from '../../../firmware/media/codecs.js';
+import { PCMA, PCMU, codecByName, codecByPayloadType } from '../../../firmware/media/codecs.js';
+import { codecOfCompressionType } from '../../../firmware/sccp/codecs.js';
 import { requireTool, run, tempDir } from '../../support/oracles.js';
 
 const RAMP = new Int16Array(65536).map((_, i) => i - 32768);
@@ -85,8 +86,8 @@ test('encode/decode write only the requested ranges', () => {
 test('codec registry: lookups by name, payload type and SCCP compression type', () => {
   assert.equal(codecByName('pcmu'), PCMU);
   assert.equal(codecByPayloadType(8), PCMA);
-  assert.equal(codecBySccpCompressionType(4), PCMU);   // docs/sccp.md §4: 4 = G.711 µ-law 64k
-  assert.equal(codecBySccpCompressionType(2), PCMA);   // 2 = G.711 A-law 64k
+  assert.equal(codecOfCompressionType(4), PCMU);   // docs/sccp.md §4: 4 = G.711 µ-law 64k
+  assert.equal(codecOfCompressionType(2), PCMA);   // 2 = G.711 A-law 64k
   assert.equal(codecByName('G729'), undefined);
   assert.equal(PCMU.payloadBytes(20), 160);
   assert.equal(PCMA.payloadType, 8);

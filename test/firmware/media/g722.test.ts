@@ -130,9 +130,10 @@ test('G.722 encode/decode allocate nothing per frame', () => {
 });
 
 test('G722 registry entry: PT 9, 16 kHz audio, 8000 Hz RTP clock, SCCP 6, per-stream instances', async () => {
-  const { codecByName, codecByPayloadType, codecBySccpCompressionType, G722 } = await import('../../../firmware/media/codecs.js');
+  const { codecByName, codecByPayloadType, G722 } = await import('../../../firmware/media/codecs.js');
+  const { codecOfCompressionType } = await import('../../../firmware/sccp/codecs.js');
   assert.equal(codecByPayloadType(9), G722);
-  assert.equal(codecBySccpCompressionType(6), G722);
+  assert.equal(codecOfCompressionType(6), G722);
   assert.equal(codecByName('g722'), G722);
   assert.equal(G722.sampleRate, 16000);
   assert.equal(G722.clockRate, 8000);

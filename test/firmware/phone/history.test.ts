@@ -5,13 +5,13 @@ import { PhoneApp } from '../../../firmware/phone/phone-app.js';
 import type { SignallingEvent } from '../../../firmware/station/signalling.js';
 import { FakeSignalling, FakeTones, ManualClock, rig, settle } from '../../support/phone-fakes.js';
 
-async function setup(cols = 20, rows = 4, historySize?: number) {
+async function setup(cols = 20, rows = 4) {
   const r = rig(cols, rows, 4);
   const sig = new FakeSignalling();
   const clock = new ManualClock();
   const app = new PhoneApp({
     hardware: r.hw, signalling: sig, clock, tones: new FakeTones(), log: { warn: () => {} },
-    options: { utc: true, ...(historySize ? { historySize } : {}) },
+    options: { utc: true },
   });
   await app.start();
   sig.emit({ type: 'registration', state: 'registered', server: 'cm1' },
@@ -86,18 +86,20 @@ test('Dial places a call to the selected entry like redial (speaker off hook, wh
 });
 
 test('16x2 layout, empty history, digits leave the browser and dial, history size is bounded', async () => {
-  const s = await setup(16, 2, 2);
+  const s = await setup(16, 2);
   s.app.press('directories');
   await settle();
   assert.deepEqual(s.r.display.lines, ['No calls        ', 'Dia Nxt Ext     ']);
   s.app.press('exit');
-  for (const ref of [1, 2, 3]) s.sig.emit(st(ref, 'ringin'), info(ref, 'inbound', `10${ref}`, 'X'), st(ref, 'onhook'));
+  // 21 missed calls: the history keeps the newest 20 (firmware/phone/history.ts DEFAULT_HISTORY_SIZE).
+  for (let ref = 1; ref <= 21; ref++) s.sig.emit(st(ref, 'ringin'), info(ref, 'inbound', `${100 + ref}`, 'X'), st(ref, 'onhook'));
   await settle();
-  assert.equal(s.r.display.lines[0]?.trimEnd(), '3 missed');
-  assert.equal(s.app.callHistory.length, 2);
+  assert.equal(s.r.display.lines[0]?.trimEnd(), '21 missed');
+  assert.equal(s.app.callHistory.length, 20);
+  assert.equal(s.app.callHistory.at(-1)?.number, '102', 'the oldest call (101) was dropped');
   s.app.press('directories');
   await settle();
-  assert.deepEqual(s.r.display.lines, ['M 103 X         ', 'Dia Nxt Ext     ']);
+  assert.deepEqual(s.r.display.lines, ['M 121 X         ', 'Dia Nxt Ext     ']);
   s.sig.take();
   s.app.press('7');
   await settle();

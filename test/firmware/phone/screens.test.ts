@@ -95,11 +95,11 @@ test('softkey cells: abbreviations, truncation, paging wraps', () => {
   assert.deepEqual(layoutSoftkeys(keys, 4, 1).targets[0], { kind: 'slot', slot: 3 });
 });
 
-test('key names resolve through the board keyMap', () => {
-  const map = { enter: '#', f1: 'softkey1', f9: 'line2' };
-  assert.deepEqual(resolveKey('enter', map), { kind: 'digit', key: '#' });
-  assert.deepEqual(resolveKey('f1', map), { kind: 'softkey', index: 0 });
-  assert.deepEqual(resolveKey('f9', map), { kind: 'line', line: 2 });
+test('key names resolve to phone actions', () => {
+  assert.deepEqual(resolveKey('#'), { kind: 'digit', key: '#' });
+  assert.deepEqual(resolveKey('softkey1'), { kind: 'softkey', index: 0 });
+  assert.deepEqual(resolveKey('line2'), { kind: 'line', line: 2 });
+  assert.deepEqual(resolveKey('enter'), { kind: 'named', name: 'enter' }, 'no renaming: other names go to the softkey labels');
   assert.deepEqual(resolveKey('speeddial3'), { kind: 'speedDial', index: 3 });
   assert.deepEqual(resolveKey('Hold'), { kind: 'named', name: 'hold' });
   assert.deepEqual(resolveKey('b'), { kind: 'digit', key: 'B' });

@@ -67,10 +67,10 @@ test('enumerations: tones, call states, keypad codes, codecs', () => {
 });
 
 test('DefineTimeDate falls back to systemTime; SetRinger precedence ring', () => {
-  const ev = translateCmMessage('DefineTimeDate', { year: 0, systemTime: 1_700_000_000 }, (s) => s);
+  const ev = translateCmMessage({ name: 'DefineTimeDate', fields: { year: 0, systemTime: 1_700_000_000 } }, (s) => s);
   assert.ok(!(ev instanceof Error) && ev?.type === 'timeDate');
   assert.equal(ev.date.getTime(), 1_700_000_000_000);
-  assert.ok(translateCmMessage('DefineTimeDate', {}, (s) => s) instanceof Error);
-  assert.deepEqual(translateCmMessage('SetRinger', { ringMode: 3, ringDuration: 2 }, (s) => s), { type: 'ringer', mode: 'outside', once: true });
-  assert.equal(translateCmMessage('KeepAliveAck', {}, (s) => s), undefined);
+  assert.ok(translateCmMessage({ name: 'DefineTimeDate', fields: {} }, (s) => s) instanceof Error);
+  assert.deepEqual(translateCmMessage({ name: 'SetRinger', fields: { ringMode: 3, ringDuration: 2 } }, (s) => s), { type: 'ringer', mode: 'outside', once: true });
+  assert.equal(translateCmMessage({ name: 'KeepAliveAck', fields: {} }, (s) => s), undefined);
 });
