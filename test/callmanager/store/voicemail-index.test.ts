@@ -38,7 +38,7 @@ test('messages, their heard state and deletions survive a reopen; files and rows
       [['100', '101', 800, true], ['100', '', 240, false], ['101', '', 150, false]]);
     assert.ok(warn.some((w) => /removed 1 unfinished temporary file/.test(w)));
     assert.ok(warn.some((w) => new RegExp(`has no file .*${m2.file!.split('/').pop()!.replace(/\./g, '\\.')}; dropped`).test(w)), warn.join('\n'));
-    assert.ok(warn.some((w) => /cd34\.wav is damaged \(wav: .*not a RIFF\/WAVE file.*\); renamed to .*\.bad/.test(w)), warn.join('\n'));
+    assert.ok(warn.some((w) => /cd34\.wav is damaged \(not a RIFF\/WAVE file\); renamed to .*\.bad/.test(w)), warn.join("\n"));
     assert.ok(warn.some((w) => /ef56\.wav is cut short; keeping the 150 samples/.test(w)));
     assert.ok(warn.some((w) => /ab12\.wav had no index entry; adopted as a new message for mailbox 100/.test(w)));
     assert.ok(readdirSync(dir).some((n) => n.endsWith('.wav.bad')));
