@@ -21,23 +21,13 @@ import { FileStateStore } from '../../src/node/file-state-store.js';
 import { CmStore } from '../../callmanager/store/database.js';
 import { loadVoicemail } from '../../callmanager/store/voicemail-index.js';
 import { messageAudio } from '../support/power-loss-child.js';
+import { prng } from '../support/prng.js';
 
 const CHILD = fileURLToPath(new URL('../support/power-loss-child.js', import.meta.url));
 const KILLS = Number(process.env.POWER_LOSS_KILLS ?? 200);
 /** The child is killed this long (uniform, ms) after it says it is ready: past its first writes, inside the loop. */
 const MAX_DELAY_MS = 250;
 
-/** mulberry32: a small seeded PRNG so a failing run can be repeated. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Committed { hist: number; cdr: number; fwd: number; vm: Map<string, number>; heard: Set<string>; deleted: Set<string> }
 
@@ -109,7 +99,7 @@ async function readBack(dir: string, c: Committed): Promise<Check> {
 test(`power loss: ${KILLS} kills -9 while writing phone state, CDRs, forwards and voicemail: 0 corrupt, 0 lost`, { timeout: 60_000 + KILLS * 5_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'deskphone-power-loss-'));
   const seed = Number(process.env.POWER_LOSS_SEED ?? 13);
-  const rand = rng(seed);
+  const rand = prng(seed);
   const c: Committed = { hist: -1, cdr: 0, fwd: -1, vm: new Map(), heard: new Set(), deleted: new Set() };
   const started = Date.now();
   let corrupt = 0; let lost = 0; let writes = 0; let temps = 0;

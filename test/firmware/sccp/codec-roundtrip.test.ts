@@ -8,18 +8,8 @@ import { decodeMessage, encodeMessage } from '../../../firmware/sccp/codec.js';
 import { messages } from '../../../firmware/sccp/messages.js';
 import type { FieldSpec, MessageName, MessageSpec } from '../../../firmware/sccp/messages.js';
 import { formatIpv6 } from '../../../firmware/sccp/messages-ip.js';
+import { prng } from '../../support/prng.js';
 
-/** mulberry32: small deterministic PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const active = (f: FieldSpec, v: number) => (f.minVersion ?? 0) <= v && v <= (f.maxVersion ?? Infinity);
 

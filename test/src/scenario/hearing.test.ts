@@ -5,6 +5,7 @@ import { ulawDecode, ulawEncode } from '../../../firmware/media/g711.js';
 import { cadenceRuns, identifyTone, present, TONE_PLANS, type HeardTone, type PlannedTone } from '../../../src/scenario/hearing.js';
 import { abbreviates, softkeyUnder } from '../../../src/scenario/runner.js';
 import type { PhoneUnderTest } from '../../../src/scenario/rig.js';
+import { prng } from '../../support/prng.js';
 
 const RATE = 8000;
 /** `ms` of a named call-progress tone as the phone's own tone generator plays it, from `offsetMs` into its cadence. */
@@ -18,17 +19,6 @@ function tone(name: string, ms: number, offsetMs = 0): Int16Array {
   return out;
 }
 
-/** mulberry32: a small seeded PRNG, so the synthetic set is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** T1.401 levels per component in dBm0 (dial −13, ringback −19, busy/reorder −24); 0 dBm0 = −3.17 dBFS (G.711). */
 const LEVEL_DBM0: Record<PlannedTone, number> = { dial: -13, ringback: -19, busy: -24, reorder: -24 };
