@@ -21,6 +21,7 @@ import { ChanSkinny } from './features/chan-skinny.js';
 import type { CmStorage } from './store/storage.js';
 import { ForeignStreams } from './foreign-streams.js';
 import { MultiCall } from './multi-call.js';
+import type { MediaServices } from './media/services.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState } from './call-types.js';
@@ -43,8 +44,12 @@ export class CallCore {
   /** Several calls per line: call waiting, per-call keys, consult transfer (multi-call.ts). */
   private readonly multi: MultiCall;
 
-  /** `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md). */
-  constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay, storage?: CmStorage) {
+  /**
+   * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
+   * `services`: the CM's own media (conference bridges, meet-me rooms, music on hold; media/services.ts).
+   */
+  constructor(private readonly config: CallManagerConfig, private readonly clock: Clock, log?: Logger, relay?: MediaRelay, storage?: CmStorage,
+    readonly services?: MediaServices) {
     this.log = log ?? silentLogger;
     this.media = new CallMedia({ config, log: this.log, ...(relay ? { relay } : {}),
       send: (leg, cmd) => this.send(leg as Leg, cmd),

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../hal/api/clock.js';
 import type { TraceSink } from '../firmware/station/trace.js';
 import { CallCore } from './calls.js';
+import { createMediaServices, type MediaServices } from './media/services.js';
 import type { CallManagerConfig } from './config.js';
 import { silentLogger, type Logger } from './log.js';
 import { RtpProxy } from './rtp-proxy.js';
@@ -38,6 +39,8 @@ export interface StartCallManagerOptions {
   sscpHost?: string;
   /** `--trace`: every SCCP, SSCP and TSP message sent and received, decoded (firmware/station/trace.ts). */
   trace?: TraceSink;
+  /** Directory a relative `moh.file` is read from (the config file's); default the working directory. */
+  configDir?: string;
 }
 
 export interface DeviceSummary {
@@ -69,6 +72,8 @@ export interface CallManagerHandle {
   storage: CmStore;
   /** The SSCP listener, when started (docs/sscp.md). */
   sscp?: { port: number; address: string; state: SscpServerHandle['state'] };
+  /** Conference bridges, meet-me rooms and music on hold (docs/conference.md). */
+  media: MediaServices;
   /** The RTP proxy (docs/rtp-proxy.md); idle until a call needs it. */
   rtpProxy: RtpProxy;
   /** The TSP third-party call control listener when `tsp` is configured (docs/tsp.md §3). */
@@ -82,7 +87,12 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
   // Forwards, DND, redial, voicemail and CDRs (docs/state.md §2); a damaged database is replaced, not fatal.
   const storage = await openCmStorage(config, log);
   const rtpProxy = new RtpProxy({ log });
-  const core = new CallCore(config, clock, log, rtpProxy, storage);
+  // Conference bridges, meet-me rooms and music on hold (docs/conference.md); a bad moh.file fails here.
+  let media: MediaServices;
+  try {
+    media = createMediaServices(config, clock, { log, ...(opts.configDir !== undefined ? { baseDir: opts.configDir } : {}) });
+  } catch (e) { storage.db.close(); throw e; }
+  const core = new CallCore(config, clock, log, rtpProxy, storage, media);
   const cdrs = new CdrRecorder(core.events, storage.db, clock, log);
   core.events.on('call', (ev) => events.emit('call', ev));
   // docs/security.md §8: streams a phone holds from another CM's call, and their closing at on-hook.
@@ -92,6 +102,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
     core.close();
     rtpProxy.close();
     cdrs.stop();
+    await media.close();
     await core.fx.store.idle();
     storage.db.close();
   };
@@ -134,6 +145,7 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
     core,
     storage: storage.db,
     rtpProxy,
+    media,
     ...(tsp ? { tsp } : {}),
     ...(sscp ? { sscp: { port: sscp.port, address: sscp.address, state: sscp.state } } : {}),
     devices: () => config.devices.map((d) => {

@@ -1,6 +1,7 @@
 /** `deskphone callmanager`: the software call manager as a standalone process. */
 import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../hal/bindings/system-clock.js';
+import { dirname, resolve } from 'node:path';
 import { loadCallManagerConfig } from '../callmanager/config.js';
 import { startCallManager } from '../callmanager/start.js';
 import { traceTo } from '../firmware/station/trace.js';
@@ -31,7 +32,7 @@ export async function callManagerMain(argv: string[]): Promise<number> {
     if (port === undefined) return 2;
   }
   const cm = await startCallManager({
-    config, clock: new SystemClock(), log,
+    config, clock: new SystemClock(), log, configDir: dirname(resolve(values.config)),
     ...(values.host !== undefined ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}),
     ...(values.trace ? { trace: traceTo((l) => log.trace(l)) } : {}),
   });

@@ -10,10 +10,10 @@ import type { GpioController } from '../../hal/api/gpio.js';
 import type { Clock } from '../../hal/api/clock.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
 import type { Logger } from '../node/logger.js';
-import { scenarioCmConfig } from '../scenario/emulated-rig.js';
+import { resolveScenarioPath, scenarioCmConfig } from '../scenario/emulated-rig.js';
 import type { PhoneUnderTest, ScenarioRig } from '../scenario/rig.js';
 import type { Scenario } from '../scenario/schema.js';
 import { AgentConnection, RemotePhone, parseHostPort } from './client.js';
@@ -80,7 +80,8 @@ export async function buildAgentRig(s: Scenario, bench: RigBench, o: BenchOption
   let startCm: (() => Promise<CallManagerHandle>) | undefined;
   if ('embedded' in s.callmanager) {
     const config = scenarioCmConfig(s, s.callmanager.embedded, stateDir);
-    startCm = () => startCallManager({ config, host: cm.host, port: cm.port, sscpPort: cm.sscpPort, clock,
+    const configDir = dirname(resolveScenarioPath(s, s.callmanager.embedded)); // a relative moh.file starts here
+    startCm = () => startCallManager({ config, configDir, host: cm.host, port: cm.port, sscpPort: cm.sscpPort, clock,
       log: { info: (m) => o.log.debug(`cm: ${m}`), warn: (m) => o.log.warn(`cm: ${m}`) } })
       .catch((e: Error) => { throw new Error(`embedded call manager on ${cm.host}:${cm.port} (SSCP UDP ${cm.sscpPort}, ${bench.rig.file} callmanager): ${e.message}`); });
     callManager = await startCm().catch((e: Error) => { rmSync(stateDir, { recursive: true, force: true }); throw e; });

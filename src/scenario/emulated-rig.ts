@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { loadCallManagerConfig, type CallManagerConfig } from '../../callmanager/config.js';
 import { startCallManager, type CallManagerHandle } from '../../callmanager/start.js';
@@ -52,7 +52,8 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
   let startCm: ((port: number, sscpPort: number) => Promise<CallManagerHandle>) | undefined;
   if ('embedded' in s.callmanager) {
     const config = scenarioCmConfig(s, s.callmanager.embedded, stateDir);
-    startCm = (port, sscpPort) => startCallManager({ config, host: '127.0.0.1', port, sscpPort, clock,
+    const configDir = dirname(resolveScenarioPath(s, s.callmanager.embedded)); // a relative moh.file starts here
+    startCm = (port, sscpPort) => startCallManager({ config, configDir, host: '127.0.0.1', port, sscpPort, clock,
       log: { info: (m) => log.debug(`cm: ${m}`), warn: (m) => log.warn(`cm: ${m}`) },
       ...(log.enabled?.('trace') && log.trace ? { trace: traceTo((l) => log.trace!(`cm: ${l}`)) } : {}) });
     callManager = await startCm(0, 0);
