@@ -85,7 +85,7 @@ export class FeatureRouter {
     const number = dev.lines[inst - 1]!.number;
     if (leg?.mode === 'forward') return this.core.teardown(leg);
     if (this.forwards.get(number) !== undefined) return void this.setForward(dev, inst, '');
-    if (leg && (leg.state !== 'dialing' || leg.digits !== '' || leg.held)) {
+    if (leg && (leg.state !== 'dialing' || leg.digits !== '' || leg.held || leg.mode)) { // leg.mode: another prompt (forward-cond.ts, pickup.ts)
       return dev.sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });
     }
     const l = leg ?? this.core.startDialing(dev, inst);

@@ -9,6 +9,8 @@ test('CFwdBusy: prompt, set, shown on the idle screen; a busy line sends the cal
   const { core, s } = office();
   core.softkey(BOB, 'cfwdBusy', 1);
   assert.ok(s[BOB].cmds.some((c) => c.t === 'prompt' && c.text === 'Fwd busy to'));
+  core.softkey(BOB, 'cfwdAll', 1);
+  assert.equal(s[BOB].last('notify')?.text, 'Not available', 'CFwdAll does not take over the forward-busy prompt');
   digits(core, BOB, '102');
   assert.equal(core.legState(BOB), 'idle');
   assert.deepEqual(s[BOB].last('notify'), { t: 'notify', text: 'Fwd busy 102', timeoutS: 0 });
