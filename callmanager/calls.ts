@@ -231,6 +231,7 @@ export class CallCore {
   forwardOf(name: string, line: number): string { return this.fx.forwardOf(this.dev(name), line || 1); }
   /** SSCP Forward with Mode Busy / NoAnswer (docs/sscp.md §2 #10): forward busy / no answer of line `line` ('' cancels). */
   setCondForward(name: string, line: number, kind: 'busy' | 'noAnswer', number: string): CoreResult { return this.fx.cond.set(this.dev(name), line || 1, kind, number); }
+  condForwardOf(name: string, line: number, kind: 'busy' | 'noAnswer'): string { return this.fx.cond.get(this.dev(name).lines[(line || 1) - 1]?.number ?? '', kind) ?? ''; }
   /** Play / Store / Delete (SSCP soft key events 19-21) during a voicemail call. */
   voicemailKey(name: string, key: 'play' | 'store' | 'delete'): boolean { return this.fx.key(this.dev(name), key); }
 

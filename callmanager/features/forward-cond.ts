@@ -28,7 +28,9 @@ export class CondForwards {
   private readonly map = new Map<string, Partial<Record<CondForwardKind, string>>>();
 
   constructor(private readonly core: Pick<CoreOps, 'owner' | 'startDialing' | 'teardown' | 'send' | 'reorder'>,
-    private readonly log: Logger, private readonly persist?: CondForwardPersistence) {
+    private readonly log: Logger, private readonly persist?: CondForwardPersistence,
+    /** A forward of line instance `inst` changed (router.ts sends ForwardStat). */
+    private readonly changed: (dev: FxDevice, inst: number) => void = () => {}) {
     for (const f of persist?.condForwards() ?? []) {
       const why = this.refusal(f.line, f.target);
       if (!why) { this.entry(f.line)[f.kind] = f.target; continue; }
@@ -75,6 +77,7 @@ export class CondForwards {
       delete this.entry(line.number)[kind];
       this.save(() => this.persist?.clearCondForward(line.number, kind));
     }
+    this.changed(dev, inst);
     dev.sink?.send(target ? { t: 'notify', text: `${SHOWN[kind]} ${target}`, timeoutS: 0 } : { t: 'notify', text: `${SHOWN[kind]} off`, timeoutS: 5 });
     this.log.info(`${dev.name}: line ${line.number} forward ${kind} ${target ? `→ ${target}` : 'cancelled'}`);
     return { ok: true };

@@ -29,7 +29,7 @@ export class FeatureRouter {
   constructor(private readonly core: CoreOps, private readonly cfg: CallManagerConfig, clock: Clock, private readonly log: Logger,
     private readonly storage?: CmStorage) {
     this.forwards = new ForwardTable((n) => !!core.owner(n), storage?.db, log);
-    this.cond = new CondForwards(core, log, storage?.db);
+    this.cond = new CondForwards(core, log, storage?.db, (dev, inst) => dev.sink?.send(this.forwardStat(dev, inst)));
     this.store = storage ? new VoicemailStore(storage.voicemailDir, log, storage.db, storage.messages) : new VoicemailStore(cfg.voicemail.dir, log);
     const saved = new Map((storage?.db.devices() ?? []).map((d) => [d.name, d]));
     for (const dev of core.devices()) {
@@ -101,10 +101,17 @@ export class FeatureRouter {
       const r = this.forwards.set(line.number, target);
       if (!r.ok) return r;
     } else this.forwards.clear(line.number);
-    dev.sink?.send({ t: 'forwardStat', line: inst, number: target });
+    dev.sink?.send(this.forwardStat(dev, inst));
     dev.sink?.send({ t: 'notify', text: target ? `Forwarded to ${target}` : 'Forward cancelled', timeoutS: target ? 0 : 5 });
     this.log.info(`${dev.name}: line ${line.number} forward all ${target ? `→ ${target}` : 'cancelled'}`);
     return { ok: true };
+  }
+
+  /** ForwardStat of line instance `inst`: forward all, and busy / no answer when set (forward-cond.ts). */
+  forwardStat(dev: FxDevice, inst: number): Extract<CmCommand, { t: 'forwardStat' }> {
+    const n = dev.lines[inst - 1]?.number ?? '';
+    const busy = this.cond.get(n, 'busy'); const noAnswer = this.cond.get(n, 'noAnswer');
+    return { t: 'forwardStat', line: inst, number: this.forwards.get(n) ?? '', ...(busy ? { busy } : {}), ...(noAnswer ? { noAnswer } : {}) };
   }
 
   forwardOf(dev: FxDevice, inst: number): string {
@@ -186,7 +193,8 @@ export class FeatureRouter {
     dev.lines.forEach((l, i) => {
       if (this.store.newCount(l.number) > 0) dev.sink?.send({ t: 'lamp', target: 'voicemail', instance: i + 1, mode: 'on' });
       const f = this.forwards.get(l.number);
-      if (f) dev.sink?.send({ t: 'forwardStat', line: i + 1, number: f });
+      const st = this.forwardStat(dev, i + 1);
+      if (f || st.busy || st.noAnswer) dev.sink?.send(st);
       // The idle notice of setForward, again: a phone that restarted (or a CM that did) shows it too.
       if (f) dev.sink?.send({ t: 'notify', text: `Forwarded to ${f}`, timeoutS: 0 });
     });

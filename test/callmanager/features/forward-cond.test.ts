@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallCore } from '../../../callmanager/calls.js';
+import { forwardStatFields } from '../../../callmanager/sccp/commands.js';
 import { VirtualClock } from '../../../hal/emul/virtual-clock.js';
 import { ALICE, BOB, CAROL, DANA, Sink, digits, memoryStorage, office, officeConfig, settle } from '../../support/office-core.js';
 
@@ -14,6 +15,9 @@ test('CFwdBusy: prompt, set, shown on the idle screen; a busy line sends the cal
   digits(core, BOB, '102');
   assert.equal(core.legState(BOB), 'idle');
   assert.deepEqual(s[BOB].last('notify'), { t: 'notify', text: 'Fwd busy 102', timeoutS: 0 });
+  assert.deepEqual(s[BOB].last('forwardStat'), { t: 'forwardStat', line: 1, number: '', busy: '102' });
+  assert.deepEqual(forwardStatFields(1, '', '102', ''), { activeForward: 1, lineNumber: 1, forwardAllActive: 0, forwardAllDirnum: '',
+    forwardBusyActive: 1, forwardBusyDirnum: '102', forwardNoAnswerActive: 0, forwardNoAnswerDirnum: '' }, 'SCCP ForwardStat (docs/sccp.md §3)');
 
   core.offHook(ALICE); digits(core, ALICE, '101');
   assert.equal(core.legState(BOB), 'ringin', 'not busy: Bob rings');
@@ -27,6 +31,7 @@ test('CFwdBusy: prompt, set, shown on the idle screen; a busy line sends the cal
 
   core.softkey(BOB, 'cfwdBusy', 1);
   assert.equal(s[BOB].last('notify')?.text, 'Fwd busy off');
+  assert.deepEqual(s[BOB].last('forwardStat'), { t: 'forwardStat', line: 1, number: '' });
   assert.equal(core.legState(BOB), 'idle');
   core.offHook(BOB);
   core.offHook(ALICE); digits(core, ALICE, '101');
