@@ -5,6 +5,7 @@ import type { RelaySession } from './call-media.js';
 import type { CodecName } from './codec-choice.js';
 import type { LineConfig } from './config.js';
 import type { StationSink } from './station.js';
+import type { LegMode } from './features/fx-types.js';
 
 export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'ended';
 
@@ -20,7 +21,7 @@ export interface Leg {
   /** Call id observers see: the caller leg's ref, for both legs, kept after the call ends. */
   cid: number; party: Party; shown: CallStateName; speaker?: boolean;
   /** features/router.ts: collecting a forward target; the held leg of a transfer being dialled. */
-  mode?: 'forward'; held?: Leg; consult?: boolean;
+  mode?: LegMode; held?: Leg; consult?: boolean;
 }
 export interface Call { id: number; caller: Leg; callee: Leg; codec: CodecName; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
 

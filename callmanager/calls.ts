@@ -22,6 +22,8 @@ import type { CmStorage } from './store/storage.js';
 import { ForeignStreams } from './foreign-streams.js';
 import { MultiCall } from './multi-call.js';
 import type { MediaServices } from './media/services.js';
+import { Pickup } from './features/pickup.js';
+import { toggleDnd } from './features/dnd.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState } from './call-types.js';
@@ -43,6 +45,8 @@ export class CallCore {
   private readonly compat: ChanSkinny;
   /** Several calls per line: call waiting, per-call keys, consult transfer (multi-call.ts). */
   private readonly multi: MultiCall;
+  /** PickUp / GPickUp (features/pickup.ts). */
+  private readonly pickup: Pickup;
 
   /**
    * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
@@ -63,7 +67,9 @@ export class CallCore {
     this.fx = new FeatureRouter(this.ops(), config, clock, this.log, storage);
     this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
-    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers()]);
+    this.pickup = new Pickup({ config, owner: (n) => this.lineOwner.get(n), speakerOffHook: (d, line) => this.speakerOffHook(d.name, line),
+      detachCall: (l) => this.ops().detachCall(l), teardown: (l) => this.teardown(l), send: (l, c) => this.send(l, c), answer: (l) => this.answer(l) });
+    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers(), ...this.pickup.numbers()]);
     const ops = this.ops();
     this.multi = new MultiCall({ config,
       hold: (l) => this.hold(l), resume: (l) => this.resume(l), answer: (l) => this.answer(l),
@@ -190,12 +196,12 @@ export class CallCore {
         if (leg?.state === 'connected') this.fx.startTransfer(leg, this.multi.transferMode(leg) === 'consult');
         return;
       case 'cfwdAll': return this.fx.cfwdAll(dev, line);
-      case 'dnd':
-        dev.dnd = !dev.dnd;
-        this.fx.deviceChanged(dev);
-        // While on, the notice stays (timeout 0) like a 7960's status line; "off" replaces it for 5 s.
-        dev.sink?.send(dev.dnd ? { t: 'notify', text: 'Do not disturb', timeoutS: 0 } : { t: 'notify', text: 'Do not disturb off', timeoutS: 5 });
-        return;
+      case 'cfwdBusy': return this.fx.cond.key(dev, line, 'busy'); // features/forward-cond.ts
+      case 'cfwdNoAnswer': return this.fx.cond.key(dev, line, 'noAnswer');
+      case 'pickUp': return this.pickup.pickUp(dev, line); // features/pickup.ts
+      case 'gPickUp': return this.pickup.gPickUp(dev, line);
+      case 'iDivert': return void this.fx.iDivert(dev, leg); // features/idivert.ts
+      case 'dnd': return toggleDnd(dev, (d) => this.fx.deviceChanged(d)); // features/dnd.ts
       default: return this.notAvailable(name, `soft key ${key}`);
     }
   }
@@ -223,6 +229,9 @@ export class CallCore {
   /** SSCP Forward (docs/sscp.md §2 #10): forward all of line `line` to `number` ('' cancels). */
   setForward(name: string, line: number, number: string): CoreResult { return this.fx.setForward(this.dev(name), line || 1, number); }
   forwardOf(name: string, line: number): string { return this.fx.forwardOf(this.dev(name), line || 1); }
+  /** SSCP Forward with Mode Busy / NoAnswer (docs/sscp.md §2 #10): forward busy / no answer of line `line` ('' cancels). */
+  setCondForward(name: string, line: number, kind: 'busy' | 'noAnswer', number: string): CoreResult { return this.fx.cond.set(this.dev(name), line || 1, kind, number); }
+  condForwardOf(name: string, line: number, kind: 'busy' | 'noAnswer'): string { return this.fx.cond.get(this.dev(name).lines[(line || 1) - 1]?.number ?? '', kind) ?? ''; }
   /** Play / Store / Delete (SSCP soft key events 19-21) during a voicemail call. */
   voicemailKey(name: string, key: 'play' | 'store' | 'delete'): boolean { return this.fx.key(this.dev(name), key); }
 
@@ -335,6 +344,7 @@ export class CallCore {
     if (leg.state !== 'dialing') return;
     const number = leg.digits;
     if (!number) return this.reorder(leg, 'congestion', 'Dial timeout');
+    if (leg.mode === 'groupPickup') return this.pickup.dialed(leg, number);
     if (this.fx.dialed(leg, number)) return;
     if (!this.lineOwner.has(number)) return this.reorder(leg, 'invalidnumber', 'Unknown number');
     leg.dev.lastDialed = number;
@@ -355,6 +365,8 @@ export class CallCore {
     const original = final !== number ? { number, name: first.line.name } : undefined;
     if (!target.dev.sink) return this.reorder(leg, 'congestion', 'Unavailable');
     if (this.multi.admit(target) === 'busy') {
+      const fwd = this.fx.busyForward(final); // forward busy (features/forward-cond.ts), else the mailbox
+      if (fwd) return this.ring(leg, fwd as Target, number, { number: final, name: target.line.name });
       const vm = this.fx.voicemailTarget(final); // busy callee with a mailbox (docs/features.md §6)
       if (vm) return this.ring(leg, vm, number, original);
       leg.state = 'busy';
@@ -364,7 +376,8 @@ export class CallCore {
     }
     this.ring(leg, target, number, original);
     const callee = target.dev.leg!;
-    if (this.fx.hasMailbox(final)) this.arm(callee, this.config.voicemail.noAnswerSeconds, () => this.fx.noAnswer(callee, final));
+    const secs = this.fx.noAnswerSeconds(final); // forward no answer or the mailbox (features/router.ts)
+    if (secs !== undefined) this.arm(callee, secs, () => this.fx.noAnswer(callee, final));
   }
 
   /** Rings `target` for `leg`'s call; `number` is what the caller sees, `original` the forwarded-from line. */
@@ -522,6 +535,7 @@ export class CallCore {
       mediaReady: (name, p, st, ip, port) => this.mediaReady(name, p, st, ip, port),
       owner: (number) => this.lineOwner.get(number),
       devices: () => this.devices.values(),
+      admits: (t) => this.multi.admit(t) !== 'busy',
     };
   }
 }

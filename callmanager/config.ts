@@ -4,10 +4,11 @@
  *
  * Shape (see callmanager/examples/two-phones.yaml):
  *   server:   { bind, port, keepalive, dateTemplate, version, name, codecs, sscpPort?, sscpBind? }
- *   lines:    [{ number, name, label?, maxCalls? (4), busyTrigger? (2), transfer?: consult|blind }]
+ *   lines:    [{ number, name, label?, maxCalls? (4), busyTrigger? (2), transfer?: consult|blind, noAnswerSeconds? }]
  *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
  *   conference: { maxParticipants }   moh: { file? }   meetme: [{ number, name?, maxParticipants? }]  (docs/conference.md)
+ *   pickupGroups: [{ number, name?, lines: [number...] }]  (docs/features.md §2 "Call pickup")
  *   storage:  { path }   (docs/state.md)
  */
 import { isIP } from 'node:net';
@@ -82,6 +83,9 @@ const lineSchema = z.strictObject({
   maxCalls: z.number().int().min(1).max(16).default(4),
   busyTrigger: z.number().int().min(1).max(16).default(2),
   transfer: z.enum(['consult', 'blind']).optional(),
+  // Seconds a call rings unanswered before forward-no-answer (or the mailbox) takes it; default
+  // voicemail.noAnswerSeconds (docs/features.md §2 "Forward busy / no answer").
+  noAnswerSeconds: z.number().positive().max(600).optional(),
 }).refine((l) => l.busyTrigger <= l.maxCalls, { message: 'busyTrigger may not exceed maxCalls', path: ['busyTrigger'] });
 
 const speedDialSchema = z.strictObject({
@@ -170,6 +174,15 @@ const meetmeSchema = z.strictObject({
   maxParticipants: z.number().int().min(2).max(32).optional(),
 });
 
+/** A call pickup group (docs/features.md §2 "Call pickup"): PickUp answers a call ringing on another line of the presser's group, GPickUp one in the group dialled. */
+const pickupGroupSchema = z.strictObject({
+  /** What GPickUp dials to name this group. */
+  number: digits,
+  name: z.string().max(39).optional(),
+  /** Member lines (numbers under `lines`); a line is in at most one group. */
+  lines: z.array(digits).min(1),
+});
+
 /** Durable state (docs/state.md §2): forwards, DND, redial, the voicemail index, call detail records. */
 const storageSchema = z.strictObject({
   /** SQLite database file; ':memory:' (the default) keeps nothing across a restart (tests, simulator). */
@@ -187,6 +200,7 @@ export const callManagerSchema = z.strictObject({
   conference: conferenceSchema.default(() => conferenceSchema.parse({})),
   moh: mohSchema.default(() => mohSchema.parse({})),
   meetme: z.array(meetmeSchema).default([]),
+  pickupGroups: z.array(pickupGroupSchema).default([]),
   storage: storageSchema.default(() => storageSchema.parse({})),
 });
 
@@ -196,6 +210,7 @@ export type VoicemailConfig = z.output<typeof voicemailSchema>;
 export type ConferenceConfig = z.output<typeof conferenceSchema>;
 export type MohConfig = z.output<typeof mohSchema>;
 export type MeetmeConfig = z.output<typeof meetmeSchema>;
+export type PickupGroupConfig = z.output<typeof pickupGroupSchema>;
 export type DeviceConfig = z.output<typeof deviceSchema> & { type: number };
 
 /** Soft-key names accepted in a `softkeys` override (see sccp/templates.ts SOFTKEY_NAMES). */
@@ -251,6 +266,20 @@ function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): C
       : m.number === cfg.voicemail.number ? 'voicemail.number' : undefined;
     if (clash) problems.push(src.problem(['meetme', i, 'number'], `meet-me number "${m.number}" is already used by ${clash}`));
     rooms.set(m.number, i);
+  });
+  const groups = new Map<string, number>();
+  const member = new Map<string, number>();
+  cfg.pickupGroups.forEach((g, i) => {
+    const clash = groups.has(g.number) ? `pickupGroups[${groups.get(g.number)}]` : numbers.has(g.number) ? `lines[${numbers.get(g.number)}]`
+      : rooms.has(g.number) ? `meetme[${rooms.get(g.number)}]` : g.number === cfg.voicemail.number ? 'voicemail.number' : undefined;
+    if (clash) problems.push(src.problem(['pickupGroups', i, 'number'], `pickup group number "${g.number}" is already used by ${clash}`));
+    groups.set(g.number, i);
+    g.lines.forEach((n, j) => {
+      if (!numbers.has(n)) problems.push(src.problem(['pickupGroups', i, 'lines', j], `unknown line "${n}": not defined under "lines"`));
+      else if (member.has(n) && member.get(n) !== i) problems.push(src.problem(['pickupGroups', i, 'lines', j], `line "${n}" is already in pickupGroups[${member.get(n)}] (a line is in one pickup group)`));
+      else if (member.get(n) === i) problems.push(src.problem(['pickupGroups', i, 'lines', j], `line "${n}" is listed twice`));
+      else member.set(n, i);
+    });
   });
   const users = new Set<string>();
   cfg.tsp?.users.forEach((u, i) => {

@@ -7,8 +7,8 @@
 /**
  * Config soft key names (config.ts SOFTKEY_NAMES, the `softkeys` override and the default sets of
  * softkey-sets.ts) → the neutral soft key the core acts on. The core implements redial, newCall,
- * hold, transfer, cfwdAll, backspace, endCall, resume, answer, dnd and dial; the others answer
- * "Not available" (docs/features.md §2).
+ * hold, transfer, cfwdAll, cfwdBusy, cfwdNoAnswer, backspace, endCall, resume, answer, pickUp, gPickUp,
+ * dnd, iDivert and dial (features/*.ts); the others answer "Not available" (docs/features.md §2).
  */
 export const SOFTKEY_BY_CONFIG_NAME = {
   Redial: 'redial', NewCall: 'newCall', Hold: 'hold', Transfer: 'transfer', CFwdAll: 'cfwdAll', CFwdBusy: 'cfwdBusy',

@@ -39,7 +39,9 @@ export type CmCommand =
   /** Speakerphone on/off (SCCP SetSpeakerMode 0x0088); third-party Dial goes off hook on the speaker (docs/tsp.md §3). */
   | { t: 'speaker'; on: boolean }
   /** Call forward all changed for line instance `line` (SCCP ForwardStat 0x0090, docs/sccp.md §3); number '' = off. */
-  | { t: 'forwardStat'; line: number; number: string };
+  | { t: 'forwardStat'; line: number; number: string;
+      /** Forward busy / no answer targets of the line (features/forward-cond.ts); absent = off. */
+      busy?: string; noAnswer?: string };
 
 /** Where the core sends commands for one registered device. */
 export interface StationSink {

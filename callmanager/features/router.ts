@@ -10,61 +10,26 @@ import type { CmCommand, StationSink } from '../station.js';
 import type { Logger } from '../log.js';
 import type { CodecName } from '../../firmware/media/codecs.js';
 import { ForwardTable } from './forward.js';
+import { CondForwards } from './forward-cond.js';
+import { iDivert } from './idivert.js';
 import { VoicemailStore } from './voicemail-store.js';
 import { VOICEMAIL_CODECS, VoicemailStation, type VoicemailKey } from './voicemail-station.js';
 import type { CmStorage } from '../store/storage.js';
 
-/** What the router sees of the core's legs and devices (calls.ts Leg / Device are supersets). */
-export interface FxDevice {
-  name: string; lines: LineConfig[]; sink?: StationSink; leg?: FxLeg; voicemail?: boolean;
-  /** Kept in storage (docs/state.md §2): restored at start, saved through deviceChanged(). */
-  dnd?: boolean; lastDialed?: string | undefined;
-}
-export interface FxLeg {
-  dev: FxDevice; line: number; ref: number; state: string; digits: string; call?: unknown;
-  /** Collecting a forward-all target instead of a number to call. */
-  mode?: 'forward';
-  /** Transfer: the held leg whose far party goes to the number being dialled (blind) or to the consulted party. */
-  held?: FxLeg;
-  /** Consult transfer (the default): the number dialled is called normally; Transfer again joins (calls.ts). */
-  consult?: boolean;
-}
-export interface Target { dev: FxDevice; instance: number; line: LineConfig }
-
-/** The core operations the router uses (CallCore passes closures over its private methods). */
-export interface CoreOps {
-  send(leg: FxLeg, cmd: CmCommand): void;
-  startDialing(dev: FxDevice, line: number): FxLeg;
-  teardown(leg: FxLeg): void;
-  hangup(leg: FxLeg, byUser: boolean): void;
-  hold(leg: FxLeg): void;
-  reorder(leg: FxLeg, text: string): void;
-  /** The far leg of `leg`'s call. */
-  other(leg: FxLeg): FxLeg | undefined;
-  /** Ends the call between `a` and `b` quietly (both legs forget it) so `b` can be re-routed. */
-  detachCall(a: FxLeg): void;
-  /** Places a call from `leg` to `number` (forwarding, busy, voicemail and ringing all apply). */
-  place(leg: FxLeg, number: string, transferred: boolean): void;
-  /** Rings `target` for `leg`'s call (used to redirect an unanswered call to voicemail). */
-  ring(leg: FxLeg, target: Target, shown: string, original?: { number: string; name: string }): void;
-  addDevice(name: string, line: LineConfig): FxDevice;
-  attach(name: string, sink: StationSink): void;
-  setCapabilities(name: string, codecs: CodecName[]): void;
-  offHook(name: string): void;
-  onHook(name: string): void;
-  mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void;
-  owner(number: string): Target | undefined;
-  devices(): Iterable<FxDevice>;
-}
+export type { CoreOps, FxDevice, FxLeg, LegMode, Target } from './fx-types.js';
+import type { CoreOps, FxDevice, FxLeg, Target } from './fx-types.js';
 
 export class FeatureRouter {
   readonly forwards: ForwardTable;
+  /** Forward busy / no answer (forward-cond.ts). */
+  readonly cond: CondForwards;
   readonly store: VoicemailStore;
   private readonly boxes = new Map<string, { station: VoicemailStation; dev: FxDevice }>();
 
   constructor(private readonly core: CoreOps, private readonly cfg: CallManagerConfig, clock: Clock, private readonly log: Logger,
     private readonly storage?: CmStorage) {
     this.forwards = new ForwardTable((n) => !!core.owner(n), storage?.db, log);
+    this.cond = new CondForwards(core, log, storage?.db, (dev, inst) => dev.sink?.send(this.forwardStat(dev, inst)));
     this.store = storage ? new VoicemailStore(storage.voicemailDir, log, storage.db, storage.messages) : new VoicemailStore(cfg.voicemail.dir, log);
     const saved = new Map((storage?.db.devices() ?? []).map((d) => [d.name, d]));
     for (const dev of core.devices()) {
@@ -100,6 +65,16 @@ export class FeatureRouter {
   /** Numbers the dial plan must know besides the lines. */
   numbers(): string[] { return this.boxes.size ? [this.cfg.voicemail.number] : []; }
   hasMailbox(number: string): boolean { return this.boxes.has(number); }
+  /**
+   * Seconds a call to line `number` may ring before noAnswer() takes it (the line's noAnswerSeconds,
+   * else voicemail.noAnswerSeconds), or undefined when neither a forward no answer nor a mailbox would.
+   */
+  noAnswerSeconds(number: string): number | undefined {
+    if (!this.boxes.has(number) && this.cond.get(number, 'noAnswer') === undefined) return undefined;
+    return this.core.owner(number)?.line.noAnswerSeconds ?? this.cfg.voicemail.noAnswerSeconds;
+  }
+  /** A busy line's forward-busy target that can take the call (one hop, forward-cond.ts). */
+  busyForward(number: string): Target | undefined { return this.cond.target(number, 'busy', (t) => this.core.admits(t)); }
 
   // ---- forward all --------------------------------------------------------------------------
 
@@ -110,7 +85,7 @@ export class FeatureRouter {
     const number = dev.lines[inst - 1]!.number;
     if (leg?.mode === 'forward') return this.core.teardown(leg);
     if (this.forwards.get(number) !== undefined) return void this.setForward(dev, inst, '');
-    if (leg && (leg.state !== 'dialing' || leg.digits !== '' || leg.held)) {
+    if (leg && (leg.state !== 'dialing' || leg.digits !== '' || leg.held || leg.mode)) { // leg.mode: another prompt (forward-cond.ts, pickup.ts)
       return dev.sink?.send({ t: 'notify', text: 'Not available', timeoutS: 5 });
     }
     const l = leg ?? this.core.startDialing(dev, inst);
@@ -126,10 +101,17 @@ export class FeatureRouter {
       const r = this.forwards.set(line.number, target);
       if (!r.ok) return r;
     } else this.forwards.clear(line.number);
-    dev.sink?.send({ t: 'forwardStat', line: inst, number: target });
+    dev.sink?.send(this.forwardStat(dev, inst));
     dev.sink?.send({ t: 'notify', text: target ? `Forwarded to ${target}` : 'Forward cancelled', timeoutS: target ? 0 : 5 });
     this.log.info(`${dev.name}: line ${line.number} forward all ${target ? `→ ${target}` : 'cancelled'}`);
     return { ok: true };
+  }
+
+  /** ForwardStat of line instance `inst`: forward all, and busy / no answer when set (forward-cond.ts). */
+  forwardStat(dev: FxDevice, inst: number): Extract<CmCommand, { t: 'forwardStat' }> {
+    const n = dev.lines[inst - 1]?.number ?? '';
+    const busy = this.cond.get(n, 'busy'); const noAnswer = this.cond.get(n, 'noAnswer');
+    return { t: 'forwardStat', line: inst, number: this.forwards.get(n) ?? '', ...(busy ? { busy } : {}), ...(noAnswer ? { noAnswer } : {}) };
   }
 
   forwardOf(dev: FxDevice, inst: number): string {
@@ -141,6 +123,7 @@ export class FeatureRouter {
 
   /** A complete number on a dialling leg: true when a feature took it. */
   dialed(leg: FxLeg, number: string): boolean {
+    if (this.cond.dialed(leg, number)) return true;
     if (leg.mode === 'forward') {
       const r = this.setForward(leg.dev, leg.line, number);
       if (r.ok) this.core.teardown(leg); else this.core.reorder(leg, r.reason ?? 'Refused');
@@ -167,15 +150,21 @@ export class FeatureRouter {
     return { dev: box.dev, instance: 1, line: box.dev.lines[0]! };
   }
 
-  /** The no-answer timer of a ringing callee fired: the call goes to the callee's mailbox. */
+  /** The no-answer timer of a ringing callee fired: the call goes to the line's forward-no-answer target, else its mailbox. */
   noAnswer(callee: FxLeg, number: string): void {
     const caller = this.core.other(callee);
-    const target = this.voicemailTarget(number);
-    if (!caller || !target || callee.state !== 'ringin') return;
+    if (!caller || callee.state !== 'ringin') return;
+    const target = this.cond.target(number, 'noAnswer', (t) => t.dev !== callee.dev && this.core.admits(t)) ?? this.voicemailTarget(number);
+    if (!target) return;
     const line = callee.dev.lines[callee.line - 1]!;
     this.core.detachCall(callee);
     this.core.teardown(callee);
     this.core.ring(caller, target, number, { number: line.number, name: line.name });
+  }
+
+  /** iDivert soft key on `leg` (idivert.ts): the call goes to this line's mailbox. */
+  iDivert(dev: FxDevice, leg: FxLeg | undefined): boolean {
+    return iDivert({ core: this.core, voicemailTarget: (n) => this.voicemailTarget(n), hasMailbox: (n) => this.hasMailbox(n) }, dev, leg);
   }
 
   key(dev: FxDevice, k: VoicemailKey): boolean {
@@ -200,10 +189,12 @@ export class FeatureRouter {
   /** A device (re)registered: its message lamps, forwards and DND notice are re-announced. */
   attached(dev: FxDevice): void {
     if (dev.dnd) dev.sink?.send({ t: 'notify', text: 'Do not disturb', timeoutS: 0 });
+    this.cond.attached(dev);
     dev.lines.forEach((l, i) => {
       if (this.store.newCount(l.number) > 0) dev.sink?.send({ t: 'lamp', target: 'voicemail', instance: i + 1, mode: 'on' });
       const f = this.forwards.get(l.number);
-      if (f) dev.sink?.send({ t: 'forwardStat', line: i + 1, number: f });
+      const st = this.forwardStat(dev, i + 1);
+      if (f || st.busy || st.noAnswer) dev.sink?.send(st);
       // The idle notice of setForward, again: a phone that restarted (or a CM that did) shows it too.
       if (f) dev.sink?.send({ t: 'notify', text: `Forwarded to ${f}`, timeoutS: 0 });
     });

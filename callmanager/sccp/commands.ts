@@ -91,16 +91,16 @@ export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: numb
     case 'speaker':
       return { name: 'SetSpeakerMode', fields: { speakerMode: cmd.on ? SpeakerMode.On : SpeakerMode.Off } };
     case 'forwardStat':
-      return { name: 'ForwardStat', fields: forwardStatFields(cmd.line, cmd.number) };
+      return { name: 'ForwardStat', fields: forwardStatFields(cmd.line, cmd.number, cmd.busy, cmd.noAnswer) };
   }
 }
 
 /**
- * §3 ForwardStat: activeForward = 1 when any forward is set; only forward-all is implemented
- * (busy / no-answer stay 0). Sent on changes and in answer to ForwardStatReq.
+ * §3 ForwardStat: activeForward = 1 when any forward is set; forward all, busy and no answer each
+ * with its target ('' = off; docs/features.md §2). Sent on changes and in answer to ForwardStatReq.
  */
-export function forwardStatFields(line: number, number: string): FieldsOf<'ForwardStat'> {
-  const on = number ? 1 : 0;
-  return { activeForward: on, lineNumber: line, forwardAllActive: on, forwardAllDirnum: number,
-    forwardBusyActive: 0, forwardBusyDirnum: '', forwardNoAnswerActive: 0, forwardNoAnswerDirnum: '' };
+export function forwardStatFields(line: number, number: string, busy = '', noAnswer = ''): FieldsOf<'ForwardStat'> {
+  const on = (s: string) => (s ? 1 : 0);
+  return { activeForward: on(number + busy + noAnswer), lineNumber: line, forwardAllActive: on(number), forwardAllDirnum: number,
+    forwardBusyActive: on(busy), forwardBusyDirnum: busy, forwardNoAnswerActive: on(noAnswer), forwardNoAnswerDirnum: noAnswer };
 }

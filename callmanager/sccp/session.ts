@@ -197,8 +197,10 @@ export class SccpSession implements StationSink {
         const sd = dev.speeddials[num - 1];
         return this.write('SpeedDialStat', { speedDialNumber: num, speedDialDirNumber: sd?.number ?? '', speedDialDisplayName: sd?.label ?? '' });
       }
-      case 'ForwardStatReq': // answered with the line's forward-all state (features/forward.ts)
-        return this.write('ForwardStat', forwardStatFields(m.fields.lineNumber, core.forwardOf(dev.name, m.fields.lineNumber)));
+      case 'ForwardStatReq': { // answered with the line's forwards (features/forward.ts, forward-cond.ts)
+        const l = m.fields.lineNumber;
+        return this.write('ForwardStat', forwardStatFields(l, core.forwardOf(dev.name, l), core.condForwardOf(dev.name, l, 'busy'), core.condForwardOf(dev.name, l, 'noAnswer')));
+      }
       case 'TimeDateReq': return this.sendTimeDate();
       case 'VersionReq': return this.write('Version', { version: cfg.server.version });
       case 'ConfigStatReq':

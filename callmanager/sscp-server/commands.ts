@@ -35,15 +35,17 @@ function sscpCodec(codec: CodecName): SscpCodecName {
 /**
  * SSCP soft key event ids (seed table, firmware/sscp/messages.ts SOFTKEY_EVENTS; docs/sscp.md §2 #12)
  * → the core's soft keys, with the label the phone shows (the SCCP phrase texts, docs/sscp.md §5).
- * 19..21 (Play, Store, Delete) are voicemail keys (session.ts); the core's DND, iDivert and Dial
- * have no SSCP event id, so SSCP soft key sets leave them out.
+ * 19..21 (Play, Store, Delete) are voicemail keys (session.ts); 22 DND and 23 iDivert are deskphone
+ * extensions; the core's Dial has no SSCP event id, so SSCP soft key sets leave it out.
  */
 export const SSCP_SOFTKEYS: ReadonlyArray<{ event: number; key: SoftKeyName; label: string }> = ([
   ['redial', 'Redial'], ['newCall', 'Newcall'], ['hold', 'Hold'], ['transfer', 'Transfer'], ['cfwdAll', 'Cfwdall'],
   ['cfwdBusy', 'Cfwdbusy'], ['cfwdNoAnswer', 'Cfwdnoanswer'], ['backspace', 'Backspace'], ['endCall', 'Endcall'],
   ['resume', 'Resume'], ['answer', 'Answer'], ['info', 'Info'], ['confrn', 'Confrn'], ['park', 'Park'], ['join', 'Join'],
   ['meetMe', 'Meetme'], ['pickUp', 'Pickup'], ['gPickUp', 'Gpickup'],
-] as const).map(([key, label], i) => ({ event: i + 1, key, label }));
+] as const).map(([key, label], i): { event: number; key: SoftKeyName; label: string } => ({ event: i + 1, key, label }))
+  // deskphone extensions (docs/sscp.md §2 "Soft key events"): the seed has no DND or iDivert event.
+  .concat([{ event: 22, key: 'dnd', label: 'DND' }, { event: 23, key: 'iDivert', label: 'iDivert' }]);
 /** SSCP soft key event id → the core's soft key (undefined for 19..21 and out-of-range ids). */
 export function softKeyOf(event: number): SoftKeyName | undefined {
   return event >= 1 && event <= SOFTKEY_EVENT_MAX ? SSCP_SOFTKEYS.find((k) => k.event === event)?.key : undefined;

@@ -148,11 +148,10 @@ export class SscpSession implements StationSink {
         this.host.log.info(`${name}: soft key event ${ev} (${s('eventName')}) not implemented`);
         return this.write('Notify', { text: 'Not available', timeoutS: 5 });
       }
-      case 'Forward': { // seed example 10: Address number sets forward all, empty or "0" cancels
+      case 'Forward': { // seed example 10: Address number sets the forward, empty or "0" cancels; Mode (our extension) all/busy/no answer
         const mode = s('mode') || 'All';
-        if (mode !== 'All') return this.write('Notify', { text: `Forward ${mode} not available`, timeoutS: 5 });
         const to = s('number') === '0' ? '' : s('number');
-        const r = core.setForward(name, n('line'), to);
+        const r = mode === 'All' ? core.setForward(name, n('line'), to) : core.setCondForward(name, n('line'), mode === 'Busy' ? 'busy' : 'noAnswer', to);
         if (!r.ok) this.write('Notify', { text: `Forward refused: ${r.reason ?? ''}`.slice(0, 64), timeoutS: 5 });
         return;
       }

@@ -21,6 +21,8 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 export const MEMORY = ':memory:';
 
 export interface ForwardRow { line: string; target: string }
+export type CondForwardKind = 'busy' | 'noAnswer';
+export interface CondForwardRow { line: string; kind: CondForwardKind; target: string }
 export interface DeviceRow { name: string; dnd: boolean; lastDialed: string | undefined }
 export interface VoicemailRow { id: number; mailbox: string; caller: string; at: number; file: string; samples: number; sampleRate: number; heard: boolean }
 export type CdrOutcome = 'answered' | 'no-answer' | 'busy';
@@ -64,6 +66,12 @@ export class CmStore {
     this.db.prepare('INSERT INTO forward (line, target) VALUES (?, ?) ON CONFLICT (line) DO UPDATE SET target = excluded.target').run(line, target);
   }
   clearForward(line: string): void { this.db.prepare('DELETE FROM forward WHERE line = ?').run(line); }
+  /** Forward busy / no answer (migration 2). */
+  condForwards(): CondForwardRow[] { return this.db.prepare('SELECT line, kind, target FROM forward_cond ORDER BY line, kind').all() as CondForwardRow[]; }
+  setCondForward(line: string, kind: CondForwardKind, target: string): void {
+    this.db.prepare('INSERT INTO forward_cond (line, kind, target) VALUES (?, ?, ?) ON CONFLICT (line, kind) DO UPDATE SET target = excluded.target').run(line, kind, target);
+  }
+  clearCondForward(line: string, kind: CondForwardKind): void { this.db.prepare('DELETE FROM forward_cond WHERE line = ? AND kind = ?').run(line, kind); }
 
   // ---- devices --------------------------------------------------------------------------------
 

@@ -38,6 +38,13 @@ export const MIGRATIONS: readonly string[] = [
      outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'no-answer', 'busy'))
    );
    CREATE INDEX cdr_by_start ON cdr (started);`,
+  // 2: forward busy / forward no answer per line (docs/features.md §2 "Forward busy / no answer").
+  `CREATE TABLE forward_cond (
+     line TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('busy', 'noAnswer')),
+     target TEXT NOT NULL,
+     PRIMARY KEY (line, kind)
+   );`,
 ];
 
 /** The schema version this call manager writes. */

@@ -46,9 +46,11 @@ export const SOFTKEY_EVENTS: Readonly<Record<number, string>> = {
   7: 'CFwdNoAnswer', 8: 'BackSpace', 9: 'EndCall', 10: 'Resume', 11: 'Answer', 12: 'Info',
   13: 'Confrm', 14: 'Park', 15: 'Join', 16: 'MeetMeConfrm', 17: 'CallPickUp', 18: 'GrpCallPickUp',
   19: 'Play', 20: 'Store', 21: 'Delete',
+  // deskphone extensions (docs/sscp.md §2 "Soft key events"): the seed has no id for these.
+  22: 'DND', 23: 'iDivert',
 };
-/** Highest soft key event id; the seed's table ends with the {0, NULL} sentinel. */
-export const SOFTKEY_EVENT_MAX = 21;
+/** Highest soft key event id: the seed's 21 plus deskphone's 22 DND and 23 iDivert (its table ends with the {0, NULL} sentinel). */
+export const SOFTKEY_EVENT_MAX = 23;
 
 export const CALL_STATES = [
   'idle', 'offhook', 'onhook', 'ringout', 'ringin', 'connected', 'busy', 'congestion', 'hold',

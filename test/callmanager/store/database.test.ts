@@ -77,7 +77,7 @@ test('a database of a newer schema is left untouched and the CM runs on memory',
     const { warn, log } = logs();
     const s = await CmStore.open(path, log);
     assert.equal(s.path, MEMORY);
-    assert.match(warn[0]!, /schema version 2 is newer than this call manager's 1; left untouched, running with memory storage/);
+    assert.match(warn[0]!, new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer than this call manager's ${SCHEMA_VERSION}; left untouched, running with memory storage`));
     s.close();
     const again = await openSqlite(path);
     assert.equal(again.pragma('user_version', { simple: true }), SCHEMA_VERSION + 1);
