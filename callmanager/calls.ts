@@ -22,6 +22,7 @@ import type { CmStorage } from './store/storage.js';
 import { ForeignStreams } from './foreign-streams.js';
 import { MultiCall } from './multi-call.js';
 import type { MediaServices } from './media/services.js';
+import { ConferenceCalls } from './conference-calls.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState } from './call-types.js';
@@ -43,6 +44,8 @@ export class CallCore {
   private readonly compat: ChanSkinny;
   /** Several calls per line: call waiting, per-call keys, consult transfer (multi-call.ts). */
   private readonly multi: MultiCall;
+  /** Ad-hoc conference, Join, RmLstC and meet-me rooms on the media services' bridges (conference-calls.ts). */
+  private readonly conf: ConferenceCalls;
 
   /**
    * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
@@ -63,7 +66,7 @@ export class CallCore {
     this.fx = new FeatureRouter(this.ops(), config, clock, this.log, storage);
     this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
-    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers()]);
+    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers(), ...config.meetme.map((m) => m.number)]);
     const ops = this.ops();
     this.multi = new MultiCall({ config,
       hold: (l) => this.hold(l), resume: (l) => this.resume(l), answer: (l) => this.answer(l),
@@ -71,6 +74,11 @@ export class CallCore {
       detachCall: (l) => ops.detachCall(l), teardown: (l) => this.teardown(l), tell: (l, ui, args) => this.tell(l, ui, args),
       send: (l, c) => this.send(l, c), openMedia: (c) => this.openMedia(c), emit: (ev) => this.emit(ev),
       lineOf: (l) => this.lineOf(l), other: (l) => this.other(l) });
+    this.conf = new ConferenceCalls({ config, log: this.log, ...(services ? { services } : {}),
+      hold: (l) => this.hold(l), startDialing: (d, line) => this.startDialing(d, line), detachCall: (l) => ops.detachCall(l),
+      teardown: (l) => this.teardown(l), hangup: (l, u) => this.hangup(l, u), closeMedia: (l) => this.closeMedia(l),
+      reorder: (l, text) => this.reorder(l, 'invalidnumber', text), tell: (l, ui, args) => this.tell(l, ui, args),
+      send: (l, c) => this.send(l, c), other: (l) => this.other(l) });
   }
 
   // ---- registration -------------------------------------------------------------------------
@@ -181,7 +189,11 @@ export class CallCore {
       case 'answer': return this.multi.answerKey(dev, leg);
       case 'endCall': if (leg) this.hangup(leg, true); return;
       case 'hold': if (leg?.state === 'connected') this.hold(leg); return;
-      case 'resume': return this.multi.resumeKey(dev, leg);
+      case 'resume': if (this.conf.resume(dev, sel)) return; return this.multi.resumeKey(dev, leg);
+      case 'confrn': return this.conf.confrn(dev, leg);
+      case 'join': return this.conf.join(dev, leg);
+      case 'rmLstC': return this.conf.rmLstC(dev, leg);
+      case 'meetMe': return this.conf.meetMe(dev, leg, line);
       case 'backspace': if (leg?.state === 'dialing') this.backspace(leg); return;
       case 'dial': if (leg?.state === 'dialing') this.dialNow(leg); return;
       case 'transfer':
@@ -228,6 +240,7 @@ export class CallCore {
 
   /** OpenReceiveChannelAck: the station listens for RTP at ip:port for leg `passThru`. */
   mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void {
+    if (this.conf.mediaReady(this.dev(name), passThru, status, ip, port)) return; // a bridge participant (conference-calls.ts)
     const leg = this.dev(name).leg;
     if (!leg || leg.ref !== passThru || !leg.mediaOpen) {
       if (status === 0 && passThru !== 0 && leg?.ref !== passThru && this.foreign.note(name, passThru)) {
@@ -336,6 +349,7 @@ export class CallCore {
     const number = leg.digits;
     if (!number) return this.reorder(leg, 'congestion', 'Dial timeout');
     if (this.fx.dialed(leg, number)) return;
+    if (this.conf.dialed(leg, number)) return; // a meet-me room, or MeetMe then a number that is none
     if (!this.lineOwner.has(number)) return this.reorder(leg, 'invalidnumber', 'Unknown number');
     leg.dev.lastDialed = number;
     this.fx.deviceChanged(leg.dev);
@@ -419,6 +433,7 @@ export class CallCore {
   private closeMedia(leg: Leg): void { this.inband.stop(leg); this.media.close(leg); }
 
   private hold(leg: Leg): void {
+    if (this.conf.hold(leg)) return; // a conference leg has no two-party call
     const call = leg.call!;
     const other = call.caller === leg ? call.callee : call.caller;
     call.heldBy = leg;
@@ -468,6 +483,7 @@ export class CallCore {
   /** Full teardown of one leg to idle (docs/sccp.md §5 "Hang-up"). */
   private teardown(leg: Leg): void {
     this.disarm(leg);
+    this.conf.left(leg);
     this.closeMedia(leg);
     this.tell(leg, leg.state === 'ringin' ? 'unring' : 'idle');
     if (leg.speaker) this.send(leg, { t: 'speaker', on: false }); // off hook was on the speaker (thirdPartyDial)
