@@ -199,7 +199,7 @@ export class CallCore {
       case 'transfer':
         if (leg?.held && leg.state === 'dialing') return this.dialNow(leg); // Transfer again completes (docs/features.md §2)
         if (leg?.held && leg.consult && (leg.state === 'ringout' || leg.state === 'connected')) return this.multi.completeConsult(leg);
-        if (leg?.state === 'connected') this.fx.startTransfer(leg, this.multi.transferMode(leg) === 'consult');
+        if (leg?.state === 'connected' && !this.conf.has(leg)) this.fx.startTransfer(leg, this.multi.transferMode(leg) === 'consult');
         return;
       case 'cfwdAll': return this.fx.cfwdAll(dev, line);
       case 'dnd':

@@ -195,3 +195,14 @@ test('meet-me: MeetMe then a number that is no room gives reorder; dialling 800 
     await settle(() => t.services.meetme('800') !== room, 'a fresh room after it emptied');
   } finally { await t.close(); }
 });
+
+test('Transfer on a conference leg (an SSCP phone can send it) is ignored, not a crash', async () => {
+  const t = await setup();
+  try {
+    await t.three();
+    t.s[B]!.clear();
+    t.core.softkey(B, 'transfer');
+    assert.equal(t.core.legState(B), 'connected');
+    assert.equal(t.s[B]!.cmds.length, 0);
+  } finally { await t.close(); }
+});
