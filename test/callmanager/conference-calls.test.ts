@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { CallCore } from '../../callmanager/calls.js';
+import type { CallManagerConfig } from '../../callmanager/config.js';
 import type { KeypadKey } from '../../callmanager/inputs.js';
 import type { CmCommand, StationSink } from '../../callmanager/station.js';
 import type { ConferenceBridge } from '../../callmanager/media/conference.js';
@@ -32,9 +33,10 @@ async function settle(check: () => boolean, what: string): Promise<void> {
   assert.ok(check(), `timed out waiting for ${what}`);
 }
 
-async function setup(max = 6) {
+async function setup(max = 6, codecs?: CallManagerConfig['server']['codecs']) {
   const clock = new VirtualClock();
   const cfg = exampleConfig();
+  if (codecs) cfg.server.codecs = codecs;
   cfg.conference.maxParticipants = max;
   cfg.meetme = [{ number: '800' }];
   const real = createMediaServices(cfg, clock, { bindAddress: '127.0.0.1' });
@@ -204,5 +206,22 @@ test('Transfer on a conference leg (an SSCP phone can send it) is ignored, not a
     t.core.softkey(B, 'transfer');
     assert.equal(t.core.legState(B), 'connected');
     assert.equal(t.s[B]!.cmds.length, 0);
+  } finally { await t.close(); }
+});
+
+test('participants keep their own codec: a G.722 phone joins in G.722, a G.711 one in µ-law (the bridge transcodes)', async () => {
+  const t = await setup(6, ['g722', 'ulaw', 'alaw']); // the config's order decides, as for a two-party call
+  try {
+    t.core.setCapabilities(A, ['G722', 'PCMU']);
+    t.core.setCapabilities(B, ['PCMU', 'PCMA']);
+    await t.three();
+    assert.equal(t.s[A]!.last('openReceive')?.codec, 'G722');
+    assert.equal(t.s[A]!.last('startMedia')?.codec, 'G722');
+    assert.equal(t.s[B]!.last('startMedia')?.codec, 'PCMU');
+    const bridge = t.made[0]!;
+    const byPort = new Map(bridge.ids().map((id) => [bridge.stats(id).localPort, bridge.stats(id).codec]));
+    assert.equal(byPort.get(t.s[A]!.last('startMedia')!.port), 'g722');
+    assert.equal(byPort.get(t.s[B]!.last('startMedia')!.port), 'ulaw');
+    assert.equal(bridge.mixRate, 16000);
   } finally { await t.close(); }
 });
