@@ -15,7 +15,7 @@ import type { ConferenceBridge } from '../../callmanager/media/conference.js';
 import { createMediaServices, type MediaServices } from '../../callmanager/media/services.js';
 import { exampleConfig } from '../support/callmanager.js';
 
-const A = 'SEP000000000100'; const B = 'SEP000000000101'; const C = 'SEP000000000102';
+const A = 'SEP000000000100'; const B = 'SEP000000000101'; const C = 'SEP000000000102'; const D = 'SEP000000000103';
 type Cmd<T extends CmCommand['t']> = Extract<CmCommand, { t: T }>;
 
 class Sink implements StationSink {
@@ -37,6 +37,8 @@ async function setup(max = 6, codecs?: CallManagerConfig['server']['codecs']) {
   const clock = new VirtualClock();
   const cfg = exampleConfig();
   if (codecs) cfg.server.codecs = codecs;
+  cfg.lines.push({ ...cfg.lines[0]!, number: '103', name: 'Dave' });
+  cfg.devices.push({ ...cfg.devices[0]!, name: D, lines: ['103'] });
   cfg.conference.maxParticipants = max;
   cfg.meetme = [{ number: '800' }];
   const real = createMediaServices(cfg, clock, { bindAddress: '127.0.0.1' });
@@ -44,7 +46,7 @@ async function setup(max = 6, codecs?: CallManagerConfig['server']['codecs']) {
   const services: MediaServices = { ...real, conference: (n) => { const b = real.conference(n); made.push(b); return b; },
     meetme: (n) => { const b = real.meetme(n); if (b && !made.includes(b)) made.push(b); return b; } };
   const core = new CallCore(cfg, clock, undefined, undefined, undefined, services);
-  const s = { [A]: new Sink(), [B]: new Sink(), [C]: new Sink() };
+  const s: Record<string, Sink> = { [A]: new Sink(), [B]: new Sink(), [C]: new Sink(), [D]: new Sink() };
   for (const [n, sink] of Object.entries(s)) core.attach(n, sink);
   const dial = (from: string, number: string) => { for (const d of number) core.keypad(from, d as KeypadKey); };
   /** Every phone acks its last OpenReceiveChannel (port 41000 + index). */
@@ -61,7 +63,7 @@ async function setup(max = 6, codecs?: CallManagerConfig['server']['codecs']) {
     for (const sink of Object.values(s)) sink.clear();
     core.softkey(A, 'confrn');
     ackAll();
-    await settle(() => Object.values(s).every((x) => x.last('startMedia')), 'StartMediaTransmission to all three');
+    await settle(() => [A, B, C].every((n) => s[n]!.last('startMedia')), 'StartMediaTransmission to all three');
   };
   const close = async () => { core.close(); await real.close(); };
   return { clock, core, s, dial, ackAll, three, made, services, close };
@@ -75,7 +77,7 @@ test('Confrn twice: each phone is re-pointed at its own bridge endpoint and show
     const bridge = t.made[0]!;
     assert.equal(bridge.size, 3);
     const ports = new Set(bridge.ids().map((id) => bridge.stats(id).localPort));
-    for (const [name, sink] of Object.entries(t.s)) {
+    for (const [name, sink] of Object.entries(t.s).filter(([n]) => n !== D)) {
       const order = sink.cmds.map((c) => c.t).filter((k) => ['closeReceive', 'stopMedia', 'openReceive', 'startMedia'].includes(k));
       // B's streams were closed when A held it (the first Confrn); A's and C's consultation call closes now.
       const expected = name === B ? ['openReceive', 'startMedia'] : ['closeReceive', 'stopMedia', 'openReceive', 'startMedia'];
@@ -101,7 +103,7 @@ test('Join merges the held and the connected call of a device', async () => {
     t.core.softkey(A, 'join');
     t.ackAll();
     await settle(() => t.made[0]?.size === 3, 'three on the bridge');
-    for (const sink of Object.values(t.s)) assert.equal(sink.last('softkeys')?.set, 'ConnectedConference');
+    for (const n of [A, B, C]) assert.equal(t.s[n]!.last('softkeys')?.set, 'ConnectedConference');
   } finally { await t.close(); }
 });
 
@@ -223,5 +225,26 @@ test('participants keep their own codec: a G.722 phone joins in G.722, a G.711 o
     assert.equal(byPort.get(t.s[A]!.last('startMedia')!.port), 'g722');
     assert.equal(byPort.get(t.s[B]!.last('startMedia')!.port), 'ulaw');
     assert.equal(bridge.mixRate, 16000);
+  } finally { await t.close(); }
+});
+
+test('the controller adds a fourth party: Confrn holds the conference, the new call is added, the controller is back in', async () => {
+  const t = await setup();
+  try {
+    await t.three();
+    t.core.softkey(A, 'confrn');
+    assert.equal(t.core.legState(A), 'dialing');
+    assert.equal(t.s[A]!.last('tone')?.tone, 'dial');
+    t.dial(A, '103'); t.core.offHook(D); t.ackAll();
+    assert.equal(t.core.legState(D), 'connected');
+    t.core.softkey(A, 'confrn');
+    t.ackAll();
+    const bridge = t.made[0]!;
+    await settle(() => bridge.size === 4 && !!t.s[D]!.last('startMedia') && t.core.legState(A) === 'connected', 'four on the bridge');
+    assert.equal(t.made.length, 1, 'the same bridge');
+    assert.equal(t.s[D]!.last('softkeys')?.set, 'ConnectedConference');
+    t.core.softkey(A, 'rmLstC');
+    assert.equal(t.core.legState(D), 'idle', 'the party added last is dropped');
+    assert.equal(t.core.legState(C), 'connected');
   } finally { await t.close(); }
 });
