@@ -55,6 +55,8 @@ export const CALL_UI = {
   reorder: [['stopTone'], ['tone', 'reorder'], ['state', '$state'], ['softkeys', 'OffHook'], ['prompt', '$text']],
   connected: [['state', 'connected'], ['lamp', 'on'], ['softkeys', 'Connected'], ['prompt', { phrase: 'connected' }]],
   hold: [['state', 'hold'], ['lamp', 'wink'], ['softkeys', 'OnHold']],
+  /** On a conference bridge (conference-calls.ts). */
+  conference: [['stopTone'], ['state', 'connected'], ['lamp', 'on'], ['softkeys', 'ConnectedConference'], ['prompt', 'Conference']],
   /** The far end cleared while this phone is off hook: reorder and "Call ended" until it hangs up. */
   ended: [['stopTone'], ['state', 'offhook'], ['tone', 'reorder'], ['softkeys', 'OffHook'], ['prompt', 'Call ended']],
   /** Teardown to idle (docs/sccp.md §5 "Hang-up"). */

@@ -24,6 +24,7 @@ import { MultiCall } from './multi-call.js';
 import type { MediaServices } from './media/services.js';
 import { Pickup } from './features/pickup.js';
 import { toggleDnd } from './features/dnd.js';
+import { ConferenceCalls } from './conference-calls.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState } from './call-types.js';
@@ -47,6 +48,8 @@ export class CallCore {
   private readonly multi: MultiCall;
   /** PickUp / GPickUp (features/pickup.ts). */
   private readonly pickup: Pickup;
+  /** Ad-hoc conference, Join, RmLstC and meet-me rooms on the media services' bridges (conference-calls.ts). */
+  private readonly conf: ConferenceCalls;
 
   /**
    * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
@@ -69,7 +72,7 @@ export class CallCore {
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
     this.pickup = new Pickup({ config, owner: (n) => this.lineOwner.get(n), speakerOffHook: (d, line) => this.speakerOffHook(d.name, line),
       detachCall: (l) => this.ops().detachCall(l), teardown: (l) => this.teardown(l), send: (l, c) => this.send(l, c), answer: (l) => this.answer(l) });
-    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers(), ...this.pickup.numbers()]);
+    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers(), ...this.pickup.numbers(), ...config.meetme.map((m) => m.number)]);
     const ops = this.ops();
     this.multi = new MultiCall({ config,
       hold: (l) => this.hold(l), resume: (l) => this.resume(l), answer: (l) => this.answer(l),
@@ -77,6 +80,11 @@ export class CallCore {
       detachCall: (l) => ops.detachCall(l), teardown: (l) => this.teardown(l), tell: (l, ui, args) => this.tell(l, ui, args),
       send: (l, c) => this.send(l, c), openMedia: (c) => this.openMedia(c), emit: (ev) => this.emit(ev),
       lineOf: (l) => this.lineOf(l), other: (l) => this.other(l) });
+    this.conf = new ConferenceCalls({ config, log: this.log, ...(services ? { services } : {}),
+      hold: (l) => this.hold(l), startDialing: (d, line) => this.startDialing(d, line), detachCall: (l) => ops.detachCall(l),
+      teardown: (l) => this.teardown(l), hangup: (l, u) => this.hangup(l, u), closeMedia: (l) => this.closeMedia(l),
+      reorder: (l, text) => this.reorder(l, 'invalidnumber', text), tell: (l, ui, args) => this.tell(l, ui, args),
+      send: (l, c) => this.send(l, c), other: (l) => this.other(l) });
   }
 
   // ---- registration -------------------------------------------------------------------------
@@ -187,13 +195,17 @@ export class CallCore {
       case 'answer': return this.multi.answerKey(dev, leg);
       case 'endCall': if (leg) this.hangup(leg, true); return;
       case 'hold': if (leg?.state === 'connected') this.hold(leg); return;
-      case 'resume': return this.multi.resumeKey(dev, leg);
+      case 'resume': if (this.conf.resume(dev, sel)) return; return this.multi.resumeKey(dev, leg);
+      case 'confrn': return this.conf.confrn(dev, leg);
+      case 'join': return this.conf.join(dev, leg);
+      case 'rmLstC': return this.conf.rmLstC(dev, leg);
+      case 'meetMe': return this.conf.meetMe(dev, leg, line);
       case 'backspace': if (leg?.state === 'dialing') this.backspace(leg); return;
       case 'dial': if (leg?.state === 'dialing') this.dialNow(leg); return;
       case 'transfer':
         if (leg?.held && leg.state === 'dialing') return this.dialNow(leg); // Transfer again completes (docs/features.md §2)
         if (leg?.held && leg.consult && (leg.state === 'ringout' || leg.state === 'connected')) return this.multi.completeConsult(leg);
-        if (leg?.state === 'connected') this.fx.startTransfer(leg, this.multi.transferMode(leg) === 'consult');
+        if (leg?.state === 'connected' && !this.conf.has(leg)) this.fx.startTransfer(leg, this.multi.transferMode(leg) === 'consult');
         return;
       case 'cfwdAll': return this.fx.cfwdAll(dev, line);
       case 'cfwdBusy': return this.fx.cond.key(dev, line, 'busy'); // features/forward-cond.ts
@@ -237,6 +249,7 @@ export class CallCore {
 
   /** OpenReceiveChannelAck: the station listens for RTP at ip:port for leg `passThru`. */
   mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void {
+    if (this.conf.mediaReady(this.dev(name), passThru, status, ip, port)) return; // a bridge participant (conference-calls.ts)
     const leg = this.dev(name).leg;
     if (!leg || leg.ref !== passThru || !leg.mediaOpen) {
       if (status === 0 && passThru !== 0 && leg?.ref !== passThru && this.foreign.note(name, passThru)) {
@@ -346,6 +359,7 @@ export class CallCore {
     if (!number) return this.reorder(leg, 'congestion', 'Dial timeout');
     if (leg.mode === 'groupPickup') return this.pickup.dialed(leg, number);
     if (this.fx.dialed(leg, number)) return;
+    if (this.conf.dialed(leg, number)) return; // a meet-me room, or MeetMe then a number that is none
     if (!this.lineOwner.has(number)) return this.reorder(leg, 'invalidnumber', 'Unknown number');
     leg.dev.lastDialed = number;
     this.fx.deviceChanged(leg.dev);
@@ -432,6 +446,7 @@ export class CallCore {
   private closeMedia(leg: Leg): void { this.inband.stop(leg); this.media.close(leg); }
 
   private hold(leg: Leg): void {
+    if (this.conf.hold(leg)) return; // a conference leg has no two-party call
     const call = leg.call!;
     const other = call.caller === leg ? call.callee : call.caller;
     call.heldBy = leg;
@@ -481,6 +496,7 @@ export class CallCore {
   /** Full teardown of one leg to idle (docs/sccp.md §5 "Hang-up"). */
   private teardown(leg: Leg): void {
     this.disarm(leg);
+    this.conf.left(leg);
     this.closeMedia(leg);
     this.tell(leg, leg.state === 'ringin' ? 'unring' : 'idle');
     if (leg.speaker) this.send(leg, { t: 'speaker', on: false }); // off hook was on the speaker (thirdPartyDial)

@@ -218,7 +218,7 @@ export const SOFTKEY_SET_NAMES = ['OnHook', 'Connected', 'OnHold', 'RingIn', 'Of
   'DigitsFollowing', 'ConnectedConference', 'RingOut', 'OffHookWithFeatures'] as const;
 export const SOFTKEY_NAMES = ['Redial', 'NewCall', 'Hold', 'Transfer', 'CFwdAll', 'CFwdBusy', 'CFwdNoAnswer',
   'BackSpace', 'EndCall', 'Resume', 'Answer', 'Info', 'Confrn', 'Park', 'Join', 'MeetMe', 'PickUp', 'GPickUp',
-  'DND', 'iDivert', 'Dial'] as const;
+  'DND', 'iDivert', 'Dial', 'RmLstC'] as const;
 
 function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): ConfigProblem[] {
   const problems: ConfigProblem[] = [];

@@ -10,13 +10,13 @@ import type { SoftKeySetName } from './station.js';
 /** Default sets (docs/features.md §2, chan-sccp built-in defaults trimmed to what this CM implements). */
 export const DEFAULT_SETS: Readonly<Record<SoftKeySetName, readonly SoftKeyConfigName[]>> = {
   OnHook: ['Redial', 'NewCall', 'CFwdAll', 'DND'],
-  Connected: ['Hold', 'EndCall', 'Transfer'],
-  OnHold: ['Resume', 'NewCall', 'EndCall'],
+  Connected: ['Hold', 'EndCall', 'Transfer', 'Confrn', 'Join'],
+  OnHold: ['Resume', 'NewCall', 'EndCall', 'Join'],
   RingIn: ['Answer', 'EndCall'],
-  OffHook: ['Redial', 'EndCall', 'CFwdAll'],
-  ConnectedTransferable: ['Hold', 'EndCall', 'Transfer'],
+  OffHook: ['Redial', 'EndCall', 'CFwdAll', 'MeetMe'],
+  ConnectedTransferable: ['Hold', 'EndCall', 'Transfer', 'Confrn'],
   DigitsFollowing: ['BackSpace', 'EndCall', 'Dial'],
-  ConnectedConference: ['Hold', 'EndCall'],
+  ConnectedConference: ['Hold', 'EndCall', 'Confrn', 'RmLstC'],
   RingOut: ['EndCall'],
   OffHookWithFeatures: ['Redial', 'EndCall'],
 };

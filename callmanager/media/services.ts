@@ -26,7 +26,7 @@ export interface MediaServices {
   conference(name?: string): ConferenceBridge;
   /** True when `number` is a configured meet-me number. */
   isMeetme(number: string): boolean;
-  /** The meet-me room of `number` (made on first use, kept until close), or undefined if it is none. */
+  /** The meet-me room of `number` (made on first use, kept until it or the services close), or undefined if it is none. */
   meetme(number: string): ConferenceBridge | undefined;
   /** Closes every bridge made here and the music on hold. */
   close(): Promise<void>;
@@ -60,7 +60,9 @@ export function createMediaServices(config: CallManagerConfig, clock: Clock, opt
       if (!room) return undefined;
       let b = open.get(number);
       if (!b) {
-        b = new ConferenceBridge({ clock, bindAddress, maxParticipants: room.maxParticipants ?? max, log, name: `meetme ${number}` });
+        // A room closed when it emptied is made afresh on the next call (the call core closes empty rooms).
+        b = new ConferenceBridge({ clock, bindAddress, maxParticipants: room.maxParticipants ?? max, log, name: `meetme ${number}`,
+          onClosed: () => { if (open.get(number) === b) open.delete(number); } });
         open.set(number, b);
       }
       return b;

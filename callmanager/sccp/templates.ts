@@ -3,7 +3,7 @@
  * SoftKeyTemplateRes, SoftKeySetRes): which button is a line or a speed dial, the soft-key
  * template (label + event code) and the soft-key sets per call state (docs/features.md §2).
  */
-import { SoftKeySet } from '../../firmware/sccp/enums.js';
+import { SoftKeyEvent, SoftKeySet } from '../../firmware/sccp/enums.js';
 import { LABEL_PREFIX } from '../../firmware/sccp/labels.js';
 import type { DeviceConfig } from '../config.js';
 import type { SoftKeySetName } from '../station.js';
@@ -22,13 +22,15 @@ export const SET_INDEX: Readonly<Record<SoftKeySetName, number>> = {
  * (docs/sccp.md §4 "Soft key events"). Keys 1..18 use the station's localised phrase
  * "\x80"+code (same numbering as the events, as Asterisk sends); the 3 Asterisk additions have
  * no phrase code, so they get short plain labels (≤ 7 characters, like the phrase texts).
+ * RmLstC (template index 22) carries its phrase code 0x39 as event, as CUCM does (docs/sccp.md §4).
  */
 export const SOFTKEY_TEMPLATE: ReadonlyArray<{ name: string; label: string; event: number }> = [
   'Redial', 'NewCall', 'Hold', 'Transfer', 'CFwdAll', 'CFwdBusy', 'CFwdNoAnswer', 'BackSpace', 'EndCall', 'Resume',
   'Answer', 'Info', 'Confrn', 'Park', 'Join', 'MeetMe', 'PickUp', 'GPickUp',
 ].map((name, i) => ({ name, label: String.fromCharCode(LABEL_PREFIX, i + 1), event: i + 1 }))
   .concat([{ name: 'DND', label: 'DND', event: 19 }, { name: 'iDivert', label: 'iDivert', event: 20 },
-    { name: 'Dial', label: 'Dial', event: 21 }]);
+    { name: 'Dial', label: 'Dial', event: 21 },
+    { name: 'RmLstC', label: String.fromCharCode(LABEL_PREFIX, SoftKeyEvent.RmLstC), event: SoftKeyEvent.RmLstC }]);
 
 /** SoftKeySetRes holds 16 sets of 16 slots (docs/sccp.md §3). */
 const SETS = 16;

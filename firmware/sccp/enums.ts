@@ -72,11 +72,14 @@ export const SoftKeySet = {
   ConnectedConference: 7, RingOut: 8, OffHookWithFeatures: 9, InUseHint: 10, OnHookStealable: 11,
 } as const;
 
-/** §4 Soft key events (template / SoftKeyEvent); 19-21 are Asterisk additions. */
+/**
+ * §4 Soft key events (template / SoftKeyEvent); 19-21 are Asterisk additions; 57 RmLstC is the
+ * label code 0x39 CUCM and chan-sccp use as its event.
+ */
 export const SoftKeyEvent = {
   Redial: 1, NewCall: 2, Hold: 3, Transfer: 4, CfwdAll: 5, CfwdBusy: 6, CfwdNoAnswer: 7, BackSpace: 8,
   EndCall: 9, Resume: 10, Answer: 11, Info: 12, Confrn: 13, Park: 14, Join: 15, MeetMe: 16, PickUp: 17,
-  GrpPickup: 18, DND: 19, IDivert: 20, Dial: 21,
+  GrpPickup: 18, DND: 19, IDivert: 20, Dial: 21, RmLstC: 57,
 } as const;
 
 /** §4 Device types (Register.deviceType), Asterisk names. */

@@ -60,6 +60,10 @@ test('createMediaServices: meet-me rooms are shared per number, limits from the 
     await assert.rejects(adhoc.addParticipant({ codec: 'ulaw' }), ConferenceFullError);
     const info = await room.addParticipant({ codec: 'g722', remote: { ip: '127.0.0.1', port: 50000 } });
     assert.equal(info.localAddress, '127.0.0.1');
+    await room.close(); // the call core closes a room when it empties
+    const fresh = svc.meetme('800')!;
+    assert.notEqual(fresh, room, 'a closed room is made afresh');
+    assert.equal((await fresh.addParticipant({ codec: 'ulaw' })).localAddress, '127.0.0.1');
   } finally { await svc.close(); }
   const missing = parseCallManagerConfig(`${BASE}moh: { file: nowhere.wav }\n`, 'cm.yaml');
   assert.throws(() => createMediaServices(missing, new VirtualClock(), { baseDir: dir }), /cannot read music file .*nowhere\.wav/);
