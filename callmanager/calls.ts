@@ -22,6 +22,7 @@ import type { CmStorage } from './store/storage.js';
 import { ForeignStreams } from './foreign-streams.js';
 import { MultiCall } from './multi-call.js';
 import type { MediaServices } from './media/services.js';
+import { HoldMusic } from './hold-music.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState } from './call-types.js';
@@ -43,6 +44,8 @@ export class CallCore {
   private readonly compat: ChanSkinny;
   /** Several calls per line: call waiting, per-call keys, consult transfer (multi-call.ts). */
   private readonly multi: MultiCall;
+  /** Music on hold to held parties (hold-music.ts); `holdMusic.stop(leg)` before moving a leg's media elsewhere. */
+  readonly holdMusic: HoldMusic;
 
   /**
    * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
@@ -54,6 +57,8 @@ export class CallCore {
     this.media = new CallMedia({ config, log: this.log, ...(relay ? { relay } : {}),
       send: (leg, cmd) => this.send(leg as Leg, cmd),
       fail: (leg, reason) => { this.log.warn(reason); if ((leg as Leg).dev.leg === leg) this.hangup(leg as Leg, false); } });
+    this.holdMusic = new HoldMusic({ log: this.log, send: (leg, cmd) => this.send(leg, cmd),
+      ...(services && config.moh.enabled ? { moh: services.moh } : {}) });
     const lines = new Map(config.lines.map((l) => [l.number, l]));
     for (const d of config.devices) {
       const dev: Device = { name: d.name, lines: d.lines.map((n) => lines.get(n)!), speeddials: d.speeddials, codecs: [], dnd: false, calls: [] };
@@ -228,6 +233,7 @@ export class CallCore {
 
   /** OpenReceiveChannelAck: the station listens for RTP at ip:port for leg `passThru`. */
   mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void {
+    if (this.holdMusic.ready(name, passThru, status, ip, port)) return;
     const leg = this.dev(name).leg;
     if (!leg || leg.ref !== passThru || !leg.mediaOpen) {
       if (status === 0 && passThru !== 0 && leg?.ref !== passThru && this.foreign.note(name, passThru)) {
@@ -415,8 +421,8 @@ export class CallCore {
 
   private connectedUi(leg: Leg): void { this.tell(leg, 'connected'); }
 
-  private openMedia(call: Call): void { this.media.open(call); }
-  private closeMedia(leg: Leg): void { this.inband.stop(leg); this.media.close(leg); }
+  private openMedia(call: Call): void { this.holdMusic.stop(call.caller); this.holdMusic.stop(call.callee); this.media.open(call); }
+  private closeMedia(leg: Leg): void { this.holdMusic.stop(leg); this.inband.stop(leg); this.media.close(leg); }
 
   private hold(leg: Leg): void {
     const call = leg.call!;
@@ -426,6 +432,7 @@ export class CallCore {
     leg.state = 'hold';
     this.tell(leg, 'hold');
     this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: 'On hold', timeoutS: 0 });
+    this.holdMusic.start(other); // the held party hears music, unless it holds the call itself
     this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'hold' });
   }
 
@@ -437,7 +444,7 @@ export class CallCore {
     this.connectedUi(leg);
     const other = call.caller === leg ? call.callee : call.caller;
     this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: { phrase: 'connected' }, timeoutS: 0 });
-    this.openMedia(call);
+    if (other.state === 'hold') this.holdMusic.start(leg); else this.openMedia(call); // both held it: now only the other does
     this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'resumed' });
   }
 
