@@ -482,6 +482,7 @@ export class CallCore {
     const dev = leg.dev;
     const i = dev.calls.indexOf(leg);
     if (i >= 0) dev.calls.splice(i, 1);
+    this.multi.relamp(dev, leg.line); // other calls left on the line keep it lit
     if (dev.leg !== leg) return;
     // The focus moves to the most recent remaining call; a waiting call now rings out loud.
     dev.leg = dev.calls.at(-1);
