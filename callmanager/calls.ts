@@ -193,6 +193,7 @@ export class CallCore {
         if (leg?.held && leg.state === 'dialing') return this.dialNow(leg); // Transfer again completes (docs/features.md §2)
         if (leg?.held && leg.consult && (leg.state === 'ringout' || leg.state === 'connected')) return this.multi.completeConsult(leg);
         if (leg?.state === 'connected') this.fx.startTransfer(leg, this.multi.transferMode(leg) === 'consult');
+        else if (leg?.state === 'ringout') this.notAvailable(name, 'Transfer while ringing out (not a consultation)');
         return;
       case 'cfwdAll': return this.fx.cfwdAll(dev, line);
       case 'dnd':
