@@ -76,7 +76,11 @@ export class HoldMusic {
     }
     entry.phase = 'starting';
     const moh = this.h.moh!;
-    moh.start({ codec: LEG_CODEC[entry.codec], ptimeMs: PACKET_MS, remote: { ip, port } }).then((s) => {
+    // The stream's socket on the CM's own address towards this phone (as the RTP proxy does,
+    // docs/rtp-proxy.md §3), so a CM bound to a wildcard still sends from an address the phone reaches.
+    const sig = held.dev.sink?.localAddress?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+    const bind = sig && sig !== '0.0.0.0' && sig !== '::' ? { bindAddress: sig } : {};
+    moh.start({ codec: LEG_CODEC[entry.codec], ptimeMs: PACKET_MS, remote: { ip, port }, ...bind }).then((s) => {
       if (this.entries.get(held) !== entry) { // stopped while the socket opened
         moh.stop(s.id).catch((err: Error) => this.h.log.warn(`hold music: ${device}: stop stream ${s.id} (cancelled start): ${err.message}`));
         return;

@@ -17,6 +17,7 @@ import { loadMohFile } from '../../callmanager/media/moh.js';
 import { createMediaServices, type MediaServices } from '../../callmanager/media/services.js';
 import { CallCore, type Leg } from '../../callmanager/calls.js';
 import { HoldMusic } from '../../callmanager/hold-music.js';
+import type { MohStreamSpec } from '../../callmanager/media/moh.js';
 import type { CallManagerConfig } from '../../callmanager/config.js';
 import type { KeypadKey } from '../../callmanager/inputs.js';
 import type { CmCommand, StationSink } from '../../callmanager/station.js';
@@ -196,8 +197,10 @@ test('moh.enabled: false: the held party gets no receive channel (silence, as wi
 test('HoldMusic: start and stop are idempotent; a stop while the stream opens stops it once open; a failed start is logged with the device', async () => {
   const started: number[] = []; const stopped: number[] = []; const warns: string[] = []; const sent: CmCommand[] = [];
   let release: (() => void) | undefined; let fail = false;
+  const specs: MohStreamSpec[] = [];
   const moh = {
-    async start() {
+    async start(spec: MohStreamSpec) {
+      specs.push(spec);
       await new Promise<void>((r) => { release = r; });
       if (fail) throw new Error('no socket');
       const id = started.length + 1; started.push(id); return { id, localAddress: '127.0.0.1', localPort: 40000 };
@@ -229,6 +232,12 @@ test('HoldMusic: start and stop are idempotent; a stop while the stream opens st
   assert.equal(hm.has(leg), false);
   assert.deepEqual(sent.map((c) => c.t), ['openReceive', 'closeReceive']);
   assert.match(warns.at(-1)!, /hold music: SEP000000000101: start towards 127\.0\.0\.1:5000: no socket/);
+  // The stream binds the CM's address towards the phone (IPv4-mapped form unwrapped); a wildcard is not used.
+  const onLan = { ...leg, dev: { name: 'SEP000000000101', sink: { localAddress: '::ffff:192.0.2.1', send: () => {} } } } as unknown as Leg;
+  const onAny = { ...leg, dev: { name: 'SEP000000000101', sink: { localAddress: '0.0.0.0', send: () => {} } } } as unknown as Leg;
+  fail = false;
+  for (const l of [onLan, onAny]) { hm.start(l); hm.ready('SEP000000000101', 7, 0, '192.0.2.9', 5000); release!(); await new Promise((r) => setImmediate(r)); hm.stop(l); }
+  assert.deepEqual(specs.slice(-2).map((x) => x.bindAddress), ['192.0.2.1', undefined]);
   // A holding leg gets nothing.
   sent.length = 0;
   hm.start({ ...leg, state: 'hold' } as Leg);
