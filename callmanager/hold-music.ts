@@ -39,6 +39,12 @@ interface Entry { ref: number; codec: CodecName; phase: 'opening' | 'starting' |
 
 export class HoldMusic {
   private readonly entries = new Map<Leg, Entry>();
+  /**
+   * Acks still to come for music channels stopped before their ack ("device/ref" → count): a phone
+   * answers every OpenReceiveChannel in order, so the first ack after a quick hold → resume is the
+   * music channel's (its port already closed) and must not be taken for the call's new channel.
+   */
+  private readonly staleAcks = new Map<string, number>();
 
   constructor(private readonly h: HoldMusicHost) {}
 
@@ -65,6 +71,13 @@ export class HoldMusic {
    * stream starts, or with a failed status the party hears silence), false when it is not ours.
    */
   ready(device: string, passThru: number, status: number, ip: string, port: number): boolean {
+    const key = `${device}/${passThru}`;
+    const stale = this.staleAcks.get(key);
+    if (stale !== undefined) {
+      if (stale > 1) this.staleAcks.set(key, stale - 1); else this.staleAcks.delete(key);
+      this.h.log.info(`hold music: ${device}: ack for the stopped music channel ${passThru} (${ip}:${port}) ignored`);
+      return true;
+    }
     let leg: Leg | undefined; let e: Entry | undefined;
     for (const [l, x] of this.entries) if (l.dev.name === device && x.ref === passThru && x.phase === 'opening') { leg = l; e = x; break; }
     if (!leg || !e) return false;
@@ -106,6 +119,10 @@ export class HoldMusic {
       this.h.moh!.stop(id).catch((err: Error) => this.h.log.warn(`hold music: ${leg.dev.name}: stop stream ${id}: ${err.message}`));
     }
     if (e.phase === 'playing') this.h.send(leg, { t: 'stopMedia', ref: e.ref, passThru: e.ref });
+    if (e.phase === 'opening') {
+      const key = `${leg.dev.name}/${e.ref}`;
+      this.staleAcks.set(key, (this.staleAcks.get(key) ?? 0) + 1);
+    }
     this.h.send(leg, { t: 'closeReceive', ref: e.ref, passThru: e.ref });
   }
 }

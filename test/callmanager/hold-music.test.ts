@@ -152,17 +152,29 @@ test('the music stops when the holder ends the call, and when the held phone det
   assert.equal(core.legState(A), 'idle');
 });
 
-test('Resume before the held phone acknowledged its receive channel: no stream is started', async (t) => {
+test('Resume before the held phone acknowledged its receive channel: no stream is started, and the late ack is not taken for the call\'s', async (t) => {
   const { clock, core, s, services, talk } = await setup(t);
   await talk();
   s[B].take();
   core.softkey(A, 'hold');
   assert.equal(s[B].of('openReceive').length, 1);
+  s[A].take();
   core.softkey(A, 'resume');
   await run(clock, 30);
   assert.equal(services.moh.size, 0);
   assert.ok(s[B].of('closeReceive').length >= 1);
   assert.equal(s[B].of('startMedia').length, 0, 'no StartMediaTransmission to a music stream');
+  // The phone answers both OpenReceiveChannels in order: the music's (port 41000, closed since), then the call's.
+  const opens = s[B].of('openReceive');
+  assert.equal(opens.length, 2);
+  for (const o of s[A].of('openReceive')) core.mediaReady(A, o.passThru, 0, '127.0.0.1', 42000);
+  core.mediaReady(B, opens[0]!.passThru, 0, '127.0.0.1', 41000);
+  assert.equal(s[A].of('startMedia').length, 0, 'the stale ack starts nothing');
+  core.mediaReady(B, opens[1]!.passThru, 0, '127.0.0.1', 41002);
+  const toA = s[A].of('startMedia').at(-1);
+  assert.equal(toA?.port, 41002, 'A sends to the channel B opened for the call');
+  await run(clock, 30);
+  assert.equal(services.moh.size, 0);
 });
 
 test('both hold: no music to a phone that itself holds; when one resumes it hears the other\'s music', async (t) => {
