@@ -48,7 +48,7 @@ export const CALL_UI = {
   /** Callee ringing; $text = the caller's number. */
   ringin: [['state', 'ringin'], ['callInfo'], ['lamp', 'blink'], ['ringer', 'inside'], ['softkeys', 'RingIn'], ['prompt', FROM], ['callPlane']],
   /** A second call for a phone that is talking (call waiting): no ringer, the call-waiting tone; $text = the caller's number. */
-  waiting: [['state', 'ringin'], ['callInfo'], ['tone', 'callwaiting'], ['softkeys', 'RingIn'], ['prompt', FROM]],
+  waiting: [['state', 'ringin'], ['callInfo'], ['lamp', 'blink'], ['tone', 'callwaiting'], ['softkeys', 'RingIn'], ['prompt', FROM]],
   /** The callee answered (then `connected`). */
   answered: [['ringer', 'off'], ['lamp', 'on']],
   /** Reorder: $state congestion | invalidnumber, $text the reason. */

@@ -25,6 +25,7 @@ import type { MediaServices } from './media/services.js';
 import { Pickup } from './features/pickup.js';
 import { toggleDnd } from './features/dnd.js';
 import { ConferenceCalls } from './conference-calls.js';
+import { HoldMusic } from './hold-music.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState } from './call-types.js';
@@ -50,6 +51,8 @@ export class CallCore {
   private readonly pickup: Pickup;
   /** Ad-hoc conference, Join, RmLstC and meet-me rooms on the media services' bridges (conference-calls.ts). */
   private readonly conf: ConferenceCalls;
+  /** Music on hold to held parties (hold-music.ts); `holdMusic.stop(leg)` before moving a leg's media elsewhere. */
+  readonly holdMusic: HoldMusic;
 
   /**
    * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
@@ -61,6 +64,8 @@ export class CallCore {
     this.media = new CallMedia({ config, log: this.log, ...(relay ? { relay } : {}),
       send: (leg, cmd) => this.send(leg as Leg, cmd),
       fail: (leg, reason) => { this.log.warn(reason); if ((leg as Leg).dev.leg === leg) this.hangup(leg as Leg, false); } });
+    this.holdMusic = new HoldMusic({ log: this.log, send: (leg, cmd) => this.send(leg, cmd),
+      ...(services && config.moh.enabled ? { moh: services.moh } : {}) });
     const lines = new Map(config.lines.map((l) => [l.number, l]));
     for (const d of config.devices) {
       const dev: Device = { name: d.name, lines: d.lines.map((n) => lines.get(n)!), speeddials: d.speeddials, codecs: [], dnd: false, calls: [] };
@@ -82,7 +87,7 @@ export class CallCore {
       lineOf: (l) => this.lineOf(l), other: (l) => this.other(l) });
     this.conf = new ConferenceCalls({ config, log: this.log, ...(services ? { services } : {}),
       hold: (l) => this.hold(l), startDialing: (d, line) => this.startDialing(d, line), detachCall: (l) => ops.detachCall(l),
-      teardown: (l) => this.teardown(l), hangup: (l, u) => this.hangup(l, u), closeMedia: (l) => this.closeMedia(l),
+      teardown: (l) => this.teardown(l), hangup: (l, u) => this.hangup(l, u), closeMedia: (l) => this.closeMedia(l), stopHoldMusic: (l) => this.holdMusic.stop(l),
       reorder: (l, text) => this.reorder(l, 'invalidnumber', text), tell: (l, ui, args) => this.tell(l, ui, args),
       send: (l, c) => this.send(l, c), other: (l) => this.other(l) });
   }
@@ -206,6 +211,7 @@ export class CallCore {
         if (leg?.held && leg.state === 'dialing') return this.dialNow(leg); // Transfer again completes (docs/features.md §2)
         if (leg?.held && leg.consult && (leg.state === 'ringout' || leg.state === 'connected')) return this.multi.completeConsult(leg);
         if (leg?.state === 'connected' && !this.conf.has(leg)) this.fx.startTransfer(leg, this.multi.transferMode(leg) === 'consult');
+        else if (leg?.state === 'ringout') this.notAvailable(name, 'Transfer while ringing out (not a consultation)');
         return;
       case 'cfwdAll': return this.fx.cfwdAll(dev, line);
       case 'cfwdBusy': return this.fx.cond.key(dev, line, 'busy'); // features/forward-cond.ts
@@ -249,6 +255,7 @@ export class CallCore {
 
   /** OpenReceiveChannelAck: the station listens for RTP at ip:port for leg `passThru`. */
   mediaReady(name: string, passThru: number, status: number, ip: string, port: number): void {
+    if (this.holdMusic.ready(name, passThru, status, ip, port)) return;
     if (this.conf.mediaReady(this.dev(name), passThru, status, ip, port)) return; // a bridge participant (conference-calls.ts)
     const leg = this.dev(name).leg;
     if (!leg || leg.ref !== passThru || !leg.mediaOpen) {
@@ -442,8 +449,8 @@ export class CallCore {
 
   private connectedUi(leg: Leg): void { this.tell(leg, 'connected'); }
 
-  private openMedia(call: Call): void { this.media.open(call); }
-  private closeMedia(leg: Leg): void { this.inband.stop(leg); this.media.close(leg); }
+  private openMedia(call: Call): void { this.holdMusic.stop(call.caller); this.holdMusic.stop(call.callee); this.media.open(call); }
+  private closeMedia(leg: Leg): void { this.holdMusic.stop(leg); this.inband.stop(leg); this.media.close(leg); }
 
   private hold(leg: Leg): void {
     if (this.conf.hold(leg)) return; // a conference leg has no two-party call
@@ -454,6 +461,7 @@ export class CallCore {
     leg.state = 'hold';
     this.tell(leg, 'hold');
     this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: 'On hold', timeoutS: 0 });
+    this.holdMusic.start(other); // the held party hears music, unless it holds the call itself
     this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'hold' });
   }
 
@@ -465,7 +473,7 @@ export class CallCore {
     this.connectedUi(leg);
     const other = call.caller === leg ? call.callee : call.caller;
     this.send(other, { t: 'prompt', line: other.line, ref: other.ref, text: { phrase: 'connected' }, timeoutS: 0 });
-    this.openMedia(call);
+    if (other.state === 'hold') this.holdMusic.start(leg); else this.openMedia(call); // both held it: now only the other does
     this.emit({ id: call.id, caller: this.lineOf(call.caller).number, callee: this.lineOf(call.callee).number, state: 'resumed' });
   }
 
@@ -504,6 +512,7 @@ export class CallCore {
     const dev = leg.dev;
     const i = dev.calls.indexOf(leg);
     if (i >= 0) dev.calls.splice(i, 1);
+    this.multi.relamp(dev, leg.line); // other calls left on the line keep it lit
     if (dev.leg !== leg) return;
     // The focus moves to the most recent remaining call; a waiting call now rings out loud.
     dev.leg = dev.calls.at(-1);

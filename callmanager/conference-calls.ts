@@ -37,6 +37,8 @@ export interface ConferenceHost {
   hangup(leg: Leg, byUser: boolean): void;
   /** Closes the phone's receive/transmit streams of `leg` (CloseReceiveChannel, StopMediaTransmission). */
   closeMedia(leg: Leg): void;
+  /** Stops music on hold to `leg`'s device for that call (hold-music.ts; idempotent). */
+  stopHoldMusic(leg: Leg): void;
   reorder(leg: Leg, text: string): void;
   tell(leg: Leg, ui: CallUi, args?: UiArgs): void;
   send(leg: Leg, cmd: CmCommand): void;
@@ -200,6 +202,8 @@ export class ConferenceCalls {
   leaveHold(leg: Leg): void {
     const call = leg.call;
     if (call) call.heldBy = undefined;
+    const far = this.h.other(leg);
+    for (const l of far ? [leg, far] : [leg]) this.h.stopHoldMusic(l); // the held party's music (docs/conference.md)
   }
 
   // ---- internals ----------------------------------------------------------------------------

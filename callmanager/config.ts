@@ -7,7 +7,7 @@
  *   lines:    [{ number, name, label?, maxCalls? (4), busyTrigger? (2), transfer?: consult|blind, noAnswerSeconds? }]
  *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
- *   conference: { maxParticipants }   moh: { file? }   meetme: [{ number, name?, maxParticipants? }]  (docs/conference.md)
+ *   conference: { maxParticipants }   moh: { enabled, file? }   meetme: [{ number, name?, maxParticipants? }]  (docs/conference.md)
  *   pickupGroups: [{ number, name?, lines: [number...] }]  (docs/features.md §2 "Call pickup")
  *   storage:  { path }   (docs/state.md)
  */
@@ -162,6 +162,8 @@ const conferenceSchema = z.strictObject({
 
 /** Music on hold (docs/conference.md "Music on hold"). */
 const mohSchema = z.strictObject({
+  /** Music to held parties (docs/conference.md "Music on hold"); false: a held party hears silence. */
+  enabled: z.boolean().default(true),
   /** 16-bit mono PCM WAV at 8 or 16 kHz, looped; absent = the built-in melody. */
   file: z.string().min(1).optional(),
 });

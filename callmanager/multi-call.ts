@@ -79,6 +79,17 @@ export class MultiCall {
     this.h.resume(held);
   }
 
+  /**
+   * After a call on line `line` ended beside others: the line lamp for the calls left on it, as a
+   * 7960 shows it (ringing blinks > in use on > held winks; docs/features.md §3), not the idle "off".
+   */
+  relamp(dev: Device, line: number): void {
+    const left = dev.calls.filter((l) => l.line === line);
+    if (left.length === 0) return;
+    const mode = left.some((l) => l.state === 'ringin') ? 'blink' : left.some((l) => l.state !== 'hold') ? 'on' : 'wink';
+    this.h.send(left[0]!, { t: 'lamp', target: 'line', instance: line, mode });
+  }
+
   transferMode(leg: Leg): 'consult' | 'blind' { return this.h.lineOf(leg).transfer ?? this.h.config.server.transfer; }
 
   /**

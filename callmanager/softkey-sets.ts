@@ -17,7 +17,8 @@ export const DEFAULT_SETS: Readonly<Record<SoftKeySetName, readonly SoftKeyConfi
   ConnectedTransferable: ['Hold', 'EndCall', 'Transfer', 'Confrn'],
   DigitsFollowing: ['BackSpace', 'EndCall', 'Dial'],
   ConnectedConference: ['Hold', 'EndCall', 'Confrn', 'RmLstC'],
-  RingOut: ['EndCall'],
+  /** Transfer completes a consult transfer while the target rings (docs/features.md §2); elsewhere "Not available". */
+  RingOut: ['EndCall', 'Transfer'],
   OffHookWithFeatures: ['Redial', 'EndCall'],
 };
 

@@ -72,7 +72,11 @@ export interface MohOptions {
   log?: Logger;
 }
 
-export interface MohStreamSpec { codec: LegCodecName; ptimeMs?: number; remote: { ip: string; port: number } }
+export interface MohStreamSpec {
+  codec: LegCodecName; ptimeMs?: number; remote: { ip: string; port: number };
+  /** Local address of this stream's socket (e.g. the CM's address towards that phone); default `bindAddress`. */
+  bindAddress?: string;
+}
 
 interface Stream { id: number; leg: MediaLeg; udp: UdpLeg | undefined; frame: Int16Array; pcm: Int16Array; pos: number }
 
@@ -102,12 +106,13 @@ export class MusicOnHold {
     const ptimeMs = spec.ptimeMs ?? 20;
     checkPtime(ptimeMs, 'moh: start');
     const id = this.nextId++;
-    const udp = await UdpLeg.open({ clock: this.opts.clock, codec, ptimeMs, receive: false, bindAddress: this.bind,
+    const bind = spec.bindAddress ?? this.bind;
+    const udp = await UdpLeg.open({ clock: this.opts.clock, codec, ptimeMs, receive: false, bindAddress: bind,
       name: `moh stream ${id}`, log: this.log });
     try { udp.leg.setRemote(spec.remote.ip, spec.remote.port); } catch (e) { await udp.close(); throw e; }
     this.attach(udp.leg, udp, id);
     this.log.info(`moh: stream ${id} → ${spec.remote.ip}:${spec.remote.port} ${spec.codec}/${ptimeMs} (${this.music.name})`);
-    return { id, localAddress: this.bind, localPort: udp.localPort };
+    return { id, localAddress: bind, localPort: udp.localPort };
   }
 
   /**

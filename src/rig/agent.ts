@@ -9,6 +9,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../hal/api/clock.js';
 import { describeHeard, identifyTone, present } from '../scenario/hearing.js';
+import { musicHeard } from '../scenario/music.js';
 import type { Logger } from '../node/logger.js';
 import type { BoardUnderTest } from './board-under-test.js';
 import {
@@ -134,6 +135,7 @@ export async function startRigAgent(o: RigAgentOptions): Promise<RigAgent> {
       case 'tone': { const { samples, sampleRate } = b.earpiece(req.windowMs); return identifyTone(samples, sampleRate); }
       case 'hears': { const { samples, sampleRate } = b.earpiece(req.ms); return present(samples, sampleRate, req.freqs); }
       case 'describe': { const { samples, sampleRate } = b.earpiece(DESCRIBE_MS); return describeHeard(samples, sampleRate, req.extra); }
+      case 'music': { const { samples, sampleRate } = b.earpiece(req.ms); return musicHeard(samples, sampleRate, req.exclude); }
       case 'audio': {
         const { samples, sampleRate } = b.earpiece(req.ms);
         return { sampleRate, encoding: 's16le', samples: Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64') };

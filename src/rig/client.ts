@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
 import type { OnBoardHearing, PhoneUnderTest } from '../scenario/rig.js';
 import type { HeardTone } from '../scenario/hearing.js';
+import type { MusicVerdict } from '../scenario/music.js';
 import {
   LineSplitter, MAX_RESPONSE_LINE, RIG_PROTOCOL_VERSION, type BoardInfo, type BoardState, type RigEvent, type RigResponse,
 } from './protocol.js';
@@ -132,6 +133,7 @@ export class RemotePhone implements PhoneUnderTest {
       tone: async (windowMs) => await agent.request('tone', { windowMs }) as HeardTone,
       present: async (freqs, ms) => await agent.request('hears', { freqs: [...freqs], ms }) as boolean,
       describe: async (extra) => await agent.request('describe', { extra: [...extra] }) as string,
+      music: async (exclude, ms) => await agent.request('music', { exclude: [...exclude], ms }) as MusicVerdict,
     };
   }
 

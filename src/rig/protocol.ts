@@ -36,6 +36,8 @@ export const requestSchema = z.discriminatedUnion('op', [
   z.strictObject({ id: z.number().int(), op: z.literal('hears'), freqs: z.array(freq).min(1).max(16), ms }),
   /** The frequencies heard in the last 200 ms, among the tone-plan ones and `extra` (for reports). */
   z.strictObject({ id: z.number().int(), op: z.literal('describe'), extra: z.array(freq).max(16) }),
+  /** Whether the last `ms` is music on hold, not the `exclude` phone tones nor a call-progress tone (src/scenario/music.ts). */
+  z.strictObject({ id: z.number().int(), op: z.literal('music'), exclude: z.array(freq).max(16), ms }),
   /** The raw earpiece PCM (s16le, base64) of the last `ms`. */
   z.strictObject({ id: z.number().int(), op: z.literal('audio'), ms }),
   /** Restarts the firmware above the board (fresh phone, re-registration), as between scenarios. */

@@ -5,6 +5,7 @@
  */
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
 import type { HeardTone, PlannedTone } from './hearing.js';
+import type { MusicVerdict } from './music.js';
 
 /**
  * A board that analyses its own earpiece (the rig agent, docs/hil.md): the runner asks it these
@@ -17,6 +18,8 @@ export interface OnBoardHearing {
   present(freqs: readonly number[], ms: number): Promise<boolean>;
   /** The frequencies heard in the last 200 ms, for a failure report. */
   describe(extra: readonly number[]): Promise<string>;
+  /** Whether the last `ms` is music on hold (src/scenario/music.ts); `exclude` = the phones' mic tones. */
+  music(exclude: readonly number[], ms: number): Promise<MusicVerdict>;
 }
 
 export interface PhoneUnderTest {

@@ -3,10 +3,11 @@
  * expectations poll physical observations until they hold or the step's timeout passes, and a
  * failure reports what was expected next to what the LCD, lamps, ringer and speaker showed.
  */
-import { CALL_MANAGER, type Expectation, type Scenario, type ScenarioStep } from './schema.js';
+import { CALL_MANAGER, MUSIC, type Expectation, type Scenario, type ScenarioStep } from './schema.js';
 import type { PhoneUnderTest, ScenarioRig } from './rig.js';
 import { TONE_PLANS } from './hearing.js';
 import { hearingOf } from './ear.js';
+import { MUSIC_WINDOW_MS } from './music.js';
 
 export interface StepResult { index: number; step: string; ok: boolean; ms: number; detail?: string }
 
@@ -93,6 +94,11 @@ async function check(e: Expectation, phone: PhoneUnderTest, rig: ScenarioRig): P
   }
   for (const [which, negate] of [[e.hears, false], [e.hearsNot, true]] as const) {
     if (which === undefined) continue;
+    if (which === MUSIC) {
+      const v = await hearingOf(phone).music([...rig.phones.values()].map((p) => p.micFrequency), e.window ?? MUSIC_WINDOW_MS);
+      if (v.music === negate) return `${negate ? 'hears' : 'does not hear'} music on hold: ${v.why}`;
+      continue;
+    }
     const freq = typeof which === 'number' ? which : rig.phones.get(which)!.micFrequency;
     const heard = await hearingOf(phone).present([freq], e.window ?? 200);
     if (heard === negate) return `${negate ? 'hears' : 'does not hear'} ${typeof which === 'string' ? `${which} (${freq} Hz)` : `${freq} Hz`}`;

@@ -59,6 +59,9 @@ const step = z.union([
   z.strictObject({ expect: expectation }),
 ]);
 
+/** `hears: music` / `hearsNot: music`: music on hold (src/scenario/music.ts), not a phone; no phone may have this name. */
+export const MUSIC = 'music';
+
 /** `restart: callmanager` restarts the embedded call manager; no phone may have this name. */
 export const CALL_MANAGER = 'callmanager';
 
@@ -85,6 +88,7 @@ export type Expectation = z.output<typeof expectation>;
 function phoneRefs(s: z.output<typeof scenarioSchema>, src: YamlSource): ConfigProblem[] {
   const names = Object.keys(s.phones);
   const problems: ConfigProblem[] = [];
+  if (names.includes(MUSIC)) problems.push(src.problem(['phones', MUSIC], `"${MUSIC}" means music on hold in hears / hearsNot; call the phone something else`));
   if (names.includes(CALL_MANAGER)) problems.push(src.problem(['phones', CALL_MANAGER], `"${CALL_MANAGER}" names the call manager in restart steps; call the phone something else`));
   s.steps.forEach((st, i) => {
     const [kind, arg] = Object.entries(st)[0]!;
@@ -97,9 +101,11 @@ function phoneRefs(s: z.output<typeof scenarioSchema>, src: YamlSource): ConfigP
     if (kind !== 'wait' && ref !== undefined && !names.includes(ref)) {
       problems.push(src.problem(path, `unknown phone "${ref}" (phones: ${names.join(', ')})`));
     }
-    const hears = kind === 'expect' ? (arg as Expectation).hears ?? (arg as Expectation).hearsNot : undefined;
-    if (typeof hears === 'string' && !names.includes(hears)) {
-      problems.push(src.problem(['steps', i, kind, (arg as Expectation).hears !== undefined ? 'hears' : 'hearsNot'], `unknown phone "${hears}"`));
+    for (const key of ['hears', 'hearsNot'] as const) {
+      const hears = kind === 'expect' ? (arg as Expectation)[key] : undefined;
+      if (typeof hears === 'string' && hears !== MUSIC && !names.includes(hears)) {
+        problems.push(src.problem(['steps', i, kind, key], `unknown phone "${hears}" (or "${MUSIC}" for music on hold)`));
+      }
     }
   });
   return problems;

@@ -210,3 +210,37 @@ test('consult transfer cancelled: EndCall during the consultation returns to the
   assert.equal(blind.core.legState(A), 'idle', 'line transfer: blind sends B on at once');
   assert.equal(blind.core.legState(B), 'ringout');
 });
+
+test('line lamps: a waiting call blinks the line; when a call ends beside a held one the lamp winks, beside a connected one it stays on', () => {
+  const { core, s, call, talk } = setup();
+  talk();
+  s[A].take();
+  call(C, '100');
+  const lamps = () => s[A].cmds.filter((c): c is Extract<CmCommand, { t: 'lamp' }> => c.t === 'lamp').map((c) => c.mode);
+  assert.deepEqual(lamps(), ['blink'], 'waiting call');
+  core.softkey(A, 'answer', 1);
+  assert.equal(lamps().at(-1), 'on');
+  s[A].take();
+  core.softkey(A, 'endCall', 1); // ends Carol's call, Bob stays held
+  assert.equal(lamps().at(-1), 'wink', `the held call keeps the lamp: ${lamps().join(', ')}`);
+  core.softkey(A, 'resume', 1);
+  core.onHook(C); // Carol hangs up her ended call
+  s[A].take();
+  call(C, '100');
+  assert.equal(lamps().at(-1), 'blink');
+  core.onHook(C); // the waiting caller gives up: the line still has the connected call
+  assert.equal(lamps().at(-1), 'on', `after the waiting call: ${lamps().join(', ')}`);
+  s[A].take();
+  core.onHook(A);
+  assert.deepEqual(lamps(), ['off'], 'no call left');
+});
+
+test('Transfer in RingOut: completes a consultation; on a plain call still ringing it is "Not available"', () => {
+  const { core, s, call } = setup();
+  call(B, '100');
+  assert.equal(core.legState(B), 'ringout');
+  s[B].take();
+  core.softkey(B, 'transfer');
+  assert.ok(s[B].has((c) => c.t === 'notify' && c.text === 'Not available'));
+  assert.equal(core.legState(B), 'ringout', 'the call goes on ringing');
+});

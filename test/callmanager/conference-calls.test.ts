@@ -79,8 +79,10 @@ test('Confrn twice: each phone is re-pointed at its own bridge endpoint and show
     const ports = new Set(bridge.ids().map((id) => bridge.stats(id).localPort));
     for (const [name, sink] of Object.entries(t.s).filter(([n]) => n !== D)) {
       const order = sink.cmds.map((c) => c.t).filter((k) => ['closeReceive', 'stopMedia', 'openReceive', 'startMedia'].includes(k));
-      // B's streams were closed when A held it (the first Confrn); A's and C's consultation call closes now.
-      const expected = name === B ? ['openReceive', 'startMedia'] : ['closeReceive', 'stopMedia', 'openReceive', 'startMedia'];
+      // B's call streams were closed when A held it (the first Confrn) and a music-on-hold channel opened
+      // (hold-music.ts; its stream not started yet: no ack here): that channel closes now. A's and C's
+      // consultation call closes now too.
+      const expected = name === B ? ['closeReceive', 'openReceive', 'startMedia'] : ['closeReceive', 'stopMedia', 'openReceive', 'startMedia'];
       assert.deepEqual(order, expected, `${name}: old stream closed, then the bridge's`);
       const start = sink.last('startMedia')!;
       assert.equal(start.ip, '127.0.0.1');

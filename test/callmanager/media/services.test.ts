@@ -24,7 +24,9 @@ devices:
 test('config: conference, moh and meetme have defaults and are checked', () => {
   const c = parseCallManagerConfig(BASE, 'cm.yaml');
   assert.deepEqual(c.conference, { maxParticipants: 6 });
-  assert.deepEqual(c.moh, {});
+  assert.deepEqual(c.moh, { enabled: true });
+  assert.equal(parseCallManagerConfig(`${BASE}moh: { enabled: false }\n`, 'cm.yaml').moh.enabled, false);
+  assert.throws(() => parseCallManagerConfig(`${BASE}moh: { enabled: 1 }\n`, 'cm.yaml'), /moh\.enabled/);
   assert.deepEqual(c.meetme, []);
   const d = parseCallManagerConfig(`${BASE}conference: { maxParticipants: 4 }\nmoh: { file: music/hold.wav }\nmeetme:\n  - { number: "800", name: Team }\n  - { number: "801", maxParticipants: 10 }\n`, 'cm.yaml');
   assert.equal(d.conference.maxParticipants, 4);

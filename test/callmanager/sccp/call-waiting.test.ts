@@ -57,8 +57,11 @@ test('SCCP: consult transfer with SoftKeyEvent Transfer (4) twice joins the held
     await c.until('OpenReceiveChannel');
     b.send('SoftKeyEvent', { softKeyEvent: 4, lineInstance: 1, callReference: 0 });
     await b.until('CallState', (f) => f.callState === 2);
-    const joinedA = await a.until('OpenReceiveChannel');
-    assert.ok(joinedA.some((m) => m.name === 'CallInfo' && m.fields.calledParty === '102'), 'Alice now talks to Carol');
+    // Alice's music on hold (OpenReceiveChannel while held) stops first; then her call with Carol opens media.
+    const joinedA = await a.until('CallInfo', (f) => f.calledParty === '102');
+    assert.ok(joinedA.some((m) => m.name === 'OpenReceiveChannel'), 'held, Alice was given a receive channel for the music');
+    const media = await a.until('OpenReceiveChannel');
+    assert.ok(media.length > 0, 'Alice now talks to Carol');
     assert.equal(r.cm.core.legState('SEP000000000101'), 'idle');
     assert.equal(r.cm.core.legState(CAROL), 'connected');
   } finally { await r.stop(); }

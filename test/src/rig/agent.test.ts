@@ -97,6 +97,9 @@ test('agent requests act on the board\'s pins and report what it did: screen, la
     assert.equal(await phone.hearing.present([350, 440], 200), true);
     assert.equal(await phone.hearing.present([1500], 200), false);
     assert.equal(await phone.hearing.describe([1000]), '350 Hz, 440 Hz');
+    const music = await phone.hearing.music([1000], 200);
+    assert.equal(music.music, false, 'dial tone is not music on hold');
+    assert.match(music.why, /known tone/);
     const raw = await phone.fetchAudio(200);
     assert.equal(raw.sampleRate, 8000);
     assert.equal(raw.samples.length, 1600);
