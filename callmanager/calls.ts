@@ -21,7 +21,9 @@ import { ChanSkinny } from './features/chan-skinny.js';
 import type { CmStorage } from './store/storage.js';
 import { ForeignStreams } from './foreign-streams.js';
 import { MultiCall } from './multi-call.js';
+import type { CallHost } from './features/recall.js';
 import type { MediaServices } from './media/services.js';
+import { CallFeatures } from './features/call-features.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState } from './call-types.js';
@@ -43,6 +45,8 @@ export class CallCore {
   private readonly compat: ChanSkinny;
   /** Several calls per line: call waiting, per-call keys, consult transfer (multi-call.ts). */
   private readonly multi: MultiCall;
+  /** Group call park and callback at busy (features/call-features.ts). */
+  readonly features: CallFeatures;
 
   /**
    * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
@@ -63,7 +67,8 @@ export class CallCore {
     this.fx = new FeatureRouter(this.ops(), config, clock, this.log, storage);
     this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
-    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers()]);
+    this.features = new CallFeatures(this.featureHost());
+    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers(), ...this.features.numbers()]);
     const ops = this.ops();
     this.multi = new MultiCall({ config,
       hold: (l) => this.hold(l), resume: (l) => this.resume(l), answer: (l) => this.answer(l),
@@ -80,6 +85,7 @@ export class CallCore {
     if (dev.sink && dev.sink !== sink) this.detach(name);
     dev.sink = sink;
     this.fx.attached(dev);
+    this.features.attached(dev);
   }
   /** The station's session ended: its call ends, the far end gets the "call ended" treatment. */
   detach(name: string, sink?: StationSink): void {
@@ -96,6 +102,7 @@ export class CallCore {
   /** Stops the core's own timers (chan_skinny stale calls) and in-band tones; the CM is shutting down. */
   close(): void {
     this.compat.close();
+    this.features.close();
     for (const d of this.devices.values()) if (d.leg) this.inband.stop(d.leg);
   }
   /** The codecs the station can receive (registry names, firmware/media/codecs.ts). */
@@ -172,6 +179,7 @@ export class CallCore {
     const dev = this.dev(name);
     const sel = ref ? dev.calls.find((l) => l.ref === ref) : undefined;
     const leg = sel ?? dev.leg;
+    if (this.features.softkey(dev, key, leg)) return; // Park, CallBack
     switch (key) {
       case 'newCall': return this.multi.newCall(dev, line);
       case 'redial':
@@ -242,6 +250,7 @@ export class CallCore {
       return this.hangup(leg, false);
     }
     if (this.inband.ready(leg, ip, port)) return;
+    if (this.features.mediaReady(leg, ip, port)) return; // a parked phone: music on hold
     this.media.ready(leg, ip, port);
   }
 
@@ -335,7 +344,7 @@ export class CallCore {
     if (leg.state !== 'dialing') return;
     const number = leg.digits;
     if (!number) return this.reorder(leg, 'congestion', 'Dial timeout');
-    if (this.fx.dialed(leg, number)) return;
+    if (this.fx.dialed(leg, number) || this.features.dialed(leg, number)) return;
     if (!this.lineOwner.has(number)) return this.reorder(leg, 'invalidnumber', 'Unknown number');
     leg.dev.lastDialed = number;
     this.fx.deviceChanged(leg.dev);
@@ -396,6 +405,7 @@ export class CallCore {
   }
 
   private answer(callee: Leg): void {
+    if (this.features.answered(callee)) return; // park reversion, callback ring
     const call = callee.call;
     if (!call) return;
     const caller = call.caller;
@@ -475,6 +485,7 @@ export class CallCore {
     const dev = leg.dev;
     const i = dev.calls.indexOf(leg);
     if (i >= 0) dev.calls.splice(i, 1);
+    this.features.legEnded(leg);
     if (dev.leg !== leg) return;
     // The focus moves to the most recent remaining call; a waiting call now rings out loud.
     dev.leg = dev.calls.at(-1);
@@ -488,6 +499,23 @@ export class CallCore {
   private emit(ev: CallEvent): void { this.events.emit('call', ev); }
 
   private other(leg: Leg): Leg | undefined { const c = leg.call; return c ? (c.caller === leg ? c.callee : c.caller) : undefined; }
+
+  /** The core operations park and callback drive (features/recall.ts CallHost). */
+  private featureHost(): CallHost {
+    return { config: this.config, clock: this.clock, log: this.log, services: this.services,
+      send: (l, c) => this.send(l, c), tell: (l, ui, a) => this.tell(l, ui, a), notify: (d, text, timeoutS) => d.sink?.send({ t: 'notify', text, timeoutS }),
+      lineOf: (l) => this.lineOf(l), other: (l) => this.other(l), emit: (ev) => this.emit(ev), detachCall: (l) => this.ops().detachCall(l),
+      teardown: (l) => this.teardown(l), hangup: (l, u) => this.hangup(l, u), reorder: (l, text) => this.reorder(l, 'invalidnumber', text),
+      closeMedia: (l) => this.closeMedia(l), openMedia: (c) => this.openMedia(c), place: (l, n) => this.place(l, n, false),
+      newLeg: (dev, line, state, party) => {
+        const ref = this.newRef();
+        const leg: Leg = { dev, line, ref, state, digits: '', mediaOpen: false, mediaStarted: false, cid: ref, party, shown: 'onhook' };
+        if (!dev.leg) dev.leg = leg;
+        dev.calls.push(leg);
+        return leg;
+      },
+      owner: (n) => this.lineOwner.get(n), device: (n) => this.devices.get(n) };
+  }
 
   /** The core operations features/router.ts drives. */
   private ops(): CoreOps {

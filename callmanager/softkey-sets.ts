@@ -9,15 +9,15 @@ import type { SoftKeySetName } from './station.js';
 
 /** Default sets (docs/features.md §2, chan-sccp built-in defaults trimmed to what this CM implements). */
 export const DEFAULT_SETS: Readonly<Record<SoftKeySetName, readonly SoftKeyConfigName[]>> = {
-  OnHook: ['Redial', 'NewCall', 'CFwdAll', 'DND'],
-  Connected: ['Hold', 'EndCall', 'Transfer'],
+  OnHook: ['Redial', 'NewCall', 'CFwdAll', 'DND', 'CallBack'],
+  Connected: ['Hold', 'EndCall', 'Transfer', 'Park'],
   OnHold: ['Resume', 'NewCall', 'EndCall'],
   RingIn: ['Answer', 'EndCall'],
-  OffHook: ['Redial', 'EndCall', 'CFwdAll'],
+  OffHook: ['Redial', 'EndCall', 'CFwdAll', 'CallBack'],
   ConnectedTransferable: ['Hold', 'EndCall', 'Transfer'],
   DigitsFollowing: ['BackSpace', 'EndCall', 'Dial'],
   ConnectedConference: ['Hold', 'EndCall'],
-  RingOut: ['EndCall'],
+  RingOut: ['EndCall', 'CallBack'],
   OffHookWithFeatures: ['Redial', 'EndCall'],
 };
 

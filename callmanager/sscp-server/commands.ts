@@ -43,8 +43,9 @@ export const SSCP_SOFTKEYS: ReadonlyArray<{ event: number; key: SoftKeyName; lab
   ['cfwdBusy', 'Cfwdbusy'], ['cfwdNoAnswer', 'Cfwdnoanswer'], ['backspace', 'Backspace'], ['endCall', 'Endcall'],
   ['resume', 'Resume'], ['answer', 'Answer'], ['info', 'Info'], ['confrn', 'Confrn'], ['park', 'Park'], ['join', 'Join'],
   ['meetMe', 'Meetme'], ['pickUp', 'Pickup'], ['gPickUp', 'Gpickup'],
-] as const).map(([key, label], i) => ({ event: i + 1, key, label }));
-/** SSCP soft key event id → the core's soft key (undefined for 19..21 and out-of-range ids). */
+] as const).map(([key, label], i): { event: number; key: SoftKeyName; label: string } => ({ event: i + 1, key, label }))
+  .concat([{ event: 22, key: 'callBack', label: 'Callback' }]); // deskphone's event 22 (docs/sscp.md §2)
+/** SSCP soft key event id → the core's soft key (undefined for 19..21 and out-of-range ids; 22 = callBack). */
 export function softKeyOf(event: number): SoftKeyName | undefined {
   return event >= 1 && event <= SOFTKEY_EVENT_MAX ? SSCP_SOFTKEYS.find((k) => k.event === event)?.key : undefined;
 }

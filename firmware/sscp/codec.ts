@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import {
-  SOFTKEY_EVENTS, SSCP_BY_NAME, type SscpTyped, type SscpAttrSpec, type SscpElementSpec, type SscpFields, type SscpMessageSpec, type SscpScalar,
+  SOFTKEY_EVENTS, SOFTKEY_EVENT_MAX, SSCP_BY_NAME, type SscpTyped, type SscpAttrSpec, type SscpElementSpec, type SscpFields, type SscpMessageSpec, type SscpScalar,
 } from './messages.js';
 import { DEFAULT_LIMITS, normalise, SscpSyntaxError, type SscpLimits } from './normalise.js';
 
@@ -252,8 +252,8 @@ export function decodeSscp(datagram: Buffer | string, opts: SscpCodecOptions = {
   }
   if (name === 'SoftKeyEvent') {
     const ev = msg.fields.event as number, evName = msg.fields.eventName;
-    // seed 001 softKeyEvent table: ids 1..21, {0, NULL} terminates it
-    if (ev < 1) fail('soft key event id 0 is the table terminator (expected 1..21)', name, 'SSCP/Event@id', 'Event#0');
+    // seed 001 softKeyEvent table: ids 1..21, {0, NULL} terminates it; 22 CallBack is deskphone's (docs/sscp.md §2)
+    if (ev < 1) fail(`soft key event id 0 is the table terminator (expected 1..${SOFTKEY_EVENT_MAX})`, name, 'SSCP/Event@id', 'Event#0');
     if (evName !== undefined && evName !== SOFTKEY_EVENTS[ev]) {
       fail(`event name ${JSON.stringify(evName)} does not match id ${ev} (expected "${SOFTKEY_EVENTS[ev]}")`,
         name, 'SSCP/Event@name', 'Event#0');

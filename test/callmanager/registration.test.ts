@@ -24,7 +24,8 @@ test('known device registers: voicemail lamps, RegisterAck, CapabilitiesReq, the
 
     a.send('SoftKeyTemplateReq');
     const skt = await a.next('SoftKeyTemplateRes');
-    assert.equal(skt.totalSoftKeyCount, 21);
+    assert.equal(skt.totalSoftKeyCount, 22);
+    assert.deepEqual(skt.softKeys[21], { softKeyLabel: 'CallBack', softKeyEvent: 22 }); // ours (docs/sccp.md §4)
     assert.deepEqual(skt.softKeys[8], { softKeyLabel: '\x80\x09', softKeyEvent: 9 }); // EndCall
     assert.deepEqual(skt.softKeys[18], { softKeyLabel: 'DND', softKeyEvent: 19 });
 
@@ -32,11 +33,11 @@ test('known device registers: voicemail lamps, RegisterAck, CapabilitiesReq, the
     const sets = await a.until('SelectSoftKeys');
     assert.deepEqual(names(sets), ['SoftKeySetRes', 'SelectSoftKeys']);
     const res = sets[0]!.fields;
-    // OnHook (set 0) = Redial, NewCall, CFwdAll, DND → template indexes 1, 2, 5, 19.
-    assert.deepEqual(res.softKeySets[0].softKeyTemplateIndex.slice(0, 5), [1, 2, 5, 19, 0]);
+    // OnHook (set 0) = Redial, NewCall, CFwdAll, DND, CallBack → template indexes 1, 2, 5, 19, 22.
+    assert.deepEqual(res.softKeySets[0].softKeyTemplateIndex.slice(0, 6), [1, 2, 5, 19, 22, 0]);
     assert.deepEqual(res.softKeySets[3].softKeyTemplateIndex.slice(0, 3), [11, 9, 0]); // RingIn: Answer, EndCall
-    assert.deepEqual(res.softKeySets[1].softKeyTemplateIndex.slice(0, 4), [3, 9, 4, 0]); // Connected: Hold, EndCall, Transfer
-    assert.deepEqual(sets[1]!.fields, { lineInstance: 0, callReference: 0, softKeySetIndex: 0, validKeyMask: 0b1111 });
+    assert.deepEqual(res.softKeySets[1].softKeyTemplateIndex.slice(0, 5), [3, 9, 4, 14, 0]); // Connected: Hold, EndCall, Transfer, Park
+    assert.deepEqual(sets[1]!.fields, { lineInstance: 0, callReference: 0, softKeySetIndex: 0, validKeyMask: 0b11111 });
 
     a.send('LineStatReq', { lineNumber: 1 });
     const ls = await a.next('LineStat');

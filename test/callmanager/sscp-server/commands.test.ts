@@ -10,11 +10,13 @@ import type { CallManagerConfig, DeviceConfig } from '../../../callmanager/confi
 test('SSCP soft key event ids (docs/sscp.md §2 #12) map straight to neutral soft keys; 19..21 are voicemail keys', () => {
   assert.deepEqual([1, 2, 3, 4, 5, 8, 9, 10, 11].map(softKeyOf),
     ['redial', 'newCall', 'hold', 'transfer', 'cfwdAll', 'backspace', 'endCall', 'resume', 'answer']);
-  assert.deepEqual([0, 19, 20, 21, 22].map(softKeyOf), [undefined, undefined, undefined, undefined, undefined]);
+  assert.deepEqual([0, 19, 20, 21, 23].map(softKeyOf), [undefined, undefined, undefined, undefined, undefined]);
+  assert.equal(softKeyOf(22), 'callBack'); // deskphone's CallBack event (docs/sscp.md §2)
 });
 
 test('soft key sets leave out keys without an SSCP event (DND, Dial) and carry the phrase labels', () => {
-  assert.deepEqual(softKeysFor({}, 'OnHook'), [{ label: 'Redial', event: 1 }, { label: 'Newcall', event: 2 }, { label: 'Cfwdall', event: 5 }]);
+  assert.deepEqual(softKeysFor({}, 'OnHook'), [{ label: 'Redial', event: 1 }, { label: 'Newcall', event: 2 }, { label: 'Cfwdall', event: 5 },
+    { label: 'Callback', event: 22 }]);
   assert.deepEqual(softKeysFor({}, 'DigitsFollowing'), [{ label: 'Backspace', event: 8 }, { label: 'Endcall', event: 9 }]);
   assert.deepEqual(softKeysFor({ softkeys: { Connected: ['Transfer', 'DND', 'Hold'] } }, 'Connected'),
     [{ label: 'Transfer', event: 4 }, { label: 'Hold', event: 3 }]);

@@ -110,7 +110,7 @@ test('hostile and non-SSCP input gives clear errors', () => {
   decodeErr('<SSCP name="SpeedDial"><SpeedDial number="x"/></SSCP>', /integer 0..255, got "x" \[SSCP\/SpeedDial@number at byte 23\]/);
   decodeErr('<SSCP name="SpeedDial"><Speed number="1"/></SSCP>', /unexpected element <Speed>.*expected <SpeedDial>/);
   decodeErr('<SSCP name="SoftKeyEvent"><Event id=4 name="Hold"/></SSCP>', /does not match id 4.*Trnsfer/);
-  decodeErr('<SSCP name="SoftKeyEvent"><Event id=22/></SSCP>', /0\.\.21/);
+  decodeErr('<SSCP name="SoftKeyEvent"><Event id=23/></SSCP>', /0\.\.22/);
   decodeErr('<SSCP name="SpeedDial"><SpeedDial number=3></Other></SSCP>', /<\/Other> does not match <SpeedDial>/);
   decodeErr('<SSCP name="SpeedDial"><SpeedDial number=3/></SSCPX>', /does not match <SSCP>/);   // R2 never on root
   decodeErr('<SSCP name="SpeedDial"><SpeedDial number=3/>', /unterminated <SSCP>/);
