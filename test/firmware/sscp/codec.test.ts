@@ -32,8 +32,9 @@ test('seed 001 examples decode verbatim to typed messages', () => {
   assert.deepEqual(sd.repairs.map((r) => r.slice(0, 2)).sort(), ['R1', 'R1', 'R2', 'R3']);
 });
 
-test('seed soft key table has the 21 events with the seed spellings', () => {
-  assert.equal(Object.keys(SOFTKEY_EVENTS).length, 21);
+test('seed soft key table has the 21 events with the seed spellings, and our 22 CallBack', () => {
+  assert.equal(Object.keys(SOFTKEY_EVENTS).length, 22);
+  assert.equal(SOFTKEY_EVENTS[22], 'CallBack'); // deskphone's, docs/sscp.md §2
   assert.equal(SOFTKEY_EVENTS[4], 'Trnsfer');
   assert.equal(SOFTKEY_EVENTS[13], 'Confrm');
   assert.equal(SOFTKEY_EVENTS[21], 'Delete');
