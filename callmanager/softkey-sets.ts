@@ -9,7 +9,7 @@ import type { SoftKeySetName } from './station.js';
 
 /** Default sets (docs/features.md §2, chan-sccp built-in defaults trimmed to what this CM implements). */
 export const DEFAULT_SETS: Readonly<Record<SoftKeySetName, readonly SoftKeyConfigName[]>> = {
-  OnHook: ['Redial', 'NewCall', 'CFwdAll', 'DND', 'CallBack'],
+  OnHook: ['Redial', 'NewCall', 'CFwdAll', 'DND'],
   Connected: ['Hold', 'EndCall', 'Transfer', 'Park'],
   OnHold: ['Resume', 'NewCall', 'EndCall'],
   RingIn: ['Answer', 'EndCall'],

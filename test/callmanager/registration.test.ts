@@ -33,11 +33,13 @@ test('known device registers: voicemail lamps, RegisterAck, CapabilitiesReq, the
     const sets = await a.until('SelectSoftKeys');
     assert.deepEqual(names(sets), ['SoftKeySetRes', 'SelectSoftKeys']);
     const res = sets[0]!.fields;
-    // OnHook (set 0) = Redial, NewCall, CFwdAll, DND, CallBack → template indexes 1, 2, 5, 19, 22.
-    assert.deepEqual(res.softKeySets[0].softKeyTemplateIndex.slice(0, 6), [1, 2, 5, 19, 22, 0]);
+    // OnHook (set 0) = Redial, NewCall, CFwdAll, DND → template indexes 1, 2, 5, 19.
+    assert.deepEqual(res.softKeySets[0].softKeyTemplateIndex.slice(0, 5), [1, 2, 5, 19, 0]);
+    assert.deepEqual(res.softKeySets[4].softKeyTemplateIndex.slice(0, 5), [1, 9, 5, 22, 0]); // OffHook: Redial, EndCall, CFwdAll, CallBack
+    assert.deepEqual(res.softKeySets[8].softKeyTemplateIndex.slice(0, 3), [9, 22, 0]); // RingOut (busy too): EndCall, CallBack
     assert.deepEqual(res.softKeySets[3].softKeyTemplateIndex.slice(0, 3), [11, 9, 0]); // RingIn: Answer, EndCall
     assert.deepEqual(res.softKeySets[1].softKeyTemplateIndex.slice(0, 5), [3, 9, 4, 14, 0]); // Connected: Hold, EndCall, Transfer, Park
-    assert.deepEqual(sets[1]!.fields, { lineInstance: 0, callReference: 0, softKeySetIndex: 0, validKeyMask: 0b11111 });
+    assert.deepEqual(sets[1]!.fields, { lineInstance: 0, callReference: 0, softKeySetIndex: 0, validKeyMask: 0b1111 });
 
     a.send('LineStatReq', { lineNumber: 1 });
     const ls = await a.next('LineStat');

@@ -15,8 +15,8 @@ test('SSCP soft key event ids (docs/sscp.md §2 #12) map straight to neutral sof
 });
 
 test('soft key sets leave out keys without an SSCP event (DND, Dial) and carry the phrase labels', () => {
-  assert.deepEqual(softKeysFor({}, 'OnHook'), [{ label: 'Redial', event: 1 }, { label: 'Newcall', event: 2 }, { label: 'Cfwdall', event: 5 },
-    { label: 'Callback', event: 22 }]);
+  assert.deepEqual(softKeysFor({}, 'OnHook'), [{ label: 'Redial', event: 1 }, { label: 'Newcall', event: 2 }, { label: 'Cfwdall', event: 5 }]);
+  assert.deepEqual(softKeysFor({}, 'RingOut'), [{ label: 'Endcall', event: 9 }, { label: 'Callback', event: 22 }]);
   assert.deepEqual(softKeysFor({}, 'DigitsFollowing'), [{ label: 'Backspace', event: 8 }, { label: 'Endcall', event: 9 }]);
   assert.deepEqual(softKeysFor({ softkeys: { Connected: ['Transfer', 'DND', 'Hold'] } }, 'Connected'),
     [{ label: 'Transfer', event: 4 }, { label: 'Hold', event: 3 }]);
