@@ -19,7 +19,8 @@ interface Parked { slot: string; leg: Leg; parker: Device; parkerLine: number; t
 /**
  * Music on hold for parked parties, in one place so that the core's hold music can take it over:
  * the parked phone's receive channel is opened; once it answers with its RTP address the CM's
- * music on hold (media/moh.ts) streams there; stop() ends the stream and closes the channel.
+ * music on hold (media/moh.ts) streams there, and the phone is told to transmit to the music's
+ * socket (it plays what its peer sends); stop() ends the stream and closes the channel.
  */
 export class ParkMusic {
   private readonly streams = new Map<Leg, number | 'pending'>();
@@ -42,8 +43,12 @@ export class ParkMusic {
     const moh = this.h.services?.moh;
     if (!moh) return this.h.log.info(`${leg.dev.name}: parked without music (no media services)`);
     this.streams.set(leg, 'pending');
-    moh.start({ codec: ParkMusic.mohCodec(this.codec(leg)), ptimeMs: PACKET_MS, remote: { ip, port } }).then(({ id }) => {
-      if (this.streams.get(leg) === 'pending') this.streams.set(leg, id); else void moh.stop(id);
+    moh.start({ codec: ParkMusic.mohCodec(this.codec(leg)), ptimeMs: PACKET_MS, remote: { ip, port } }).then(({ id, localAddress, localPort }) => {
+      if (this.streams.get(leg) !== 'pending' || !leg.mediaOpen) return void moh.stop(id);
+      this.streams.set(leg, id);
+      // A phone plays a stream while it transmits to its peer (docs/sccp.md §5): the peer is the music's socket.
+      leg.mediaStarted = true;
+      this.h.send(leg, { t: 'startMedia', ref: leg.ref, passThru: leg.ref, ip: localAddress, port: localPort, ms: PACKET_MS, codec: this.codec(leg) });
     }, (e: Error) => {
       this.streams.delete(leg);
       this.h.log.warn(`${leg.dev.name}: music on hold for the parked call failed: ${e.message}`);

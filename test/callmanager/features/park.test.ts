@@ -17,6 +17,8 @@ test('Park: the far party goes to the first free slot of the parker\'s group, he
   core.mediaReady(BOB, orc.passThru, 0, '127.0.0.1', 4000);
   await settle();
   assert.deepEqual(moh.started, [{ id: 1, codec: 'ulaw', ptimeMs: 20, remote: { ip: '127.0.0.1', port: 4000 } }]);
+  const sm = s[BOB]!.last('startMedia')!;
+  assert.deepEqual([sm.passThru, sm.ip, sm.port], [orc.passThru, '127.0.0.1', 30001], 'the phone plays what the music socket sends');
 
   // a second call of the group takes the next slot; an SSCP phone's call parks the same way
   connect(core, CAROL, '200', DANA);
@@ -39,6 +41,7 @@ test('retrieval: a phone of the group dials the slot and talks to the parked par
   assert.equal(core.features.park.slotOf(BOB), undefined);
   const kinds = s[BOB]!.cmds.map((c) => c.t);
   assert.ok(kinds.indexOf('closeReceive') >= 0 && kinds.indexOf('closeReceive') < kinds.lastIndexOf('openReceive'), 'the music channel closes before the call\'s opens');
+  assert.ok(kinds.includes('stopMedia'), 'and its transmission to the music stops');
   const info = s[CAROL]!.last('callInfo')!;
   assert.deepEqual([info.calling, info.called], ['102', '101']);
   // the media of the new call goes phone to phone
