@@ -201,6 +201,7 @@ export class CallCore {
       case 'dnd':
         dev.dnd = !dev.dnd;
         this.fx.deviceChanged(dev);
+        this.features.deviceChanged(); // DND off may free a line a callback waits for
         // While on, the notice stays (timeout 0) like a 7960's status line; "off" replaces it for 5 s.
         dev.sink?.send(dev.dnd ? { t: 'notify', text: 'Do not disturb', timeoutS: 0 } : { t: 'notify', text: 'Do not disturb off', timeoutS: 5 });
         return;

@@ -38,5 +38,7 @@ export class CallFeatures {
   mediaReady(leg: Leg, ip: string, port: number): boolean { return this.park.mediaReady(leg, ip, port); }
   legEnded(leg: Leg): void { this.park.legEnded(leg); this.campOn.legEnded(leg); }
   attached(dev: Device): void { this.campOn.attached(dev); }
+  /** A device's DND changed. */
+  deviceChanged(): void { this.campOn.recheck(); }
   close(): void { this.park.close(); this.campOn.close(); }
 }

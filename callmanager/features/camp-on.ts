@@ -52,6 +52,9 @@ export class CampOn {
     this.schedule();
   }
 
+  /** Something besides a call ending may have freed a line (DND off): look again. */
+  recheck(): void { this.schedule(); }
+
   close(): void {
     this.h.clock.clearTimeout(this.check);
     for (const c of this.pending.values()) { this.h.clock.clearTimeout(c.expiry); this.h.clock.clearTimeout(c.ringTimer); }

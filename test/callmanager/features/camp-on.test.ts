@@ -75,6 +75,30 @@ test('cancelled: CallBack again on idle (or off hook before dialling) cancels; n
   assert.equal(s[ALICE]!.last('notify')?.text, 'Not available');
 });
 
+test('a callee in DND counts as busy; turning DND off rings the caller back', async () => {
+  const { clock, core, s } = setup();
+  core.softkey(BOB, 'dnd');
+  core.offHook(ALICE); digits(core, ALICE, '101');
+  assert.equal(core.legState(ALICE), 'busy');
+  core.softkey(ALICE, 'callBack');
+  core.onHook(ALICE);
+  await clock.advance(5_000);
+  assert.equal(core.legState(ALICE), 'idle');
+  core.softkey(BOB, 'dnd');
+  await clock.advance(1_100);
+  assert.equal(core.legState(ALICE), 'ringin');
+  assert.ok(s[ALICE]!.has('notify', 'Callback: 101 is free'));
+});
+
+test('CallBack while the far end still rings is not available', () => {
+  const { core, s } = setup();
+  core.offHook(ALICE); digits(core, ALICE, '101');
+  assert.equal(core.legState(ALICE), 'ringout');
+  core.softkey(ALICE, 'callBack');
+  assert.equal(s[ALICE]!.last('notify')?.text, 'Not available');
+  assert.equal(core.features.campOn.pendingFor(ALICE), undefined);
+});
+
 test('expired: campOn.timeout (30 min) after it was set the callback is dropped with a notice', async () => {
   const { clock, core, s } = campOn();
   await clock.advance(30 * 60_000 - 1_000);
