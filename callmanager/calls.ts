@@ -506,7 +506,7 @@ export class CallCore {
     return { config: this.config, clock: this.clock, log: this.log, services: this.services,
       send: (l, c) => this.send(l, c), tell: (l, ui, a) => this.tell(l, ui, a), notify: (d, text, timeoutS) => d.sink?.send({ t: 'notify', text, timeoutS }),
       lineOf: (l) => this.lineOf(l), other: (l) => this.other(l), emit: (ev) => this.emit(ev), detachCall: (l) => this.ops().detachCall(l),
-      teardown: (l) => this.teardown(l), hangup: (l, u) => this.hangup(l, u), reorder: (l, text) => this.reorder(l, 'invalidnumber', text),
+      teardown: (l) => this.teardown(l), reorder: (l, text) => this.reorder(l, 'invalidnumber', text),
       closeMedia: (l) => this.closeMedia(l), openMedia: (c) => this.openMedia(c), place: (l, n) => this.place(l, n, false),
       newLeg: (dev, line, state, party) => {
         const ref = this.newRef();
@@ -515,7 +515,7 @@ export class CallCore {
         dev.calls.push(leg);
         return leg;
       },
-      owner: (n) => this.lineOwner.get(n), device: (n) => this.devices.get(n) };
+      owner: (n) => this.lineOwner.get(n) };
   }
 
   /** The core operations features/router.ts drives. */

@@ -29,7 +29,6 @@ export interface CallHost {
   /** Ends `leg`'s call quietly (both legs forget it, media closed). */
   detachCall(leg: Leg): void;
   teardown(leg: Leg): void;
-  hangup(leg: Leg, byUser: boolean): void;
   reorder(leg: Leg, text: string): void;
   closeMedia(leg: Leg): void;
   openMedia(call: Call): void;
@@ -38,7 +37,6 @@ export interface CallHost {
   /** A new leg on `dev` (fresh ref, in dev.calls; focused when the device has no focused call). */
   newLeg(dev: Device, line: number, state: LegState, party: Party): Leg;
   owner(number: string): { dev: Device; instance: number; line: LineConfig } | undefined;
-  device(name: string): Device | undefined;
 }
 
 /**
