@@ -28,6 +28,12 @@ export interface SscpSessionHost {
   unregister(session: SscpSession): void;
 }
 
+/** One call's soft key set and the function-key page shown of it (docs/sscp.md §5 "Several calls"). */
+interface KeyState { line: number; ref: number; set: SoftKeySetName; page: number }
+
+/** Soft key sets kept per call; a phone holds far fewer calls (the core's per-line maxCalls). */
+const MAX_CALL_SETS = 32;
+
 /** PhoneBookResult holds at most 16 users (messages.ts). */
 const PHONEBOOK_MAX = 16;
 
@@ -40,8 +46,10 @@ export class SscpSession implements StationSink {
   readonly id = nextId++;
   lastRx: number;
   private view: 'Local' | 'Conversation' = 'Local';
-  private keys: { line: number; ref: number; set: SoftKeySetName } = { line: 0, ref: 0, set: 'OnHook' };
-  private page = 1;
+  /** The set sent last (the default for a FunctionKeyPage that names no call). */
+  private keys: KeyState = { line: 0, ref: 0, set: 'OnHook', page: 1 };
+  /** Each live call's set, by call reference, so a FunctionKeyPage pages the phone's selected call (§5). */
+  private readonly callKeys = new Map<number, KeyState>();
 
   constructor(
     readonly device: DeviceConfig,
@@ -66,11 +74,17 @@ export class SscpSession implements StationSink {
   /** StationSink: one CmCommand → SSCP message(s). */
   send(cmd: CmCommand): void {
     if (cmd.t === 'softkeys') {
-      this.keys = { line: cmd.line, ref: cmd.ref, set: cmd.set };
-      this.page = 1;
-      this.sendSoftKeys(false);
+      this.keys = { line: cmd.line, ref: cmd.ref, set: cmd.set, page: 1 };
+      if (cmd.ref > 0) {
+        this.callKeys.delete(cmd.ref);
+        this.callKeys.set(cmd.ref, this.keys);
+        // Bounded even if a CallState onhook went missing: the oldest call's set goes first.
+        if (this.callKeys.size > MAX_CALL_SETS) this.callKeys.delete(this.callKeys.keys().next().value!);
+      }
+      this.sendSoftKeys(this.keys, false);
       return;
     }
+    if (cmd.t === 'callState' && (cmd.state === 'onhook' || cmd.state === 'idle')) this.callKeys.delete(cmd.ref);
     for (const m of commandToSscp(cmd)) {
       if (m.name === 'Layout') this.view = m.fields.view === 'Conversation' ? 'Conversation' : 'Local';
       this.host.send(this.peer, this.name, m);
@@ -87,22 +101,22 @@ export class SscpSession implements StationSink {
       this.write('Lamp', { target: 'message', instance: i + 1, mode: 'off' });
     });
     this.device.speeddials.forEach((sd, i) => this.write('SpeedDialStatus', { index: i + 1, address: sd.number, label: sd.label.slice(0, 32) }));
-    this.keys = { line: 0, ref: 0, set: 'OnHook' };
-    this.page = 1;
+    this.keys = { line: 0, ref: 0, set: 'OnHook', page: 1 };
+    this.callKeys.clear();
     this.view = 'Local';
-    this.sendSoftKeys(true);
+    this.sendSoftKeys(this.keys, true);
   }
 
-  /** SoftKeySet for the current set and page; with `layout` (or when paged) also 124 Layout. */
-  private sendSoftKeys(layout: boolean): void {
-    const all = softKeysFor(this.device, this.keys.set);
+  /** SoftKeySet for one call's set (or the default set) at its page; with `layout` (or when paged) also 124 Layout. */
+  private sendSoftKeys(k: KeyState, layout: boolean): void {
+    const all = softKeysFor(this.device, k.set);
     const per = this.softkeySlots > 0 ? this.softkeySlots : all.length || 1;
     const pages = Math.max(1, Math.ceil(all.length / per));
-    this.page = Math.min(Math.max(1, this.page), pages);
-    const keys = all.slice((this.page - 1) * per, this.page * per);
-    const where: SscpFields = { ...(this.keys.line > 0 ? { line: this.keys.line } : {}), ...(this.keys.ref > 0 ? { callId: String(this.keys.ref) } : {}) };
-    this.write('SoftKeySet', { ...where, keys: keys.map((k) => ({ label: k.label, event: k.event })) });
-    if (layout || pages > 1) this.write('Layout', { view: this.view, page: this.page, pages, ...where });
+    k.page = Math.min(Math.max(1, k.page), pages);
+    const keys = all.slice((k.page - 1) * per, k.page * per);
+    const where: SscpFields = { ...(k.line > 0 ? { line: k.line } : {}), ...(k.ref > 0 ? { callId: String(k.ref) } : {}) };
+    this.write('SoftKeySet', { ...where, keys: keys.map((x) => ({ label: x.label, event: x.event })) });
+    if (layout || pages > 1) this.write('Layout', { view: this.view, page: k.page, pages, ...where });
   }
 
   /** One message from the phone (already known to come from this session's address). */
@@ -145,9 +159,14 @@ export class SscpSession implements StationSink {
       case 'HeadsetStatus': return this.host.log.debug?.(`${name}: headset ${s('mode')}`);
       case 'PhoneBook': return this.phoneBook(s('userId'), s('lastName'), s('firstName'));
       case 'MediaOpenAck': return core.mediaReady(name, n('mediaId'), 0, s('localIp'), n('localPort'));
-      case 'FunctionKeyPage':
-        this.page = n('page') || 1;
-        return this.sendSoftKeys(true);
+      case 'FunctionKeyPage': {
+        // With a CallIdentifier (our extension, docs/sscp.md §5): that call's set; without: the set sent last.
+        const ref = Number(s('callId')) || 0;
+        const k = ref > 0 ? this.callKeys.get(ref) : this.keys;
+        if (!k) return this.host.log.info(`${name}: FunctionKeyPage for call ${ref}, which has no soft key set, ignored`);
+        k.page = n('page') || 1;
+        return this.sendSoftKeys(k, true);
+      }
       default:
         this.host.log.warn(`${name} (${this.peerText}): unexpected ${m.name} from a phone ignored`);
     }

@@ -167,9 +167,11 @@ const TABLE = [
     ] },
   ] },
   { num: 15, name: 'MediaOpenAck', dir: 'P2CM', elements: [media(), address('local')] },
-  // "display another function key" (seed 000 OSD pages): ask for function-key page `page`
+  // "display another function key" (seed 000 OSD pages): ask for function-key page `page`.
+  // Line + CallIdentifier: our several-calls extension (docs/sscp.md §5) — which call's set to page.
   { num: 16, name: 'FunctionKeyPage', dir: 'P2CM', elements: [
     { element: 'FunctionKeys', attrs: [{ field: 'page', attr: 'page', type: 'uint', max: 16 }] },
+    line(true), callIdent(true),
   ] },
   // ---- call manager → phone -------------------------------------------------------------------
   { num: 101, name: 'RegisterAck', dir: 'CM2P', elements: [

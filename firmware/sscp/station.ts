@@ -80,6 +80,8 @@ export class SscpStation extends StationFacade<SscpOut> {
   private probing = false;
   /** The OSD layout last announced by the CM (message 124). */
   layout: LayoutState = { view: 'Local', page: 1, pages: 1, line: 0, callRef: 0 };
+  /** Function-key page of each call a Layout named (dropped when the call clears). */
+  private readonly callPages = new Map<number, { page: number; pages: number }>();
 
   constructor(opts: SscpStationOptions) {
     super();
@@ -102,10 +104,18 @@ export class SscpStation extends StationFacade<SscpOut> {
   /** The user hung up: media stops locally whatever the CM says (docs/security.md). */
   protected override hungUp(): void { this.media.hangUp(); }
 
-  /** "Display another function key" (§5 "Layout"): asks the CM for the next page of function keys. */
+  /**
+   * "Display another function key" (§5 "Layout"): asks the CM for the next page of the function keys
+   * shown now — with several calls the selected call's, named by Line + CallIdentifier (our
+   * several-calls extension, docs/sscp.md §5), its page taken from that call's last Layout.
+   */
   nextFunctionKeyPage(): void {
-    const page = this.layout.page >= this.layout.pages ? 1 : this.layout.page + 1;
-    this.send({ name: 'FunctionKeyPage', fields: { page } });
+    const shown = this.mapper.softkeys;
+    const ref = shown?.callRef ?? 0;
+    const at = ref > 0 ? this.callPages.get(ref) ?? { page: 1, pages: 1 } : this.layout;
+    const page = at.page >= at.pages ? 1 : at.page + 1;
+    const where = ref > 0 ? { ...(shown!.line > 0 ? { line: shown!.line } : {}), callId: String(ref) } : {};
+    this.send({ name: 'FunctionKeyPage', fields: { page, ...where } });
   }
 
   protected get connected(): boolean { return this.endpoint !== undefined; }
@@ -224,6 +234,12 @@ export class SscpStation extends StationFacade<SscpOut> {
     this.reg.returnToPrimary('returning to the primary CM');
   }
 
+  private keepPage(callRef: number, page: number, pages: number): void {
+    this.callPages.delete(callRef);
+    this.callPages.set(callRef, { page, pages });
+    if (this.callPages.size > MAX_CALL_PAGES) this.callPages.delete(this.callPages.keys().next().value!);
+  }
+
   private onMessage(raw: SscpDecoded): void {
     const ep = this.endpoint!;
     const m: SscpReceived = typedSscp(raw);
@@ -255,6 +271,7 @@ export class SscpStation extends StationFacade<SscpOut> {
     if (m.name === 'Layout') {
       const f = m.fields;
       this.layout = { view: f.view, page: f.page || 1, pages: f.pages || 1, line: f.line ?? 0, callRef: callRefOf(f.callId) };
+      if (this.layout.callRef > 0) this.keepPage(this.layout.callRef, this.layout.page, this.layout.pages);
     }
     const evs = translateSscp(m);
     if (evs instanceof Error) { this.log('warn', `SSCP ${m.name} ignored: ${evs.message}`, { message: m.name }); return; }
@@ -263,6 +280,7 @@ export class SscpStation extends StationFacade<SscpOut> {
       // A SoftKeySet for a call other than the selected one is kept until that call is selected.
       if (ev.type === 'softkeys' && !this.mapper.putSoftkeys({ line: ev.line, callRef: ev.callRef, keys: ev.keys })) continue;
       const cleared = ev.type === 'callState' && this.mapper.callState(ev.line, ev.callRef, ev.state);
+      if (ev.type === 'callState' && (ev.state === 'onhook' || ev.state === 'idle')) this.callPages.delete(ev.callRef);
       if (ev.type === 'callState' && ev.state === 'hold') this.media.held(ev.callRef); // a held call sends and plays nothing
       if (ev.type === 'callPlane' && ev.active) this.mapper.callPlane(ev.line);
       this.reg.emit(ev);
@@ -270,6 +288,9 @@ export class SscpStation extends StationFacade<SscpOut> {
     }
   }
 }
+
+/** Calls whose function-key page is remembered; more than a phone holds, so only a CM that never clears calls hits it. */
+const MAX_CALL_PAGES = 32;
 
 /** The local address the OS would use to reach `peer` (a connected UDP socket sends nothing). */
 async function routeTo(peer: SscpPeer): Promise<string | undefined> {

@@ -8,8 +8,8 @@ import type { CallCore } from '../../../callmanager/calls.js';
 import type { CallManagerConfig, DeviceConfig } from '../../../callmanager/config.js';
 
 test('SSCP soft key event ids (docs/sscp.md §2 #12) map straight to neutral soft keys; 19..21 are voicemail keys', () => {
-  assert.deepEqual([1, 2, 3, 4, 5, 8, 9, 10, 11].map(softKeyOf),
-    ['redial', 'newCall', 'hold', 'transfer', 'cfwdAll', 'backspace', 'endCall', 'resume', 'answer']);
+  assert.deepEqual([1, 2, 3, 4, 5, 8, 9, 10, 11, 13, 15, 16].map(softKeyOf),
+    ['redial', 'newCall', 'hold', 'transfer', 'cfwdAll', 'backspace', 'endCall', 'resume', 'answer', 'confrn', 'join', 'meetMe']);
   assert.deepEqual([0, 19, 20, 21, 23].map(softKeyOf), [undefined, undefined, undefined, undefined, undefined]);
   assert.equal(softKeyOf(22), 'callBack'); // deskphone's CallBack event (docs/sscp.md §2)
 });
@@ -63,4 +63,36 @@ test('session dispatch: Digit, SoftKeyEvent, LineButton, SpeedDial go to the neu
   assert.deepEqual(calls, [['keypad', 'SEP1', '5'], ['keypad', 'SEP1', '#'], ['softkey', 'SEP1', 'hold', 1, 0],
     ['softkey', 'SEP1', 'transfer', 1, 0], ['softkey', 'SEP1', 'resume', 1, 7], ['lineButton', 'SEP1', 2], ['speedDial', 'SEP1', 1]]);
   assert.deepEqual(sent, ['Notify Not available'], 'a voicemail key outside a voicemail call');
+});
+
+test('several calls: Hold, Trnsfer, Resume, Confrm, Join, MeetMeConfrm reach the core with the line and the selected call', () => {
+  const calls: unknown[][] = [];
+  const core = { softkey: (...a: unknown[]) => { calls.push(a); }, voicemailKey: () => false } as unknown as CallCore;
+  const sent: string[] = [];
+  const host: SscpSessionHost = { config: { lines: [] } as unknown as CallManagerConfig, core, log: { info() {}, warn() {} },
+    send: (_p, _d, m) => { sent.push(m.name); }, localAddress: undefined, unregister() {} };
+  const dev = { name: 'SEP2', lines: ['200', '201'], speeddials: [] } as unknown as DeviceConfig;
+  const s = new SscpSession(dev, { address: '127.0.0.1', port: 1 }, 0, host, 0);
+  const seed: Array<[number, string, string]> = [[3, 'Hold', 'hold'], [4, 'Trnsfer', 'transfer'], [10, 'Resume', 'resume'],
+    [13, 'Confrm', 'confrn'], [15, 'Join', 'join'], [16, 'MeetMeConfrm', 'meetMe']];
+  seed.forEach(([event, eventName], i) => s.dispatch({ name: 'SoftKeyEvent', fields: { event, eventName, line: 2, callId: String(40 + i) } } as never));
+  assert.deepEqual(calls, seed.map(([, , key], i) => ['SEP2', key, 2, 40 + i]));
+  // A CallIdentifier that is not a number names no call (0: the core takes the line's current call).
+  s.dispatch({ name: 'SoftKeyEvent', fields: { event: 3, eventName: 'Hold', line: 1 } } as never);
+  assert.deepEqual(calls.at(-1), ['SEP2', 'hold', 1, 0]);
+  assert.deepEqual(sent, [], 'every one of them is a core input, none answered locally');
+});
+
+test('the core\'s per-call soft key sets carry their line and CallIdentifier to the phone (SoftKeySet per call)', () => {
+  const sent: Array<{ name: string; fields: Record<string, unknown> }> = [];
+  const host: SscpSessionHost = { config: { lines: [] } as unknown as CallManagerConfig, core: {} as CallCore, log: { info() {}, warn() {} },
+    send: (_p, _d, m) => { sent.push(m as never); }, localAddress: undefined, unregister() {} };
+  const s = new SscpSession({ name: 'SEP3', lines: ['300'], speeddials: [] } as unknown as DeviceConfig, { address: '127.0.0.1', port: 1 }, 0, host, 0);
+  s.send({ t: 'softkeys', line: 1, ref: 7, set: 'OnHold' });
+  s.send({ t: 'softkeys', line: 1, ref: 8, set: 'RingIn' });
+  assert.deepEqual(sent.map((m) => [m.name, m.fields.line, m.fields.callId, (m.fields.keys as Array<{ event: number }>).map((k) => k.event)]), [
+    ['SoftKeySet', 1, '7', softKeysFor({}, 'OnHold').map((k) => k.event)],
+    ['SoftKeySet', 1, '8', softKeysFor({}, 'RingIn').map((k) => k.event)],
+  ]);
+  assert.ok(softKeysFor({}, 'OnHold').some((k) => k.event === 10), 'Resume (10) is in the held call\'s set');
 });

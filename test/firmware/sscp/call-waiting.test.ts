@@ -118,3 +118,30 @@ test('SSCP call waiting on a 21x8 OLED: list, per-call soft keys, local tone, mu
   await lampIs('wink');
   assert.deepEqual(app.callHistory.map((e) => [e.kind, e.number]), [['received', '102']]);
 });
+
+test('SSCP hold + NewCall: the held call stays listed, up/down choose which call the soft keys act on', async () => {
+  // Continues from the call-waiting test: call 1 (Bob) is held and the only call.
+  await shows({ 1: 'On hold 101 Bob', 7: 'Resm New  End' });
+  const DIALLING = keys(['Redial', 1], ['EndCall', 9]);
+  app.press('softkey2');
+  assert.deepEqual(await cmGets('SoftKeyEvent', 3), { event: 2, eventName: 'NewCall', callId: '1', line: 1 });
+  cm.send('CallState', { line: 1, callId: '3', state: 'offhook' });
+  cm.send('Tone', { tone: 'dial', line: 1, callId: '3' });
+  cm.send('SoftKeySet', { line: 1, callId: '3', keys: DIALLING });
+  await shows({ 1: /^ 101 Bob +Held \d:\d\d$/, 2: /^>/, 7: 'Redl End' });
+
+  app.press('up');
+  await shows({ 1: /^>101 Bob +Held/, 7: 'Resm New  End' });
+  app.press('softkey3');
+  assert.deepEqual(await cmGets('SoftKeyEvent', 4), { event: 9, eventName: 'EndCall', callId: '1', line: 1 },
+    'EndCall names the selected held call, not the one being dialled');
+  app.press('down');
+  await shows({ 1: /^ 101 Bob +Held/, 2: /^>/, 7: 'Redl End' });
+  app.press('softkey2');
+  assert.deepEqual(await cmGets('SoftKeyEvent', 5), { event: 9, eventName: 'EndCall', callId: '3', line: 1 });
+  assert.equal(cm.count('LineButton'), 0, 'selection sends nothing to the CM');
+  cm.send('CallState', { line: 1, callId: '3', state: 'onhook' });
+  cm.send('CallState', { line: 1, callId: '1', state: 'onhook' });
+  await shows({ 7: 'Redl New' });
+  await lampIs('off');
+});

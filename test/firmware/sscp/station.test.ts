@@ -177,3 +177,29 @@ test('RegisterReject → rejected, retried after 30 s; a silent CM → lost, the
     assert.equal(good.count('Register'), 1);
   } finally { await st.stop(); await rejecting.close(); await good.close(); }
 });
+
+test('several calls: FunctionKeyPage names the selected call (our extension, docs/sscp.md §5) and pages from its own Layout', async () => {
+  const { cm, clock, st, events, done } = await setup();
+  try {
+    await st.start();
+    await drive(clock, () => st.state === 'registered' && events.some((e) => e.type === 'softkeys'), 'registration');
+    const keys = [{ label: 'Resume', event: 10 }, { label: 'NewCall', event: 2 }];
+    cm.send('CallState', { line: 1, callId: '5', state: 'hold' });
+    cm.send('SoftKeySet', { line: 1, callId: '5', keys });
+    cm.send('Layout', { view: 'Conversation', page: 2, pages: 3, line: 1, callId: '5' });
+    cm.send('CallState', { line: 1, callId: '6', state: 'connected' });
+    cm.send('SoftKeySet', { line: 1, callId: '6', keys: [{ label: 'Hold', event: 3 }] });
+    cm.send('Layout', { view: 'Conversation', page: 1, pages: 2, line: 1, callId: '6' });
+    await drive(clock, () => st.layout.callRef === 6, 'both calls announced');
+    st.selectCall(1, 6);
+    st.nextFunctionKeyPage();
+    st.selectCall(1, 5);
+    st.nextFunctionKeyPage();          // call 5 was on page 2 of 3: page 3, though the last Layout was call 6's
+    cm.send('CallState', { line: 1, callId: '5', state: 'onhook' });
+    await drive(clock, () => cm.count('FunctionKeyPage') === 2, 'two FunctionKeyPage');
+    assert.deepEqual(cm.rx.filter((m) => m.name === 'FunctionKeyPage').map((m) => m.fields), [
+      { page: 2, line: 1, callId: '6' },
+      { page: 3, line: 1, callId: '5' },
+    ]);
+  } finally { await done(); }
+});
