@@ -7,7 +7,8 @@ import type { LineConfig } from './config.js';
 import type { StationSink } from './station.js';
 import type { LegMode } from './features/fx-types.js';
 
-export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'ended';
+/** 'parked': on a park slot, hearing music on hold (features/park.ts). */
+export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'parked' | 'ended';
 
 export interface Device {
   name: string; lines: LineConfig[]; speeddials: { number: string; label: string }[];
@@ -22,6 +23,8 @@ export interface Leg {
   cid: number; party: Party; shown: CallStateName; speaker?: boolean;
   /** features/router.ts: collecting a forward target; the held leg of a transfer being dialled. */
   mode?: LegMode; held?: Leg; consult?: boolean;
+  /** A ring the CM started for a feature (park reversion, callback; features/recall.ts): what answering it does. */
+  recall?: (leg: Leg) => void;
 }
 export interface Call { id: number; caller: Leg; callee: Leg; codec: CodecName; heldBy?: Leg; relay?: RelaySession; relayPending?: object }
 

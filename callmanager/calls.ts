@@ -21,11 +21,13 @@ import { ChanSkinny } from './features/chan-skinny.js';
 import type { CmStorage } from './store/storage.js';
 import { ForeignStreams } from './foreign-streams.js';
 import { MultiCall } from './multi-call.js';
+import type { CallHost } from './features/recall.js';
 import type { MediaServices } from './media/services.js';
 import { Pickup } from './features/pickup.js';
 import { toggleDnd } from './features/dnd.js';
 import { ConferenceCalls } from './conference-calls.js';
 import { HoldMusic } from './hold-music.js';
+import { CallFeatures } from './features/call-features.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState } from './call-types.js';
@@ -53,6 +55,8 @@ export class CallCore {
   private readonly conf: ConferenceCalls;
   /** Music on hold to held parties (hold-music.ts); `holdMusic.stop(leg)` before moving a leg's media elsewhere. */
   readonly holdMusic: HoldMusic;
+  /** Group call park and callback at busy (features/call-features.ts). */
+  readonly features: CallFeatures;
 
   /**
    * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
@@ -77,7 +81,8 @@ export class CallCore {
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
     this.pickup = new Pickup({ config, owner: (n) => this.lineOwner.get(n), speakerOffHook: (d, line) => this.speakerOffHook(d.name, line),
       detachCall: (l) => this.ops().detachCall(l), teardown: (l) => this.teardown(l), send: (l, c) => this.send(l, c), answer: (l) => this.answer(l) });
-    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers(), ...this.pickup.numbers(), ...config.meetme.map((m) => m.number)]);
+    this.features = new CallFeatures(this.featureHost());
+    this.plan = new DialPlan([...lines.keys(), ...this.fx.numbers(), ...this.pickup.numbers(), ...this.features.numbers(), ...config.meetme.map((m) => m.number)]);
     const ops = this.ops();
     this.multi = new MultiCall({ config,
       hold: (l) => this.hold(l), resume: (l) => this.resume(l), answer: (l) => this.answer(l),
@@ -99,6 +104,7 @@ export class CallCore {
     if (dev.sink && dev.sink !== sink) this.detach(name);
     dev.sink = sink;
     this.fx.attached(dev);
+    this.features.attached(dev);
   }
   /** The station's session ended: its call ends, the far end gets the "call ended" treatment. */
   detach(name: string, sink?: StationSink): void {
@@ -115,6 +121,7 @@ export class CallCore {
   /** Stops the core's own timers (chan_skinny stale calls) and in-band tones; the CM is shutting down. */
   close(): void {
     this.compat.close();
+    this.features.close();
     for (const d of this.devices.values()) if (d.leg) this.inband.stop(d.leg);
   }
   /** The codecs the station can receive (registry names, firmware/media/codecs.ts). */
@@ -191,6 +198,7 @@ export class CallCore {
     const dev = this.dev(name);
     const sel = ref ? dev.calls.find((l) => l.ref === ref) : undefined;
     const leg = sel ?? dev.leg;
+    if (this.features.softkey(dev, key, leg)) return; // Park, CallBack
     switch (key) {
       case 'newCall': return this.multi.newCall(dev, line);
       case 'redial':
@@ -219,7 +227,8 @@ export class CallCore {
       case 'pickUp': return this.pickup.pickUp(dev, line); // features/pickup.ts
       case 'gPickUp': return this.pickup.gPickUp(dev, line);
       case 'iDivert': return void this.fx.iDivert(dev, leg); // features/idivert.ts
-      case 'dnd': return toggleDnd(dev, (d) => this.fx.deviceChanged(d)); // features/dnd.ts
+      // features/dnd.ts; DND off may free a line a callback waits for (features/camp-on.ts)
+      case 'dnd': return toggleDnd(dev, (d) => { this.fx.deviceChanged(d); this.features.deviceChanged(); });
       default: return this.notAvailable(name, `soft key ${key}`);
     }
   }
@@ -271,6 +280,7 @@ export class CallCore {
       return this.hangup(leg, false);
     }
     if (this.inband.ready(leg, ip, port)) return;
+    if (this.features.mediaReady(leg, ip, port)) return; // a parked phone: music on hold
     this.media.ready(leg, ip, port);
   }
 
@@ -365,7 +375,7 @@ export class CallCore {
     const number = leg.digits;
     if (!number) return this.reorder(leg, 'congestion', 'Dial timeout');
     if (leg.mode === 'groupPickup') return this.pickup.dialed(leg, number);
-    if (this.fx.dialed(leg, number)) return;
+    if (this.fx.dialed(leg, number) || this.features.dialed(leg, number)) return;
     if (this.conf.dialed(leg, number)) return; // a meet-me room, or MeetMe then a number that is none
     if (!this.lineOwner.has(number)) return this.reorder(leg, 'invalidnumber', 'Unknown number');
     leg.dev.lastDialed = number;
@@ -430,6 +440,7 @@ export class CallCore {
   }
 
   private answer(callee: Leg): void {
+    if (this.features.answered(callee)) return; // park reversion, callback ring
     const call = callee.call;
     if (!call) return;
     const caller = call.caller;
@@ -513,6 +524,7 @@ export class CallCore {
     const i = dev.calls.indexOf(leg);
     if (i >= 0) dev.calls.splice(i, 1);
     this.multi.relamp(dev, leg.line); // other calls left on the line keep it lit
+    this.features.legEnded(leg);
     if (dev.leg !== leg) return;
     // The focus moves to the most recent remaining call; a waiting call now rings out loud.
     dev.leg = dev.calls.at(-1);
@@ -526,6 +538,23 @@ export class CallCore {
   private emit(ev: CallEvent): void { this.events.emit('call', ev); }
 
   private other(leg: Leg): Leg | undefined { const c = leg.call; return c ? (c.caller === leg ? c.callee : c.caller) : undefined; }
+
+  /** The core operations park and callback drive (features/recall.ts CallHost). */
+  private featureHost(): CallHost {
+    return { config: this.config, clock: this.clock, log: this.log, services: this.services,
+      send: (l, c) => this.send(l, c), tell: (l, ui, a) => this.tell(l, ui, a), notify: (d, text, timeoutS) => d.sink?.send({ t: 'notify', text, timeoutS }),
+      lineOf: (l) => this.lineOf(l), other: (l) => this.other(l), emit: (ev) => this.emit(ev), detachCall: (l) => this.ops().detachCall(l),
+      teardown: (l) => this.teardown(l), reorder: (l, text) => this.reorder(l, 'invalidnumber', text),
+      closeMedia: (l) => this.closeMedia(l), openMedia: (c) => this.openMedia(c), place: (l, n) => this.place(l, n, false),
+      newLeg: (dev, line, state, party) => {
+        const ref = this.newRef();
+        const leg: Leg = { dev, line, ref, state, digits: '', mediaOpen: false, mediaStarted: false, cid: ref, party, shown: 'onhook' };
+        if (!dev.leg) dev.leg = leg;
+        dev.calls.push(leg);
+        return leg;
+      },
+      owner: (n) => this.lineOwner.get(n) };
+  }
 
   /** The core operations features/router.ts drives. */
   private ops(): CoreOps {

@@ -10,6 +10,8 @@
  *   conference: { maxParticipants }   moh: { enabled, file? }   meetme: [{ number, name?, maxParticipants? }]  (docs/conference.md)
  *   pickupGroups: [{ number, name?, lines: [number...] }]  (docs/features.md §2 "Call pickup")
  *   storage:  { path }   (docs/state.md)
+ *   park:     { timeout (60 s), groups: [{ slots: "701-709", lines: [number...], timeout? }] }   campOn: { timeout (1800 s) }
+ *             (docs/features.md §2 "Group call park", "Callback at busy")
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -185,6 +187,46 @@ const pickupGroupSchema = z.strictObject({
   lines: z.array(digits).min(1),
 });
 
+/** A slot range "701-709" (first-last, equal length, ≤ 100 slots) or one slot "701" (docs/features.md §2 "Group call park"). */
+const slotRange = z.string().regex(/^[0-9*#]{1,23}(-[0-9]{1,23})?$/, 'a park slot "701" or a range "701-709"').superRefine((v, ctx) => {
+  const m = /^([0-9]+)-([0-9]+)$/.exec(v);
+  if (!m) { if (v.includes('-')) ctx.addIssue({ code: 'custom', message: 'a range is digits-digits, e.g. "701-709"' }); return; }
+  const [a, b] = [m[1]!, m[2]!];
+  if (a.length !== b.length) ctx.addIssue({ code: 'custom', message: `range ends "${a}" and "${b}" must have the same number of digits` });
+  else if (BigInt(b) < BigInt(a)) ctx.addIssue({ code: 'custom', message: `range "${v}" ends before it starts` });
+  else if (BigInt(b) - BigInt(a) >= 100n) ctx.addIssue({ code: 'custom', message: `range "${v}" has ${BigInt(b) - BigInt(a) + 1n} slots, at most 100 per group` });
+});
+
+/** Group call park (docs/features.md §2 "Group call park"): slots a group's lines park calls on. */
+const parkGroupSchema = z.strictObject({
+  slots: slotRange,
+  /** The lines whose phones park on (and retrieve from) these slots. */
+  lines: z.array(digits).min(1),
+  /** Seconds before park reversion for this group; default park.timeout. */
+  timeout: z.number().positive().max(3600).optional(),
+});
+const parkSchema = z.strictObject({
+  /** Seconds a parked call waits before it rings back the parker (park reversion). */
+  timeout: z.number().positive().max(3600).default(60),
+  groups: z.array(parkGroupSchema).default([]),
+});
+
+/** Callback at busy (docs/features.md §2 "Callback at busy"). */
+const campOnSchema = z.strictObject({
+  /** Seconds a callback stays set before it expires (default 30 min). */
+  timeout: z.number().positive().max(7 * 86400).default(1800),
+});
+
+/** The slot numbers of a range "701-709" (or of one slot "701"), in order. */
+export function slotNumbers(range: string): string[] {
+  const m = /^([0-9]+)-([0-9]+)$/.exec(range);
+  if (!m) return [range];
+  const a = BigInt(m[1]!); const b = BigInt(m[2]!); const w = m[1]!.length;
+  const out: string[] = [];
+  for (let n = a; n <= b; n++) out.push(n.toString().padStart(w, '0'));
+  return out;
+}
+
 /** Durable state (docs/state.md §2): forwards, DND, redial, the voicemail index, call detail records. */
 const storageSchema = z.strictObject({
   /** SQLite database file; ':memory:' (the default) keeps nothing across a restart (tests, simulator). */
@@ -204,6 +246,8 @@ export const callManagerSchema = z.strictObject({
   meetme: z.array(meetmeSchema).default([]),
   pickupGroups: z.array(pickupGroupSchema).default([]),
   storage: storageSchema.default(() => storageSchema.parse({})),
+  park: parkSchema.default(() => parkSchema.parse({})),
+  campOn: campOnSchema.default(() => campOnSchema.parse({})),
 });
 
 export type CallManagerConfig = z.output<typeof callManagerSchema>;
@@ -213,6 +257,7 @@ export type ConferenceConfig = z.output<typeof conferenceSchema>;
 export type MohConfig = z.output<typeof mohSchema>;
 export type MeetmeConfig = z.output<typeof meetmeSchema>;
 export type PickupGroupConfig = z.output<typeof pickupGroupSchema>;
+export type ParkConfig = z.output<typeof parkSchema>;
 export type DeviceConfig = z.output<typeof deviceSchema> & { type: number };
 
 /** Soft-key names accepted in a `softkeys` override (see sccp/templates.ts SOFTKEY_NAMES). */
@@ -220,7 +265,7 @@ export const SOFTKEY_SET_NAMES = ['OnHook', 'Connected', 'OnHold', 'RingIn', 'Of
   'DigitsFollowing', 'ConnectedConference', 'RingOut', 'OffHookWithFeatures'] as const;
 export const SOFTKEY_NAMES = ['Redial', 'NewCall', 'Hold', 'Transfer', 'CFwdAll', 'CFwdBusy', 'CFwdNoAnswer',
   'BackSpace', 'EndCall', 'Resume', 'Answer', 'Info', 'Confrn', 'Park', 'Join', 'MeetMe', 'PickUp', 'GPickUp',
-  'DND', 'iDivert', 'Dial', 'RmLstC'] as const;
+  'DND', 'iDivert', 'Dial', 'RmLstC', 'CallBack'] as const;
 
 function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -283,11 +328,33 @@ function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): C
       else member.set(n, i);
     });
   });
+  problems.push(...parkCheck(cfg, src, numbers, rooms));
   const users = new Set<string>();
   cfg.tsp?.users.forEach((u, i) => {
     if (users.has(u.name)) problems.push(src.problem(['tsp', 'users', i, 'name'], `duplicate TSP user "${u.name}"`));
     users.add(u.name);
     if (!names.has(u.device)) problems.push(src.problem(['tsp', 'users', i, 'device'], `unknown device "${u.device}": not defined under "devices"`));
+  });
+  return problems;
+}
+
+/** Park slots clash with nothing else the dial plan knows; a group's lines exist and are in one group only. */
+function parkCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource, lines: Map<string, number>, rooms: Map<string, number>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const slots = new Map<string, number>();
+  const grouped = new Map<string, number>();
+  cfg.park.groups.forEach((g, i) => {
+    for (const s of slotNumbers(g.slots)) {
+      const clash = slots.has(s) ? `park.groups[${slots.get(s)}]` : lines.has(s) ? `lines[${lines.get(s)}]`
+        : rooms.has(s) ? `meetme[${rooms.get(s)}]` : s === cfg.voicemail.number ? 'voicemail.number' : undefined;
+      if (clash) { problems.push(src.problem(['park', 'groups', i, 'slots'], `park slot "${s}" is already used by ${clash}`)); break; }
+      slots.set(s, i);
+    }
+    g.lines.forEach((n, j) => {
+      if (!lines.has(n)) problems.push(src.problem(['park', 'groups', i, 'lines', j], `unknown line "${n}": not defined under "lines"`));
+      else if (grouped.has(n)) problems.push(src.problem(['park', 'groups', i, 'lines', j], `line "${n}" is already in park.groups[${grouped.get(n)}]`));
+      else grouped.set(n, i);
+    });
   });
   return problems;
 }

@@ -8,14 +8,14 @@
  * Config soft key names (config.ts SOFTKEY_NAMES, the `softkeys` override and the default sets of
  * softkey-sets.ts) → the neutral soft key the core acts on. The core implements redial, newCall,
  * hold, transfer, cfwdAll, cfwdBusy, cfwdNoAnswer, backspace, endCall, resume, answer, pickUp, gPickUp,
- * dnd, iDivert and dial (features/*.ts), confrn, join, rmLstC and meetMe (conference-calls.ts); the
- * others answer "Not available" (docs/features.md §2).
+ * dnd, iDivert, park, callBack and dial (features/*.ts), confrn, join, rmLstC and meetMe
+ * (conference-calls.ts); the others answer "Not available" (docs/features.md §2).
  */
 export const SOFTKEY_BY_CONFIG_NAME = {
   Redial: 'redial', NewCall: 'newCall', Hold: 'hold', Transfer: 'transfer', CFwdAll: 'cfwdAll', CFwdBusy: 'cfwdBusy',
   CFwdNoAnswer: 'cfwdNoAnswer', BackSpace: 'backspace', EndCall: 'endCall', Resume: 'resume', Answer: 'answer',
   Info: 'info', Confrn: 'confrn', Park: 'park', Join: 'join', MeetMe: 'meetMe', PickUp: 'pickUp', GPickUp: 'gPickUp',
-  DND: 'dnd', iDivert: 'iDivert', Dial: 'dial', RmLstC: 'rmLstC',
+  DND: 'dnd', iDivert: 'iDivert', Dial: 'dial', RmLstC: 'rmLstC', CallBack: 'callBack',
 } as const;
 export type SoftKeyConfigName = keyof typeof SOFTKEY_BY_CONFIG_NAME;
 export type SoftKeyName = (typeof SOFTKEY_BY_CONFIG_NAME)[SoftKeyConfigName];

@@ -10,15 +10,15 @@ import type { SoftKeySetName } from './station.js';
 /** Default sets (docs/features.md §2, chan-sccp built-in defaults trimmed to what this CM implements). */
 export const DEFAULT_SETS: Readonly<Record<SoftKeySetName, readonly SoftKeyConfigName[]>> = {
   OnHook: ['Redial', 'NewCall', 'CFwdAll', 'DND'],
-  Connected: ['Hold', 'EndCall', 'Transfer', 'Confrn', 'Join'],
+  Connected: ['Hold', 'EndCall', 'Transfer', 'Confrn', 'Join', 'Park'],
   OnHold: ['Resume', 'NewCall', 'EndCall', 'Join'],
   RingIn: ['Answer', 'EndCall'],
-  OffHook: ['Redial', 'EndCall', 'CFwdAll', 'MeetMe'],
+  OffHook: ['Redial', 'EndCall', 'CFwdAll', 'MeetMe', 'CallBack'],
   ConnectedTransferable: ['Hold', 'EndCall', 'Transfer', 'Confrn'],
   DigitsFollowing: ['BackSpace', 'EndCall', 'Dial'],
   ConnectedConference: ['Hold', 'EndCall', 'Confrn', 'RmLstC'],
-  /** Transfer completes a consult transfer while the target rings (docs/features.md §2); elsewhere "Not available". */
-  RingOut: ['EndCall', 'Transfer'],
+  /** Transfer completes a consult transfer while the target rings; CallBack is offered while busy plays (docs/features.md §2). */
+  RingOut: ['EndCall', 'Transfer', 'CallBack'],
   OffHookWithFeatures: ['Redial', 'EndCall'],
 };
 

@@ -18,7 +18,7 @@ export const SET_INDEX: Readonly<Record<SoftKeySetName, number>> = {
 };
 
 /**
- * The 21-key template, chan_skinny-like: template index i+1 carries event code i+1
+ * The 22-key template, chan_skinny-like: template index i+1 carries event code i+1
  * (docs/sccp.md §4 "Soft key events"). Keys 1..18 use the station's localised phrase
  * "\x80"+code (same numbering as the events, as Asterisk sends); the 3 Asterisk additions have
  * no phrase code, so they get short plain labels (≤ 7 characters, like the phrase texts).
@@ -30,7 +30,10 @@ export const SOFTKEY_TEMPLATE: ReadonlyArray<{ name: string; label: string; even
 ].map((name, i) => ({ name, label: String.fromCharCode(LABEL_PREFIX, i + 1), event: i + 1 }))
   .concat([{ name: 'DND', label: 'DND', event: 19 }, { name: 'iDivert', label: 'iDivert', event: 20 },
     { name: 'Dial', label: 'Dial', event: 21 },
-    { name: 'RmLstC', label: String.fromCharCode(LABEL_PREFIX, SoftKeyEvent.RmLstC), event: SoftKeyEvent.RmLstC }]);
+    { name: 'RmLstC', label: String.fromCharCode(LABEL_PREFIX, SoftKeyEvent.RmLstC), event: SoftKeyEvent.RmLstC },
+
+    // Ours, not Asterisk's: callback at busy (docs/sccp.md §4 "Soft key events", docs/features.md §2).
+    { name: 'CallBack', label: 'CallBack', event: SoftKeyEvent.CallBack }]);
 
 /** SoftKeySetRes holds 16 sets of 16 slots (docs/sccp.md §3). */
 const SETS = 16;

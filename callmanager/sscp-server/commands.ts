@@ -44,8 +44,8 @@ export const SSCP_SOFTKEYS: ReadonlyArray<{ event: number; key: SoftKeyName; lab
   ['resume', 'Resume'], ['answer', 'Answer'], ['info', 'Info'], ['confrn', 'Confrn'], ['park', 'Park'], ['join', 'Join'],
   ['meetMe', 'Meetme'], ['pickUp', 'Pickup'], ['gPickUp', 'Gpickup'],
 ] as const).map(([key, label], i): { event: number; key: SoftKeyName; label: string } => ({ event: i + 1, key, label }))
-  // deskphone extensions (docs/sscp.md §2 "Soft key events"): the seed has no DND or iDivert event.
-  .concat([{ event: 22, key: 'dnd', label: 'DND' }, { event: 23, key: 'iDivert', label: 'iDivert' }]);
+  // deskphone extensions (docs/sscp.md §2 "Soft key events"): the seed has no DND, iDivert or CallBack event.
+  .concat([{ event: 22, key: 'dnd', label: 'DND' }, { event: 23, key: 'iDivert', label: 'iDivert' }, { event: 24, key: 'callBack', label: 'Callback' }]);
 /** SSCP soft key event id → the core's soft key (undefined for 19..21 and out-of-range ids). */
 export function softKeyOf(event: number): SoftKeyName | undefined {
   return event >= 1 && event <= SOFTKEY_EVENT_MAX ? SSCP_SOFTKEYS.find((k) => k.event === event)?.key : undefined;

@@ -80,6 +80,8 @@ export const SoftKeyEvent = {
   Redial: 1, NewCall: 2, Hold: 3, Transfer: 4, CfwdAll: 5, CfwdBusy: 6, CfwdNoAnswer: 7, BackSpace: 8,
   EndCall: 9, Resume: 10, Answer: 11, Info: 12, Confrn: 13, Park: 14, Join: 15, MeetMe: 16, PickUp: 17,
   GrpPickup: 18, DND: 19, IDivert: 20, Dial: 21, RmLstC: 57,
+  /** deskphone's own: callback at busy (docs/sccp.md §4; no Cisco or Asterisk code is documented). */
+  CallBack: 22,
 } as const;
 
 /** §4 Device types (Register.deviceType), Asterisk names. */

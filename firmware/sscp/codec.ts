@@ -252,7 +252,7 @@ export function decodeSscp(datagram: Buffer | string, opts: SscpCodecOptions = {
   }
   if (name === 'SoftKeyEvent') {
     const ev = msg.fields.event as number, evName = msg.fields.eventName;
-    // seed 001 softKeyEvent table: ids 1..21 (22, 23 deskphone extensions), {0, NULL} terminates it
+    // seed 001 softKeyEvent table: ids 1..21 (22 DND, 23 iDivert, 24 CallBack: deskphone extensions), {0, NULL} terminates it
     if (ev < 1) fail(`soft key event id 0 is the table terminator (expected 1..${SOFTKEY_EVENT_MAX})`, name, 'SSCP/Event@id', 'Event#0');
     if (evName !== undefined && evName !== SOFTKEY_EVENTS[ev]) {
       fail(`event name ${JSON.stringify(evName)} does not match id ${ev} (expected "${SOFTKEY_EVENTS[ev]}")`,

@@ -40,17 +40,20 @@ export interface SscpMessageSpec { num: number; name: string; dir: SscpDir; elem
 export type SscpScalar = string | number | boolean;
 export type SscpFields = Record<string, SscpScalar | Array<Record<string, SscpScalar>>>;
 
-/** The seed's soft key event table (seed 001, "softKeyEvent"), ids and spellings verbatim. */
+/**
+ * The seed's soft key event table (seed 001, "softKeyEvent"), ids and spellings verbatim, plus
+ * 22 CallBack, deskphone's own (docs/sscp.md §2: callback at busy, "Automatic Call Connection at Busy").
+ */
 export const SOFTKEY_EVENTS: Readonly<Record<number, string>> = {
   1: 'Redial', 2: 'NewCall', 3: 'Hold', 4: 'Trnsfer', 5: 'CFwdAll', 6: 'CFwdBusy',
   7: 'CFwdNoAnswer', 8: 'BackSpace', 9: 'EndCall', 10: 'Resume', 11: 'Answer', 12: 'Info',
   13: 'Confrm', 14: 'Park', 15: 'Join', 16: 'MeetMeConfrm', 17: 'CallPickUp', 18: 'GrpCallPickUp',
   19: 'Play', 20: 'Store', 21: 'Delete',
   // deskphone extensions (docs/sscp.md §2 "Soft key events"): the seed has no id for these.
-  22: 'DND', 23: 'iDivert',
+  22: 'DND', 23: 'iDivert', 24: 'CallBack',
 };
-/** Highest soft key event id: the seed's 21 plus deskphone's 22 DND and 23 iDivert (its table ends with the {0, NULL} sentinel). */
-export const SOFTKEY_EVENT_MAX = 23;
+/** Highest soft key event id: the seed's 21 plus deskphone's 22 DND, 23 iDivert and 24 CallBack (its table ends with the {0, NULL} sentinel). */
+export const SOFTKEY_EVENT_MAX = 24;
 
 export const CALL_STATES = [
   'idle', 'offhook', 'onhook', 'ringout', 'ringin', 'connected', 'busy', 'congestion', 'hold',

@@ -58,3 +58,27 @@ test('typos and bad values: did-you-mean for keys, device-name format, port rang
 test('a missing file is a ConfigError naming the file', () => {
   assert.throws(() => loadCallManagerConfig('/nonexistent/cm.yaml'), /\/nonexistent\/cm\.yaml: no such file$/);
 });
+
+test('park groups: slot ranges expand; bad ranges, clashes, unknown lines and a line in two groups name file:line:col', async () => {
+  const { slotNumbers } = await import('../../callmanager/config.js');
+  assert.deepEqual(slotNumbers('701-703'), ['701', '702', '703']);
+  assert.deepEqual(slotNumbers('098-101'), ['098', '099', '100', '101']);
+  const c = parseCallManagerConfig(`${BASE}park:\n  groups:\n    - { slots: "701-709", lines: ["100"] }\n`, 'p.yaml');
+  assert.equal(c.park.timeout, 60);
+  assert.equal(c.campOn.timeout, 1800);
+  const bad = (park: string, re: RegExp) => assert.throws(() => parseCallManagerConfig(`${BASE}park:\n  groups:\n${park}`, 'p.yaml'),
+    (e: unknown) => e instanceof ConfigError && re.test(e.message), park);
+  bad('    - { slots: "709-701", lines: ["100"] }\n', /^p\.yaml:9:\d+: park\.groups\[0\]\.slots: range "709-701" ends before it starts/m);
+  bad('    - { slots: "70-701", lines: ["100"] }\n', /park\.groups\[0\]\.slots: range ends "70" and "701" must have the same number of digits/);
+  bad('    - { slots: "100-1000", lines: ["100"] }\n', /same number of digits/);
+  bad('    - { slots: "100-299", lines: ["100"] }\n', /200 slots, at most 100/);
+  bad('    - { slots: "099-101", lines: ["100"] }\n', /^p\.yaml:9:\d+: park\.groups\[0\]\.slots: park slot "100" is already used by lines\[0\]/m);
+  bad('    - { slots: "701", lines: ["100"] }\n    - { slots: "700-702", lines: ["101"] }\n', /park\.groups\[1\]\.slots: park slot "701" is already used by park\.groups\[0\]/);
+  bad('    - { slots: "701", lines: ["100", "110"] }\n', /^p\.yaml:9:\d+: park\.groups\[0\]\.lines\[1\]: unknown line "110"/m);
+  bad('    - { slots: "701", lines: ["100"] }\n    - { slots: "702", lines: ["100"] }\n', /park\.groups\[1\]\.lines\[0\]: line "100" is already in park\.groups\[0\]/);
+});
+
+test('the park example loads (callmanager/examples/park.yaml)', () => {
+  const c = loadCallManagerConfig(EXAMPLE.replace(/[^/]+$/, 'park.yaml'));
+  assert.deepEqual(c.park.groups.map((g) => [g.slots, g.timeout]), [['701-703', undefined], ['711', 3]]);
+});

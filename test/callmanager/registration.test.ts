@@ -24,8 +24,9 @@ test('known device registers: voicemail lamps, RegisterAck, CapabilitiesReq, the
 
     a.send('SoftKeyTemplateReq');
     const skt = await a.next('SoftKeyTemplateRes');
-    assert.equal(skt.totalSoftKeyCount, 22);
+    assert.equal(skt.totalSoftKeyCount, 23);
     assert.deepEqual(skt.softKeys[21], { softKeyLabel: '\x80\x39', softKeyEvent: 57 }); // RmLstC
+    assert.deepEqual(skt.softKeys[22], { softKeyLabel: 'CallBack', softKeyEvent: 22 }); // ours (docs/sccp.md §4)
     assert.deepEqual(skt.softKeys[8], { softKeyLabel: '\x80\x09', softKeyEvent: 9 }); // EndCall
     assert.deepEqual(skt.softKeys[18], { softKeyLabel: 'DND', softKeyEvent: 19 });
 
@@ -35,8 +36,10 @@ test('known device registers: voicemail lamps, RegisterAck, CapabilitiesReq, the
     const res = sets[0]!.fields;
     // OnHook (set 0) = Redial, NewCall, CFwdAll, DND → template indexes 1, 2, 5, 19.
     assert.deepEqual(res.softKeySets[0].softKeyTemplateIndex.slice(0, 5), [1, 2, 5, 19, 0]);
+    assert.deepEqual(res.softKeySets[4].softKeyTemplateIndex.slice(0, 6), [1, 9, 5, 16, 23, 0]); // OffHook: Redial, EndCall, CFwdAll, MeetMe, CallBack
+    assert.deepEqual(res.softKeySets[8].softKeyTemplateIndex.slice(0, 4), [9, 4, 23, 0]); // RingOut (busy too): EndCall, Transfer, CallBack
     assert.deepEqual(res.softKeySets[3].softKeyTemplateIndex.slice(0, 3), [11, 9, 0]); // RingIn: Answer, EndCall
-    assert.deepEqual(res.softKeySets[1].softKeyTemplateIndex.slice(0, 6), [3, 9, 4, 13, 15, 0]); // Connected: Hold, EndCall, Transfer, Confrn, Join
+    assert.deepEqual(res.softKeySets[1].softKeyTemplateIndex.slice(0, 7), [3, 9, 4, 13, 15, 14, 0]); // Connected: Hold, EndCall, Transfer, Confrn, Join, Park
     assert.deepEqual(res.softKeySets[7].softKeyTemplateIndex.slice(0, 5), [3, 9, 13, 22, 0]); // ConnectedConference: Hold, EndCall, Confrn, RmLstC
     assert.deepEqual(sets[1]!.fields, { lineInstance: 0, callReference: 0, softKeySetIndex: 0, validKeyMask: 0b1111 });
 

@@ -25,12 +25,13 @@ test('KeypadButton codes (docs/sccp.md §4 "Keypad") become keypad characters; +
 
 test('SoftKeyEvent codes of our template map to neutral soft keys and back; unknown codes answer Not available', () => {
   const expect: Record<number, string> = { 1: 'redial', 2: 'newCall', 3: 'hold', 4: 'transfer', 5: 'cfwdAll', 8: 'backspace',
-    9: 'endCall', 10: 'resume', 11: 'answer', 19: 'dnd', 21: 'dial' };
+    9: 'endCall', 10: 'resume', 11: 'answer', 14: 'park', 19: 'dnd', 21: 'dial', 22: 'callBack' };
   for (const [code, key] of Object.entries(expect)) {
     assert.equal(softKeyOf(Number(code)), key, `event ${code}`);
     assert.equal(softKeyEventOf(key as never), Number(code));
   }
   assert.equal(softKeyOf(0), undefined);
+  assert.equal(softKeyOf(23), undefined);
   const { core, calls } = fakeCore();
   sccpInput.softKey(core, 'SEP1', 3, 1);
   sccpInput.softKey(core, 'SEP1', 77, 1);

@@ -7,16 +7,17 @@ import { SscpSession, type SscpSessionHost } from '../../../callmanager/sscp-ser
 import type { CallCore } from '../../../callmanager/calls.js';
 import type { CallManagerConfig, DeviceConfig } from '../../../callmanager/config.js';
 
-test('SSCP soft key event ids (docs/sscp.md §2 #12) map straight to neutral soft keys; 19..21 are voicemail keys; 22/23 our DND/iDivert', () => {
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 16, 17, 18, 22, 23].map(softKeyOf),
+test('SSCP soft key event ids (docs/sscp.md §2 #12) map straight to neutral soft keys; 19..21 are voicemail keys; 22..24 our DND/iDivert/CallBack', () => {
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 22, 23, 24].map(softKeyOf),
     ['redial', 'newCall', 'hold', 'transfer', 'cfwdAll', 'cfwdBusy', 'cfwdNoAnswer', 'backspace', 'endCall', 'resume', 'answer',
-      'confrn', 'join', 'meetMe', 'pickUp', 'gPickUp', 'dnd', 'iDivert']);
-  assert.deepEqual([0, 19, 20, 21, 24].map(softKeyOf), [undefined, undefined, undefined, undefined, undefined]);
+      'confrn', 'park', 'join', 'meetMe', 'pickUp', 'gPickUp', 'dnd', 'iDivert', 'callBack']);
+  assert.deepEqual([0, 19, 20, 21, 25].map(softKeyOf), [undefined, undefined, undefined, undefined, undefined]);
 });
 
-test('soft key sets leave out keys without an SSCP event (Dial), carry DND / iDivert as events 22 / 23 and the phrase labels', () => {
+test('soft key sets leave out keys without an SSCP event (Dial), carry DND / iDivert / CallBack as events 22 / 23 / 24 and the phrase labels', () => {
   assert.deepEqual(softKeysFor({}, 'OnHook'),
     [{ label: 'Redial', event: 1 }, { label: 'Newcall', event: 2 }, { label: 'Cfwdall', event: 5 }, { label: 'DND', event: 22 }]);
+  assert.deepEqual(softKeysFor({}, 'RingOut'), [{ label: 'Endcall', event: 9 }, { label: 'Transfer', event: 4 }, { label: 'Callback', event: 24 }]);
   assert.deepEqual(softKeysFor({}, 'DigitsFollowing'), [{ label: 'Backspace', event: 8 }, { label: 'Endcall', event: 9 }]);
   assert.deepEqual(softKeysFor({ softkeys: { Connected: ['Transfer', 'Dial', 'iDivert', 'Hold'] } }, 'Connected'),
     [{ label: 'Transfer', event: 4 }, { label: 'iDivert', event: 23 }, { label: 'Hold', event: 3 }]);

@@ -32,9 +32,9 @@ test('seed 001 examples decode verbatim to typed messages', () => {
   assert.deepEqual(sd.repairs.map((r) => r.slice(0, 2)).sort(), ['R1', 'R1', 'R2', 'R3']);
 });
 
-test('seed soft key table has the 21 events with the seed spellings, plus our 22 DND and 23 iDivert', () => {
-  assert.equal(Object.keys(SOFTKEY_EVENTS).length, 23);
-  assert.deepEqual([SOFTKEY_EVENTS[22], SOFTKEY_EVENTS[23]], ['DND', 'iDivert']);
+test('seed soft key table has the 21 events with the seed spellings, plus our 22 DND, 23 iDivert and 24 CallBack', () => {
+  assert.equal(Object.keys(SOFTKEY_EVENTS).length, 24);
+  assert.deepEqual([SOFTKEY_EVENTS[22], SOFTKEY_EVENTS[23], SOFTKEY_EVENTS[24]], ['DND', 'iDivert', 'CallBack']);
   assert.equal(SOFTKEY_EVENTS[4], 'Trnsfer');
   assert.equal(SOFTKEY_EVENTS[13], 'Confrm');
   assert.equal(SOFTKEY_EVENTS[21], 'Delete');
@@ -111,7 +111,7 @@ test('hostile and non-SSCP input gives clear errors', () => {
   decodeErr('<SSCP name="SpeedDial"><SpeedDial number="x"/></SSCP>', /integer 0..255, got "x" \[SSCP\/SpeedDial@number at byte 23\]/);
   decodeErr('<SSCP name="SpeedDial"><Speed number="1"/></SSCP>', /unexpected element <Speed>.*expected <SpeedDial>/);
   decodeErr('<SSCP name="SoftKeyEvent"><Event id=4 name="Hold"/></SSCP>', /does not match id 4.*Trnsfer/);
-  decodeErr('<SSCP name="SoftKeyEvent"><Event id=24/></SSCP>', /0\.\.23/); // 22 DND, 23 iDivert: deskphone extensions
+  decodeErr('<SSCP name="SoftKeyEvent"><Event id=25/></SSCP>', /0\.\.24/); // 22 DND, 23 iDivert, 24 CallBack: deskphone extensions
   decodeErr('<SSCP name="SpeedDial"><SpeedDial number=3></Other></SSCP>', /<\/Other> does not match <SpeedDial>/);
   decodeErr('<SSCP name="SpeedDial"><SpeedDial number=3/></SSCPX>', /does not match <SSCP>/);   // R2 never on root
   decodeErr('<SSCP name="SpeedDial"><SpeedDial number=3/>', /unterminated <SSCP>/);

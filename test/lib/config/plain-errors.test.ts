@@ -122,7 +122,7 @@ test('plain words: empty file, a missing list, a wrong type, a value out of rang
   assert.deepEqual(problems(() => parseCallManagerConfig('', 'cm.yaml')), ['cm.yaml: the file is empty (no YAML keys in it)']);
   const p = problems(() => parseCallManagerConfig('server: {port: "2000", keepalive: 0}\ndevices: []\n', 'cm.yaml'));
   assert.deepEqual(p, [
-    'cm.yaml:1:1: lines: missing: a list of { number, name, label?, maxCalls?, busyTrigger?, transfer? }',
+    'cm.yaml:1:1: lines: missing: a list of { number, name, label?, maxCalls?, busyTrigger?, transfer?, noAnswerSeconds? }',
     'cm.yaml:1:10: server.port: expected a number, not text "2000"',
     'cm.yaml:1:24: server.keepalive: must be at least 1, not 0',
     'cm.yaml:2:1: devices: needs at least 1 entry',
