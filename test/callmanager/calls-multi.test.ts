@@ -9,21 +9,12 @@ import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { CallCore } from '../../callmanager/calls.js';
 import type { CallManagerConfig } from '../../callmanager/config.js';
 import type { KeypadKey } from '../../callmanager/inputs.js';
-import type { CmCommand, StationSink } from '../../callmanager/station.js';
+import type { CmCommand } from '../../callmanager/station.js';
 import { exampleConfig } from '../support/callmanager.js';
+import { RecordingSink as Sink } from '../support/recording-sink.js';
 
 const A = 'SEP000000000100'; const B = 'SEP000000000101'; const C = 'SEP000000000102';
 
-class Sink implements StationSink {
-  cmds: CmCommand[] = [];
-  readonly localAddress = '127.0.0.1';
-  send(c: CmCommand): void { this.cmds.push(c); }
-  take(): CmCommand[] { const c = this.cmds; this.cmds = []; return c; }
-  states(ref?: number): string[] {
-    return this.cmds.filter((c): c is Extract<CmCommand, { t: 'callState' }> => c.t === 'callState' && (ref === undefined || c.ref === ref)).map((c) => c.state);
-  }
-  has(pred: (c: CmCommand) => boolean): boolean { return this.cmds.some(pred); }
-}
 
 function setup(edit?: (c: CallManagerConfig) => void) {
   const clock = new VirtualClock();

@@ -10,22 +10,13 @@ import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { CallCore } from '../../callmanager/calls.js';
 import type { CallManagerConfig } from '../../callmanager/config.js';
 import type { KeypadKey } from '../../callmanager/inputs.js';
-import type { CmCommand, StationSink } from '../../callmanager/station.js';
 import type { ConferenceBridge } from '../../callmanager/media/conference.js';
 import { createMediaServices, type MediaServices } from '../../callmanager/media/services.js';
 import { exampleConfig } from '../support/callmanager.js';
+import { RecordingSink as Sink, type Cmd } from '../support/recording-sink.js';
 
 const A = 'SEP000000000100'; const B = 'SEP000000000101'; const C = 'SEP000000000102'; const D = 'SEP000000000103';
-type Cmd<T extends CmCommand['t']> = Extract<CmCommand, { t: T }>;
 
-class Sink implements StationSink {
-  cmds: CmCommand[] = [];
-  readonly localAddress = '127.0.0.1';
-  send(c: CmCommand): void { this.cmds.push(c); }
-  clear(): void { this.cmds = []; }
-  all<T extends CmCommand['t']>(t: T): Cmd<T>[] { return this.cmds.filter((c): c is Cmd<T> => c.t === t); }
-  last<T extends CmCommand['t']>(t: T): Cmd<T> | undefined { return this.all(t).at(-1); }
-}
 
 /** Lets the bridges bind their sockets (real UDP on loopback). */
 async function settle(check: () => boolean, what: string): Promise<void> {

@@ -7,20 +7,11 @@ import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { CallCore } from '../../callmanager/calls.js';
 import type { KeypadKey } from '../../callmanager/inputs.js';
 import { parseCallManagerConfig } from '../../callmanager/config.js';
-import type { CmCommand, StationSink } from '../../callmanager/station.js';
+import { RecordingSink as Sink } from '../support/recording-sink.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../callmanager/examples/two-phones.yaml', import.meta.url));
 const A = 'SEP000000000100'; const B = 'SEP000000000101'; const C = 'SEP000000000102';
 
-class Sink implements StationSink {
-  cmds: CmCommand[] = [];
-  readonly localAddress = '127.0.0.1';
-  send(c: CmCommand): void { this.cmds.push(c); }
-  take(): CmCommand[] { const c = this.cmds; this.cmds = []; return c; }
-  last<T extends CmCommand['t']>(t: T): Extract<CmCommand, { t: T }> | undefined {
-    return this.cmds.filter((c) => c.t === t).at(-1) as Extract<CmCommand, { t: T }> | undefined;
-  }
-}
 
 function setup(transfer: 'consult' | 'blind' = 'consult') {
   const clock = new VirtualClock();

@@ -20,21 +20,14 @@ import { HoldMusic } from '../../callmanager/hold-music.js';
 import type { MohStreamSpec } from '../../callmanager/media/moh.js';
 import type { CallManagerConfig } from '../../callmanager/config.js';
 import type { KeypadKey } from '../../callmanager/inputs.js';
-import type { CmCommand, StationSink } from '../../callmanager/station.js';
+import type { CmCommand } from '../../callmanager/station.js';
 import { exampleConfig } from '../support/callmanager.js';
 import { requireTool, run as sh, tempDir } from '../support/oracles.js';
 import { run } from './media/phones.js';
+import { RecordingSink as Sink, type Cmd } from '../support/recording-sink.js';
 
 const A = 'SEP000000000100'; const B = 'SEP000000000101';
-type Cmd<T extends CmCommand['t']> = Extract<CmCommand, { t: T }>;
 
-class Sink implements StationSink {
-  cmds: CmCommand[] = [];
-  readonly localAddress = '127.0.0.1';
-  send(c: CmCommand): void { this.cmds.push(c); }
-  take(): CmCommand[] { const c = this.cmds; this.cmds = []; return c; }
-  of<T extends CmCommand['t']>(t: T): Cmd<T>[] { return this.cmds.filter((c): c is Cmd<T> => c.t === t); }
-}
 
 /** A phone's receive socket: what arrived, and from where. */
 class Ear {
@@ -80,8 +73,8 @@ async function setup(t: { after(fn: () => unknown): void }, edit?: (c: CallManag
 
 /** Waits (virtual and real time) until `sink` got a StartMediaTransmission. */
 async function startOf(clock: VirtualClock, sink: Sink): Promise<Cmd<'startMedia'>> {
-  for (let i = 0; i < 100 && sink.of('startMedia').length === 0; i++) await run(clock, 10);
-  const st = sink.of('startMedia').at(-1);
+  for (let i = 0; i < 100 && sink.all('startMedia').length === 0; i++) await run(clock, 10);
+  const st = sink.all('startMedia').at(-1);
   assert.ok(st, 'StartMediaTransmission to the held party');
   return st;
 }
@@ -97,7 +90,7 @@ test('Hold: the held party hears the moh.file WAV through µ-law from the addres
   const toA = s[A].take();
   assert.ok(toA.some((c) => c.t === 'closeReceive') && toA.some((c) => c.t === 'stopMedia'), 'the holder stops its media');
   assert.ok(!toA.some((c) => c.t === 'openReceive' || c.t === 'startMedia'), 'and opens none');
-  assert.ok(s[B].of('openReceive').length === 1, 'the held party gets a receive channel');
+  assert.ok(s[B].all('openReceive').length === 1, 'the held party gets a receive channel');
   const [ear] = await ack(B);
   const st = await startOf(clock, s[B]);
   assert.equal(services.moh.size, 1);
@@ -114,7 +107,7 @@ test('Hold: the held party hears the moh.file WAV through µ-law from the addres
   PCMU.encode(Int16Array.from({ length: pcm.length }, (_, i) => file[i % file.length]!), 0, pcm.length, bytes, 0);
   PCMU.decode(bytes, 0, pcm.length, want, 0);
   assert.deepEqual(pcm, want, 'the held party hears the WAV');
-  assert.equal(s[A].of('openReceive').length + s[A].of('startMedia').length, 0, 'still nothing to the holder');
+  assert.equal(s[A].all('openReceive').length + s[A].all('startMedia').length, 0, 'still nothing to the holder');
 
   // Resume: the music stops, the channel closes and normal media is set up again.
   s[B].take();
@@ -122,7 +115,7 @@ test('Hold: the held party hears the moh.file WAV through µ-law from the addres
   const toB = s[B].take();
   const i = toB.findIndex((c) => c.t === 'stopMedia'); const j = toB.findIndex((c) => c.t === 'closeReceive'); const k = toB.findIndex((c) => c.t === 'openReceive');
   assert.ok(i >= 0 && j > i && k > j, `StopMediaTransmission, CloseReceiveChannel, then OpenReceiveChannel: ${toB.map((c) => c.t).join(', ')}`);
-  assert.ok(s[A].of('openReceive').length === 1, 'the holder gets its media back');
+  assert.ok(s[A].all('openReceive').length === 1, 'the holder gets its media back');
   await run(clock, 60);
   assert.equal(services.moh.size, 0);
   const n = ear!.pkts.length;
@@ -139,7 +132,7 @@ test('the music stops when the holder ends the call, and when the held phone det
   core.softkey(A, 'endCall');
   await run(clock, 30);
   assert.equal(services.moh.size, 0, 'end of call');
-  assert.ok(s[B].of('closeReceive').length >= 1);
+  assert.ok(s[B].all('closeReceive').length >= 1);
   core.onHook(B);
 
   await talk();
@@ -157,21 +150,21 @@ test('Resume before the held phone acknowledged its receive channel: no stream i
   await talk();
   s[B].take();
   core.softkey(A, 'hold');
-  assert.equal(s[B].of('openReceive').length, 1);
+  assert.equal(s[B].all('openReceive').length, 1);
   s[A].take();
   core.softkey(A, 'resume');
   await run(clock, 30);
   assert.equal(services.moh.size, 0);
-  assert.ok(s[B].of('closeReceive').length >= 1);
-  assert.equal(s[B].of('startMedia').length, 0, 'no StartMediaTransmission to a music stream');
+  assert.ok(s[B].all('closeReceive').length >= 1);
+  assert.equal(s[B].all('startMedia').length, 0, 'no StartMediaTransmission to a music stream');
   // The phone answers both OpenReceiveChannels in order: the music's (port 41000, closed since), then the call's.
-  const opens = s[B].of('openReceive');
+  const opens = s[B].all('openReceive');
   assert.equal(opens.length, 2);
-  for (const o of s[A].of('openReceive')) core.mediaReady(A, o.passThru, 0, '127.0.0.1', 42000);
+  for (const o of s[A].all('openReceive')) core.mediaReady(A, o.passThru, 0, '127.0.0.1', 42000);
   core.mediaReady(B, opens[0]!.passThru, 0, '127.0.0.1', 41000);
-  assert.equal(s[A].of('startMedia').length, 0, 'the stale ack starts nothing');
+  assert.equal(s[A].all('startMedia').length, 0, 'the stale ack starts nothing');
   core.mediaReady(B, opens[1]!.passThru, 0, '127.0.0.1', 41002);
-  const toA = s[A].of('startMedia').at(-1);
+  const toA = s[A].all('startMedia').at(-1);
   assert.equal(toA?.port, 41002, 'A sends to the channel B opened for the call');
   await run(clock, 30);
   assert.equal(services.moh.size, 0);
@@ -186,9 +179,9 @@ test('both hold: no music to a phone that itself holds; when one resumes it hear
   core.softkey(B, 'hold'); // B holds too: its music stops, A (holding) gets none
   await run(clock, 30);
   assert.equal(services.moh.size, 0);
-  assert.equal(s[A].of('openReceive').length, 0, 'no music channel to a holding phone');
+  assert.equal(s[A].all('openReceive').length, 0, 'no music channel to a holding phone');
   core.softkey(A, 'resume'); // A picks up; B still holds it: A hears B's music
-  assert.equal(s[A].of('openReceive').length, 1);
+  assert.equal(s[A].all('openReceive').length, 1);
   await ack(A);
   await startOf(clock, s[A]);
   assert.equal(services.moh.size, 1);
@@ -202,7 +195,7 @@ test('moh.enabled: false: the held party gets no receive channel (silence, as wi
   await talk();
   s[B].take();
   core.softkey(A, 'hold');
-  assert.equal(s[B].of('openReceive').length, 0);
+  assert.equal(s[B].all('openReceive').length, 0);
   assert.equal(services.moh.size, 0);
 });
 

@@ -8,10 +8,10 @@ import { VirtualClock } from '../../hal/emul/virtual-clock.js';
 import { CallCore } from '../../callmanager/calls.js';
 import type { KeypadKey } from '../../callmanager/inputs.js';
 import { parseCallManagerConfig, type CallManagerConfig } from '../../callmanager/config.js';
-import type { CmCommand, StationSink } from '../../callmanager/station.js';
 import { CmStore } from '../../callmanager/store/database.js';
 import type { CmStorage } from '../../callmanager/store/storage.js';
 import { silentLogger } from '../../callmanager/log.js';
+import { RecordingSink as Sink } from './recording-sink.js';
 
 export const OFFICE = fileURLToPath(new URL('../../../callmanager/examples/office.yaml', import.meta.url));
 /** Device names of office.yaml: Alice 100 (mailbox), Bob 101 (rings 4 s), Carol 102, Dana 103 (SSCP), Erik 104 (group 51). */
@@ -19,16 +19,7 @@ export const ALICE = 'SEP000000000100'; export const BOB = 'SEP000000000101'; ex
 export const DANA = 'SEP000000000103'; export const ERIK = 'SEP000000000104';
 export const ALL = [ALICE, BOB, CAROL, DANA, ERIK] as const;
 
-export class Sink implements StationSink {
-  cmds: CmCommand[] = [];
-  readonly localAddress = '127.0.0.1';
-  send(c: CmCommand): void { this.cmds.push(c); }
-  take(): CmCommand[] { const c = this.cmds; this.cmds = []; return c; }
-  last<T extends CmCommand['t']>(t: T): Extract<CmCommand, { t: T }> | undefined {
-    return this.cmds.filter((c) => c.t === t).at(-1) as Extract<CmCommand, { t: T }> | undefined;
-  }
-  notices(): string[] { return this.cmds.flatMap((c) => (c.t === 'notify' ? [c.text] : [])); }
-}
+export { Sink };
 
 export function officeConfig(): CallManagerConfig { return parseCallManagerConfig(readFileSync(OFFICE, 'utf8'), OFFICE); }
 

@@ -7,21 +7,13 @@ import { parseCallManagerConfig } from '../../callmanager/config.js';
 import type { KeypadKey } from '../../callmanager/inputs.js';
 import type { MediaServices } from '../../callmanager/media/services.js';
 import type { MohStreamSpec } from '../../callmanager/media/moh.js';
-import type { CmCommand, StationSink } from '../../callmanager/station.js';
+import { RecordingSink as Sink } from './recording-sink.js';
 
 export const EXAMPLE = fileURLToPath(new URL('../../../callmanager/examples/park.yaml', import.meta.url));
 export const ALICE = 'SEP000000000100'; export const BOB = 'SEP000000000101'; export const CAROL = 'SEP000000000102';
 export const DAVE = 'SEP000000000113'; export const EVE = 'SEP000000000114'; export const DANA = 'SEP000000000210';
 
-export class Sink implements StationSink {
-  cmds: CmCommand[] = [];
-  readonly localAddress = '127.0.0.1';
-  send(c: CmCommand): void { this.cmds.push(c); }
-  last<T extends CmCommand['t']>(t: T): Extract<CmCommand, { t: T }> | undefined {
-    return this.cmds.filter((c) => c.t === t).at(-1) as Extract<CmCommand, { t: T }> | undefined;
-  }
-  has(t: CmCommand['t'], text: string): boolean { return this.cmds.some((c) => c.t === t && 'text' in c && c.text === text); }
-}
+export { Sink };
 
 /** Records what the features ask of music on hold. */
 export class FakeMoh {

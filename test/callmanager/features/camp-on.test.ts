@@ -26,7 +26,7 @@ test('completed: when the busy phone is idle the caller rings; answering calls t
   assert.equal(core.legState(ALICE), 'idle', 'a moment to settle first');
   await clock.advance(200);
   assert.equal(core.legState(ALICE), 'ringin');
-  assert.ok(s[ALICE]!.has('prompt', 'Callback: 101 is free'));
+  assert.ok(s[ALICE]!.hasText('prompt', 'Callback: 101 is free'));
   assert.equal(core.legState(BOB), 'idle', 'the callee sees nothing yet');
   core.offHook(ALICE);
   assert.equal(core.legState(ALICE), 'ringout');
@@ -87,7 +87,7 @@ test('a callee in DND counts as busy; turning DND off rings the caller back', as
   core.softkey(BOB, 'dnd');
   await clock.advance(1_100);
   assert.equal(core.legState(ALICE), 'ringin');
-  assert.ok(s[ALICE]!.has('notify', 'Callback: 101 is free'));
+  assert.ok(s[ALICE]!.hasText('notify', 'Callback: 101 is free'));
 });
 
 test('CallBack while the far end still rings is not available', () => {

@@ -12,7 +12,7 @@ test('Park: the far party goes to the first free slot of the parker\'s group, he
   assert.deepEqual(s[ALICE]!.last('notify'), { t: 'notify', text: 'Call park at 701', timeoutS: 5 });
   assert.equal(core.legState(BOB), 'parked');
   assert.equal(core.features.park.slotOf(BOB), '701');
-  assert.ok(s[BOB]!.has('prompt', 'Call parked'));
+  assert.ok(s[BOB]!.hasText('prompt', 'Call parked'));
   const orc = s[BOB]!.last('openReceive')!;
   core.mediaReady(BOB, orc.passThru, 0, '127.0.0.1', 4000);
   await settle();
@@ -61,7 +61,7 @@ test('reversion: unanswered for park.timeout (60 s), the call rings back the par
   assert.equal(core.legState(ALICE), 'idle');
   await clock.advance(200);
   assert.equal(core.legState(ALICE), 'ringin');
-  assert.ok(s[ALICE]!.has('prompt', 'Park reversion 101'));
+  assert.ok(s[ALICE]!.hasText('prompt', 'Park reversion 101'));
   assert.equal(s[ALICE]!.last('callInfo')?.calling, '101');
   core.offHook(ALICE);
   assert.equal(core.legState(ALICE), 'connected');
@@ -98,11 +98,11 @@ test('no free slot: a notice, the call stays; slots of another group and empty s
 
   core.offHook(ALICE); digits(core, ALICE, '711');
   assert.equal(core.legState(ALICE), 'reorder');
-  assert.ok(s[ALICE]!.has('prompt', 'Not your park group'));
+  assert.ok(s[ALICE]!.hasText('prompt', 'Not your park group'));
   assert.equal(core.legState(EVE), 'parked');
   core.onHook(ALICE);
   core.offHook(ALICE); digits(core, ALICE, '702');
-  assert.ok(s[ALICE]!.has('prompt', 'Nothing parked at 702'));
+  assert.ok(s[ALICE]!.hasText('prompt', 'Nothing parked at 702'));
 });
 
 test('a parked party that hangs up frees its slot and its music; Park on a phone without a group or a call is refused', async () => {

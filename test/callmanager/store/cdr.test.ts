@@ -12,19 +12,14 @@ import { VirtualClock } from '../../../hal/emul/virtual-clock.js';
 import { CallCore } from '../../../callmanager/calls.js';
 import type { KeypadKey } from '../../../callmanager/inputs.js';
 import { parseCallManagerConfig } from '../../../callmanager/config.js';
-import type { CmCommand, StationSink } from '../../../callmanager/station.js';
 import { openCmStorage } from '../../../callmanager/store/storage.js';
 import { CdrRecorder } from '../../../callmanager/store/cdr.js';
+import { RecordingSink as Sink } from '../../support/recording-sink.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../../callmanager/examples/two-phones.yaml', import.meta.url));
 const A = 'SEP000000000100'; const B = 'SEP000000000101'; const C = 'SEP000000000102';
 const quiet = { info: () => {}, warn: () => {} };
 
-class Sink implements StationSink {
-  cmds: CmCommand[] = [];
-  readonly localAddress = '127.0.0.1';
-  send(c: CmCommand): void { this.cmds.push(c); }
-}
 
 async function boot(path: string, clock = new VirtualClock()) {
   const config = parseCallManagerConfig(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
