@@ -9,6 +9,8 @@ export type { CodecName };
 /** Names of the config's `server.codecs` allow list → registry names. */
 export const CODEC_BY_CONFIG_NAME = { ulaw: 'PCMU', alaw: 'PCMA', g722: 'G722' } as const satisfies Record<string, CodecName>;
 export type CodecConfigName = keyof typeof CODEC_BY_CONFIG_NAME;
+/** Registry name → config name (the inverse of CODEC_BY_CONFIG_NAME); also what the CM's own media endpoints take (media/leg.ts LegCodecName). */
+export const CONFIG_NAME_BY_CODEC: Readonly<Record<CodecName, CodecConfigName>> = { PCMU: 'ulaw', PCMA: 'alaw', G722: 'g722' };
 /** Asterisk-like default allow list: G.711 µ-law first, as every 79xx does (docs/features.md §1). */
 export const DEFAULT_CODECS: readonly CodecConfigName[] = ['ulaw', 'alaw', 'g722'];
 

@@ -16,11 +16,10 @@
 import type { Device, Leg } from './call-types.js';
 import type { CallUi, UiArgs } from './call-ui.js';
 import { PACKET_MS } from './call-media.js';
-import { pickCodec, type CodecName } from './codec-choice.js';
+import { CONFIG_NAME_BY_CODEC, pickCodec, type CodecName } from './codec-choice.js';
 import type { CallManagerConfig } from './config.js';
 import type { Logger } from './log.js';
 import type { ConferenceBridge, ParticipantInfo } from './media/conference.js';
-import type { LegCodecName } from './media/leg.js';
 import type { MediaServices } from './media/services.js';
 import type { CmCommand } from './station.js';
 
@@ -49,7 +48,6 @@ export interface ConferenceHost {
 interface Conference { name: string; bridge: ConferenceBridge; members: Member[]; controller?: Leg; room?: string }
 interface Member { leg: Leg; conf: Conference; codec: CodecName; info?: ParticipantInfo; remote?: { ip: string; port: number }; gone?: boolean }
 
-const LEG_CODEC: Readonly<Record<CodecName, LegCodecName | undefined>> = { PCMU: 'ulaw', PCMA: 'alaw', G722: 'g722' };
 /** What a bridge endpoint can speak (media/leg.ts), as registry names. */
 const BRIDGE_CODECS: readonly CodecName[] = ['PCMU', 'PCMA', 'G722'];
 
@@ -243,7 +241,7 @@ export class ConferenceCalls {
     this.members.set(leg, m);
     conf.members.push(m);
     this.reopen(m);
-    conf.bridge.addParticipant({ codec: LEG_CODEC[codec] ?? 'ulaw', ptimeMs: PACKET_MS }).then((info) => {
+    conf.bridge.addParticipant({ codec: CONFIG_NAME_BY_CODEC[codec], ptimeMs: PACKET_MS }).then((info) => {
       if (m.gone) return this.drop(conf, info.id);
       m.info = info;
       if (m.remote) conf.bridge.setRemote(info.id, m.remote.ip, m.remote.port);

@@ -13,9 +13,8 @@
  */
 import { PACKET_MS } from './call-media.js';
 import type { Leg } from './call-types.js';
-import type { CodecName } from './codec-choice.js';
+import { CONFIG_NAME_BY_CODEC, type CodecName } from './codec-choice.js';
 import type { Logger } from './log.js';
-import type { LegCodecName } from './media/leg.js';
 import type { MohStreamSpec } from './media/moh.js';
 import type { CmCommand } from './station.js';
 
@@ -32,7 +31,6 @@ export interface HoldMusicHost {
   send(leg: Leg, cmd: CmCommand): void;
 }
 
-const LEG_CODEC: Record<CodecName, LegCodecName> = { PCMU: 'ulaw', PCMA: 'alaw', G722: 'g722' };
 
 /** One held party's music: waiting for its ack, waiting for the stream's socket, or playing. */
 interface Entry { ref: number; codec: CodecName; phase: 'opening' | 'starting' | 'playing'; id?: number }
@@ -93,7 +91,7 @@ export class HoldMusic {
     // docs/rtp-proxy.md §3), so a CM bound to a wildcard still sends from an address the phone reaches.
     const sig = held.dev.sink?.localAddress?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
     const bind = sig && sig !== '0.0.0.0' && sig !== '::' ? { bindAddress: sig } : {};
-    moh.start({ codec: LEG_CODEC[entry.codec], ptimeMs: PACKET_MS, remote: { ip, port }, ...bind }).then((s) => {
+    moh.start({ codec: CONFIG_NAME_BY_CODEC[entry.codec], ptimeMs: PACKET_MS, remote: { ip, port }, ...bind }).then((s) => {
       if (this.entries.get(held) !== entry) { // stopped while the socket opened
         moh.stop(s.id).catch((err: Error) => this.h.log.warn(`hold music: ${device}: stop stream ${s.id} (cancelled start): ${err.message}`));
         return;

@@ -8,9 +8,8 @@
 import type { TimerHandle } from '../../hal/api/clock.js';
 import type { Device, Leg } from '../call-types.js';
 import { PACKET_MS } from '../call-media.js';
-import { CODEC_BY_CONFIG_NAME, pickCodec, type CodecName } from '../codec-choice.js';
+import { CONFIG_NAME_BY_CODEC, pickCodec, type CodecName } from '../codec-choice.js';
 import { slotNumbers } from '../config.js';
-import type { LegCodecName } from '../media/leg.js';
 import { connectLegs, ringRecall, type CallHost } from './recall.js';
 
 /** One parked call: the parked party's leg, who parked it, the reversion timer and the ringing reversion. */
@@ -27,10 +26,6 @@ export class ParkMusic {
   constructor(private readonly h: CallHost) {}
 
   private codec(leg: Leg): CodecName { return pickCodec(leg.dev.codecs, leg.dev.codecs, this.h.config.server.codecs); }
-  /** The music's codec: the config name of the registry codec (media/leg.ts). */
-  private static mohCodec(c: CodecName): LegCodecName {
-    return (Object.keys(CODEC_BY_CONFIG_NAME) as LegCodecName[]).find((k) => CODEC_BY_CONFIG_NAME[k] === c) ?? 'ulaw';
-  }
 
   open(leg: Leg): void {
     leg.mediaOpen = true; leg.mediaStarted = false; leg.rtp = undefined;
@@ -43,7 +38,7 @@ export class ParkMusic {
     const moh = this.h.services?.moh;
     if (!moh) return this.h.log.info(`${leg.dev.name}: parked without music (no media services)`);
     this.streams.set(leg, 'pending');
-    moh.start({ codec: ParkMusic.mohCodec(this.codec(leg)), ptimeMs: PACKET_MS, remote: { ip, port } }).then(({ id, localAddress, localPort }) => {
+    moh.start({ codec: CONFIG_NAME_BY_CODEC[this.codec(leg)], ptimeMs: PACKET_MS, remote: { ip, port } }).then(({ id, localAddress, localPort }) => {
       if (this.streams.get(leg) !== 'pending' || !leg.mediaOpen) return void moh.stop(id);
       this.streams.set(leg, id);
       // A phone plays a stream while it transmits to its peer (docs/sccp.md §5): the peer is the music's socket.
