@@ -30,7 +30,7 @@ import { HoldMusic } from './hold-music.js';
 import { CallFeatures } from './features/call-features.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
-import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState } from './call-types.js';
+import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 
 export class CallCore {
   readonly events = new EventEmitter();
@@ -338,14 +338,22 @@ export class CallCore {
   }
   private disarm(leg: Leg): void { this.clock.clearTimeout(leg.timer); leg.timer = undefined; }
 
+  /**
+   * A new call leg on line instance `line` of `dev`, listed in dev.calls; it becomes the focused call
+   * when `focus` (default: when the device has none). `cid` is the call id observers see (default: its own ref).
+   */
+  private addLeg(dev: Device, line: number, state: LegState, party: Party, focus = !dev.leg, cid?: number): Leg {
+    const ref = this.newRef();
+    const leg: Leg = { dev, line, ref, state, digits: '', mediaOpen: false, mediaStarted: false, cid: cid ?? ref, party, shown: 'onhook' };
+    if (focus) dev.leg = leg;
+    dev.calls.push(leg);
+    return leg;
+  }
+
   private startDialing(dev: Device, line: number): void {
     const inst = line >= 1 && line <= dev.lines.length ? line : 1;
-    const ref = this.newRef();
     const me = dev.lines[inst - 1] ?? dev.lines[0]!;
-    const leg: Leg = { dev, line: inst, ref, state: 'dialing', digits: '', mediaOpen: false, mediaStarted: false, cid: ref,
-      party: { callingName: me.name, calling: me.number, calledName: '', called: '' }, shown: 'onhook' };
-    dev.leg = leg;
-    dev.calls.push(leg);
+    const leg = this.addLeg(dev, inst, 'dialing', { callingName: me.name, calling: me.number, calledName: '', called: '' }, true);
     this.tell(leg, 'dialing');
     this.arm(leg, this.config.dialplan.firstDigitTimeout, () => this.reorder(leg, 'congestion', 'Dial timeout'));
   }
@@ -418,10 +426,8 @@ export class CallCore {
     const dev = target.dev as Device;
     // A phone talking on another call gets call waiting (place() admitted it): not focused, no ringer.
     const waiting = dev.leg?.state === 'connected';
-    const callee: Leg = { dev, line: target.instance, ref: this.newRef(), state: 'ringin', digits: '', mediaOpen: false,
-      mediaStarted: false, cid: r, party: { callingName: me.name, calling: me.number, calledName: target.line.name, called: number }, shown: 'onhook' };
-    if (!waiting) dev.leg = callee;
-    dev.calls.push(callee);
+    const callee = this.addLeg(dev, target.instance, 'ringin',
+      { callingName: me.name, calling: me.number, calledName: target.line.name, called: number }, !waiting, r);
     const call: Call = { id: r, caller: leg, callee, codec: pickCodec(leg.dev.codecs, dev.codecs, this.config.server.codecs) };
     leg.call = call; callee.call = call;
     leg.state = 'ringout';
@@ -546,13 +552,7 @@ export class CallCore {
       lineOf: (l) => this.lineOf(l), other: (l) => this.other(l), emit: (ev) => this.emit(ev), detachCall: (l) => this.ops().detachCall(l),
       teardown: (l) => this.teardown(l), reorder: (l, text) => this.reorder(l, 'invalidnumber', text),
       closeMedia: (l) => this.closeMedia(l), openMedia: (c) => this.openMedia(c), place: (l, n) => this.place(l, n, false),
-      newLeg: (dev, line, state, party) => {
-        const ref = this.newRef();
-        const leg: Leg = { dev, line, ref, state, digits: '', mediaOpen: false, mediaStarted: false, cid: ref, party, shown: 'onhook' };
-        if (!dev.leg) dev.leg = leg;
-        dev.calls.push(leg);
-        return leg;
-      },
+      newLeg: (dev, line, state, party) => this.addLeg(dev, line, state, party),
       owner: (n) => this.lineOwner.get(n) };
   }
 
