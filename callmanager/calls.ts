@@ -28,6 +28,7 @@ import { toggleDnd } from './features/dnd.js';
 import { ConferenceCalls } from './conference-calls.js';
 import { HoldMusic } from './hold-music.js';
 import { CallFeatures } from './features/call-features.js';
+import { PresenceBook, type Presence } from './presence.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
@@ -57,6 +58,8 @@ export class CallCore {
   readonly holdMusic: HoldMusic;
   /** Group call park and callback at busy (features/call-features.ts). */
   readonly features: CallFeatures;
+  /** Line presence for directories and BLF speed dials (presence.ts); changes are 'presence' events. */
+  private readonly presenceBook: PresenceBook;
 
   /**
    * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
@@ -76,6 +79,7 @@ export class CallCore {
       this.devices.set(d.name, dev);
       dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
     }
+    this.presenceBook = new PresenceBook((n) => this.lineOwner.get(n), (ch) => this.events.emit('presence', ch));
     this.fx = new FeatureRouter(this.ops(), config, clock, this.log, storage);
     this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
@@ -105,6 +109,7 @@ export class CallCore {
     dev.sink = sink;
     this.fx.attached(dev);
     this.features.attached(dev);
+    this.presenceBook.touch(dev);
   }
   /** The station's session ended: its call ends, the far end gets the "call ended" treatment. */
   detach(name: string, sink?: StationSink): void {
@@ -117,6 +122,7 @@ export class CallCore {
     dev.sink = undefined;
     dev.codecs = [];
     this.foreign.take(name); // the phone's next CM deals with them
+    this.presenceBook.touch(dev);
   }
   /** Stops the core's own timers (chan_skinny stale calls) and in-band tones; the CM is shutting down. */
   close(): void {
@@ -130,6 +136,9 @@ export class CallCore {
   lastDialed(name: string): string | undefined { return this.devices.get(name)?.lastDialed; }
 
   // ---- third-party call control (third-party.ts, docs/tsp.md §3) --------------------------
+
+  /** Presence of directory number `number` (presence.ts); 'unknown' when it is no line of this CM. */
+  presenceOf(number: string): Presence { return this.presenceBook.of(number); }
 
   isRegistered(name: string): boolean { return !!this.devices.get(name)?.sink; }
   /** SetSpeakerMode(On), then the OffHook path; the leg goes back to speaker off when it ends. */
@@ -228,7 +237,7 @@ export class CallCore {
       case 'gPickUp': return this.pickup.gPickUp(dev, line);
       case 'iDivert': return void this.fx.iDivert(dev, leg); // features/idivert.ts
       // features/dnd.ts; DND off may free a line a callback waits for (features/camp-on.ts)
-      case 'dnd': return toggleDnd(dev, (d) => { this.fx.deviceChanged(d); this.features.deviceChanged(); });
+      case 'dnd': return toggleDnd(dev, (d) => { this.fx.deviceChanged(d); this.features.deviceChanged(); this.presenceBook.touch(dev); });
       default: return this.notAvailable(name, `soft key ${key}`);
     }
   }
@@ -316,6 +325,7 @@ export class CallCore {
     leg.dev.sink?.send(cmd);
     if (cmd.t === 'callState') {
       leg.shown = cmd.state;
+      this.presenceBook.touch(leg.dev);
       this.events.emit('leg', this.legEvent(leg, 'state'));
     } else if (cmd.t === 'callInfo') {
       leg.party = { callingName: cmd.callingName, calling: cmd.calling, calledName: cmd.calledName, called: cmd.called };

@@ -26,6 +26,7 @@ export function withPhoneBook(station: StationSignalling, entries: readonly Phon
     get protocol() { return station.protocol; },
     get state() { return station.state; },
     onEvent: (cb) => station.onEvent((ev) => cb(named(ev))),
+    ...(station.searchDirectory ? { searchDirectory: (name: string) => station.searchDirectory!(name) } : {}),
     start: () => station.start(),
     stop: () => station.stop(),
     offHook: (line) => station.offHook(line),

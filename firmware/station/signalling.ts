@@ -18,6 +18,16 @@ export type ToneName =
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'rejected' | 'lost';
 
+/**
+ * Presence of a directory number as the call manager sees it (directory results, busy-lamp-field
+ * speed dials; docs/features.md §5). 'unknown': the call manager does not say.
+ */
+export type Presence = 'idle' | 'ringing' | 'talking' | 'dnd' | 'unregistered' | 'unknown';
+export const PRESENCES: readonly Presence[] = ['idle', 'ringing', 'talking', 'dnd', 'unregistered', 'unknown'];
+
+/** One result of a call manager directory search. */
+export interface DirectoryEntry { name: string; number: string; presence: Presence }
+
 export interface SoftkeySlot { label: string; event: number; enabled: boolean }
 
 export type SignallingEvent =
@@ -72,6 +82,12 @@ export interface StationSignalling extends PhoneInput {
   readonly protocol: 'sccp' | 'sscp';
   readonly state: RegistrationState;
   onEvent(cb: (ev: SignallingEvent) => void): () => void;
+  /**
+   * Searches the call manager's directory for names containing `name` (case-insensitive; '' = all):
+   * SSCP 14 PhoneBook → 125 PhoneBookResult, SCCP the CiscoIPPhoneDirectory XML at the phone's
+   * directory URL. Absent when the station has no directory; rejects with a message to show.
+   */
+  searchDirectory?(name: string): Promise<DirectoryEntry[]>;
   start(): Promise<void>;
   /** Unregisters cleanly if possible and releases sockets and timers. */
   stop(): Promise<void>;
