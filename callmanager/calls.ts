@@ -289,7 +289,6 @@ export class CallCore {
       return this.hangup(leg, false);
     }
     if (this.inband.ready(leg, ip, port)) return;
-    if (this.features.mediaReady(leg, ip, port)) return; // a parked phone: music on hold
     this.media.ready(leg, ip, port);
   }
 
@@ -557,7 +556,7 @@ export class CallCore {
 
   /** The core operations park and callback drive (features/recall.ts CallHost). */
   private featureHost(): CallHost {
-    return { config: this.config, clock: this.clock, log: this.log, services: this.services,
+    return { config: this.config, clock: this.clock, log: this.log, services: this.services, holdMusic: this.holdMusic,
       send: (l, c) => this.send(l, c), tell: (l, ui, a) => this.tell(l, ui, a), notify: (d, text, timeoutS) => d.sink?.send({ t: 'notify', text, timeoutS }),
       lineOf: (l) => this.lineOf(l), other: (l) => this.other(l), emit: (ev) => this.emit(ev), detachCall: (l) => this.ops().detachCall(l),
       teardown: (l) => this.teardown(l), reorder: (l, text) => this.reorder(l, 'invalidnumber', text),

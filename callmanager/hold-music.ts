@@ -58,8 +58,17 @@ export class HoldMusic {
    */
   start(leg: Leg): void {
     const call = leg.call;
-    if (!this.h.moh || this.entries.has(leg) || !call || leg.state !== 'connected') return;
-    const e: Entry = { ref: leg.ref, codec: call.codec, phase: 'opening' };
+    if (!call || leg.state !== 'connected') return;
+    this.play(leg, call.codec);
+  }
+
+  /**
+   * Music to `leg` in `codec` whatever its call: a parked party (features/park.ts) has no call, only
+   * the slot it waits on. Nothing without a music service or when the leg already has music.
+   */
+  play(leg: Leg, codec: CodecName): void {
+    if (!this.h.moh || this.entries.has(leg)) return;
+    const e: Entry = { ref: leg.ref, codec, phase: 'opening' };
     this.entries.set(leg, e);
     this.h.send(leg, { t: 'openReceive', ref: leg.ref, passThru: leg.ref, ms: PACKET_MS, codec: e.codec });
   }

@@ -35,7 +35,6 @@ export class CallFeatures {
     fn(leg);
     return true;
   }
-  mediaReady(leg: Leg, ip: string, port: number): boolean { return this.park.mediaReady(leg, ip, port); }
   legEnded(leg: Leg): void { this.park.legEnded(leg); this.campOn.legEnded(leg); }
   attached(dev: Device): void { this.campOn.attached(dev); }
   /** A device's DND changed. */

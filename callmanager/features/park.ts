@@ -7,66 +7,19 @@
  */
 import type { TimerHandle } from '../../hal/api/clock.js';
 import type { Device, Leg } from '../call-types.js';
-import { PACKET_MS } from '../call-media.js';
-import { CONFIG_NAME_BY_CODEC, pickCodec, type CodecName } from '../codec-choice.js';
+import { pickCodec } from '../codec-choice.js';
 import { slotNumbers } from '../config.js';
 import { connectLegs, ringRecall, type CallHost } from './recall.js';
 
 /** One parked call: the parked party's leg, who parked it, the reversion timer and the ringing reversion. */
 interface Parked { slot: string; leg: Leg; parker: Device; parkerLine: number; timeoutS: number; timer?: TimerHandle; recall?: Leg }
 
-/**
- * Music on hold for parked parties, in one place so that the core's hold music can take it over:
- * the parked phone's receive channel is opened; once it answers with its RTP address the CM's
- * music on hold (media/moh.ts) streams there, and the phone is told to transmit to the music's
- * socket (it plays what its peer sends); stop() ends the stream and closes the channel.
- */
-export class ParkMusic {
-  private readonly streams = new Map<Leg, number | 'pending'>();
-  constructor(private readonly h: CallHost) {}
-
-  private codec(leg: Leg): CodecName { return pickCodec(leg.dev.codecs, leg.dev.codecs, this.h.config.server.codecs); }
-
-  open(leg: Leg): void {
-    leg.mediaOpen = true; leg.mediaStarted = false; leg.rtp = undefined;
-    this.h.send(leg, { t: 'openReceive', ref: leg.ref, passThru: leg.ref, ms: PACKET_MS, codec: this.codec(leg) });
-  }
-
-  /** The parked phone listens at ip:port: the music starts. */
-  ready(leg: Leg, ip: string, port: number): void {
-    leg.rtp = { ip, port };
-    const moh = this.h.services?.moh;
-    if (!moh) return this.h.log.info(`${leg.dev.name}: parked without music (no media services)`);
-    this.streams.set(leg, 'pending');
-    moh.start({ codec: CONFIG_NAME_BY_CODEC[this.codec(leg)], ptimeMs: PACKET_MS, remote: { ip, port } }).then(({ id, localAddress, localPort }) => {
-      if (this.streams.get(leg) !== 'pending' || !leg.mediaOpen) return void moh.stop(id);
-      this.streams.set(leg, id);
-      // A phone plays a stream while it transmits to its peer (docs/sccp.md §5): the peer is the music's socket.
-      leg.mediaStarted = true;
-      this.h.send(leg, { t: 'startMedia', ref: leg.ref, passThru: leg.ref, ip: localAddress, port: localPort, ms: PACKET_MS, codec: this.codec(leg) });
-    }, (e: Error) => {
-      this.streams.delete(leg);
-      this.h.log.warn(`${leg.dev.name}: music on hold for the parked call failed: ${e.message}`);
-    });
-  }
-
-  stop(leg: Leg): void {
-    const s = this.streams.get(leg);
-    this.streams.delete(leg);
-    if (typeof s === 'number') this.h.services?.moh.stop(s).catch((e: Error) => this.h.log.warn(`moh: stop ${s}: ${e.message}`));
-    this.h.closeMedia(leg);
-  }
-}
-
 export class CallPark {
   private readonly groupOfLine = new Map<string, number>();
   private readonly slotGroup = new Map<string, number>();
   private readonly slots: string[][];
   private readonly parked = new Map<string, Parked>();
-  readonly music: ParkMusic;
-
   constructor(private readonly h: CallHost) {
-    this.music = new ParkMusic(h);
     this.slots = h.config.park.groups.map((g, i) => {
       for (const n of g.lines) this.groupOfLine.set(n, i);
       const s = slotNumbers(g.slots);
@@ -94,7 +47,8 @@ export class CallPark {
     this.h.notify(dev, `Call park at ${slot}`, 5);
     far.state = 'parked';
     this.h.send(far, { t: 'prompt', line: far.line, ref: far.ref, text: 'Call parked', timeoutS: 0 });
-    this.music.open(far);
+    // The parked party hears the core's music on hold (hold-music.ts) in a codec its phone takes.
+    this.h.holdMusic.play(far, pickCodec(far.dev.codecs, far.dev.codecs, this.h.config.server.codecs));
     const timeoutS = this.h.config.park.groups[group]!.timeout ?? this.h.config.park.timeout;
     const p: Parked = { slot, leg: far, parker: dev, parkerLine: leg.line, timeoutS };
     this.parked.set(slot, p);
@@ -115,13 +69,6 @@ export class CallPark {
     return true;
   }
 
-  /** OpenReceiveChannelAck of a parked phone: true when it was ours (the music starts). */
-  mediaReady(leg: Leg, ip: string, port: number): boolean {
-    if (leg.state !== 'parked' || !this.entryOf(leg)) return false;
-    this.music.ready(leg, ip, port);
-    return true;
-  }
-
   /** A leg ended: a parked party that hung up frees its slot; a reversion the parker refused waits another timeout. */
   legEnded(leg: Leg): void {
     for (const p of this.parked.values()) {
@@ -136,11 +83,10 @@ export class CallPark {
   }
 
   close(): void {
-    for (const p of this.parked.values()) { this.h.clock.clearTimeout(p.timer); this.music.stop(p.leg); }
+    for (const p of this.parked.values()) { this.h.clock.clearTimeout(p.timer); this.h.holdMusic.stop(p.leg); }
     this.parked.clear();
   }
 
-  private entryOf(leg: Leg): Parked | undefined { return [...this.parked.values()].find((p) => p.leg === leg); }
 
   private arm(p: Parked): void {
     this.h.clock.clearTimeout(p.timer);
@@ -152,7 +98,7 @@ export class CallPark {
     this.h.clock.clearTimeout(p.timer);
     p.timer = undefined;
     this.parked.delete(p.slot);
-    this.music.stop(p.leg);
+    this.h.holdMusic.stop(p.leg);
     const r = p.recall;
     p.recall = undefined;
     if (r) { r.recall = undefined; this.h.teardown(r); }

@@ -11,6 +11,7 @@ import { pickCodec } from '../codec-choice.js';
 import type { CallManagerConfig, LineConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { MediaServices } from '../media/services.js';
+import type { HoldMusic } from '../hold-music.js';
 import type { CmCommand } from '../station.js';
 
 /** The core operations the features drive (CallCore passes closures over its private methods). */
@@ -19,6 +20,8 @@ export interface CallHost {
   readonly clock: Clock;
   readonly log: Logger;
   readonly services?: MediaServices | undefined;
+  /** The core's music on hold (hold-music.ts): a parked party hears it too. */
+  readonly holdMusic: HoldMusic;
   send(leg: Leg, cmd: CmCommand): void;
   tell(leg: Leg, ui: CallUi, args?: UiArgs): void;
   /** A notice on the device's idle screen (DisplayNotify / SSCP 114). */

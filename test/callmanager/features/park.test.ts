@@ -16,7 +16,8 @@ test('Park: the far party goes to the first free slot of the parker\'s group, he
   const orc = s[BOB]!.last('openReceive')!;
   core.mediaReady(BOB, orc.passThru, 0, '127.0.0.1', 4000);
   await settle();
-  assert.deepEqual(moh.started, [{ id: 1, codec: 'ulaw', ptimeMs: 20, remote: { ip: '127.0.0.1', port: 4000 } }]);
+  // the same music on hold as a held party's (hold-music.ts): sent from the CM's address towards this phone
+  assert.deepEqual(moh.started, [{ id: 1, codec: 'ulaw', ptimeMs: 20, remote: { ip: '127.0.0.1', port: 4000 }, bindAddress: '127.0.0.1' }]);
   const sm = s[BOB]!.last('startMedia')!;
   assert.deepEqual([sm.passThru, sm.ip, sm.port], [orc.passThru, '127.0.0.1', 30001], 'the phone plays what the music socket sends');
 
