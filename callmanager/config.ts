@@ -328,7 +328,7 @@ function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): C
       else member.set(n, i);
     });
   });
-  problems.push(...parkCheck(cfg, src, numbers, rooms));
+  problems.push(...parkCheck(cfg, src, numbers, rooms, groups));
   const users = new Set<string>();
   cfg.tsp?.users.forEach((u, i) => {
     if (users.has(u.name)) problems.push(src.problem(['tsp', 'users', i, 'name'], `duplicate TSP user "${u.name}"`));
@@ -338,15 +338,17 @@ function crossCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource): C
   return problems;
 }
 
-/** Park slots clash with nothing else the dial plan knows; a group's lines exist and are in one group only. */
-function parkCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource, lines: Map<string, number>, rooms: Map<string, number>): ConfigProblem[] {
+/** Park slots clash with nothing else the dial plan knows (pickup group numbers too); a group's lines exist and are in one group only. */
+function parkCheck(cfg: z.output<typeof callManagerSchema>, src: YamlSource, lines: Map<string, number>, rooms: Map<string, number>,
+  pickup: Map<string, number>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const slots = new Map<string, number>();
   const grouped = new Map<string, number>();
   cfg.park.groups.forEach((g, i) => {
     for (const s of slotNumbers(g.slots)) {
       const clash = slots.has(s) ? `park.groups[${slots.get(s)}]` : lines.has(s) ? `lines[${lines.get(s)}]`
-        : rooms.has(s) ? `meetme[${rooms.get(s)}]` : s === cfg.voicemail.number ? 'voicemail.number' : undefined;
+        : rooms.has(s) ? `meetme[${rooms.get(s)}]` : pickup.has(s) ? `pickupGroups[${pickup.get(s)}]`
+        : s === cfg.voicemail.number ? 'voicemail.number' : undefined;
       if (clash) { problems.push(src.problem(['park', 'groups', i, 'slots'], `park slot "${s}" is already used by ${clash}`)); break; }
       slots.set(s, i);
     }

@@ -75,7 +75,9 @@ test('park groups: slot ranges expand; bad ranges, clashes, unknown lines and a 
   bad('    - { slots: "099-101", lines: ["100"] }\n', /^p\.yaml:9:\d+: park\.groups\[0\]\.slots: park slot "100" is already used by lines\[0\]/m);
   bad('    - { slots: "701", lines: ["100"] }\n    - { slots: "700-702", lines: ["101"] }\n', /park\.groups\[1\]\.slots: park slot "701" is already used by park\.groups\[0\]/);
   bad('    - { slots: "701", lines: ["100", "110"] }\n', /^p\.yaml:9:\d+: park\.groups\[0\]\.lines\[1\]: unknown line "110"/m);
-  bad('    - { slots: "701", lines: ["100"] }\n    - { slots: "702", lines: ["100"] }\n', /park\.groups\[1\]\.lines\[0\]: line "100" is already in park\.groups\[0\]/);
+  bad('    - { slots: "701", lines: ["100"] }\n    - { slots: "702", lines: ["100"] }\n', /park\.groups\[1\]\.lines\[0\]: line "100" is already in park\.groups\[0\]/);  // a pickup group number is dialled (GPickUp) like a slot: the two must differ
+  assert.throws(() => parseCallManagerConfig(`${BASE}pickupGroups:\n  - { number: "702", lines: ["100"] }\npark:\n  groups:\n    - { slots: "701-703", lines: ["100"] }\n`, 'p.yaml'),
+    /park\.groups\[0\]\.slots: park slot "702" is already used by pickupGroups\[0\]/);
 });
 
 test('the park example loads (callmanager/examples/park.yaml)', () => {
