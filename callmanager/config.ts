@@ -94,6 +94,9 @@ const speedDialSchema = z.strictObject({
   number: digits,
   // SpeedDialStat speedDialDisplayName char[40].
   label: z.string().max(39),
+  // Busy-lamp field (features/blf.ts): the key's lamp shows the presence of the line it dials when
+  // that is a line of this CM; false leaves the lamp alone.
+  blf: z.boolean().optional(),
 });
 
 const deviceSchema = z.strictObject({
