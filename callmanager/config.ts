@@ -94,8 +94,8 @@ const speedDialSchema = z.strictObject({
   number: digits,
   // SpeedDialStat speedDialDisplayName char[40].
   label: z.string().max(39),
-  // Busy-lamp field (features/blf.ts): the key's lamp shows the presence of the line it dials when
-  // that is a line of this CM; false leaves the lamp alone.
+  // Busy-lamp field (features/blf.ts): true makes the key's lamp show the presence of the line it
+  // dials (when that is a line of this CM), like a CUCM "BLF speed dial" or a chan_skinny hint.
   blf: z.boolean().optional(),
 });
 

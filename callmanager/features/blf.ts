@@ -4,8 +4,10 @@
  * alike — one protocol-neutral 'lamp' command with target 'speeddial' and the speed dial's 1-based
  * index as instance; sccp/commands.ts and sscp-server/commands.ts put it on the wire.
  *
- * A speed dial is BLF when its number is a line of this CM (presence not 'unknown') and its config
- * does not say `blf: false`; other speed dials' lamps are never touched.
+ * A speed dial is BLF when its config says `blf: true` (a CUCM "BLF speed dial" is a button of its
+ * own, a chan_skinny speed dial needs a hint: plain speed dials keep their dark lamp and the SCCP
+ * message sequences of docs/sccp.md §5) and its number is a line of this CM (presence not
+ * 'unknown'); other speed dials' lamps are never touched.
  */
 import type { EventEmitter } from 'node:events';
 import type { Device } from '../call-types.js';
@@ -32,7 +34,7 @@ export interface BlfHost {
 /** The 1-based instances of `dev`'s speed dials that are BLF keys for `number`. */
 function blfInstances(dev: Device, number: string): number[] {
   const out: number[] = [];
-  dev.speeddials.forEach((sd, i) => { if (sd.number === number && sd.blf !== false) out.push(i + 1); });
+  dev.speeddials.forEach((sd, i) => { if (sd.number === number && sd.blf === true) out.push(i + 1); });
   return out;
 }
 
@@ -47,12 +49,12 @@ export class BlfSpeedDials {
    * burst is over (a microtask later: SSCP attaches before its RegisterAck, docs/sscp.md §5).
    */
   attached(dev: Device): void {
-    if (!dev.speeddials.length) return;
+    if (!dev.speeddials.some((sd) => sd.blf === true)) return;
     const sink = dev.sink;
     queueMicrotask(() => {
       if (!sink || dev.sink !== sink) return; // left again, or re-registered (that attach sends its own)
       dev.speeddials.forEach((sd, i) => {
-        if (sd.blf === false) return;
+        if (sd.blf !== true) return;
         const p = this.host.presenceOf(sd.number);
         if (p !== 'unknown') sink.send({ t: 'lamp', target: 'speeddial', instance: i + 1, mode: BLF_LAMP[p] });
       });

@@ -1,8 +1,8 @@
 /**
  * Busy-lamp-field speed dials (callmanager/features/blf.ts): a speed dial's lamp follows the
  * presence of the line it dials — ringing blink, talking on, idle off, DND wink, unregistered off —
- * sent to every registered watcher and, at registration, the current state; speed dials to numbers
- * that are no line of this CM, or with `blf: false`, are left alone.
+ * sent to every registered watcher and, at registration, the current state; only speed dials with
+ * `blf: true` to a line of this CM get a lamp.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,13 +10,13 @@ import { BLF_LAMP } from '../../../callmanager/features/blf.js';
 import type { CallManagerConfig } from '../../../callmanager/config.js';
 import { ALICE, BOB, CAROL, DANA, digits, office, officeConfig, settle, Sink } from '../../support/office-core.js';
 
-/** office.yaml with speed dials: Alice → Bob 101, an outside number, Carol 102 (blf: false), Dana 103; Erik → Bob. */
+/** office.yaml with BLF speed dials: Alice → Bob 101, an outside number, Carol 102 (a plain speed dial), Dana 103; Erik → Bob. */
 function blfConfig(): CallManagerConfig {
   const cfg = officeConfig();
   const dev = (name: string) => cfg.devices.find((d) => d.name === name)!;
-  dev(ALICE).speeddials = [{ number: '101', label: 'Bob' }, { number: '5551234', label: 'Outside' },
-    { number: '102', label: 'Carol', blf: false }, { number: '103', label: 'Dana' }];
-  dev('SEP000000000104').speeddials = [{ number: '101', label: 'Bob' }];
+  dev(ALICE).speeddials = [{ number: '101', label: 'Bob', blf: true }, { number: '5551234', label: 'Outside', blf: true },
+    { number: '102', label: 'Carol' }, { number: '103', label: 'Dana', blf: true }];
+  dev('SEP000000000104').speeddials = [{ number: '101', label: 'Bob', blf: true }];
   return cfg;
 }
 
@@ -76,12 +76,12 @@ test('BLF: at registration a watcher gets the state of each of its BLF speed dia
   core.attach(ALICE, again);
   assert.deepEqual(sdLamps(again), [], 'sent once the registration burst is over, not inside attach');
   await settle();
-  // 2 (an outside number) and 3 (blf: false) are not BLF keys.
+  // 2 (an outside number) and 3 (a plain speed dial) are not BLF keys.
   assert.deepEqual(sdLamps(again), ['1:blink', '4:wink']);
   assert.deepEqual(sdLamps(s[ALICE]), [], 'the old session gets nothing more');
 });
 
-test('BLF: a speed dial with blf: false or to a number of no line here never gets a lamp', async () => {
+test('BLF: a plain speed dial, or one to a number of no line here, never gets a lamp', async () => {
   const { core, s } = office({ config: blfConfig() });
   await settle();
   s[ALICE].clear();
@@ -92,7 +92,7 @@ test('BLF: a speed dial with blf: false or to a number of no line here never get
   await settle();
   core.onHook(CAROL);
   await settle();
-  assert.deepEqual(sdLamps(s[ALICE]), ['1:on', '1:off'], 'only Bob (speed dial 1) is shown; Carol (3, blf: false) is not');
+  assert.deepEqual(sdLamps(s[ALICE]), ['1:on', '1:off'], 'only Bob (speed dial 1) is shown; Carol (3, plain) is not');
 });
 
 test('BLF: a device that is not registered is sent nothing; devices without speed dials get no speed-dial lamps', async () => {
