@@ -5,7 +5,7 @@
  * Shape (see callmanager/examples/two-phones.yaml):
  *   server:   { bind, port, keepalive, dateTemplate, version, name, codecs, sscpPort?, sscpBind? }
  *   lines:    [{ number, name, label?, maxCalls? (4), busyTrigger? (2), transfer?: consult|blind, noAnswerSeconds? }]
- *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
+ *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label, blf?}], protocol?: sccp|sscp }]  (blf: docs/features.md §3)
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
  *   conference: { maxParticipants }   moh: { enabled, file? }   meetme: [{ number, name?, maxParticipants? }]  (docs/conference.md)
  *   pickupGroups: [{ number, name?, lines: [number...] }]  (docs/features.md §2 "Call pickup")
