@@ -34,11 +34,11 @@ export function renderPhone(v: PhoneView): string[] {
   const side = width + 2;
   const [device, protocol] = v.device.split(' ');
   const hook = v.offHook ? 'off hook' : v.speaker ? 'speaker' : 'on hook';
-  const glyphs = (keep: (k: string) => boolean) => Object.entries(v.lamps).filter(([k]) => keep(k))
-    .map(([k, m]) => `${LAMP_GLYPH[m]}${k === 'message' ? 'msg' : k.replace(/^speeddial/, 'sd')}`).join(' ');
-  const lamps = glyphs((k) => !k.startsWith('speeddial'));
-  // Busy-lamp-field speed dials (docs/features.md §3) on a row of their own, when the board has any.
-  const speedDials = glyphs((k) => k.startsWith('speeddial'));
+  const row = (name: (k: string) => string) => Object.entries(v.lamps).map(([k, m]) => `${LAMP_GLYPH[m]}${name(k)}`).join(' ');
+  const full = row((k) => (k === 'message' ? 'msg' : k.replace(/^speeddial/, 'sd')));
+  // Busy-lamp-field speed dials (docs/features.md §3) make the row longer: short names when it would not fit.
+  const lamps = [...full].length < side ? full
+    : row((k) => (k === 'message' ? 'MW' : k.replace(/^line/, 'L').replace(/^speeddial/, 'sd')));
   return [
     pad(`${v.selected ? '▶' : ' '} ${v.name} ${protocol ?? ''}`, side),
     pad(` ${device ?? ''}`, side),
@@ -47,7 +47,6 @@ export function renderPhone(v: PhoneView): string[] {
     ...v.lcd.map((r) => `│${pad(r, width)}│`),
     `└${'─'.repeat(width)}┘`,
     pad(` ${lamps}`, side),
-    ...(speedDials ? [pad(` ${speedDials}`, side)] : []),
     pad(` ringer ${v.ringer}${v.codec ? `  ${v.codec}` : ''}`, side),
     pad(` mic ${v.mic} Hz`, side),
     pad(` hears: ${v.hears}`, side),
