@@ -24,6 +24,11 @@ export const BLF_LAMP: Readonly<Record<Presence, LampModeName>> = {
   idle: 'off', ringing: 'blink', talking: 'on', dnd: 'wink', unregistered: 'off', unknown: 'off',
 };
 
+/** The lamp of speed dial `sd` for the presence of its number; undefined when it is no BLF key (plain, or no line of this CM). */
+export function blfLamp(sd: { blf?: boolean }, presence: Presence): LampModeName | undefined {
+  return sd.blf === true && presence !== 'unknown' ? BLF_LAMP[presence] : undefined;
+}
+
 export interface BlfHost {
   /** Every configured device (registered or not). */
   devices(): Iterable<Device>;
@@ -54,9 +59,8 @@ export class BlfSpeedDials {
     queueMicrotask(() => {
       if (!sink || dev.sink !== sink) return; // left again, or re-registered (that attach sends its own)
       dev.speeddials.forEach((sd, i) => {
-        if (sd.blf !== true) return;
-        const p = this.host.presenceOf(sd.number);
-        if (p !== 'unknown') sink.send({ t: 'lamp', target: 'speeddial', instance: i + 1, mode: BLF_LAMP[p] });
+        const mode = sd.blf === true ? blfLamp(sd, this.host.presenceOf(sd.number)) : undefined;
+        if (mode) sink.send({ t: 'lamp', target: 'speeddial', instance: i + 1, mode });
       });
     });
   }
