@@ -11,7 +11,7 @@ import type { LegMode } from './features/fx-types.js';
 export type LegState = 'dialing' | 'ringout' | 'ringin' | 'connected' | 'hold' | 'busy' | 'reorder' | 'parked' | 'ended';
 
 export interface Device {
-  name: string; lines: LineConfig[]; speeddials: { number: string; label: string }[];
+  name: string; lines: LineConfig[]; speeddials: { number: string; label: string; blf?: boolean }[];
   sink?: StationSink; codecs: CodecName[]; lastDialed?: string; dnd: boolean;
   /** The focused call (the one keys act on); `calls` has every call of the device, held and waiting ones too. */
   leg?: Leg; calls: Leg[];

@@ -29,6 +29,7 @@ import { ConferenceCalls } from './conference-calls.js';
 import { HoldMusic } from './hold-music.js';
 import { CallFeatures } from './features/call-features.js';
 import { PresenceBook, type Presence } from './presence.js';
+import { BlfSpeedDials } from './features/blf.js';
 
 export type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
 import type { Call, CallEvent, CoreResult, Device, Leg, LegEvent, LegState, Party } from './call-types.js';
@@ -60,6 +61,8 @@ export class CallCore {
   readonly features: CallFeatures;
   /** Line presence for directories and BLF speed dials (presence.ts); changes are 'presence' events. */
   private readonly presenceBook: PresenceBook;
+  /** Busy-lamp-field speed dials follow presence (features/blf.ts). */
+  private readonly blf: BlfSpeedDials;
 
   /**
    * `storage`: forwards, DND, redial and voicemail kept across restarts (store/storage.ts, docs/state.md).
@@ -80,6 +83,7 @@ export class CallCore {
       dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
     }
     this.presenceBook = new PresenceBook((n) => this.lineOwner.get(n), (ch) => this.events.emit('presence', ch));
+    this.blf = new BlfSpeedDials({ devices: () => this.devices.values(), presenceOf: (n) => this.presenceOf(n) }, this.events);
     this.fx = new FeatureRouter(this.ops(), config, clock, this.log, storage);
     this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
     this.compat = new ChanSkinny(config.server.compat === 'chan_skinny', clock, this.log);
@@ -110,6 +114,7 @@ export class CallCore {
     this.fx.attached(dev);
     this.features.attached(dev);
     this.presenceBook.touch(dev);
+    this.blf.attached(dev);
   }
   /** The station's session ended: its call ends, the far end gets the "call ended" treatment. */
   detach(name: string, sink?: StationSink): void {

@@ -5,7 +5,7 @@
  * Shape (see callmanager/examples/two-phones.yaml):
  *   server:   { bind, port, keepalive, dateTemplate, version, name, codecs, sscpPort?, sscpBind? }
  *   lines:    [{ number, name, label?, maxCalls? (4), busyTrigger? (2), transfer?: consult|blind, noAnswerSeconds? }]
- *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label}], protocol?: sccp|sscp }]
+ *   devices:  [{ name: SEPxxxxxxxxxxxx, type, lines: [number...], speeddials: [{number, label, blf?}], protocol?: sccp|sscp }]  (blf: docs/features.md §3)
  *   dialplan: { firstDigitTimeout, interdigitTimeout, ambiguousTimeout, terminator }
  *   conference: { maxParticipants }   moh: { enabled, file? }   meetme: [{ number, name?, maxParticipants? }]  (docs/conference.md)
  *   pickupGroups: [{ number, name?, lines: [number...] }]  (docs/features.md §2 "Call pickup")
@@ -94,6 +94,9 @@ const speedDialSchema = z.strictObject({
   number: digits,
   // SpeedDialStat speedDialDisplayName char[40].
   label: z.string().max(39),
+  // Busy-lamp field (features/blf.ts): true makes the key's lamp show the presence of the line it
+  // dials (when that is a line of this CM), like a CUCM "BLF speed dial" or a chan_skinny hint.
+  blf: z.boolean().optional(),
 });
 
 const deviceSchema = z.strictObject({

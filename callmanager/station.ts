@@ -12,7 +12,8 @@ export type SoftKeySetName = 'OnHook' | 'Connected' | 'OnHold' | 'RingIn' | 'Off
   | 'DigitsFollowing' | 'ConnectedConference' | 'RingOut' | 'OffHookWithFeatures';
 
 export type CmCommand =
-  | { t: 'lamp'; target: 'line' | 'voicemail'; instance: number; mode: LampModeName }
+  /** `speeddial`: a busy-lamp-field speed dial, instance = its 1-based index in the device's speeddials (features/blf.ts). */
+  | { t: 'lamp'; target: 'line' | 'voicemail' | 'speeddial'; instance: number; mode: LampModeName }
   | { t: 'callState'; line: number; ref: number; state: CallStateName }
   | { t: 'activateCallPlane'; line: number }
   | { t: 'tone'; tone: CmToneName; line: number; ref: number }

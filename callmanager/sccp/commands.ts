@@ -25,6 +25,13 @@ export const TONE: Readonly<Record<CmToneName, number>> = {
 export const LAMP: Readonly<Record<LampModeName, number>> = {
   off: LampMode.Off, on: LampMode.On, wink: LampMode.Wink, flash: LampMode.Flash, blink: LampMode.Blink,
 };
+/**
+ * §4 Stimulus of a lamp target. A BLF speed dial's lamp is SetLamp(SpeedDial 2, the speed dial's
+ * index): the button template keeps such keys plain speed dials (0x02), docs/sccp.md §5 "Busy-lamp-field speed dials".
+ */
+const LAMP_STIMULUS: Readonly<Record<Extract<CmCommand, { t: 'lamp' }>['target'], number>> = {
+  line: Stimulus.Line, voicemail: Stimulus.VoiceMail, speeddial: Stimulus.SpeedDial,
+};
 /** §5: Asterisk sends precedence 127 in StartMediaTransmission. */
 const PRECEDENCE = 127;
 
@@ -34,8 +41,7 @@ export type Outgoing = OutgoingMessage;
 export function commandToMessage(cmd: CmCommand, sets: DeviceSets, version: number): Outgoing {
   switch (cmd.t) {
     case 'lamp':
-      return { name: 'SetLamp', fields: { stimulus: cmd.target === 'line' ? Stimulus.Line : Stimulus.VoiceMail,
-        stimulusInstance: cmd.instance, lampMode: LAMP[cmd.mode] } };
+      return { name: 'SetLamp', fields: { stimulus: LAMP_STIMULUS[cmd.target], stimulusInstance: cmd.instance, lampMode: LAMP[cmd.mode] } };
     case 'callState':
       return { name: 'CallState', fields: { callState: CALL_STATE[cmd.state], lineInstance: cmd.line, callReference: cmd.ref } };
     case 'activateCallPlane':

@@ -18,6 +18,7 @@ import type { CallManagerConfig, DeviceConfig } from '../config.js';
 import type { CmCommand, StationSink } from '../station.js';
 import type { Logger } from '../log.js';
 import { commandToMessage, forwardStatFields } from './commands.js';
+import { blfLamp } from '../features/blf.js';
 import { codecsOf, sccpInput } from './inputs.js';
 import { buttonTemplateFields, deviceSets, softKeySetFields, softKeyTemplateFields, type DeviceSets } from './templates.js';
 import type { TraceSink } from '../../firmware/station/trace.js';
@@ -195,7 +196,10 @@ export class SccpSession implements StationSink {
       case 'SpeedDialStatReq': {
         const num = m.fields.speedDialNumber;
         const sd = dev.speeddials[num - 1];
-        return this.write('SpeedDialStat', { speedDialNumber: num, speedDialDirNumber: sd?.number ?? '', speedDialDisplayName: sd?.label ?? '' });
+        this.write('SpeedDialStat', { speedDialNumber: num, speedDialDirNumber: sd?.number ?? '', speedDialDisplayName: sd?.label ?? '' });
+        // A BLF key's lamp again now that the phone knows the button (docs/sccp.md §5 "Busy-lamp-field speed dials").
+        const mode = sd ? blfLamp(sd, core.presenceOf(sd.number)) : undefined;
+        return mode ? this.send({ t: 'lamp', target: 'speeddial', instance: num, mode }) : undefined;
       }
       case 'ForwardStatReq': { // answered with the line's forwards (features/forward.ts, forward-cond.ts)
         const l = m.fields.lineNumber;

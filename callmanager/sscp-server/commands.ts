@@ -76,7 +76,7 @@ const lineOf = (line: number): SscpFields => (line > 0 ? { line } : {});
 export function commandToSscp(cmd: Exclude<CmCommand, { t: 'softkeys' }>): SscpOutMessage[] {
   switch (cmd.t) {
     case 'lamp':
-      return [{ name: 'Lamp', fields: { target: cmd.target === 'line' ? 'line' : 'message', instance: cmd.instance, mode: cmd.mode } }];
+      return [{ name: 'Lamp', fields: { target: cmd.target === 'voicemail' ? 'message' : cmd.target, instance: cmd.instance, mode: cmd.mode } }];
     case 'callState': {
       const out: SscpOutMessage[] = [{ name: 'CallState', fields: { line: cmd.line, callId: String(cmd.ref), state: cmd.state } }];
       const view = cmd.state === 'connected' || cmd.state === 'hold' ? 'Conversation'

@@ -104,6 +104,8 @@ export class PhoneApp extends PhoneInputHandler {
     for (const t of this.textTimers.values()) this.clock.clearTimeout(t);
     this.textTimers.clear();
     this.guard('ringer off', () => this.hw.ringer.ring('off'));
+    // A phone that stops goes dark: the CM lights the lamps again when it registers (BLF speed dials too).
+    for (const lamp of Object.values(this.hw.lamps)) this.guard('lamp off', () => lamp.set('off'));
     this.guard('tone stop', () => this.tones?.stop());
     if (this.opts.manageDevices !== false) {
       for (const dev of [this.hw.keypad, this.hw.hook, this.hw.headsetDetect]) {

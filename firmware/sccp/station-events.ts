@@ -71,7 +71,8 @@ export function translateCmMessage(m: ReceivedMessage, label: (raw: string) => s
       if (!mode) return new Error(`SetLamp.lampMode ${f.lampMode ?? 0} not in ${range(LampMode)} (docs/sccp.md §4)`);
       const stimulus = f.stimulus ?? 0;
       const target = stimulus === Stimulus.Line ? 'line' : stimulus === Stimulus.VoiceMail ? 'message'
-        : stimulus === Stimulus.SpeedDial ? 'speeddial' : 'other';
+        // A BLF speed dial (21) is a speed dial to the phone: its lamp is speeddial<n> either way.
+        : stimulus === Stimulus.SpeedDial || stimulus === Stimulus.BLFSpeedDial ? 'speeddial' : 'other';
       return { type: 'lamp', target, instance: f.stimulusInstance ?? 0, mode, stimulus };
     }
     case 'SetRinger': {

@@ -34,7 +34,11 @@ export function renderPhone(v: PhoneView): string[] {
   const side = width + 2;
   const [device, protocol] = v.device.split(' ');
   const hook = v.offHook ? 'off hook' : v.speaker ? 'speaker' : 'on hook';
-  const lamps = Object.entries(v.lamps).map(([k, m]) => `${LAMP_GLYPH[m]}${k === 'message' ? 'msg' : k}`).join(' ');
+  const row = (name: (k: string) => string) => Object.entries(v.lamps).map(([k, m]) => `${LAMP_GLYPH[m]}${name(k)}`).join(' ');
+  const full = row((k) => (k === 'message' ? 'msg' : k.replace(/^speeddial/, 'sd')));
+  // Busy-lamp-field speed dials (docs/features.md §3) make the row longer: short names when it would not fit.
+  const lamps = [...full].length < side ? full
+    : row((k) => (k === 'message' ? 'MW' : k.replace(/^line/, 'L').replace(/^speeddial/, 'sd')));
   return [
     pad(`${v.selected ? '▶' : ' '} ${v.name} ${protocol ?? ''}`, side),
     pad(` ${device ?? ''}`, side),

@@ -84,3 +84,12 @@ test('the park example loads (callmanager/examples/park.yaml)', () => {
   const c = loadCallManagerConfig(EXAMPLE.replace(/[^/]+$/, 'park.yaml'));
   assert.deepEqual(c.park.groups.map((g) => [g.slots, g.timeout]), [['701-703', undefined], ['711', 3]]);
 });
+
+test('the BLF example loads: speed dials with blf: true are busy-lamp-field keys, others plain (callmanager/examples/blf.yaml)', () => {
+  const c = loadCallManagerConfig(EXAMPLE.replace(/[^/]+$/, 'blf.yaml'));
+  const olga = c.devices.find((d) => d.name === 'SEP000000000600')!;
+  assert.deepEqual(olga.speeddials.map((s) => [s.number, s.blf ?? false]), [['601', true], ['603', true], ['0800123456', false]]);
+  assert.equal(c.devices.find((d) => d.name === 'SEP000000000603')?.protocol, 'sscp');
+  assert.throws(() => parseCallManagerConfig(BASE.replace('lines: ["100"]', 'lines: ["100"]\n    speeddials: [{ number: "101", label: Bob, blf: yes }]'), 'x.yaml'),
+    (e: unknown) => e instanceof ConfigError && /blf/.test(e.message));
+});

@@ -104,3 +104,15 @@ test('nameHeard and helpLine: tone names, far phones by name, only the board\'s 
   assert.match(small, /0-9\*#/);
   assert.doesNotMatch(small, /a-d|line1|history/, 'a board without A-D, line or directories keys');
 });
+
+test('renderPhone: speed-dial (BLF) lamps fit a 20-column box with short names; boards without them keep the long ones', async () => {
+  const { renderPhone } = await import('../../src/sim/render.js');
+  const view = { name: 'olga', device: 'SEP000000000600 SCCP', registration: 'registered', lcd: ['Olga'], ringer: 'off' as const,
+    offHook: false, mic: 1000, hears: 'silence', selected: false };
+  const blf = renderPhone({ ...view, lamps: { line1: 'off', line2: 'off', message: 'off', speeddial1: 'blink', speeddial2: 'wink' } });
+  const row = blf.find((l) => l.includes('sd1'))!;
+  assert.equal(row.trimEnd(), ' ○L1 ○L2 ○MW ◍sd1 ◐sd2');
+  assert.ok(blf.every((l) => [...l].length <= 22), 'no row wider than the box');
+  const plain = renderPhone({ ...view, lamps: { line1: 'on', line2: 'off', message: 'off' } });
+  assert.ok(plain.some((l) => l.trimEnd() === ' ●line1 ○line2 ○msg'));
+});

@@ -16,9 +16,13 @@ import type { Claims, DriverContext, EmulatorContext, Report } from './types.js'
 
 /** HID LED usages a lamp may map to (HUT 1.12 LED page 0x08). */
 export const HID_LEDS = ['mute', 'off-hook', 'ring', 'message', 'speaker', 'headset', 'hold', 'microphone'] as const;
-/** Lamp names the phone application drives (SCCP SetLamp stimuli, docs/sccp.md §4). */
+/**
+ * Lamp names the phone application drives (SCCP SetLamp stimuli, docs/sccp.md §4): line keys,
+ * speed-dial keys (their busy lamp, docs/features.md §3) and the feature lamps.
+ */
+const KEYS = [1, 2, 3, 4, 5, 6, 7, 8];
 export const LAMP_NAMES: readonly string[] = [
-  ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `line${i}`), 'message', 'speaker', 'mute', 'headset', 'hold',
+  ...KEYS.map((i) => `line${i}`), ...KEYS.map((i) => `speeddial${i}`), 'message', 'speaker', 'mute', 'headset', 'hold',
 ];
 
 const lampSchema = z.strictObject({

@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TONES } from '../../../firmware/sscp/messages.js';
+import { decodeSscp, encodeSscp, typedSscp } from '../../../firmware/sscp/codec.js';
+import { translateSscp } from '../../../firmware/sscp/station-events.js';
 import { codecsOf, commandToSscp, softKeyOf, softKeysFor } from '../../../callmanager/sscp-server/commands.js';
 import { SscpSession, type SscpSessionHost } from '../../../callmanager/sscp-server/session.js';
 import type { CallCore } from '../../../callmanager/calls.js';
@@ -97,3 +99,17 @@ test('the core\'s per-call soft key sets carry their line and CallIdentifier to 
   ]);
   assert.ok(softKeysFor({}, 'OnHold').some((k) => k.event === 10), 'Resume (10) is in the held call\'s set');
 });
+
+test('105 Lamp: target speeddial for a busy-lamp-field speed dial (docs/sscp.md §2), voicemail → message, line → line', () => {
+  assert.deepEqual(commandToSscp({ t: 'lamp', target: 'speeddial', instance: 2, mode: 'blink' }),
+    [{ name: 'Lamp', fields: { target: 'speeddial', instance: 2, mode: 'blink' } }]);
+  assert.deepEqual(commandToSscp({ t: 'lamp', target: 'voicemail', instance: 1, mode: 'on' }),
+    [{ name: 'Lamp', fields: { target: 'message', instance: 1, mode: 'on' } }]);
+  assert.deepEqual(commandToSscp({ t: 'lamp', target: 'line', instance: 1, mode: 'wink' }),
+    [{ name: 'Lamp', fields: { target: 'line', instance: 1, mode: 'wink' } }]);
+  const xml = encodeSscp({ name: 'Lamp', fields: { target: 'speeddial', instance: 2, mode: 'blink' } }).toString('utf8');
+  assert.match(xml, /<SSCP name="Lamp" id="105"[^>]*>.*target="speeddial".*<\/SSCP>/s);
+  const ev = translateSscp(typedSscp(decodeSscp(xml)));
+  assert.deepEqual(ev, [{ type: 'lamp', target: 'speeddial', instance: 2, mode: 'blink' }]);
+});
+

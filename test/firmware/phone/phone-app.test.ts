@@ -237,7 +237,7 @@ test('event bursts are coalesced into one display write', async () => {
   await s.app.stop();
 });
 
-test('softkey paging with more; headset; stop unsubscribes and silences', async () => {
+test('softkey paging with more; headset; stop unsubscribes, silences and darkens the lamps', async () => {
   const s = await setup();
   await registered(s);
   s.sig.emit({ type: 'softkeys', line: 1, callRef: 0, keys: keys('Redial', 'NewCall', 'CFwdAll', 'DND', 'PickUp') });
@@ -252,9 +252,13 @@ test('softkey paging with more; headset; stop unsubscribes and silences', async 
   assert.deepEqual(s.sig.take(), []);
   s.r.headset.set(true);
   assert.deepEqual(s.sig.take(), [['headset', true]]);
-  s.sig.emit({ type: 'ringer', mode: 'outside', once: true }, { type: 'tone', tone: 'busy' });
+  s.sig.emit({ type: 'ringer', mode: 'outside', once: true }, { type: 'tone', tone: 'busy' },
+    { type: 'lamp', target: 'line', instance: 1, mode: 'on' }, { type: 'lamp', target: 'message', instance: 0, mode: 'blink' });
+  await settle();
+  assert.equal(s.r.lamps.message?.mode, 'blink');
   await s.app.stop();
   assert.equal(s.r.ringer.mode, 'off');
+  assert.deepEqual(Object.values(s.r.lamps).map((l) => l.mode), ['off', 'off', 'off', 'off', 'off'], 'every lamp dark');
   assert.equal(s.tones.playing, undefined);
   assert.equal(s.sig.listenerCount(), 0);
   assert.equal(s.clock.pending(), 0, 'no timers left behind');

@@ -22,6 +22,8 @@ const cases: Case[] = [
   c('Register', { deviceName: 'SEP001122334455', instance: 1, stationIpAddr: '127.0.0.1', deviceType: 7, maxStreams: 5, protocolVer: 11 },
     { 'skinny.DeviceName': 'SEP001122334455', 'skinny.protocolVer': 11, 'skinny.deviceType': 7, 'skinny.stationIpAddr': '127.0.0.1' }),
   c('SetLamp', { stimulus: 15, stimulusInstance: 1, lampMode: 1 }, { 'skinny.stimulus': 15, 'skinny.lampMode': 1 }),
+  // A busy-lamp-field speed dial's lamp as the CM sends it (callmanager/sccp/commands.ts): SpeedDial 2, index 3, Blink 5.
+  c('SetLamp', { stimulus: 2, stimulusInstance: 3, lampMode: 5 }, { 'skinny.stimulus': 2, 'skinny.stimulusInstance': 3, 'skinny.lampMode': 5 }),
   c('RegisterAck', { keepAliveInterval: 30, dateTemplate: 'D-M-Y', secondaryKeepAliveInterval: 30 }, { 'skinny.keepAliveInterval': 30, 'skinny.dateTemplate': 'D-M-Y' }),
   c('CapabilitiesReq', {}),
   c('IpPort', { rtpMediaPort: 20000 }, { 'skinny.rtpMediaPort': 20000 }),

@@ -111,7 +111,7 @@ test('whole laptop board: lamp and ringer modes set on the drivers are read back
   const { clock, board } = await laptopBoard();
   const { lamps, ringer } = board.hardware;
   const em = board.emulators;
-  assert.deepEqual(Object.keys(em.lamps).sort(), ['line1', 'line2', 'message']);
+  assert.deepEqual(Object.keys(em.lamps).sort(), ['line1', 'line2', 'message', 'speeddial1', 'speeddial2']);
   lamps['line1']!.set('on');
   lamps['message']!.set('blink');
   lamps['line2']!.set('flash');

@@ -64,7 +64,7 @@ test('the base config loads and defaults are filled in from the datasheets', () 
   assert.equal(cfg.i2c[0]!.speedHz, 100_000);
 });
 
-test('laptop board: 20x4 LCD at 0x27, 6x4 matrix with softkeys and feature keys, three lamps', () => {
+test('laptop board: 20x4 LCD at 0x27, 6x4 matrix with softkeys and feature keys, five lamps', () => {
   const cfg = loadBoardConfig(join(CONFIG_DIR, 'laptop-emulated.yaml'));
   assert.equal(cfg.board.model, 'laptop');
   assert.equal(cfg.display.address, 0x27);
@@ -72,7 +72,7 @@ test('laptop board: 20x4 LCD at 0x27, 6x4 matrix with softkeys and feature keys,
   if (cfg.keypad.type !== 'matrix') return;
   assert.deepEqual(cfg.keypad.keys.flat().sort(), [...'0123456789*#ABCD', 'softkey1', 'softkey2', 'softkey3', 'softkey4',
     'line1', 'directories', 'speaker', 'redial'].sort());
-  assert.deepEqual(Object.keys(cfg.lamps).sort(), ['line1', 'line2', 'message']);
+  assert.deepEqual(Object.keys(cfg.lamps).sort(), ['line1', 'line2', 'message', 'speeddial1', 'speeddial2']);
 });
 
 test('expander pins in both spellings are normalised', () => {
