@@ -82,7 +82,8 @@ export class CallCore {
       this.devices.set(d.name, dev);
       dev.lines.forEach((l, i) => this.lineOwner.set(l.number, { dev, instance: i + 1, line: l }));
     }
-    this.presenceBook = new PresenceBook((n) => this.lineOwner.get(n), (ch) => this.events.emit('presence', ch));
+    this.presenceBook = new PresenceBook((n) => this.lineOwner.get(n), (ch) => this.events.emit('presence', ch),
+      (n) => this.features.park.slotPresence(n));
     this.blf = new BlfSpeedDials({ devices: () => this.devices.values(), presenceOf: (n) => this.presenceOf(n) }, this.events);
     this.fx = new FeatureRouter(this.ops(), config, clock, this.log, storage);
     this.inband = new InbandTones(clock, this.log, (leg, cmd) => this.send(leg as Leg, cmd));
@@ -566,7 +567,7 @@ export class CallCore {
       lineOf: (l) => this.lineOf(l), other: (l) => this.other(l), emit: (ev) => this.emit(ev), detachCall: (l) => this.ops().detachCall(l),
       teardown: (l) => this.teardown(l), reorder: (l, text) => this.reorder(l, 'invalidnumber', text),
       closeMedia: (l) => this.closeMedia(l), openMedia: (c) => this.openMedia(c), place: (l, n) => this.place(l, n, false),
-      newLeg: (dev, line, state, party) => this.addLeg(dev, line, state, party),
+      newLeg: (dev, line, state, party) => this.addLeg(dev, line, state, party), numberChanged: (n) => this.presenceBook.touchNumber(n),
       owner: (n) => this.lineOwner.get(n) };
   }
 

@@ -29,21 +29,36 @@ export function linePresence(dev: Device, instance: number): Presence {
 export class PresenceBook {
   private readonly last = new Map<string, Presence>();
   private readonly dirty = new Set<Device>();
+  private readonly dirtyNumbers = new Set<string>();
   private queued = false;
 
-  /** `owner(number)`: the device and line instance a number belongs to; `publish`: a changed presence. */
+  /**
+   * `owner(number)`: the device and line instance a number belongs to; `publish`: a changed presence;
+   * `other(number)`: the presence of a number that is no line (a park slot: talking while a call waits on it).
+   */
   constructor(private readonly owner: (number: string) => { dev: Device; instance: number } | undefined,
-    private readonly publish: (ch: PresenceChange) => void) {}
+    private readonly publish: (ch: PresenceChange) => void,
+    private readonly other: (number: string) => Presence | undefined = () => undefined) {}
 
-  /** Presence of `number` now; 'unknown' for a number that is no line of this CM. */
+  /** Presence of `number` now; 'unknown' for a number that is neither a line nor another number this CM tracks. */
   of(number: string): Presence {
     const o = this.owner(number);
-    return o ? linePresence(o.dev, o.instance) : 'unknown';
+    return o ? linePresence(o.dev, o.instance) : this.other(number) ?? 'unknown';
+  }
+
+  /** The presence of `number`, no line (a park slot), may have changed: looked at again once the burst is over. */
+  touchNumber(number: string): void {
+    this.dirtyNumbers.add(number);
+    this.queue();
   }
 
   /** Something about `dev` changed: its lines are looked at again once the current burst is over. */
   touch(dev: Device): void {
     this.dirty.add(dev);
+    this.queue();
+  }
+
+  private queue(): void {
     if (this.queued) return;
     this.queued = true;
     queueMicrotask(() => this.settle());
@@ -54,13 +69,15 @@ export class PresenceBook {
     this.queued = false;
     const devs = [...this.dirty];
     this.dirty.clear();
-    for (const dev of devs) {
-      dev.lines.forEach((line, i) => {
-        const p = linePresence(dev, i + 1);
-        if (this.last.get(line.number) === p) return;
-        this.last.set(line.number, p);
-        this.publish({ number: line.number, presence: p });
-      });
-    }
+    for (const dev of devs) dev.lines.forEach((line, i) => this.note(line.number, linePresence(dev, i + 1)));
+    const numbers = [...this.dirtyNumbers];
+    this.dirtyNumbers.clear();
+    for (const n of numbers) this.note(n, this.of(n));
+  }
+
+  private note(number: string, p: Presence): void {
+    if (this.last.get(number) === p) return;
+    this.last.set(number, p);
+    this.publish({ number, presence: p });
   }
 }

@@ -8,6 +8,7 @@
 import type { TimerHandle } from '../../hal/api/clock.js';
 import type { Device, Leg } from '../call-types.js';
 import { pickCodec } from '../codec-choice.js';
+import type { Presence } from '../presence.js';
 import { slotNumbers } from '../config.js';
 import { connectLegs, ringRecall, type CallHost } from './recall.js';
 
@@ -30,6 +31,10 @@ export class CallPark {
 
   /** The slot numbers (the dial plan knows them). */
   numbers(): string[] { return [...this.slotGroup.keys()]; }
+  /** Presence of slot `number` (BLF speed dials to a slot): talking while a call waits there, else idle; undefined for no slot. */
+  slotPresence(number: string): Presence | undefined {
+    return this.slotGroup.has(number) ? (this.parked.has(number) ? 'talking' : 'idle') : undefined;
+  }
   /** The slot `name`'s parked call waits on, if any (tests, status). */
   slotOf(name: string): string | undefined { return [...this.parked.values()].find((p) => p.leg.dev.name === name)?.slot; }
 
@@ -52,6 +57,7 @@ export class CallPark {
     const timeoutS = this.h.config.park.groups[group]!.timeout ?? this.h.config.park.timeout;
     const p: Parked = { slot, leg: far, parker: dev, parkerLine: leg.line, timeoutS };
     this.parked.set(slot, p);
+    this.h.numberChanged(slot);
     this.arm(p);
     this.h.log.info(`${dev.name}: parked ${far.dev.name} (${this.h.lineOf(far).number}) at ${slot}`);
   }
@@ -98,6 +104,7 @@ export class CallPark {
     this.h.clock.clearTimeout(p.timer);
     p.timer = undefined;
     this.parked.delete(p.slot);
+    this.h.numberChanged(p.slot);
     this.h.holdMusic.stop(p.leg);
     const r = p.recall;
     p.recall = undefined;

@@ -39,6 +39,8 @@ export interface CallHost {
   place(leg: Leg, number: string): void;
   /** A new leg on `dev` (fresh ref, in dev.calls; focused when the device has no focused call). */
   newLeg(dev: Device, line: number, state: LegState, party: Party): Leg;
+  /** The presence of `number`, no line (a park slot), may have changed (presence.ts: BLF lamps follow). */
+  numberChanged(number: string): void;
   owner(number: string): { dev: Device; instance: number; line: LineConfig } | undefined;
 }
 

@@ -125,3 +125,21 @@ test('a parked party that hangs up frees its slot and its music; Park on a phone
   core.softkey(CAROL, 'park');
   assert.equal(s[CAROL]!.last('notify')?.text, 'Not available');
 });
+
+test('a BLF speed dial to a park slot is lit while a call waits there (a park-slot key)', async () => {
+  const { core, s } = setup((y) => y.replace('- { name: SEP000000000102, type: 7960, lines: ["102"] }',
+    '- { name: SEP000000000102, type: 7960, lines: ["102"], speeddials: [{ number: "701", label: "Park 1", blf: true }] }'));
+  const carol = s[CAROL]!;
+  await settle();
+  const slotLamps = () => carol.take().filter((c) => c.t === 'lamp' && c.target === 'speeddial').map((c) => (c.t === 'lamp' ? c.mode : ''));
+  carol.clear();
+  connect(core, ALICE, '101', BOB);
+  core.softkey(ALICE, 'park');
+  await settle();
+  assert.equal(core.presenceOf('701'), 'talking');
+  assert.deepEqual(slotLamps(), ['on'], 'parked at 701: the key lights');
+  core.offHook(CAROL); digits(core, CAROL, '701');
+  await settle();
+  assert.equal(core.presenceOf('701'), 'idle');
+  assert.deepEqual(slotLamps(), ['off'], 'retrieved: dark again');
+});
