@@ -1,6 +1,6 @@
 /**
  * The phone application's input half (PhoneApp extends it): physical keys, hook and headset →
- * StationSignalling calls, the history browser's keys, and the selection among several calls
+ * StationSignalling calls, the Directories menu (directory-menu.ts), and the selection among several calls
  * (up/down, line keys; docs/features.md §2 "Several calls") announced to the station with
  * selectCall. The event and rendering half is firmware/phone/phone-app.ts.
  */
