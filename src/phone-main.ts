@@ -67,7 +67,8 @@ export async function phoneMain(argv: string[]): Promise<number> {
   try { rigListen = rigListenOptions(values); } catch (e) { return usageError('phone', (e as Error).message); }
   const kept = keepRecentProblems(createLogger(levelFromOptions({ ...values, 'log-level': settings.logLevel })));
   const log = kept.log;
-  const stack = { ...(settings.codecs ? { codecs: settings.codecs } : {}), phoneBook: settings.phoneBook };
+  const stack = { ...(settings.codecs ? { codecs: settings.codecs } : {}), phoneBook: settings.phoneBook,
+    ...(settings.directoryUrl !== undefined ? { directoryUrl: settings.directoryUrl } : {}) };
   const clock = new SystemClock();
   let phone: { station: ServicePhone['station']; start(): Promise<void>; close(): Promise<void> };
   let screen: () => string[];
