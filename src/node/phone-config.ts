@@ -125,6 +125,7 @@ export interface PhoneOverrides {
   logLevel?: string | undefined;
   stateDir?: string | undefined;
   control?: string | undefined;
+  directoryUrl?: string | undefined;
 }
 
 /** A bad command-line value: the message names the option (a usage error, exit 2). */
@@ -158,11 +159,14 @@ export function mergePhoneSettings(file: PhoneConfigFile | undefined, o: PhoneOv
     if (bad !== undefined || list.length === 0) throw new OverrideError(`--codecs ${o.codecs}: expected a comma-separated list of ${CODECS.join(', ')}`);
     codecs = [...new Set(list)] as CodecName[];
   }
+  if (o.directoryUrl !== undefined && resolveDirectoryUrl(o.directoryUrl, '192.0.2.1') === undefined) {
+    throw new OverrideError(`--directory-url ${o.directoryUrl}: expected an http:// or https:// URL, e.g. http://{cm}:8080/directory`);
+  }
   return {
     servers, protocol, codecs,
     device: o.device ?? file?.device,
     phoneBook: file?.phoneBook ?? [],
-    directoryUrl: protocol === 'sccp' ? file?.directoryUrl : undefined,
+    directoryUrl: protocol === 'sccp' ? o.directoryUrl ?? file?.directoryUrl : undefined,
     logLevel: (o.logLevel ?? file?.logLevel ?? 'info') as PhoneSettings['logLevel'],
     stateDir: o.stateDir ?? file?.stateDir ?? DEFAULT_STATE_DIR,
     control: o.control ?? file?.control,

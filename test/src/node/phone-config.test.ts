@@ -116,4 +116,6 @@ test('directoryUrl: an http(s) URL, {cm} allowed; sccp only; carried into the se
   assert.equal(mergePhoneSettings(loadPhoneConfigText('p.yaml', 'callManagers: [pbx1]\n'), {}).directoryUrl, undefined);
   assert.throws(() => loadPhoneConfigText('p.yaml', 'callManagers: [pbx1]\ndirectoryUrl: "ftp://pbx1/dir"\n'), /directoryUrl: an http:\/\/ or https:\/\/ URL/);
   assert.throws(() => loadPhoneConfigText('p.yaml', 'callManagers: [pbx1]\nprotocol: sscp\ndirectoryUrl: "http://pbx1/d"\n'), /directoryUrl: for sccp phones only/);
+  assert.equal(mergePhoneSettings(file, { directoryUrl: 'https://dir.example/d' }).directoryUrl, 'https://dir.example/d', '--directory-url wins');
+  assert.throws(() => mergePhoneSettings(file, { directoryUrl: 'dir.example' }), /--directory-url dir\.example: expected an http:\/\/ or https:\/\/ URL/);
 });
