@@ -68,6 +68,7 @@ test('malformed answers are rejected, naming the URL and the fault', async () =>
   await rejects(e('<Name>a&#xD800;b</Name><Telephone>1</Telephone>'), /is not a character/);
   await rejects(e('<Name>a&#1;b</Name><Telephone>1</Telephone>'), /control characters/);
   await rejects(e('<Name>x</Name><Telephone>1</Telephone><Presence>on the phone!</Presence>'), /Presence "on the phone!" is not a presence word/);
+  await rejects('<CiscoIPPhoneDirectory/><?pi', /not well-formed XML: Pi Tag is not closed/, undefined);
   await rejects(Uint8Array.from([0x3c, 0x43, 0xff, 0x3e]), /not valid UTF-8/);
   await rejects('<CiscoIPPhoneDirectory/>', /charset "shift_jis"/, 'shift_jis');
 });
