@@ -5,7 +5,7 @@
  * (callmanager/sccp/session.ts) does. Keyed by device: a re-registration from a new address
  * moves the session instead of replacing it, so a call in progress survives.
  */
-import type { SscpDecoded } from '../../firmware/sscp/codec.js';
+import { encodeSscp, SscpEncodeError, type SscpDecoded } from '../../firmware/sscp/codec.js';
 import type { SscpFields } from '../../firmware/sscp/messages.js';
 import type { SscpPeer } from '../../firmware/sscp/transport.js';
 import type { CallCore } from '../calls.js';
@@ -171,13 +171,29 @@ export class SscpSession implements StationSink {
     }
   }
 
-  /** Directory query (seed example 14) over the configured lines: name or number contains the query. */
+  /**
+   * Directory query (seed example 14) over the configured lines: name or number contains the query.
+   * Each User carries the line's presence (our extension, docs/sscp.md §2); the list is cut to what
+   * fits one datagram (codec.ts SSCP_MAX_DATAGRAM) as well as to 16 entries.
+   */
   private phoneBook(userId: string, last: string, first: string): void {
     const q = [userId, last, first].map((x) => x.toLowerCase()).filter(Boolean);
     const users = this.host.config.lines
       .filter((l) => q.every((x) => l.name.toLowerCase().includes(x) || l.number.includes(x)))
       .slice(0, PHONEBOOK_MAX)
-      .map((l) => ({ userId: l.number, lastName: l.name.slice(0, 64), number: l.number }));
+      .map((l) => ({ userId: l.number, lastName: l.name.slice(0, 64), number: l.number, presence: this.host.core.presenceOf(l.number) }));
+    while (users.length > 0 && !fitsDatagram(this.name, users)) users.pop();
     this.write('PhoneBookResult', { users });
+  }
+}
+
+/** PhoneBookResult with `users` fits one datagram, with the largest envelope the transport adds (seq, ack, sid). */
+function fitsDatagram(device: string, users: SscpFields['users']): boolean {
+  try {
+    encodeSscp({ name: 'PhoneBookResult', fields: { users: users! }, seq: 0xffffffff, ack: 0xffffffff, sid: 'f'.repeat(16), device });
+    return true;
+  } catch (e) {
+    if (e instanceof SscpEncodeError) return false;
+    throw e;
   }
 }

@@ -18,7 +18,6 @@ import { ScreenClock } from './screen-clock.js';
 import type { HistoryEntry } from './history.js';
 import { PhoneStateKeeper, type PhoneSnapshot } from './phone-state.js';
 import { DisplayWriter } from './display-writer.js';
-import { renderHistory } from './history-screen.js';
 import { PhoneInputHandler, errText, type PhoneAppDeps } from './phone-input.js';
 import { renderScreen } from './screens.js';
 
@@ -99,6 +98,7 @@ export class PhoneApp extends PhoneInputHandler {
     if (!this.running) return;
     this.running = false;
     for (const off of this.subs.splice(0)) this.guard('unsubscribe', off);
+    this.closeDirectories();
     this.time.stop();
     this.screenOut.stop();
     for (const t of this.textTimers.values()) this.clock.clearTimeout(t);
@@ -199,12 +199,12 @@ export class PhoneApp extends PhoneInputHandler {
     this.invalidate();
   }
 
-  /** Call history bookkeeping; a call arriving or starting closes the history browser. */
+  /** Call history bookkeeping; a call arriving or starting closes the Directories menu. */
   private logCall(ev: Extract<SignallingEvent, { type: 'callState' }>, before: CallView | undefined): void {
     const e = this.history.observe(ev, this.m.calls.get(ev.callRef) ?? before, this.time.now());
     if (e?.kind === 'missed') this.m.missedUnseen++;
     if (e) this.keeper?.changed();
-    if (ev.state !== 'idle' && ev.state !== 'onhook') this.browse = undefined;
+    if (ev.state !== 'idle' && ev.state !== 'onhook') this.closeDirectories();
   }
 
   /** Drops timed text `id` after `seconds` (SCCP timeOutValue is in seconds, docs/sccp.md §3). */
@@ -247,7 +247,7 @@ export class PhoneApp extends PhoneInputHandler {
     const now = this.time.now();
     const g = { cols: d.cols, rows: d.rows, softkeyCount: this.hw.softkeyCount };
     const f = this.time.format;
-    if (this.browse) return renderHistory(this.browse, g, (t, max) => clockText(t, f, max));
+    if (this.dir) return this.dir.render(g, (t, max) => clockText(t, f, max));
     return renderScreen(this.m, g, (max) => clockText(now, f, max), this.clock.now());
   }
 

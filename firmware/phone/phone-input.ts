@@ -1,6 +1,6 @@
 /**
  * The phone application's input half (PhoneApp extends it): physical keys, hook and headset →
- * StationSignalling calls, the history browser's keys, and the selection among several calls
+ * StationSignalling calls, the Directories menu (directory-menu.ts), and the selection among several calls
  * (up/down, line keys; docs/features.md §2 "Several calls") announced to the station with
  * selectCall. The event and rendering half is firmware/phone/phone-app.ts.
  */
@@ -13,7 +13,8 @@ import type { PhoneStateKeeper } from './phone-state.js';
 import { focusedCall, newModel, ringingCall, selectOnLine, selectStep, type PhoneModel } from './call-model.js';
 import type { TimeFormatOptions } from './format.js';
 import { CallHistory } from './history.js';
-import { browseKey, type HistoryBrowse } from './history-screen.js';
+import { DirectoryMenu } from './directory-menu.js';
+import type { PhoneBookEntry } from './phone-book.js';
 import { resolveKey, type KeyAction } from './keys.js';
 import { layoutSoftkeys, slotByName } from './softkeys.js';
 
@@ -44,6 +45,8 @@ export interface PhoneAppDeps {
   options?: PhoneAppOptions;
   /** Keeps call history, redial and the last call manager across restarts (firmware/phone/phone-state.ts). */
   state?: StateStore;
+  /** The phone config's phone book, browsed under Directories → "2 Phone book" (directory-menu.ts). */
+  phoneBook?: readonly PhoneBookEntry[];
 }
 /** Longest dialled string kept for the display (SCCP DialedNumber is char[24], docs/sccp.md §3). */
 const MAX_TYPED = 24;
@@ -60,8 +63,10 @@ export abstract class PhoneInputHandler {
   protected readonly history: CallHistory;
   /** Durable copy of history, redial and the last call manager (set by PhoneApp when a store is given). */
   protected keeper: PhoneStateKeeper | undefined;
-  /** The call history browser while it is open (firmware/phone/history-screen.ts). */
-  protected browse: HistoryBrowse | undefined;
+  /** The Directories menu while it is open (directory-menu.ts: call history, phone book, directory). */
+  protected dir: DirectoryMenu | undefined;
+  private readonly menuClock: Clock;
+  private readonly phoneBook: readonly PhoneBookEntry[];
   /** The call last announced to the station as selected (PhoneInput.selectCall). */
   protected selectedSent: number | undefined;
   protected handsetOff = false;
@@ -75,6 +80,8 @@ export abstract class PhoneInputHandler {
     this.opts = deps.options ?? {};
     this.m = newModel(deps.signalling.state);
     this.history = new CallHistory();
+    this.menuClock = deps.clock;
+    this.phoneBook = deps.phoneBook ?? [];
   }
 
   /** Redraws soon (coalesced). */
@@ -116,7 +123,7 @@ export abstract class PhoneInputHandler {
 
   protected onHook(off: boolean): void {
     this.handsetOff = off;
-    this.browse = undefined;
+    this.closeDirectories();
     if (off) {
       // Handset lifted during a speaker call: audio moves to the handset, the call stays as it is.
       if (this.speakerOn) this.setSpeaker(false);
@@ -182,26 +189,35 @@ export abstract class PhoneInputHandler {
   }
 
   /**
-   * The Directories key opens the call history when idle; while it is open its softkeys and
-   * navigation keys act on it (history-screen.ts browseKey). Returns false for keys it leaves to the
-   * normal handling (the browser closes and the key does what it always does).
+   * The Directories key opens the Directories menu when idle; while it is open its softkeys,
+   * digits and navigation keys act on it (directory-menu.ts). Returns false for keys it leaves to
+   * the normal handling (the menu closes and the key does what it always does).
    */
   protected browseKey(a: KeyAction): boolean {
-    const b = this.browse;
-    if (!b) {
+    const d = this.dir;
+    if (!d) {
       if (a.kind !== 'named' || a.name !== 'directories' || this.m.calls.size > 0) return false;
-      this.m.missedUnseen = 0;
-      this.keeper?.changed();
-      this.browse = { index: 0, entries: this.history.entries };
+      const search = this.sig.searchDirectory?.bind(this.sig);
+      this.dir = new DirectoryMenu({
+        clock: this.menuClock, history: () => this.history.entries, phoneBook: this.phoneBook,
+        search, changed: () => this.invalidate(),
+        historyOpened: () => { this.m.missedUnseen = 0; this.keeper?.changed(); },
+      });
       this.invalidate();
       return true;
     }
     this.invalidate();
-    const out = browseKey(b, a, this.hw.softkeyCount);
+    const out = d.key(a, this.hw.softkeyCount);
     if (out === 'stay') return true;
-    this.browse = undefined;
+    this.closeDirectories();
     if (typeof out === 'object') this.dialOut(out.dial);
     return out !== 'pass';
+  }
+
+  /** Closes the Directories menu (its timers stop, a pending directory answer is dropped). */
+  protected closeDirectories(): void {
+    this.dir?.close();
+    this.dir = undefined;
   }
 
   /** Like redial: off hook on the speaker unless the handset is up, then the whole number (enbloc). */

@@ -85,6 +85,8 @@ const ABBREV: Readonly<Record<string, readonly string[]>> = {
   more: ['more', 'more', '>>'],
   next: ['Next', 'Next', 'Nxt'],
   exit: ['Exit', 'Exit', 'Ext'],
+  prev: ['Prev', 'Prev', 'Prv'],
+  search: ['Search', 'Srch', 'Src'],
 };
 
 const norm = (label: string): string => label.toLowerCase().replace(/[^a-z0-9<]/g, '');

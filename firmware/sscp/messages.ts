@@ -6,7 +6,7 @@
  * (seed 001 "SSCP Messages : Example"); every other number is this project's design, chosen to
  * leave the seed's numbers where they are (phone → CM 1..31, CM → phone 101..).
  */
-import type { CallStateName } from '../station/signalling.js';
+import { PRESENCES, type CallStateName } from '../station/signalling.js';
 import type { LampMode, RingMode } from '../../hal/api/devices.js';
 import { SSCP_CODEC_NAMES } from './codecs.js';
 
@@ -284,6 +284,8 @@ const TABLE = [
       { field: 'lastName', attr: 'lastname', type: 'text', optional: true, max: 64 },
       { field: 'firstName', attr: 'firstname', type: 'text', optional: true, max: 64 },
       { field: 'number', attr: 'number', type: 'digits', optional: true },
+      // deskphone extension (docs/sscp.md §2): the number's presence; absent = the CM does not say
+      { field: 'presence', attr: 'presence', type: { enum: PRESENCES }, optional: true },
     ] },
   ] },
   { num: 126, name: 'DisplayText', dir: 'CM2P', elements: [

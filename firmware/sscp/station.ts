@@ -24,6 +24,8 @@ import { InbandDtmf } from '../station/inband-dtmf.js';
 import { SscpEndpoint, type SscpEndpointOptions, type SscpPeer } from './transport.js';
 import { registerDigest } from './auth.js';
 import { sscpReachable } from './primary-probe.js';
+import { SscpDirectory } from './station-directory.js';
+import type { DirectoryEntry } from '../station/signalling.js';
 
 export type { SscpLog } from './station-media.js';
 export interface SscpServer { host: string; port: number }
@@ -51,6 +53,8 @@ export interface SscpStationOptions {
   rejectRetryMs?: number;
   /** Wait for RegisterAck once the Register itself was acknowledged (default 10 s). */
   registerTimeoutMs?: number;
+  /** Wait for the PhoneBookResult of a directory search (default 3 s, station-directory.ts). */
+  phoneBookTimeoutMs?: number;
   /** Reliable-transport tuning (§4 defaults: RTO 0.5 s doubling to 4 s, 5 retransmissions). */
   transport?: Pick<SscpEndpointOptions, 'retries' | 'initialRtoMs' | 'maxRtoMs' | 'jitter' | 'random' | 'trace'>;
   /** Shared secret configured for this device at the CM: Register then carries its digest (docs/security.md §4). */
@@ -82,6 +86,8 @@ export class SscpStation extends StationFacade<SscpOut> {
   layout: LayoutState = { view: 'Local', page: 1, pages: 1, line: 0, callRef: 0 };
   /** Function-key page of each call a Layout named (dropped when the call clears). */
   private readonly callPages = new Map<number, { page: number; pages: number }>();
+  /** Directory search: 14 PhoneBook → 125 PhoneBookResult, one at a time (station-directory.ts). */
+  private readonly directory: SscpDirectory;
 
   constructor(opts: SscpStationOptions) {
     super();
@@ -96,7 +102,15 @@ export class SscpStation extends StationFacade<SscpOut> {
       reconnect: opts.reconnect ?? DEFAULT_RECONNECT,
       formatServer: (s) => (isIPv6(s.host) ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`),
     }, { open: (server, attempt) => { void this.open(server, attempt); }, close: (o) => this.close(o.unregister) });
+    this.directory = new SscpDirectory(opts.clock, (q) => {
+      if (this.reg.state !== 'registered' || !this.connected) return new Error('Not registered');
+      this.deliver({ name: 'PhoneBook', fields: q });
+      return undefined;
+    }, this.log, opts.phoneBookTimeoutMs);
   }
+
+  /** StationSignalling.searchDirectory over 14 PhoneBook / 125 PhoneBookResult (docs/sscp.md §5 "Directory"). */
+  searchDirectory(name: string): Promise<DirectoryEntry[]> { return this.directory.search(name); }
 
   /** Transport counters of the current registration (drops from strangers, retransmits ...). */
   get stats(): SscpEndpoint['stats'] | undefined { return this.endpoint?.stats; }
@@ -134,6 +148,7 @@ export class SscpStation extends StationFacade<SscpOut> {
 
   private async close(unregister: boolean): Promise<void> {
     const ep = this.endpoint;
+    this.directory.cancel('Connection to the CM lost');
     if (ep && unregister) {
       // Best effort, unreliable: stop() must not wait out retransmissions (docs/sscp.md §2, message 2).
       try { await ep.sendUnreliable({ name: 'Unregister', fields: { reason: 'stopped' } }); } catch { /* closing anyway */ }
@@ -258,9 +273,7 @@ export class SscpStation extends StationFacade<SscpOut> {
         // ReRegister and Restart both mean: register again with the same CM now; media is kept.
         this.reg.drop('lost', `Reset (${m.fields.reason}) from the CM`, { sameServer: true, delayMs: 0 });
         return;
-      case 'PhoneBookResult':
-        this.log('debug', `SSCP PhoneBookResult with ${m.fields.users.length} entries`);
-        return;
+      case 'PhoneBookResult': return this.directory.result(m.fields);
     }
     if (this.state !== 'registered') {
       this.log('debug', `SSCP ${m.name} before RegisterAck processed anyway`, { message: m.name });

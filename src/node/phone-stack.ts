@@ -91,7 +91,7 @@ export async function createPhoneStack(o: PhoneStackOptions): Promise<PhoneStack
       log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sccp: ${msg}`),
     });
   const app = new PhoneApp({
-    hardware: o.hardware, signalling: withPhoneBook(station, o.phoneBook ?? []), clock: o.clock, tones, ...(o.state ? { state: o.state } : {}),
+    hardware: o.hardware, signalling: withPhoneBook(station, o.phoneBook ?? []), phoneBook: o.phoneBook ?? [], clock: o.clock, tones, ...(o.state ? { state: o.state } : {}),
     log: { warn: (m) => o.log.warn(`${o.name}: ${m}`), info: (m) => o.log.info(`${o.name}: ${m}`), debug: (m) => o.log.debug(`${o.name}: ${m}`) },
   });
   if (o.continuousSpeaker) mixer.tick(); // start the earpiece clock so silence is recorded from the beginning

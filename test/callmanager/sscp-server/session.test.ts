@@ -50,3 +50,30 @@ test('a call that cleared has no set left to page; registration forgets every ca
   page({ page: 2, line: 1, callId: '9' });
   assert.deepEqual(sent, []);
 });
+
+test('PhoneBook is answered with matching lines and their presence (our extension, docs/sscp.md §2), cut to one datagram', () => {
+  const sent: Sent[] = [];
+  const lines = [{ number: '401', name: 'Bob' }, { number: '402', name: 'Bonnie' }, { number: '403', name: 'Carol' }];
+  const presence: Record<string, string> = { '401': 'talking', '402': 'idle' };
+  const host: SscpSessionHost = {
+    config: { lines } as unknown as CallManagerConfig,
+    core: { presenceOf: (n: string) => presence[n] ?? 'unknown' } as unknown as CallCore,
+    log: { info: () => {}, warn: () => {} }, send: (_p, _d, m) => { sent.push(m as Sent); }, localAddress: undefined, unregister() {},
+  };
+  const s = new SscpSession({ name: 'SEP000000000400', lines: ['400'], speeddials: [] } as unknown as DeviceConfig,
+    { address: '127.0.0.1', port: 1 }, 0, host, 0);
+  s.dispatch({ name: 'PhoneBook', fields: { lastName: 'bo' } } as never);
+  assert.deepEqual(sent, [{ name: 'PhoneBookResult', fields: { users: [
+    { userId: '401', lastName: 'Bob', number: '401', presence: 'talking' },
+    { userId: '402', lastName: 'Bonnie', number: '402', presence: 'idle' },
+  ] } }]);
+  sent.length = 0;
+  s.dispatch({ name: 'PhoneBook', fields: { lastName: 'car' } } as never);
+  assert.deepEqual(sent[0]?.fields.users, [{ userId: '403', lastName: 'Carol', number: '403', presence: 'unknown' }]);
+  // 16 long names do not fit 1400 bytes: the answer carries as many as fit instead of failing to encode.
+  lines.splice(0, lines.length, ...Array.from({ length: 16 }, (_, i) => ({ number: `5${String(i).padStart(2, '0')}`, name: `N${i}`.padEnd(64, 'x') })));
+  sent.length = 0;
+  s.dispatch({ name: 'PhoneBook', fields: {} } as never);
+  const users = sent[0]?.fields.users as unknown[];
+  assert.ok(users.length > 0 && users.length < 16, `${users.length} users`);
+});

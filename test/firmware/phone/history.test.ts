@@ -51,7 +51,7 @@ test('"N missed" shows on the idle screen until the history is viewed; the LCD l
   }
   await settle();
   assert.equal(s.r.display.lines[2]?.trimEnd(), '2 missed');
-  s.app.press('directories');
+  s.app.press('directories'); s.app.press('1'); // Directories → 1 Call history
   await settle();
   assert.deepEqual(s.r.display.lines, [
     'Missed           1/2',
@@ -63,7 +63,10 @@ test('"N missed" shows on the idle screen until the history is viewed; the LCD l
   await settle();
   assert.equal(s.r.display.lines[0], 'Missed           2/2');
   assert.equal(s.r.display.lines[1]?.trimEnd(), '101 Bob');
-  s.app.press('softkey3'); // Exit
+  s.app.press('softkey3'); // Exit: back to the Directories menu
+  await settle();
+  assert.deepEqual(s.r.display.lines.map((l) => l.trimEnd()), ['>1 Call history', ' 2 Phone book', ' 3 Directory', 'Sel  Exit']);
+  s.app.press('softkey2'); // Exit
   await settle();
   assert.equal(s.r.display.lines[2]?.trimEnd(), '', 'hint gone once viewed');
   assert.equal(s.r.display.lines[3]?.trimEnd(), 'Redl', 'the CM softkeys are back');
@@ -76,7 +79,7 @@ test('Dial places a call to the selected entry like redial (speaker off hook, wh
   s.sig.emit(st(2, 'ringin'), info(2, 'inbound', '101', 'Bob'), st(2, 'onhook'));
   await settle();
   s.sig.take();
-  s.app.press('directories');
+  s.app.press('directories'); s.app.press('1'); // Directories → 1 Call history
   s.app.press('down');
   s.app.press('softkey1'); // Dial
   await settle();
@@ -87,9 +90,10 @@ test('Dial places a call to the selected entry like redial (speaker off hook, wh
 
 test('16x2 layout, empty history, digits leave the browser and dial, history size is bounded', async () => {
   const s = await setup(16, 2);
-  s.app.press('directories');
+  s.app.press('directories'); s.app.press('1'); // Directories → 1 Call history
   await settle();
   assert.deepEqual(s.r.display.lines, ['No calls        ', 'Dia Nxt Ext     ']);
+  s.app.press('exit'); // back to the Directories menu
   s.app.press('exit');
   // 21 missed calls: the history keeps the newest 20 (firmware/phone/history.ts DEFAULT_HISTORY_SIZE).
   for (let ref = 1; ref <= 21; ref++) s.sig.emit(st(ref, 'ringin'), info(ref, 'inbound', `${100 + ref}`, 'X'), st(ref, 'onhook'));
@@ -97,7 +101,7 @@ test('16x2 layout, empty history, digits leave the browser and dial, history siz
   assert.equal(s.r.display.lines[0]?.trimEnd(), '21 missed');
   assert.equal(s.app.callHistory.length, 20);
   assert.equal(s.app.callHistory.at(-1)?.number, '102', 'the oldest call (101) was dropped');
-  s.app.press('directories');
+  s.app.press('directories'); s.app.press('1'); // Directories → 1 Call history
   await settle();
   assert.deepEqual(s.r.display.lines, ['M 121 X         ', 'Dia Nxt Ext     ']);
   s.sig.take();
@@ -109,7 +113,7 @@ test('16x2 layout, empty history, digits leave the browser and dial, history siz
 
 test('an arriving call closes the browser; Directories does nothing during a call', async () => {
   const s = await setup();
-  s.app.press('directories');
+  s.app.press('directories'); s.app.press('1'); // Directories → 1 Call history
   await settle();
   assert.equal(s.r.display.lines[1]?.trimEnd(), 'No calls');
   s.sig.emit(st(1, 'ringin'), info(1, 'inbound', '101', 'Bob'));

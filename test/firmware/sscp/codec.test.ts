@@ -77,6 +77,22 @@ test('encoder output is well-formed and round-trips for every message', () => {
   }
 });
 
+test('PhoneBookResult presence (our extension, docs/sscp.md §2): decoded from the documented layout, absent allowed, round trip, bad word refused', () => {
+  const m = decodeSscp(fixture('125-PhoneBookResult.xml'));
+  assert.deepEqual([m.name, m.num, m.seq, m.device, m.repairs], ['PhoneBookResult', 125, 7, 'SEP000000000400', []]);
+  assert.deepEqual(m.fields, { users: [
+    { userId: '401', lastName: 'Bob', number: '401', presence: 'talking' },
+    { userId: '402', lastName: 'Bonnie', firstName: 'Ann', number: '402' },
+  ] });
+  const back = decodeSscp(encodeSscp({ name: m.name, fields: m.fields }));
+  assert.deepEqual(back.fields, m.fields);
+  for (const p of ['idle', 'ringing', 'talking', 'dnd', 'unregistered', 'unknown']) {
+    const one = { users: [{ userId: '1', number: '1', presence: p }] };
+    assert.deepEqual(decodeSscp(encodeSscp({ name: 'PhoneBookResult', fields: one })).fields, one, p);
+  }
+  decodeErr('<SSCP name="PhoneBookResult" id="125"><User id="1" number="1" presence="away"/></SSCP>', /presence/);
+});
+
 test('encoder refuses bad fields with the path', () => {
   assert.throws(() => encodeSscp({ name: 'Lamp', fields: { target: 'line', instance: 1, mode: 'disco' } }),
     (e: unknown) => e instanceof SscpEncodeError && /SSCP\/Lamp@mode/.test(e.message) && /wink/.test(e.message));
