@@ -12,11 +12,13 @@
  *   storage:  { path }   (docs/state.md)
  *   park:     { timeout (60 s), groups: [{ slots: "701-709", lines: [number...], timeout? }] }   campOn: { timeout (1800 s) }
  *             (docs/features.md §2 "Group call park", "Callback at busy")
+ *   directory: { http?: { bind?, port (8080), title, permit, deny } }   (docs/directory.md §3)
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { YamlSource, loadConfig, type ConfigProblem } from '../lib/config/yaml-config.js';
 import { parseNetwork } from './acl.js';
+import { directorySchema } from './directory/config.js';
 
 /** Known Cisco device types by model name (docs/sccp.md §4 "Device types"). */
 export const DEVICE_TYPES: Readonly<Record<string, number>> = {
@@ -251,6 +253,8 @@ export const callManagerSchema = z.strictObject({
   storage: storageSchema.default(() => storageSchema.parse({})),
   park: parkSchema.default(() => parkSchema.parse({})),
   campOn: campOnSchema.default(() => campOnSchema.parse({})),
+  /** The HTTP directory server for SCCP phones (callmanager/directory/, docs/directory.md §3). */
+  directory: directorySchema(network).default({}),
 });
 
 export type CallManagerConfig = z.output<typeof callManagerSchema>;

@@ -1,7 +1,8 @@
 /**
  * The call manager as one service: the protocol-neutral call core with the RTP proxy, and the
  * protocol servers feeding it — SCCP (sccp/server.ts), SSCP (sscp-server/server.ts, when a port
- * is configured) and TSP third-party call control (tsp/, when `tsp` is configured).
+ * is configured), TSP third-party call control (tsp/, when `tsp` is configured) and the HTTP
+ * directory (directory/, when `directory.http` is configured).
  * `startCallManager` is what the CLI (`deskphone callmanager`) and the simulator call.
  */
 import { EventEmitter } from 'node:events';
@@ -19,6 +20,7 @@ import { TspServer } from './tsp/server.js';
 import { openCmStorage } from './store/storage.js';
 import { CdrRecorder } from './store/cdr.js';
 import type { CmStore } from './store/database.js';
+import { startDirectory, type DirectoryHandle } from './directory/start.js';
 
 export interface StartCallManagerOptions {
   config: CallManagerConfig;
@@ -41,6 +43,8 @@ export interface StartCallManagerOptions {
   trace?: TraceSink;
   /** Directory a relative `moh.file` is read from (the config file's); default the working directory. */
   configDir?: string;
+  /** Directory HTTP port; default config.directory.http.port (0 = any). Only used when `directory.http` is configured. */
+  directoryPort?: number;
 }
 
 export interface DeviceSummary {
@@ -78,6 +82,8 @@ export interface CallManagerHandle {
   rtpProxy: RtpProxy;
   /** The TSP third-party call control listener when `tsp` is configured (docs/tsp.md §3). */
   tsp?: { address: string; port: number; server: TspServer; control: CallManagerThirdParty };
+  /** The directory HTTP server when `directory.http` is configured (docs/directory.md §3); `url` ends in /directory. */
+  directory?: { address: string; port: number; url: string };
 }
 
 export async function startCallManager(opts: StartCallManagerOptions): Promise<CallManagerHandle> {
@@ -137,6 +143,16 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
       throw new Error(`call manager: ${(e as Error).message} (hint: change tsp.port in the config)`);
     }
   }
+  let directory: DirectoryHandle | undefined;
+  try {
+    directory = await startDirectory(config, (n) => core.presenceOf(n), log, bindHost, opts.directoryPort);
+  } catch (e) {
+    if (tsp) await tsp.server.close();
+    await sscp?.close();
+    await sccp.close();
+    await closeCore();
+    throw e;
+  }
 
   return {
     port: sccp.port,
@@ -147,12 +163,14 @@ export async function startCallManager(opts: StartCallManagerOptions): Promise<C
     rtpProxy,
     media,
     ...(tsp ? { tsp } : {}),
+    ...(directory ? { directory: { address: directory.address, port: directory.port, url: directory.url } } : {}),
     ...(sscp ? { sscp: { port: sscp.port, address: sscp.address, state: sscp.state } } : {}),
     devices: () => config.devices.map((d) => {
       const peer = sccp.peerOf(d.name) ?? sscp?.registered().get(d.name);
       return { name: d.name, lines: [...d.lines], registered: peer !== undefined, ...(peer !== undefined ? { peer } : {}), call: core.legState(d.name) };
     }),
     close: async () => {
+      await directory?.close();
       await sscp?.close();
       if (tsp) await tsp.server.close();
       await sccp.close();

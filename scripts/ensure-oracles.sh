@@ -1,11 +1,12 @@
 #!/bin/sh
 # The tests check our bytes and audio against independent tools: tshark (SCCP/RTP decode),
 # sox and ffmpeg (codec references, RTP peers), alsa-utils (arecord/aplay paths), systemd (systemd-analyze
-# verify of the unit, systemd-notify), python3 (the NOTIFY_SOCKET receiver).
+# verify of the unit, systemd-notify), python3 (the NOTIFY_SOCKET receiver), libxml2-utils (xmllint: the
+# CiscoIPPhoneDirectory schema check of the CM's directory answers).
 # Installs them with apt when missing and we are root (CI, a fresh dev box); otherwise says what to install.
 set -e
 missing=""
-for t in tshark:tshark text2pcap:tshark sox:sox ffmpeg:ffmpeg arecord:alsa-utils tmux:tmux systemd-analyze:systemd systemd-notify:systemd python3:python3; do
+for t in tshark:tshark text2pcap:tshark sox:sox ffmpeg:ffmpeg arecord:alsa-utils tmux:tmux systemd-analyze:systemd systemd-notify:systemd python3:python3 xmllint:libxml2-utils; do
   cmd=${t%%:*}; pkg=${t#*:}
   command -v "$cmd" >/dev/null 2>&1 || case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg";; esac
 done

@@ -1,7 +1,8 @@
 /**
  * Fuzz targets (docs/security.md §9): every wire decoder and every message handler that sees
  * wire input — the CM's SCCP dispatch (SccpSession) and SSCP dispatch (SscpSession), the phone's
- * SCCP template/event handlers and SSCP event translation. Each target takes one input and must
+ * SCCP template/event handlers and SSCP event translation, and both ends of the HTTP directory
+ * (the phone's CiscoIPPhoneDirectory reader, the CM's query parser and answer). Each target takes one input and must
  * either accept it or throw one of the documented error types; anything else is a crash.
  * Seeds are valid messages from the encoders; scripts/fuzz.ts mutates them.
  */
@@ -24,11 +25,15 @@ import { CallCore } from '../callmanager/calls.js';
 import { SccpSession, type SessionHost } from '../callmanager/sccp/session.js';
 import { SscpSession } from '../callmanager/sscp-server/session.js';
 import { silentLogger } from '../callmanager/station.js';
+import * as fastXml from 'fast-xml-parser';
+import { DirectoryError, parseCiscoDirectoryWith } from '../firmware/sccp/xml-directory-parse.js';
+import { parseDirectoryQuery } from '../callmanager/directory/query.js';
+import { directoryXml, matchingLines } from '../callmanager/directory/xml.js';
 
 export interface FuzzTarget { name: string; seeds: () => Uint8Array[]; run: (input: Uint8Array) => void }
 
 /** Errors a target may throw for bad input: anything else counts as a crash. */
-export const EXPECTED: ReadonlyArray<new (...a: never[]) => Error> = [SccpDecodeError, SccpFrameError, SscpDecodeError, TemplateRangeError];
+export const EXPECTED: ReadonlyArray<new (...a: never[]) => Error> = [SccpDecodeError, SccpFrameError, SscpDecodeError, TemplateRangeError, DirectoryError];
 
 const CONFIG = parseCallManagerConfig(`
 server: { keepalive: 30 }
@@ -86,6 +91,11 @@ let sscpSession: SscpSession | undefined;
 const cmSscpSession = (): SscpSession => (sscpSession ??= new SscpSession(ALICE, { address: '127.0.0.1', port: 5000 }, 4,
   { config: CONFIG, core, log: silentLogger, localAddress: undefined, send: () => {}, unregister: () => {} }, 0));
 
+const DIRECTORY_SEEDS = [
+  directoryXml('Office', '2 of 2', [{ name: 'Alice & <Co>', number: '100', presence: 'talking' }, { name: 'Bob', number: '101' }]),
+  '<?xml version="1.0" encoding="ISO-8859-1"?><CiscoIPPhoneDirectory><DirectoryEntry><Name>J&#252;rgen</Name><Telephone>+1 (555) 010</Telephone></DirectoryEntry><SoftKeyItem><Name>Dial</Name></SoftKeyItem></CiscoIPPhoneDirectory>',
+];
+
 const rtpView = newRtpView();
 const rtcpView = newRtcpView();
 
@@ -120,4 +130,11 @@ export const TARGETS: readonly FuzzTarget[] = [
     }
   } },
   { name: 'station-sscp-handlers', seeds: SSCP_SEEDS, run: (b) => { translateSscp(typedSscp(decodeSscp(Buffer.from(b)))); } },
+  { name: 'station-directory-xml', seeds: () => DIRECTORY_SEEDS.map((s) => Buffer.from(s)),
+    run: (b) => { parseCiscoDirectoryWith(fastXml, b, 'http://fuzz/directory'); } },
+  { name: 'cm-directory-query', seeds: () => ['name=bob&presence=1', 'name=%26+%3C', 'presence=0&x=y&name='].map((s) => Buffer.from(s)),
+    run: (b) => {
+      const q = parseDirectoryQuery(Buffer.from(b).toString('latin1'));
+      if (typeof q !== 'string') directoryXml('Fuzz', q.name, matchingLines(CONFIG.lines, q.name).map((l) => ({ name: l.name, number: l.number, presence: 'idle' })));
+    } },
 ];

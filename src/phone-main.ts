@@ -28,6 +28,7 @@ const SPEC = {
     'state-dir': { type: 'string', arg: 'DIR', help: 'where call history and redial are kept (docs/state.md; default /var/lib/deskphone on hardware, none with --emulated)' },
     protocol: { type: 'string', choices: ['sccp', 'sscp'], arg: 'NAME', help: 'station protocol: sccp (TCP) or sscp (UDP, docs/sscp.md) (default: the config\'s protocol, else sccp)' },
     codecs: { type: 'string', arg: 'LIST', help: 'codecs offered, in order of preference, e.g. G722,PCMU,PCMA (default: all of them)' },
+    'directory-url': { type: 'string', arg: 'URL', help: 'sccp: the call manager\'s CiscoIPPhoneDirectory, e.g. http://{cm}:8080/directory ({cm} = its host; docs/directory.md)' },
     control: { type: 'string', arg: 'PATH', help: 'control socket for `deskphone status` (default: /run/deskphone/control.sock, else $XDG_RUNTIME_DIR/deskphone/, else /tmp/deskphone-UID/)' },
     ...RIG_AGENT_OPTIONS,
     ...LOG_OPTIONS,
@@ -54,6 +55,7 @@ export async function phoneMain(argv: string[]): Promise<number> {
   try {
     settings = mergePhoneSettings(values.config ? loadPhoneConfig(values.config) : undefined, {
       server: values.server, protocol: values.protocol, device: values.device, codecs: values.codecs, control: values.control, stateDir: values['state-dir'],
+      directoryUrl: values['directory-url'],
       logLevel: explicit.has('log-level') ? values['log-level'] : undefined,
     });
   } catch (e) {
@@ -67,7 +69,8 @@ export async function phoneMain(argv: string[]): Promise<number> {
   try { rigListen = rigListenOptions(values); } catch (e) { return usageError('phone', (e as Error).message); }
   const kept = keepRecentProblems(createLogger(levelFromOptions({ ...values, 'log-level': settings.logLevel })));
   const log = kept.log;
-  const stack = { ...(settings.codecs ? { codecs: settings.codecs } : {}), phoneBook: settings.phoneBook };
+  const stack = { ...(settings.codecs ? { codecs: settings.codecs } : {}), phoneBook: settings.phoneBook,
+    ...(settings.directoryUrl !== undefined ? { directoryUrl: settings.directoryUrl } : {}) };
   const clock = new SystemClock();
   let phone: { station: ServicePhone['station']; start(): Promise<void>; close(): Promise<void> };
   let screen: () => string[];
@@ -79,7 +82,7 @@ export async function phoneMain(argv: string[]): Promise<number> {
       const { emulatedBoardUnderTest } = await import('./rig/board-under-test.js');
       const { tappedBoardUnderTest } = await import('./rig/tapped-board.js');
       const { startRigAgent } = await import('./rig/agent.js');
-      const common = { ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, protocol, clock, log };
+      const common = { ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, protocol, clock, log, stack };
       const board = values.emulated
         ? await emulatedBoardUnderTest({ ...common, micFrequency: Number(values.tone) })
         : await tappedBoardUnderTest(common);

@@ -21,6 +21,8 @@ import { StationSession, type Decoded, type StationLog } from './station-session
 import { StationTemplates } from './station-templates.js';
 import type { TraceSink } from '../station/trace.js';
 import { tcpReachable } from './primary-probe.js';
+import { XmlDirectory, type XmlDirectoryOptions } from './xml-directory.js';
+import type { DirectoryEntry } from '../station/signalling.js';
 
 export type { StationLog } from './station-session.js';
 
@@ -51,6 +53,10 @@ export interface SccpStationOptions {
   trace?: TraceSink;
   /** stop(): longest wait for the CM to close the session after Unregister (default 2000 ms). */
   leaveTimeoutMs?: number;
+  /** CiscoIPPhoneDirectory URL for searchDirectory (xml-directory.ts; `{cm}` = the CM's host); none = no directory. */
+  directoryUrl?: string;
+  /** Timeout, size cap and fetch of the directory client (tests). */
+  directory?: Pick<XmlDirectoryOptions, 'timeoutMs' | 'maxBytes' | 'fetch'>;
 }
 
 /** Register.maxStreams (docs/sccp.md §3 example "e.g. 5"). */
@@ -84,6 +90,8 @@ export class SccpStation extends StationFacade<OutMsg> {
   private statusRequested = false;
   private probing = false;
   private buttonWaitTimer: TimerHandle | undefined;
+  /** The CM's directory over HTTP (docs/directory.md §4); absent without `directoryUrl`. */
+  readonly searchDirectory?: (name: string) => Promise<DirectoryEntry[]>;
 
   constructor(opts: SccpStationOptions) {
     super();
@@ -97,6 +105,10 @@ export class SccpStation extends StationFacade<OutMsg> {
       protocol: 'SCCP', servers: opts.servers, clock: opts.clock, log: this.log,
       reconnect: opts.reconnect ?? DEFAULT_RECONNECT, rejectedMaxMs: REJECTED_MAX_MS, retryZeroDelayAtOnce: true,
     }, { open: (server) => this.open(server.host, server.port), close: (o) => this.close(o.unregister) });
+    if (opts.directoryUrl !== undefined) {
+      const dir = new XmlDirectory({ ...opts.directory, url: opts.directoryUrl, clock: opts.clock, cmHost: () => this.reg.current.host });
+      this.searchDirectory = (name) => dir.search(name);
+    }
   }
 
   protected get connected(): boolean { return this.session !== undefined; }

@@ -71,6 +71,8 @@ export class RegistrationEngine {
     const s = this.opts.servers[this.serverIndex]!;
     return this.opts.formatServer ? this.opts.formatServer(s) : `${s.host}:${s.port}`;
   }
+  /** The CM registered with or being tried. */
+  get current(): CmServer { return this.opts.servers[this.serverIndex]!; }
   /** True while `attempt` (from `open`) is the current one and the station runs. */
   isCurrent(attempt: number): boolean { return attempt === this.attempt && this.running; }
 

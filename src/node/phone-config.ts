@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, YamlSource, loadConfig, type ConfigProblem } from '../../lib/config/yaml-config.js';
+import { resolveDirectoryUrl } from '../../firmware/sccp/xml-directory.js';
 
 export const PROTOCOLS = ['sccp', 'sscp'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -50,6 +51,9 @@ export const phoneConfigSchema = z.strictObject({
   /** Offered in this order of preference; default all of CODECS. */
   codecs: z.array(z.enum(CODECS)).min(1).optional(),
   phoneBook: z.array(phoneBookEntry).default([]),
+  /** SCCP: the call manager's CiscoIPPhoneDirectory; `{cm}` = the host of the CM registered with (docs/directory.md §4). */
+  directoryUrl: z.string().refine((u) => resolveDirectoryUrl(u, '192.0.2.1') !== undefined,
+    'an http:// or https:// URL, e.g. http://{cm}:8080/directory ({cm} = the call manager\'s host)').optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   stateDir: z.string().min(1).default(DEFAULT_STATE_DIR),
   /** Unix socket `deskphone status` asks (default: see src/node/control-path.ts). */
@@ -72,6 +76,9 @@ function checkPhoneConfig(c: PhoneConfigFile, src: YamlSource): ConfigProblem[] 
   c.codecs?.forEach((codec, i) => {
     if (c.codecs!.indexOf(codec) < i) problems.push(src.problem(['codecs', i], `${codec} is listed twice`));
   });
+  if (c.directoryUrl !== undefined && c.protocol !== 'sccp') {
+    problems.push(src.problem(['directoryUrl'], 'for sccp phones only: an sscp phone searches the call manager\'s directory over SSCP (PhoneBook)'));
+  }
   const numbers = new Map<string, number>();
   c.phoneBook.forEach((e, i) => {
     const first = numbers.get(e.number);
@@ -102,6 +109,8 @@ export interface PhoneSettings {
   device: string | undefined;
   codecs: CodecName[] | undefined;
   phoneBook: PhoneBookEntry[];
+  /** SCCP directory URL (docs/directory.md §4); undefined = none. */
+  directoryUrl: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   stateDir: string;
   control: string | undefined;
@@ -116,6 +125,7 @@ export interface PhoneOverrides {
   logLevel?: string | undefined;
   stateDir?: string | undefined;
   control?: string | undefined;
+  directoryUrl?: string | undefined;
 }
 
 /** A bad command-line value: the message names the option (a usage error, exit 2). */
@@ -149,10 +159,14 @@ export function mergePhoneSettings(file: PhoneConfigFile | undefined, o: PhoneOv
     if (bad !== undefined || list.length === 0) throw new OverrideError(`--codecs ${o.codecs}: expected a comma-separated list of ${CODECS.join(', ')}`);
     codecs = [...new Set(list)] as CodecName[];
   }
+  if (o.directoryUrl !== undefined && resolveDirectoryUrl(o.directoryUrl, '192.0.2.1') === undefined) {
+    throw new OverrideError(`--directory-url ${o.directoryUrl}: expected an http:// or https:// URL, e.g. http://{cm}:8080/directory`);
+  }
   return {
     servers, protocol, codecs,
     device: o.device ?? file?.device,
     phoneBook: file?.phoneBook ?? [],
+    directoryUrl: protocol === 'sccp' ? o.directoryUrl ?? file?.directoryUrl : undefined,
     logLevel: (o.logLevel ?? file?.logLevel ?? 'info') as PhoneSettings['logLevel'],
     stateDir: o.stateDir ?? file?.stateDir ?? DEFAULT_STATE_DIR,
     control: o.control ?? file?.control,

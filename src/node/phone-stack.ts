@@ -43,10 +43,12 @@ export interface PhoneStackOptions {
   codecs?: readonly string[];
   /** Local phone book: names for numbers the call manager sends without one. */
   phoneBook?: readonly PhoneBookEntry[];
+  /** SCCP: the call manager's CiscoIPPhoneDirectory URL (docs/directory.md §4; `{cm}` = the CM's host). */
+  directoryUrl?: string;
 }
 
 /** The PhoneStackOptions a composition root passes through unchanged from its own options. */
-export type PassThroughStackOptions = Pick<PhoneStackOptions, 'codecs' | 'phoneBook'>;
+export type PassThroughStackOptions = Pick<PhoneStackOptions, 'codecs' | 'phoneBook' | 'directoryUrl'>;
 
 export interface PhoneStack {
   readonly station: SccpStation | SscpStation;
@@ -85,7 +87,7 @@ export async function createPhoneStack(o: PhoneStackOptions): Promise<PhoneStack
     })
     : new mod.SccpStation({
       ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
-      reconnect: { initialMs: 500, maxMs: 8000 }, ...(trace ? { trace } : {}),
+      reconnect: { initialMs: 500, maxMs: 8000 }, ...(trace ? { trace } : {}), ...(o.directoryUrl !== undefined ? { directoryUrl: o.directoryUrl } : {}),
       log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sccp: ${msg}`),
     });
   const app = new PhoneApp({

@@ -81,7 +81,8 @@ export async function buildAgentRig(s: Scenario, bench: RigBench, o: BenchOption
   if ('embedded' in s.callmanager) {
     const config = scenarioCmConfig(s, s.callmanager.embedded, stateDir);
     const configDir = dirname(resolveScenarioPath(s, s.callmanager.embedded)); // a relative moh.file starts here
-    startCm = () => startCallManager({ config, configDir, host: cm.host, port: cm.port, sscpPort: cm.sscpPort, clock,
+    startCm = () => startCallManager({ config, configDir, host: cm.host, port: cm.port, sscpPort: cm.sscpPort,
+      ...(cm.directoryPort !== undefined ? { directoryPort: cm.directoryPort } : {}), clock,
       log: { info: (m) => o.log.debug(`cm: ${m}`), warn: (m) => o.log.warn(`cm: ${m}`) } })
       .catch((e: Error) => { throw new Error(`embedded call manager on ${cm.host}:${cm.port} (SSCP UDP ${cm.sscpPort}, ${bench.rig.file} callmanager): ${e.message}`); });
     callManager = await startCm().catch((e: Error) => { rmSync(stateDir, { recursive: true, force: true }); throw e; });

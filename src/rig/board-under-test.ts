@@ -14,6 +14,7 @@ import type { SccpServer, SccpStation } from '../../firmware/sccp/station.js';
 import type { SscpStation } from '../../firmware/sscp/station.js';
 import { keypadOf, ringerOf } from '../../hal/board/components/index.js';
 import { createEmulatedPhone, type EmulatedPhone } from '../node/emulated-phone.js';
+import type { PassThroughStackOptions } from '../node/phone-stack.js';
 import type { Logger } from '../node/logger.js';
 import type { BoardInfo, BoardState } from './protocol.js';
 
@@ -58,13 +59,15 @@ export interface EmulatedBoardUnderTestOptions {
   log: Logger;
   /** Called with each new phone (the first one and after every reset), e.g. to print its screen. */
   onPhone?: (phone: EmulatedPhone) => void;
+  /** Codecs, phone book and directory URL (phone config, docs/phone-config.md). */
+  stack?: PassThroughStackOptions;
 }
 
 export async function emulatedBoardUnderTest(o: EmulatedBoardUnderTestOptions): Promise<BoardUnderTest & { readonly phone: EmulatedPhone }> {
   const make = async (): Promise<EmulatedPhone> => {
     const p = await createEmulatedPhone({
       name: 'phone', ...(o.deviceName ? { deviceName: o.deviceName } : {}), boardFile: o.boardFile, servers: o.servers,
-      ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, micFrequency: o.micFrequency, log: o.log,
+      ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, micFrequency: o.micFrequency, log: o.log, ...(o.stack ? { stack: o.stack } : {}),
     });
     await p.start();
     o.onPhone?.(p);

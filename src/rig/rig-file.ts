@@ -49,6 +49,11 @@ export const rigFileSchema = z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(1).max(65535).default(2000),
     sscpPort: z.number().int().min(1).max(65535).default(5070),
+    /**
+     * HTTP directory port when the scenario's CM config enables `directory.http` (docs/directory.md §3);
+     * absent = that config's port. SCCP boards are given it as --directory-url http://{cm}:PORT/directory.
+     */
+    directoryPort: z.number().int().min(1).max(65535).optional(),
   }).default({ host: '127.0.0.1', port: 2000, sscpPort: 5070 }),
   /** How long boards get to register after a reset, before a scenario's first step. */
   registerTimeout: duration.default(20_000),

@@ -18,7 +18,7 @@ import type { BoardConfig } from '../../hal/board/schema.js';
 import { RecordingSpeaker } from '../../firmware/media/pcm-recorder.js';
 import type { SccpServer } from '../../firmware/sccp/station.js';
 import { boardAudio } from '../node/hardware-phone.js';
-import { createPhoneStack, type PhoneStack } from '../node/phone-stack.js';
+import { createPhoneStack, type PassThroughStackOptions, type PhoneStack } from '../node/phone-stack.js';
 import type { Logger } from '../node/logger.js';
 import { fuseRinger, type BoardUnderTest } from './board-under-test.js';
 import { tapPlatform, type BoardTaps } from './bus-tap.js';
@@ -37,6 +37,8 @@ export interface TappedBoardOptions {
   platform?: (config: BoardConfig) => BoardPlatform;
   /** Microphone and earpiece; default the board config's ALSA devices. */
   audio?: (config: BoardConfig) => { microphone: PcmSource; speaker: PcmSink; micFrequency: number };
+  /** Codecs, phone book and directory URL (phone config, docs/phone-config.md). */
+  stack?: PassThroughStackOptions;
 }
 
 /** A sink that plays to `out` and keeps a copy for the agent's tone analysis. */
@@ -60,7 +62,7 @@ export async function tappedBoardUnderTest(o: TappedBoardOptions): Promise<Board
     const stack = await createPhoneStack({
       name: config.board.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: drivers.hardware, microphone,
       speaker: teeSink(speaker, earpiece), servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock,
-      continuousSpeaker: true, log: o.log,
+      continuousSpeaker: true, log: o.log, ...o.stack,
     });
     await stack.start();
     return {

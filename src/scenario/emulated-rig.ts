@@ -49,14 +49,14 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
   let callManager: CallManagerHandle | undefined;
   let server: { host: string; port: number };
   let sscpServer: { host: string; port: number };
-  let startCm: ((port: number, sscpPort: number) => Promise<CallManagerHandle>) | undefined;
+  let startCm: ((port: number, sscpPort: number, directoryPort: number) => Promise<CallManagerHandle>) | undefined;
   if ('embedded' in s.callmanager) {
     const config = scenarioCmConfig(s, s.callmanager.embedded, stateDir);
     const configDir = dirname(resolveScenarioPath(s, s.callmanager.embedded)); // a relative moh.file starts here
-    startCm = (port, sscpPort) => startCallManager({ config, configDir, host: '127.0.0.1', port, sscpPort, clock,
+    startCm = (port, sscpPort, directoryPort) => startCallManager({ config, configDir, host: '127.0.0.1', port, sscpPort, directoryPort, clock,
       log: { info: (m) => log.debug(`cm: ${m}`), warn: (m) => log.warn(`cm: ${m}`) },
       ...(log.enabled?.('trace') && log.trace ? { trace: traceTo((l) => log.trace!(`cm: ${l}`)) } : {}) });
-    callManager = await startCm(0, 0);
+    callManager = await startCm(0, 0, 0);
     server = { host: '127.0.0.1', port: callManager.port };
     sscpServer = { host: '127.0.0.1', port: callManager.sscp!.port };
   } else {
@@ -71,6 +71,8 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
         name, deviceName: p.device.toUpperCase(), boardFile: resolveScenarioPath(s, p.board),
         servers: [p.protocol === 'sscp' ? sscpServer : server], protocol: p.protocol, clock, micFrequency: p.tone,
         stateDir: join(stateDir, name), log,
+        // SCCP phones get the embedded CM's directory (docs/directory.md §4), as `directoryUrl` in a phone config would.
+        ...(p.protocol === 'sccp' && callManager?.directory ? { stack: { directoryUrl: callManager.directory.url } } : {}),
       });
       phones.set(name, phone);
       await phone.start();
@@ -94,7 +96,7 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
     // again on the same ports from its database; the phones register again by themselves.
     rig.restartCallManager = async () => {
       await rig.callManager?.close();
-      rig.callManager = await startCm!(server.port, sscpServer.port);
+      rig.callManager = await startCm!(server.port, sscpServer.port, rig.callManager?.directory?.port ?? 0);
     };
   }
   return rig;

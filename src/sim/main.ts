@@ -100,6 +100,8 @@ export async function simMain(argv: string[]): Promise<number> {
     const phone = await createEmulatedPhone({
       name: dev.label, deviceName: dev.name, boardFile: values.board!, protocol: dev.sscp ? 'sscp' : 'sccp',
       servers: [server], clock, micFrequency: micFrequency(i), ...(stateDir !== undefined ? { stateDir: join(stateDir, dev.name) } : {}), log,
+      // SCCP phones search the CM's HTTP directory when its config has one (docs/directory.md §4).
+      ...(!dev.sscp && cm?.directory ? { stack: { directoryUrl: cm.directory.url } } : {}),
     });
     teardown.add(dev.label, () => phone.close());
     phones.push(phone);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 
 const PACKAGES: Record<string, string> = { tshark: 'tshark', text2pcap: 'tshark', sox: 'sox', ffmpeg: 'ffmpeg', tmux: 'tmux', arecord: 'alsa-utils', aplay: 'alsa-utils',
-  'systemd-analyze': 'systemd', 'systemd-notify': 'systemd', python3: 'python3' };
+  'systemd-analyze': 'systemd', 'systemd-notify': 'systemd', python3: 'python3', xmllint: 'libxml2-utils' };
 
 export function haveTool(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;

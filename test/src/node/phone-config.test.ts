@@ -108,3 +108,14 @@ test('phone book: a callInfo without a name (or with the number as name) gets th
   assert.equal(book.protocol, 'sccp');
   assert.equal(withPhoneBook(station, []), station, 'an empty book is no layer');
 });
+
+test('directoryUrl: an http(s) URL, {cm} allowed; sccp only; carried into the settings', () => {
+  const file = loadPhoneConfigText('p.yaml', 'callManagers: [pbx1]\ndirectoryUrl: "http://{cm}:8080/directory"\n');
+  assert.equal(mergePhoneSettings(file, {}).directoryUrl, 'http://{cm}:8080/directory');
+  assert.equal(mergePhoneSettings(file, { protocol: 'sscp' }).directoryUrl, undefined, 'an sscp phone searches over SSCP');
+  assert.equal(mergePhoneSettings(loadPhoneConfigText('p.yaml', 'callManagers: [pbx1]\n'), {}).directoryUrl, undefined);
+  assert.throws(() => loadPhoneConfigText('p.yaml', 'callManagers: [pbx1]\ndirectoryUrl: "ftp://pbx1/dir"\n'), /directoryUrl: an http:\/\/ or https:\/\/ URL/);
+  assert.throws(() => loadPhoneConfigText('p.yaml', 'callManagers: [pbx1]\nprotocol: sscp\ndirectoryUrl: "http://pbx1/d"\n'), /directoryUrl: for sccp phones only/);
+  assert.equal(mergePhoneSettings(file, { directoryUrl: 'https://dir.example/d' }).directoryUrl, 'https://dir.example/d', '--directory-url wins');
+  assert.throws(() => mergePhoneSettings(file, { directoryUrl: 'dir.example' }), /--directory-url dir\.example: expected an http:\/\/ or https:\/\/ URL/);
+});

@@ -60,6 +60,7 @@ interface Suite { name: string; file: string; tests: string; failures: string; e
 before(async () => {
   const cm = await freeTcpPort();
   const sscp = await freeUdpPort();
+  const directory = await freeTcpPort(); // the embedded CM's HTTP directory (docs/directory.md), for SCCP boards
   // Every device the shipped scenarios use, with its protocol and microphone tone.
   const devices = new Map<string, { protocol: string; tone: number; board: string }>();
   for (const f of [...FILES, 'test/fixtures/scenarios/wrong-expectation.yaml']) {
@@ -72,10 +73,11 @@ before(async () => {
   }
   const entries = await Promise.all([...devices].map(async ([device, d]) => {
     const server = `127.0.0.1:${d.protocol === 'sscp' ? sscp : cm}`;
-    const port = await startBoard(['--board', d.board, '--server', server, '--protocol', d.protocol, '--device', device, '--tone', String(d.tone)]);
+    const port = await startBoard(['--board', d.board, '--server', server, '--protocol', d.protocol, '--device', device, '--tone', String(d.tone),
+      ...(d.protocol === 'sccp' ? ['--directory-url', `http://{cm}:${directory}/directory`] : [])]);
     return `  ${device.toLowerCase()}: { agent: "127.0.0.1:${port}", tokenEnv: DESKPHONE_RIG_TOKEN, device: ${device} }`;
   }));
-  writeFileSync(rigFile, ['version: 1', `callmanager: { host: 127.0.0.1, port: ${cm}, sscpPort: ${sscp} }`, 'boards:', ...entries, ''].join('\n'));
+  writeFileSync(rigFile, ['version: 1', `callmanager: { host: 127.0.0.1, port: ${cm}, sscpPort: ${sscp}, directoryPort: ${directory} }`, 'boards:', ...entries, ''].join('\n'));
 });
 
 after(async () => {
