@@ -72,7 +72,10 @@ export async function buildEmulatedRig(s: Scenario, log: Logger): Promise<Emulat
         servers: [p.protocol === 'sscp' ? sscpServer : server], protocol: p.protocol, clock, micFrequency: p.tone,
         stateDir: join(stateDir, name), log,
         // SCCP phones get the embedded CM's directory (docs/directory.md §4), as `directoryUrl` in a phone config would.
-        ...(p.protocol === 'sccp' && callManager?.directory ? { stack: { directoryUrl: callManager.directory.url } } : {}),
+        stack: {
+          ...(p.protocol === 'sccp' && callManager?.directory ? { directoryUrl: callManager.directory.url } : {}),
+          ...(p.phoneBook ? { phoneBook: p.phoneBook } : {}),
+        },
       });
       phones.set(name, phone);
       await phone.start();

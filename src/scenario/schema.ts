@@ -22,6 +22,11 @@ const phone = z.strictObject({
   /** Frequency of this phone's emulated microphone (a sine), so the far end can be recognised. */
   tone: z.number().min(100).max(3800),
   protocol: z.enum(['sccp', 'sscp']).default('sccp'),
+  /** The phone's own phone book (phone config `phoneBook:`, docs/phone-config.md): Directories → 2 lists it. */
+  phoneBook: z.array(z.strictObject({
+    name: z.string().min(1).max(40),
+    number: z.string().regex(/^[0-9*#+]{1,24}$/, 'a number is digits, "*", "#" or "+" (as dialled)'),
+  })).max(100).optional(),
 });
 
 /** A regular expression over the LCD rows, checked when the file loads. */

@@ -62,18 +62,22 @@ before(async () => {
   const sscp = await freeUdpPort();
   const directory = await freeTcpPort(); // the embedded CM's HTTP directory (docs/directory.md), for SCCP boards
   // Every device the shipped scenarios use, with its protocol and microphone tone.
-  const devices = new Map<string, { protocol: string; tone: number; board: string }>();
+  const devices = new Map<string, { protocol: string; tone: number; board: string; phoneBook?: { name: string; number: string }[] }>();
   for (const f of [...FILES, 'test/fixtures/scenarios/wrong-expectation.yaml']) {
     const s = loadScenario(f);
     for (const p of Object.values(s.phones)) {
       const known = devices.get(p.device);
       if (known) assert.equal(known.tone, p.tone, `${f}: ${p.device} has one microphone tone in every scenario`);
-      devices.set(p.device, { protocol: p.protocol, tone: p.tone, board: resolveScenarioPath(s, p.board) });
+      if (known?.phoneBook && p.phoneBook) assert.deepEqual(known.phoneBook, p.phoneBook, `${f}: ${p.device} has one phone book in every scenario`);
+      devices.set(p.device, { protocol: p.protocol, tone: p.tone, board: resolveScenarioPath(s, p.board), ...(p.phoneBook ?? known?.phoneBook ? { phoneBook: p.phoneBook ?? known?.phoneBook } : {}) });
     }
   }
   const entries = await Promise.all([...devices].map(async ([device, d]) => {
     const server = `127.0.0.1:${d.protocol === 'sscp' ? sscp : cm}`;
-    const port = await startBoard(['--board', d.board, '--server', server, '--protocol', d.protocol, '--device', device, '--tone', String(d.tone),
+    // A scenario phone's phone book reaches its board as a phone config (--server still names the CM).
+    const book = d.phoneBook ? join(dir, `${device}.yaml`) : undefined;
+    if (book) writeFileSync(book, `callManagers: ["127.0.0.1:${cm}"]\nphoneBook: ${JSON.stringify(d.phoneBook)}\n`);
+    const port = await startBoard([...(book ? ['--config', book] : []), '--board', d.board, '--server', server, '--protocol', d.protocol, '--device', device, '--tone', String(d.tone),
       ...(d.protocol === 'sccp' ? ['--directory-url', `http://{cm}:${directory}/directory`] : [])]);
     return `  ${device.toLowerCase()}: { agent: "127.0.0.1:${port}", tokenEnv: DESKPHONE_RIG_TOKEN, device: ${device} }`;
   }));
