@@ -4,7 +4,8 @@
  * per call-second, idle CPU, RSS, start → registered, and a CPU-quota sweep with the caller's
  * late RTP sends; then the same for two baresip instances calling each other on loopback when
  * baresip is installed (bench-baresip.ts). Both run in this one run so the ratios are paired.
- * DESKPHONE_BENCH_CALL_S sets the call window (default 15 s; 60 for the issue's figure).
+ * DESKPHONE_BENCH_CALL_S sets the call window (default 15 s; 60 for the issue's figure);
+ * DESKPHONE_BENCH_ROOT runs another checkout's build (its dist/ and board-configs/) for a before/after.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -29,8 +30,9 @@ export const QUOTAS = [20, 10, 5, 2];
 /** A send later than this after the previous one is "late" (20 ms packets, RFC 3551 §4.5 default ptime; 1.5 × ptime). */
 export const LATE_GAP_MS = 30;
 const SWEEP_S = 5;
-const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
-const BOARD = fileURLToPath(new URL('../../board-configs/laptop-emulated.yaml', import.meta.url));
+const ROOT = process.env['DESKPHONE_BENCH_ROOT'] ?? fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'dist/src/bin.js');
+const BOARD = join(ROOT, 'board-configs/laptop-emulated.yaml');
 const TOKEN = 'bench-token-0123456789';
 const A = 'SEP0000000004F0';
 const B = 'SEP0000000004F1';
