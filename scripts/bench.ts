@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json]`: media hot-path benchmark against hand-written baselines and npm peers,
+ * `npm run bench [-- --json] [-- --only phone | --skip phone]`: media hot-path benchmark and the "whole phone" group (bench-whole.ts) against hand-written baselines and npm peers,
  * all measured in this one run on this machine (docs/media.md ("Benchmark", "External peers and checkers") gives the method and
  * reference numbers). Peers (rtp.js, werift-rtp, alawmulaw) are devDependencies; a missing one is
  * reported as "not installed", not a failure. Re-executes itself with --expose-gc for allocation rows.
@@ -13,6 +13,7 @@ import { newRtpView, parseRtp, writeRtpHeader } from '../firmware/media/rtp.js';
 import { type Case, type GroupTiming, type SampledAlloc, bytesPerOp, canMeasureAlloc, sampledAlloc, fmtRate, measure, measureGroup, pairedRatio } from './bench-harness.js';
 import { type DuplexRunner, cpuPaired, enginePipeline, rawDgram, senderJitter } from './bench-pipeline.js';
 import { conferenceRows } from './bench-conference.js';
+import { wholePhoneRows } from './bench-whole.js';
 import { SystemClock } from '../hal/bindings/system-clock.js';
 
 if (!canMeasureAlloc && !process.execArgv.includes('--expose-gc')) {
@@ -180,6 +181,10 @@ function ratioRow(group: string, name: string, value: number, unit: string, rati
 }
 
 async function main(): Promise<void> {
+  // `--only phone`: just the "whole phone" group (processes, ~2–3 min); `--skip phone`: everything else.
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  const skipPhone = process.argv.includes('--skip') && process.argv[process.argv.indexOf('--skip') + 1] === 'phone';
+  if (process.argv.includes('--only') && only === 'phone') { rows.push(...await wholePhoneRows(log)); report(); return; }
   const [rtpjs, werift, alawmulaw] = await Promise.all([peer<any>('rtp.js'), peer<any>('werift-rtp'), peer<any>('alawmulaw')]);
   // ---- RTP ----
   log('  RTP parse/write (interleaved rounds)…\n');
@@ -301,6 +306,7 @@ async function main(): Promise<void> {
   const jit = await senderJitter(new SystemClock(), 3000);
   rows.push({ group: 'Real time', name: 'RTP interarrival jitter, engine → engine on loopback, SystemClock (RFC 3550 A.8)', value: jit.jitterMs, unit: 'ms',
     ratio: `${jit.packets} packets, ${jit.lost} lost`, target: '< 1 ms', pass: jit.jitterMs < 1 && jit.lost === 0 });
+  if (!skipPhone) rows.push(...await wholePhoneRows(log));
   report();
 }
 
@@ -338,7 +344,7 @@ function report(): void {
   if (json) { process.stdout.write(`${JSON.stringify({ node: process.version, seconds: secs, loadavg: loadavg(), rows }, null, 2)}\n`); return; }
   const lines = ['| group | case | result | detail | target |', '|---|---|---:|---|---|'];
   for (const r of rows) {
-    const v = Number.isNaN(r.value) ? (r.unit === 'not installed' ? '—' : 'n/a') : r.unit === 'pkt/s' || r.unit === 'samples/s' ? `${fmtRate(r.value)} ${r.unit}` : `${r.value.toFixed(r.unit === 'B/pkt' ? 0 : 2)} ${r.unit}`;
+    const v = Number.isNaN(r.value) ? (r.unit === 'not installed' ? '—' : r.unit === 'note' ? 'note' : 'n/a') : r.unit === 'pkt/s' || r.unit === 'samples/s' ? `${fmtRate(r.value)} ${r.unit}` : `${r.value.toFixed(r.unit === 'B/pkt' ? 0 : 2)} ${r.unit}`;
     const tgt = r.target ? `${r.target} ${r.pass ? '✅' : '❌'}` : '';
     lines.push(`| ${r.group} | ${r.name} | ${v} | ${r.ratio ?? (r.unit === 'not installed' ? 'not installed' : '')} | ${tgt} |`);
   }

@@ -96,7 +96,7 @@ export async function phoneMain(argv: string[]): Promise<number> {
       const { createEmulatedPhone } = await import('./node/emulated-phone.js');
       const p = await createEmulatedPhone({
         name: 'phone', ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, clock,
-        micFrequency: Number(values.tone), protocol, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), log, stack,
+        micFrequency: Number(values.tone), protocol, continuousSpeaker: false, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), log, stack,
       });
       phone = p; screen = () => p.lcd(); calls = () => p.app.model.calls.values();
       audio = () => [{ role: 'capture', device: `emulated microphone (${values.tone} Hz tone)`, open: true }, { role: 'playback', device: 'emulated earpiece', open: true }];

@@ -9,7 +9,10 @@
  *   talkspurt start (RFC 3551 §4.1 marker bit, or the first packet after the buffer ran dry).
  * - Sender clock drift: the minimum transit time is the delay baseline; it follows decreases at
  *   once and increases slowly. When the real delay drifts more than one frame from the target,
- *   a quiet frame is dropped (too deep) or a silent frame inserted (too shallow).
+ *   a quiet frame is dropped (too deep) or a silent frame inserted (too shallow). A buffer that
+ *   stays too deep for FORCE_DROP_AFTER_MS without a quiet frame (a burst after a network stall
+ *   under a continuous sound) drops a frame every FORCE_DROP_EVERY frames anyway, so the delay
+ *   comes back to the target instead of staying at the stall's length.
  * - A frame missing at its play time is concealed (Plc after the decoder, G.711 App I style; a
  *   stateful codec's decoder absorbs the concealment, see AudioCodec.absorbConcealed). With no
  *   later frame buffered the buffer conceals up to 60 ms (App I fade) and then stops: underrun.
@@ -26,7 +29,7 @@ export interface JitterStats extends PlayoutCounters {
   lost: number;
   /** Frames thrown away: overwritten stale slots and drift-control drops. */
   discarded: number;
-  /** Of `discarded`: quiet frames dropped because the delay had drifted above the target. */
+  /** Of `discarded`: frames dropped because the delay had drifted above the target (quiet ones; any, once it stays too deep for 1 s). */
   dropped: number;
   /** Silent frames inserted because the delay had drifted below the target. */
   inserted: number;
@@ -70,6 +73,10 @@ const BASE_RISE_GAIN = 1 / 16;
 /** Drift control hysteresis in frames: drop above target + 1.5 frames, insert below target − 0.25. */
 const DROP_ABOVE_FRAMES = 1.5;
 const INSERT_BELOW_FRAMES = 0.25;
+/** Too deep this long (ms of played frames) with no quiet frame to drop: drop loud frames too. */
+const FORCE_DROP_AFTER_MS = 1000;
+/** Spacing of those forced drops, in frames (one 20 ms frame per 80 ms: the delay falls at 1/4 speed). */
+const FORCE_DROP_EVERY = 4;
 /** App I: concealment fades out after 60 ms; the buffer stops after that much dry concealment. */
 const MAX_DRY_CONCEAL_MS = 60;
 /** A frame whose peak stays below this (−48 dBFS) counts as silence for drift drop/insert. */
@@ -108,6 +115,7 @@ export class AdaptiveJitterBuffer implements PlayoutBuffer {
   private dryTs = 0;                         // concealment with an empty buffer, ts units
   private dryFrames = 0;                     // frames of that concealment (lost if a later frame comes)
   private holdSilence = false;               // insert one silent frame at the next pull
+  private deepTs = 0;                        // played time (ts units) the delay has been above the drop threshold
   private lastSeq = -1;
 
   constructor(opts: JitterBufferOptions) {
@@ -209,7 +217,7 @@ export class AdaptiveJitterBuffer implements PlayoutBuffer {
       const fi0 = this.earliest();
       // Talkspurt start: the first frame plays when its delay since the baseline reaches the target.
       if (fi0 * this.frameTs > nowTs - this.base - target) return PullResult.BUFFERING;
-      this.playing = true; this.playFi = fi0; this.dryTs = 0; this.dryFrames = 0; this.holdSilence = false;
+      this.playing = true; this.playFi = fi0; this.dryTs = 0; this.dryFrames = 0; this.holdSilence = false; this.deepTs = 0;
     }
     if (this.usePlc && (!this.plc || this.plc.sampleRate !== codec.sampleRate)) this.plc = new Plc(codec.sampleRate);
     const delay = nowTs - this.base - this.playFi * this.frameTs;
@@ -246,16 +254,20 @@ export class AdaptiveJitterBuffer implements PlayoutBuffer {
     this.fiOf[slot] = EMPTY; this.count--;
     this.lastPlayedFi = this.playFi++;
     this.dryTs = 0; this.dryFrames = 0;
-    // Drift control, only on a quiet frame: too deep → drop the next frame; too shallow → insert.
-    if (isQuiet(out)) {
-      if (delay > target + DROP_ABOVE_FRAMES * this.frameTs && this.count > 0) {
-        const next = this.playFi & this.mask;
-        if (this.fiOf[next] === this.playFi) { this.fiOf[next] = EMPTY; this.count--; }
-        this.lastPlayedFi = this.playFi++;
-        st.discarded++; st.dropped++;
-      } else if (delay < target - INSERT_BELOW_FRAMES * this.frameTs) {
-        this.holdSilence = true;
-      }
+    // Drift control on a quiet frame: too deep → drop the next frame; too shallow → insert. Too deep
+    // for FORCE_DROP_AFTER_MS with no quiet frame: drop the next frame anyway, every FORCE_DROP_EVERY.
+    const deep = delay > target + DROP_ABOVE_FRAMES * this.frameTs && this.count > 0;
+    this.deepTs = deep ? this.deepTs + this.frameTs : 0;
+    const quiet = isQuiet(out);
+    const forced = deep && !quiet && this.deepTs >= FORCE_DROP_AFTER_MS * this.tsPerMs;
+    if (deep && (quiet || forced)) {
+      const next = this.playFi & this.mask;
+      if (this.fiOf[next] === this.playFi) { this.fiOf[next] = EMPTY; this.count--; }
+      this.lastPlayedFi = this.playFi++;
+      st.discarded++; st.dropped++;
+      if (forced) this.deepTs -= FORCE_DROP_EVERY * this.frameTs;
+    } else if (quiet && delay < target - INSERT_BELOW_FRAMES * this.frameTs) {
+      this.holdSilence = true;
     }
     return PullResult.PLAYED;
   }

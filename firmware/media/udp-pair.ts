@@ -1,5 +1,6 @@
 /** RTP/RTCP socket pair: RTP on an even port, RTCP on the next odd one (RFC 3550 §11). */
 import dgram from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 
 /** Attempts to find a free even/odd port pair before giving up. */
@@ -7,9 +8,20 @@ const PAIR_ATTEMPTS = 32;
 /** Highest even port whose +1 still exists (16-bit UDP ports). */
 const MAX_EVEN_PORT = 65534;
 
+/**
+ * dgram's address lookup for every unconnected send(): an IP literal (all our media endpoints, checked
+ * by startTransmit) answers at once instead of through dns.lookup, which defers even a literal to
+ * process.nextTick (one tick and a closure per packet). Names still go to dns.lookup.
+ */
+export function literalLookup(host: string, family: unknown, cb: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const v = isIP(host);
+  if (v) cb(null, host, v);
+  else dnsLookup(host, family as number, cb);
+}
+
 function bindOne(type: 'udp4' | 'udp6', address: string, port: number): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
-    const sock = dgram.createSocket({ type, reuseAddr: false });
+    const sock = dgram.createSocket({ type, reuseAddr: false, lookup: literalLookup as unknown as dgram.SocketOptions['lookup'] });
     sock.once('error', (e) => { sock.close(); reject(e); });
     sock.bind(port, address, () => { sock.removeAllListeners('error'); resolve(sock); });
   });

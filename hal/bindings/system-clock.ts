@@ -17,6 +17,8 @@ export interface SystemClockOptions {
 
 export class SystemClock implements Clock {
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Per interval: its reusable Node timers by whole-ms delay (setInterval). */
+  private readonly intervals = new Map<number, Map<number, NodeJS.Timeout>>();
   private nextId = 1;
   private readonly unref: boolean;
 
@@ -47,14 +49,26 @@ export class SystemClock implements Clock {
    * not "ms after the previous callback" like Node's setInterval, so a 20 ms media clock does not
    * lose a packet time every few seconds. A tick that is late runs at once; after a stall longer
    * than MAX_CATCH_UP_MS the schedule restarts from now instead of bursting.
+   *
+   * Cheap per tick: the delay to the next deadline is rounded to whole ms (Node keys its timer
+   * lists by the exact delay, so a fractional one built a fresh list every tick) and each interval
+   * keeps one Node Timeout per delay it has needed, re-armed with refresh() (no new Timeout, no
+   * new closure per tick). The delays stay within 0..ms, so that is at most ms + 1 objects.
    */
   setInterval(fn: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
     const every = Math.max(MIN_INTERVAL_MS, Number.isFinite(ms) ? ms : 0);
     let deadline = performance.now() + every;
+    const byDelay = new Map<number, NodeJS.Timeout>();
     const arm = (): void => {
-      const t = setTimeout(tick, Math.max(0, deadline - performance.now()));
-      if (this.unref) t.unref();
+      const d = Math.max(0, Math.round(deadline - performance.now()));
+      let t = byDelay.get(d);
+      if (t) t.refresh();
+      else {
+        t = setTimeout(tick, d);
+        if (this.unref) t.unref();
+        byDelay.set(d, t);
+      }
       this.timers.set(id, t);
     };
     const tick = (): void => {
@@ -64,12 +78,15 @@ export class SystemClock implements Clock {
       arm();                                 // re-arm first so fn may clear the interval
       fn();
     };
+    this.intervals.set(id, byDelay);
     arm();
     return { id };
   }
 
   clearInterval(handle: TimerHandle | undefined): void {
     if (!handle) return;
+    const pool = this.intervals.get(handle.id);
+    if (pool) { for (const t of pool.values()) clearTimeout(t); this.intervals.delete(handle.id); }
     const t = this.timers.get(handle.id);
     if (t) { clearTimeout(t); this.timers.delete(handle.id); }
   }

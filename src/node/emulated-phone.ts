@@ -37,6 +37,12 @@ export interface EmulatedPhoneOptions {
   log: Logger;
   /** Codecs and phone book (phone config, docs/phone-config.md). */
   stack?: PassThroughStackOptions;
+  /**
+   * Keep the earpiece clock running while nothing plays (default true), so heard(ms) means the
+   * last ms of wall-clock time. `deskphone phone --emulated` without a rig asks nobody what was
+   * heard and turns it off: an idle phone then has no 50 Hz mixer tick, as on hardware.
+   */
+  continuousSpeaker?: boolean;
 }
 
 export interface EmulatedPhone extends PhoneUnderTest {
@@ -62,7 +68,7 @@ export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<Emul
   // heard in the last 200 ms" must mean wall-clock time, not the last time something played.
   const createStack = (): Promise<PhoneStack> => createPhoneStack({
     name: o.name, ...(o.deviceName ? { deviceName: o.deviceName } : {}), hardware: board.hardware, microphone, speaker: earpiece,
-    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: true, ...(state ? { state } : {}), log: o.log, ...o.stack,
+    servers: o.servers, ...(o.protocol ? { protocol: o.protocol } : {}), clock: o.clock, ...(o.bindAddress ? { bindAddress: o.bindAddress } : {}), continuousSpeaker: o.continuousSpeaker ?? true, ...(state ? { state } : {}), log: o.log, ...o.stack,
   });
   let stack: PhoneStack;
   try {

@@ -27,7 +27,7 @@ function payload(i: number, silent = false): Uint8Array {
  * Schedules arrivals `pkts` (frame index i, arrival time in ms) as VirtualClock timers and a pull
  * every 20 ms (at 10, 30, 50 ... ms), then advances the clock to `untilMs`.
  */
-async function run(pkts: Pkt[], untilMs: number, opts: Partial<JitterBufferOptions> = {}, onPull?: (r: PullResult, out: Int16Array) => void) {
+async function run(pkts: Pkt[], untilMs: number, opts: Partial<JitterBufferOptions> = {}, onPull?: (r: PullResult, out: Int16Array, jb: AdaptiveJitterBuffer) => void) {
   const clock = new VirtualClock();
   const jb = new AdaptiveJitterBuffer({ clock, ...opts });
   const out = new Int16Array(FRAME);
@@ -42,8 +42,8 @@ async function run(pkts: Pkt[], untilMs: number, opts: Partial<JitterBufferOptio
     }, p.at);
   }
   clock.setTimeout(() => {
-    clock.setInterval(() => { const r = jb.pull(PCMU, out); results.push(r); onPull?.(r, out); }, 20);
-    const r = jb.pull(PCMU, out); results.push(r); onPull?.(r, out);
+    clock.setInterval(() => { const r = jb.pull(PCMU, out); results.push(r); onPull?.(r, out, jb); }, 20);
+    const r = jb.pull(PCMU, out); results.push(r); onPull?.(r, out, jb);
   }, 10);
   await clock.advance(untilMs);
   return { jb, results, count: (r: PullResult) => results.filter((x) => x === r).length };
@@ -160,4 +160,16 @@ test('put/pull allocate nothing per packet in steady state (measured in a fresh 
   assert.ok(m.steady < 2, `jitter buffer allocates ${m.steady.toFixed(2)} B per packet`);
   assert.ok(m.lossy < 2, `with 1/8 loss + PLC: ${m.lossy.toFixed(2)} B per packet`);
   assert.ok(m.leaky >= 16, `meter blind: ${m.leaky}`);
+});
+
+test('after a stall the delay comes back to the target even without quiet frames (loud frames dropped once it stays deep)', async () => {
+  // A continuous tone (never quiet); the network holds frames 100..124 (500 ms) and delivers them in one burst.
+  const pkts = Array.from({ length: 600 }, (_, i) => ({ i, at: i >= 100 && i < 125 ? 125 * 20 : i * 20 }));
+  const delays: number[] = [];
+  const { jb } = await run(pkts, 600 * 20, {}, (r, _out, b) => { if (r === PullResult.PLAYED) delays.push(b.stats.currentDelayMs); });
+  const afterBurst = delays.slice(130, 140);
+  assert.ok(Math.max(...afterBurst) > 300, `the burst made the buffer deep: ${afterBurst.map((d) => d.toFixed(0))}`);
+  const tail = delays.slice(-50);
+  assert.ok(Math.max(...tail) < jb.stats.targetDelayMs + 40, `delay back near the ${jb.stats.targetDelayMs} ms target: ${Math.max(...tail).toFixed(0)} ms`);
+  assert.ok(jb.stats.dropped >= 20, `dropped ${jb.stats.dropped}`);
 });

@@ -1,0 +1,134 @@
+/**
+ * The "whole phone" bench group: `deskphone phone --emulated` as its own process against
+ * `deskphone callmanager`, one PCMU call to a second phone, measured from outside (/proc): CPU
+ * per call-second, idle CPU, RSS, start → registered, and a CPU-quota sweep with the caller's
+ * late RTP sends; then the same for two baresip instances calling each other on loopback when
+ * baresip is installed (bench-baresip.ts). Both run in this one run so the ratios are paired.
+ * DESKPHONE_BENCH_CALL_S sets the call window (default 15 s; 60 for the issue's figure);
+ * DESKPHONE_BENCH_ROOT runs another checkout's build (its dist/ and board-configs/) for a before/after.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeTspFrame } from '../callmanager/tsp/codec.js';
+import { AgentConnection } from '../src/rig/client.js';
+import { Proc, cpuPercent, cpuQuota, freePort, haveTshark, rssMb, sendGaps, sleep, udpPorts, type Quota } from './bench-procs.js';
+
+export interface PhoneRow { group: string; name: string; value: number; unit: string; ratio?: string; target?: string; pass?: boolean }
+
+export interface PhoneFigures {
+  startMs: number; idlePct: number; rssIdleMb: number; callPct: number; rssCallMb: number;
+  sweep: Array<{ percent: number; late: number; maxGapMs: number; sends: number }>;
+  notes: string[];
+}
+
+export const CALL_S = Number(process.env['DESKPHONE_BENCH_CALL_S'] ?? 15);
+export const IDLE_S = Number(process.env['DESKPHONE_BENCH_IDLE_S'] ?? 10);
+export const QUOTAS = [20, 10, 5, 2];
+/** A send later than this after the previous one is "late" (20 ms packets, RFC 3551 §4.5 default ptime; 1.5 × ptime). */
+export const LATE_GAP_MS = 30;
+const SWEEP_S = 5;
+const ROOT = process.env['DESKPHONE_BENCH_ROOT'] ?? fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'dist/src/bin.js');
+const BOARD = join(ROOT, 'board-configs/laptop-emulated.yaml');
+const TOKEN = 'bench-token-0123456789';
+const A = 'SEP0000000004F0';
+const B = 'SEP0000000004F1';
+
+function cmConfig(sccp: number, tsp: number): string {
+  return `server: { bind: 127.0.0.1, port: ${sccp} }\n` +
+    'lines:\n  - { number: "400", name: Bench A }\n  - { number: "401", name: Bench B }\n' +
+    `devices:\n  - { name: ${A}, lines: ["400"] }\n  - { name: ${B}, lines: ["401"] }\n` +
+    `tsp:\n  port: ${tsp}\n  users:\n    - { name: bench, secret: bench-secret, device: ${A} }\n`;
+}
+
+/** Login + Dial over TSP (docs/tsp.md §3): the call manager makes phone A go off hook and dial. */
+function tspDial(port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1');
+    let got = '';
+    s.on('data', (d) => {
+      got += d.toString();
+      const responses = got.split('\r\n\r\n').filter((x) => x.startsWith('Response'));
+      if (responses.some((r) => !r.includes('Success'))) { s.destroy(); reject(new Error(`TSP: ${got.trim()}`)); }
+      if (responses.length >= 2) { s.end(); resolve(); }
+    });
+    s.on('error', reject);
+    s.write(encodeTspFrame({ kind: 'Action', action: 'Login', user: 'bench', secret: 'bench-secret' }));
+    s.write(encodeTspFrame({ kind: 'Action', action: 'Dial', address }));
+  });
+}
+
+/** Late sends and the longest gap of `pid`'s 172-byte RTP packets over SWEEP_S at each quota. */
+export async function quotaSweep(pid: number, name: string, notes: string[]): Promise<PhoneFigures['sweep']> {
+  if (!haveTshark()) { notes.push('quota sweep skipped: tshark not installed (scripts/ensure-oracles.sh installs it)'); return []; }
+  const q: Quota | string = cpuQuota(pid, name);
+  if (typeof q === 'string') { notes.push(`quota sweep unavailable: ${q}`); return []; }
+  const out: PhoneFigures['sweep'] = [];
+  try {
+    for (const percent of QUOTAS) {
+      q.set(percent);
+      await sleep(500);
+      const gaps = await sendGaps(udpPorts(pid), 172, SWEEP_S * 1000);
+      out.push({ percent, late: gaps.filter((g) => g > LATE_GAP_MS).length, maxGapMs: gaps.length ? Math.max(...gaps) : Number.NaN, sends: gaps.length + 1 });
+    }
+  } finally { q.release(); }
+  notes.push(`quota via ${q.kind}`);
+  return out;
+}
+
+export async function deskphoneFigures(): Promise<PhoneFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'dp-bench-'));
+  const [sccp, tsp, rig] = [await freePort(), await freePort(), await freePort()];
+  writeFileSync(join(dir, 'cm.yaml'), cmConfig(sccp, tsp));
+  const procs: Proc[] = [];
+  const notes: string[] = [];
+  try {
+    const cm = new Proc('callmanager', process.execPath, [BIN, 'callmanager', '--config', join(dir, 'cm.yaml')]);
+    procs.push(cm);
+    await cm.waitFor(/TSP .*listening/, 20_000);
+    const phoneArgs = (dev: string, tone: string): string[] => [BIN, 'phone', '--board', BOARD, '--server', `127.0.0.1:${sccp}`, '--emulated',
+      '--device', dev, '--tone', tone, '--control', join(dir, `${dev}.sock`)];
+    const a = new Proc('phone A', process.execPath, phoneArgs(A, '1000'));
+    procs.push(a);
+    const startMs = (await a.waitFor(/^registered$/, 20_000)) - a.startedAt;
+    const b = new Proc('phone B', process.execPath, [...phoneArgs(B, '1500'), '--rig-listen', `127.0.0.1:${rig}`], { DESKPHONE_RIG_TOKEN: TOKEN });
+    procs.push(b);
+    await b.waitFor(/rig agent listening/, 20_000);
+    const agent = await AgentConnection.open({ host: '127.0.0.1', port: rig }, TOKEN, 'phone B');
+    while (agent.state.station !== 'registered') await sleep(50);
+    await sleep(2000);                                           // start-up work (JIT, GC, first redraws) settles
+    const [idlePct] = await cpuPercent([a.pid], IDLE_S * 1000);
+    const rssIdleMb = rssMb(a.pid);
+    await tspDial(tsp, '401');
+    for (let t = 0; agent.state.ringer === 'off'; t += 20) { if (t > 10_000) throw new Error('phone B never rang'); await sleep(20); }
+    await agent.request('hook', { offHook: true });
+    await sleep(1000);
+    if (!(await agent.request('hears', { freqs: [1000], ms: 300 }))) notes.push('phone B did not hear A\'s 1000 Hz tone');
+    const [callPct] = await cpuPercent([a.pid], CALL_S * 1000);
+    const rssCallMb = rssMb(a.pid);
+    const sweep = await quotaSweep(a.pid, `dp-bench-${process.pid}`, notes);
+    await agent.request('hook', { offHook: false });
+    agent.close();
+    return { startMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes };
+  } finally {
+    for (const p of procs.reverse()) await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Rows for one side (`who`) of the comparison. */
+export function figureRows(who: string, f: PhoneFigures): PhoneRow[] {
+  const g = 'Whole phone';
+  const rows: PhoneRow[] = [
+    { group: g, name: `${who}: start → registered`, value: f.startMs, unit: 'ms' },
+    { group: g, name: `${who}: idle CPU (${IDLE_S} s window)`, value: f.idlePct, unit: '% core' },
+    { group: g, name: `${who}: RSS idle / in call`, value: f.rssIdleMb, unit: 'MB', ratio: `${f.rssCallMb.toFixed(1)} MB in call` },
+    { group: g, name: `${who}: CPU in a PCMU call (${CALL_S} s window)`, value: f.callPct, unit: '% core' },
+  ];
+  for (const s of f.sweep) rows.push({ group: g, name: `${who}: quota ${s.percent} %: sends later than ${LATE_GAP_MS} ms`, value: s.late, unit: 'late', ratio: `of ${s.sends} in ${SWEEP_S} s, max gap ${s.maxGapMs.toFixed(0)} ms` });
+  for (const n of f.notes) rows.push({ group: g, name: `${who}: ${n}`, value: Number.NaN, unit: 'note' });
+  return rows;
+}
