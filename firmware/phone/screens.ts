@@ -114,7 +114,7 @@ function lineLabel(m: PhoneModel): string {
 }
 
 function softkeys(m: PhoneModel, g: ScreenGeometry): string {
-  return softkeyRow(layoutSoftkeys(m.softkeys, g.softkeyCount, m.softkeyPage).labels, g.cols);
+  return softkeyRow(layoutSoftkeys(m.softkeys, g.softkeyCount, m.softkeyPage, m.softkeyPaged).labels, g.cols);
 }
 
 /** Row 2 (info) text by priority; `overflow` is the party name that did not fit on row 1. */
