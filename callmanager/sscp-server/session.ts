@@ -29,7 +29,7 @@ export interface SscpSessionHost {
 }
 
 /** One call's soft key set and the function-key page shown of it (docs/sscp.md §5 "Several calls"). */
-interface KeyState { line: number; ref: number; set: SoftKeySetName; page: number }
+interface KeyState { line: number; ref: number; set: SoftKeySetName; page: number; pages?: number }
 
 /** Soft key sets kept per call; a phone holds far fewer calls (the core's per-line maxCalls). */
 const MAX_CALL_SETS = 32;
@@ -86,7 +86,12 @@ export class SscpSession implements StationSink {
     }
     if (cmd.t === 'callState' && (cmd.state === 'onhook' || cmd.state === 'idle')) this.callKeys.delete(cmd.ref);
     for (const m of commandToSscp(cmd)) {
-      if (m.name === 'Layout') this.view = m.fields.view === 'Conversation' ? 'Conversation' : 'Local';
+      if (m.name === 'Layout') {
+        this.view = m.fields.view === 'Conversation' ? 'Conversation' : 'Local';
+        // A view change keeps the call's function-key page (§5 "Layout"): say which it is.
+        const k = this.callKeys.get(Number(m.fields.callId) || 0);
+        if (k?.pages !== undefined && k.pages > 1) m.fields = { ...m.fields, page: k.page, pages: k.pages };
+      }
       this.host.send(this.peer, this.name, m);
     }
   }
@@ -110,9 +115,13 @@ export class SscpSession implements StationSink {
   /** SoftKeySet for one call's set (or the default set) at its page; with `layout` (or when paged) also 124 Layout. */
   private sendSoftKeys(k: KeyState, layout: boolean): void {
     const all = softKeysFor(this.device, k.set);
-    const per = this.softkeySlots > 0 ? this.softkeySlots : all.length || 1;
+    const slots = this.softkeySlots > 0 ? this.softkeySlots : all.length || 1;
+    // A set longer than the phone's softkeys goes slots - 1 keys a page: the last softkey is the
+    // phone's "more" (our extension, docs/sscp.md §5 "Layout").
+    const per = all.length > slots && slots > 1 ? slots - 1 : slots;
     const pages = Math.max(1, Math.ceil(all.length / per));
     k.page = Math.min(Math.max(1, k.page), pages);
+    k.pages = pages;
     const keys = all.slice((k.page - 1) * per, k.page * per);
     const where: SscpFields = { ...(k.line > 0 ? { line: k.line } : {}), ...(k.ref > 0 ? { callId: String(k.ref) } : {}) };
     this.write('SoftKeySet', { ...where, keys: keys.map((x) => ({ label: x.label, event: x.event })) });

@@ -34,7 +34,7 @@ const LIST_STATE: Readonly<Record<CallStateName, string>> = {
 };
 
 /** States that show no timer: the call has not been answered yet, or is being dialled. */
-const UNTIMED: ReadonlySet<CallStateName> = new Set<CallStateName>(['ringin', 'callwaiting', 'offhook', 'proceed', 'ringout']);
+export const UNTIMED: ReadonlySet<CallStateName> = new Set<CallStateName>(['ringin', 'callwaiting', 'offhook', 'proceed', 'ringout']);
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
@@ -48,7 +48,6 @@ export function callDuration(ms: number): string {
 
 /** True when some call shows a running timer (the screen then redraws every second). */
 export function hasTimer(m: PhoneModel): boolean {
-  if (m.calls.size < 2) return false;
   for (const c of m.calls.values()) if (c.connectedAt !== undefined && !UNTIMED.has(c.state)) return true;
   return false;
 }

@@ -44,6 +44,8 @@ export interface PhoneModel {
   displayText: string | undefined;
   softkeys: SoftkeySlot[];
   softkeyPage: number;
+  /** Set when the call manager pages the softkeys itself (SignallingEvent 'softkeys' `paged`). */
+  softkeyPaged: { page: number; pages: number } | undefined;
   tone: ToneName | undefined;
   /** Digits typed locally while dialling, before/without a 'dialedNumber' echo. */
   typed: string;
@@ -59,7 +61,7 @@ export function newModel(registration: RegistrationState = 'unregistered'): Phon
   return {
     registration: { state: registration }, lines: new Map(), speedDials: new Map(), calls: new Map(),
     focus: undefined, prompt: undefined, notifies: [], displayText: undefined, softkeys: [],
-    softkeyPage: 0, tone: undefined, typed: '', lastDialled: '', speaker: false, microphone: true,
+    softkeyPage: 0, softkeyPaged: undefined, tone: undefined, typed: '', lastDialled: '', speaker: false, microphone: true,
     missedUnseen: 0,
   };
 }
@@ -214,7 +216,7 @@ export function applyEvent(m: PhoneModel, ev: SignallingEvent, now = 0): boolean
       return true;
     case 'displayText': m.displayText = cleanText(ev.text) || undefined; return true;
     case 'displayClear': m.displayText = undefined; return true;
-    case 'softkeys': m.softkeys = ev.keys.slice(); m.softkeyPage = 0; return true;
+    case 'softkeys': m.softkeys = ev.keys.slice(); m.softkeyPage = 0; m.softkeyPaged = ev.paged; return true;
     case 'lineStatus':
       m.lines.set(ev.line, { line: ev.line, number: cleanText(ev.number), label: cleanText(ev.label),
         displayName: cleanText(ev.displayName) });

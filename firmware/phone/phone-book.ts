@@ -39,5 +39,6 @@ export function withPhoneBook(station: StationSignalling, entries: readonly Phon
     hookFlash: () => station.hookFlash(),
     headset: (on) => station.headset(on),
     selectCall: (line, callRef) => station.selectCall(line, callRef),
+    ...(station.nextSoftkeyPage ? { nextSoftkeyPage: () => station.nextSoftkeyPage!() } : {}),
   };
 }

@@ -108,7 +108,7 @@ export abstract class PhoneInputHandler {
         if (selectOnLine(this.m, a.line)) return this.selectionMoved();
         return this.sig.lineButton(a.line);
       case 'speedDial': return this.sig.speedDial(a.index);
-      case 'more': this.m.softkeyPage++; return this.invalidate();
+      case 'more': return this.moreKeys();
       case 'speaker': return this.toggleSpeaker();
       case 'headset': return this.setHeadset(!this.headsetOn);
       case 'flash': return this.sig.hookFlash();
@@ -172,11 +172,19 @@ export abstract class PhoneInputHandler {
   }
 
   protected softkey(index: number): void {
-    const page = layoutSoftkeys(this.m.softkeys, this.hw.softkeyCount, this.m.softkeyPage);
+    const page = layoutSoftkeys(this.m.softkeys, this.hw.softkeyCount, this.m.softkeyPage, this.m.softkeyPaged);
     const t = page.targets[index];
     if (!t || t.kind === 'none') { this.log.debug?.(`phone: softkey${index + 1} has no function now`); return; }
-    if (t.kind === 'more') { this.m.softkeyPage++; this.invalidate(); return; }
+    if (t.kind === 'more') return this.moreKeys();
     this.sendSoftkey(t.slot);
+  }
+
+  /** "more": the next page from the call manager when it pages the set (SSCP 16 FunctionKeyPage), else the phone's own. */
+  protected moreKeys(): void {
+    const p = this.m.softkeyPaged;
+    if (p && p.pages > 1 && this.sig.nextSoftkeyPage) return this.sig.nextSoftkeyPage();
+    this.m.softkeyPage++;
+    this.invalidate();
   }
 
   protected sendSoftkey(slot: number): void {

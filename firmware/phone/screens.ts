@@ -6,20 +6,22 @@
  *   row 1       the focused call: the CM's prompt for it ("Congestion", "From 100") with the far
  *               party, else our own words for its state ("Ring out 101", "Connected 101 Bob")
  *   row 2       notify > registration status > CM display text > dialled digits > party name /
- *               other call / last dialled
+ *               other call / last dialled, with the focused call's timer right-aligned
  *   rows 3..n-2 other calls (one per row) on taller grids
  *   row n-1     softkey labels in softkeyCount equal cells
  * 3 rows: header, state (or row-2 text when more urgent), softkeys. 2 rows (16x2): one status row
  * (notify > registration > digits while dialling > call state > header), then softkeys.
  * With two or more calls and 3 or more rows the middle rows list the calls instead (call-list.ts:
  * the selected one marked, with state, party and timer); a notify, registration problem or CM
- * display text takes the last middle row (on a tall grid only when a row is spare, for display text).
+ * display text takes the last middle row (on a tall grid only when a row is spare, for display text);
+ * the header then shows the selected call's position ("1/2") before the line label.
  */
 import type { CallStateName, ToneName } from '../station/signalling.js';
 import { focusedCall, party, shownNotify, type CallView, type PhoneModel } from './call-model.js';
 import { callListRows, STATE_TEXT } from './call-list.js';
 import { fit, leftRight, words } from './format.js';
 import { layoutSoftkeys, softkeyRow } from './softkeys.js';
+import { focusedPosition, focusedTimer, withRight } from './conversation.js';
 
 export interface ScreenGeometry { cols: number; rows: number; softkeyCount: number }
 
@@ -114,7 +116,7 @@ function lineLabel(m: PhoneModel): string {
 }
 
 function softkeys(m: PhoneModel, g: ScreenGeometry): string {
-  return softkeyRow(layoutSoftkeys(m.softkeys, g.softkeyCount, m.softkeyPage).labels, g.cols);
+  return softkeyRow(layoutSoftkeys(m.softkeys, g.softkeyCount, m.softkeyPage, m.softkeyPaged).labels, g.cols);
 }
 
 /** Row 2 (info) text by priority; `overflow` is the party name that did not fit on row 1. */
@@ -142,7 +144,8 @@ export function renderScreen(m: PhoneModel, g: ScreenGeometry, clockFor: (maxLen
   const { cols, rows } = g;
   const out: string[] = [];
   if (rows <= 0 || cols <= 0) return out;
-  const label = lineLabel(m);
+  const pos = focusedPosition(m);
+  const label = pos && rows >= 3 ? words(pos, lineLabel(m)) : lineLabel(m);
   const header = (): string => {
     const room = label ? Math.max(5, cols - label.length - 1) : cols;
     return leftRight(clockFor(room), label, cols);
@@ -180,7 +183,7 @@ export function renderScreen(m: PhoneModel, g: ScreenGeometry, clockFor: (maxLen
     return out;
   }
   out.push(fit(call.text, cols));
-  out.push(fit(info, cols));
+  out.push(withRight(info, focusedTimer(m, nowMs), cols));
   const body = rows - 3 - (keys ? 1 : 0);
   if (body > 0) {
     const shown = info;

@@ -28,11 +28,25 @@ function usedSlots(keys: readonly SoftkeySlot[]): number {
  * Lays `keys` onto `count` physical softkeys. Disabled slots keep their position as blank cells
  * (the CM's valid-key mask blanks keys without moving the others). When more slots are in use
  * than there are keys, each page shows `count - 1` slots and the last key becomes "more".
+ * `cm`: the call manager pages the set itself (SSCP, docs/sscp.md §5 "Layout"): `keys` are its
+ * current page, laid out from slot 0 with "more" on the last key while it has several pages.
  */
-export function layoutSoftkeys(keys: readonly SoftkeySlot[], count: number, page: number): SoftkeyPage {
+export function layoutSoftkeys(keys: readonly SoftkeySlot[], count: number, page: number,
+  cm?: { page: number; pages: number }): SoftkeyPage {
   const labels: string[] = [];
   const targets: SoftkeyTarget[] = [];
   if (count <= 0) return { labels, targets, pageCount: 1 };
+  if (cm && cm.pages > 1 && count > 1) {
+    for (let slot = 0; slot < count - 1; slot++) {
+      const k = keys[slot];
+      const label = k && k.enabled ? cleanText(k.label) : '';
+      labels.push(label);
+      targets.push(label ? { kind: 'slot', slot } : { kind: 'none' });
+    }
+    labels.push(MORE_LABEL);
+    targets.push({ kind: 'more' });
+    return { labels, targets, pageCount: cm.pages };
+  }
   const used = usedSlots(keys);
   const paged = used > count && count > 1;
   const perPage = paged ? count - 1 : count;

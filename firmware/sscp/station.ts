@@ -88,6 +88,8 @@ export class SscpStation extends StationFacade<SscpOut> {
   private readonly callPages = new Map<number, { page: number; pages: number }>();
   /** Directory search: 14 PhoneBook → 125 PhoneBookResult, one at a time (station-directory.ts). */
   private readonly directory: SscpDirectory;
+  /** Function-key page of the set that names no call (the idle set). */
+  private idlePage = { page: 1, pages: 1 };
 
   constructor(opts: SscpStationOptions) {
     super();
@@ -126,17 +128,32 @@ export class SscpStation extends StationFacade<SscpOut> {
   nextFunctionKeyPage(): void {
     const shown = this.mapper.softkeys;
     const ref = shown?.callRef ?? 0;
-    const at = ref > 0 ? this.callPages.get(ref) ?? { page: 1, pages: 1 } : this.layout;
+    const at = this.pageOf(ref);
     const page = at.page >= at.pages ? 1 : at.page + 1;
     const where = ref > 0 ? { ...(shown!.line > 0 ? { line: shown!.line } : {}), callId: String(ref) } : {};
     this.send({ name: 'FunctionKeyPage', fields: { page, ...where } });
   }
 
+  /** PhoneInput: "more" on a set the CM pages (docs/sscp.md §5 "Layout"): 16 FunctionKeyPage. */
+  nextSoftkeyPage(): void { this.nextFunctionKeyPage(); }
+
+  private pageOf(callRef: number): { page: number; pages: number } {
+    return callRef > 0 ? this.callPages.get(callRef) ?? { page: 1, pages: 1 } : this.idlePage;
+  }
+
+  /** The `paged` of a 'softkeys' event for call `callRef`: set when the CM announced several pages of its set. */
+  private pagedOf(callRef: number): { page: number; pages: number } | undefined {
+    const p = this.pageOf(callRef);
+    return p.pages > 1 ? { page: p.page, pages: p.pages } : undefined;
+  }
+
   protected get connected(): boolean { return this.endpoint !== undefined; }
-  /** Announces the SoftKeySet shown now (after a call was selected or cleared). */
+  /** Announces the SoftKeySet shown now (after a call was selected or cleared, or its page changed). */
   protected softkeysChanged(): void {
     const k = this.mapper.softkeys;
-    this.reg.emit({ type: 'softkeys', line: k?.line ?? 0, callRef: k?.callRef ?? 0, keys: k ? k.keys.slice() : [] });
+    const paged = this.pagedOf(k?.callRef ?? 0);
+    this.reg.emit({ type: 'softkeys', line: k?.line ?? 0, callRef: k?.callRef ?? 0, keys: k ? k.keys.slice() : [],
+      ...(paged ? { paged } : {}) });
   }
   protected deliver(m: SscpOut): void {
     this.endpoint!.send({ name: m.name, fields: m.fields }).catch((e: Error) =>
@@ -281,17 +298,30 @@ export class SscpStation extends StationFacade<SscpOut> {
     if (this.media.handle(m, (out) => {
       if (this.endpoint === ep) ep.send(out).catch((e: Error) => this.log('warn', `SSCP ${out.name} failed: ${e.message}`));
     }, () => this.localIp)) return;
+    let repage = false;
     if (m.name === 'Layout') {
       const f = m.fields;
-      this.layout = { view: f.view, page: f.page || 1, pages: f.pages || 1, line: f.line ?? 0, callRef: callRefOf(f.callId) };
-      if (this.layout.callRef > 0) this.keepPage(this.layout.callRef, this.layout.page, this.layout.pages);
+      const ref = callRefOf(f.callId);
+      // A Layout without FunctionKeys (a view change) leaves the call's page as it was.
+      const was = this.pageOf(ref);
+      const pg = f.page !== undefined ? { page: f.page || 1, pages: f.pages || 1 } : was;
+      this.layout = { view: f.view, page: pg.page, pages: pg.pages, line: f.line ?? 0, callRef: ref };
+      if (ref > 0) this.keepPage(ref, pg.page, pg.pages);
+      else this.idlePage = pg;
+      // The shown set's page changed: the phone redraws it with the CM's page (and "more").
+      repage = (pg.page !== was.page || pg.pages !== was.pages) && (this.mapper.softkeys?.callRef ?? 0) === ref;
     }
     const evs = translateSscp(m);
     if (evs instanceof Error) { this.log('warn', `SSCP ${m.name} ignored: ${evs.message}`, { message: m.name }); return; }
     if (evs.length === 0 && m.name !== 'Layout') this.log('debug', `SSCP ${m.name} not handled`, { message: m.name });
     for (const ev of evs) {
       // A SoftKeySet for a call other than the selected one is kept until that call is selected.
-      if (ev.type === 'softkeys' && !this.mapper.putSoftkeys({ line: ev.line, callRef: ev.callRef, keys: ev.keys })) continue;
+      if (ev.type === 'softkeys') {
+        // A new set starts on its first page; a Layout with FunctionKeys after it says otherwise.
+        if (ev.callRef > 0) this.callPages.delete(ev.callRef);
+        else this.idlePage = { page: 1, pages: 1 };
+        if (!this.mapper.putSoftkeys({ line: ev.line, callRef: ev.callRef, keys: ev.keys })) continue;
+      }
       const cleared = ev.type === 'callState' && this.mapper.callState(ev.line, ev.callRef, ev.state);
       if (ev.type === 'callState' && (ev.state === 'onhook' || ev.state === 'idle')) this.callPages.delete(ev.callRef);
       if (ev.type === 'callState' && ev.state === 'hold') this.media.held(ev.callRef); // a held call sends and plays nothing
@@ -299,6 +329,7 @@ export class SscpStation extends StationFacade<SscpOut> {
       this.reg.emit(ev);
       if (cleared) this.softkeysChanged();
     }
+    if (repage) this.softkeysChanged();
   }
 }
 

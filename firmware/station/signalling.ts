@@ -46,7 +46,11 @@ export type SignallingEvent =
   | { type: 'notifyClear'; priority?: number }
   | { type: 'displayText'; text: string }
   | { type: 'displayClear' }
-  | { type: 'softkeys'; line: number; callRef: number; keys: SoftkeySlot[] }
+  /**
+   * `paged`: the call manager pages this set itself (SSCP 124 Layout FunctionKeys): `keys` are page
+   * `page` of `pages`, and the phone's "more" key asks for the next page (PhoneInput.nextSoftkeyPage).
+   */
+  | { type: 'softkeys'; line: number; callRef: number; keys: SoftkeySlot[]; paged?: { page: number; pages: number } }
   | { type: 'lineStatus'; line: number; number: string; label: string; displayName: string }
   | { type: 'speedDial'; index: number; number: string; label: string }
   | { type: 'timeDate'; date: Date }
@@ -76,6 +80,8 @@ export interface PhoneInput {
    * SoftKeyEvent carries its lineInstance and callReference). Sends nothing to the call manager.
    */
   selectCall(line: number, callRef: number): void;
+  /** "more" on a set the call manager pages itself (a 'softkeys' event with `paged`): asks for the next page. */
+  nextSoftkeyPage?(): void;
 }
 
 export interface StationSignalling extends PhoneInput {

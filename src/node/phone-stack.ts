@@ -82,6 +82,8 @@ export async function createPhoneStack(o: PhoneStackOptions): Promise<PhoneStack
     ? new mod.SscpStation({
       ...(o.deviceName ? { deviceName: o.deviceName } : {}), servers: o.servers, clock: o.clock, media,
       lines: Math.max(1, Object.keys(o.hardware.lamps).filter((k) => /^line\d+$/.test(k)).length),
+      // Register <Display>: the CM pages sets longer than the softkeys (docs/sscp.md §5 "Layout").
+      display: { cols: o.hardware.display.cols, rows: o.hardware.display.rows, softkeys: o.hardware.softkeyCount },
       reconnect: { initialMs: 500, maxMs: 8000 }, ...(trace ? { transport: { trace } } : {}),
       log: (level, msg) => (level === 'error' ? o.log.error ?? o.log.warn : o.log[level])(`${o.name}: sscp: ${msg}`),
     })

@@ -74,6 +74,7 @@ export class FakeSignalling implements StationSignalling {
   speedDial(index: number): void { this.calls.push(['speedDial', index]); }
   hookFlash(): void { this.calls.push(['hookFlash']); }
   headset(on: boolean): void { this.calls.push(['headset', on]); }
+  nextSoftkeyPage(): void { this.calls.push(['nextSoftkeyPage']); }
   /** selectCall is local (no message): kept apart from `calls` so older sequences stay exact. */
   readonly selected: Array<[number, number]> = [];
   selectCall(line: number, callRef: number): void { this.selected.push([line, callRef]); }

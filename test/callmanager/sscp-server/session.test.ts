@@ -77,3 +77,25 @@ test('PhoneBook is answered with matching lines and their presence (our extensio
   const users = sent[0]?.fields.users as unknown[];
   assert.ok(users.length > 0 && users.length < 16, `${users.length} users`);
 });
+
+test('a set longer than the phone\'s softkeys goes slots - 1 keys a page (the last softkey is "more"); view changes keep the page', () => {
+  const { s, sent, page, events } = session(4);
+  const all = softKeysFor({}, 'Connected');
+  assert.equal(all.length, 6);
+  s.send({ t: 'softkeys', line: 1, ref: 7, set: 'Connected' });
+  assert.deepEqual(sent.map((m) => m.name), ['SoftKeySet', 'Layout']);
+  assert.deepEqual(events(sent[0]), all.slice(0, 3).map((k) => k.event));
+  assert.deepEqual([sent[1]!.fields.page, sent[1]!.fields.pages], [1, 2]);
+  page({ page: 2, line: 1, callId: '7' });
+  assert.deepEqual(events(sent[0]), all.slice(3).map((k) => k.event));
+  assert.deepEqual([sent[1]!.fields.page, sent[1]!.fields.pages], [2, 2]);
+  sent.length = 0;
+  s.send({ t: 'callState', line: 1, ref: 7, state: 'connected' });
+  const layout = sent.find((m) => m.name === 'Layout');
+  assert.deepEqual([layout?.fields.view, layout?.fields.page, layout?.fields.pages], ['Conversation', 2, 2]);
+  // A set that fits is one page of all its keys.
+  sent.length = 0;
+  s.send({ t: 'softkeys', line: 1, ref: 8, set: 'RingIn' });
+  assert.deepEqual(sent.map((m) => m.name), ['SoftKeySet']);
+  assert.equal(events(sent[0])?.length, softKeysFor({}, 'RingIn').length);
+});

@@ -263,3 +263,22 @@ test('softkey paging with more; headset; stop unsubscribes, silences and darkens
   assert.equal(s.sig.listenerCount(), 0);
   assert.equal(s.clock.pending(), 0, 'no timers left behind');
 });
+
+test('a set the call manager pages (SSCP): "more" on the last softkey asks the station for the next page', async () => {
+  const s = await setup();
+  await registered(s);
+  s.sig.emit({ type: 'softkeys', line: 1, callRef: 7, keys: keys('Hold', 'EndCall', 'Transfer'), paged: { page: 1, pages: 2 } });
+  await settle();
+  assert.equal(s.r.display.lines[3], 'Hold End  Xfer more ');
+  s.r.keypad.press('softkey4');
+  assert.deepEqual(s.sig.take(), [['nextSoftkeyPage']]);
+  s.sig.emit({ type: 'softkeys', line: 1, callRef: 7, keys: keys('Confrn', 'Join', 'Park'), paged: { page: 2, pages: 2 } });
+  await settle();
+  assert.equal(s.r.display.lines[3], 'Conf Join Park more ');
+  s.r.keypad.press('softkey3');
+  assert.deepEqual(s.sig.take(), [['softkey', 2]]);
+  // One page: no "more", the keys fill the row.
+  s.sig.emit({ type: 'softkeys', line: 1, callRef: 7, keys: keys('Answer', 'EndCall') });
+  await settle();
+  assert.equal(s.r.display.lines[3], 'Ansr End            ');
+});

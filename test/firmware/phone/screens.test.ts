@@ -28,7 +28,7 @@ test('a call ringing in while connected is selected (call waiting); both calls a
   const m = model(...twoCalls);
   const rows = renderScreen(m, { cols: 20, rows: 4, softkeyCount: 4 }, clock, 65_000);
   assert.deepEqual(rows, [
-    '14:07 05/03    Alice',
+    '14:07      2/2 Alice', // the selected call's position (docs/features.md §2 "Call screen")
     ' L1 101 Bob     1:05',
     '>L2 102 Caro Ringing',
     'Hold End            ',
@@ -54,7 +54,7 @@ test('21x8 text grid: one row per call, the selected one marked, softkeys on the
 test('3-row and 1-row displays stay within their geometry', () => {
   const m = model(...twoCalls);
   const three = renderScreen(m, { cols: 16, rows: 3, softkeyCount: 2 }, clock);
-  assert.deepEqual(three, ['14:07      Alice', '>L2 102  Ringing', 'Hold    EndCall '], 'one list row: the selected call');
+  assert.deepEqual(three, ['14:07  2/2 Alice', '>L2 102  Ringing', 'Hold    EndCall '], 'one list row: the selected call');
   const one = renderScreen(newModel('registering'), { cols: 8, rows: 1, softkeyCount: 4 }, clock);
   assert.deepEqual(one, ['Register']);
 });

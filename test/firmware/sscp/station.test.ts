@@ -203,3 +203,26 @@ test('several calls: FunctionKeyPage names the selected call (our extension, doc
     ]);
   } finally { await done(); }
 });
+
+test('a set the CM pages: the shown set\'s softkeys event carries Layout page/pages; a new SoftKeySet starts on page 1', async () => {
+  const { cm, clock, st, events, done } = await setup();
+  try {
+    await st.start();
+    await drive(clock, () => st.state === 'registered' && events.some((e) => e.type === 'softkeys'), 'registration');
+    cm.send('CallState', { line: 1, callId: '5', state: 'connected' });
+    cm.send('SoftKeySet', { line: 1, callId: '5', keys: [{ label: 'Hold', event: 3 }] });
+    cm.send('Layout', { view: 'Conversation', page: 1, pages: 2, line: 1, callId: '5' });
+    cm.send('Layout', { view: 'Conversation', line: 1, callId: '5' });   // a view change without FunctionKeys keeps the page
+    await drive(clock, () => st.layout.callRef === 5 && cm.count('KeepAlive') >= 0 && events.filter((e) => e.type === 'softkeys' && e.callRef === 5).length >= 2, 'paged set');
+    const sets = events.filter((e) => e.type === 'softkeys' && e.callRef === 5);
+    assert.deepEqual(sets.map((e) => e.type === 'softkeys' && e.paged), [false, { page: 1, pages: 2 }].map((p) => p || undefined));
+    assert.deepEqual([st.layout.page, st.layout.pages], [1, 2]);
+    st.nextSoftkeyPage();
+    await drive(clock, () => cm.count('FunctionKeyPage') === 1, 'FunctionKeyPage');
+    assert.deepEqual(cm.rx.find((m) => m.name === 'FunctionKeyPage')?.fields, { page: 2, line: 1, callId: '5' });
+    cm.send('SoftKeySet', { line: 1, callId: '5', keys: [{ label: 'Answer', event: 11 }] });
+    await drive(clock, () => events.filter((e) => e.type === 'softkeys' && e.callRef === 5).length === 3, 'one-page set');
+    const last = events.filter((e) => e.type === 'softkeys').at(-1);
+    assert.equal(last?.type === 'softkeys' ? last.paged : 'x', undefined);
+  } finally { await done(); }
+});
