@@ -19,7 +19,10 @@ import { freeTcpPort, freeUdpPort, TOKEN } from '../../support/rig.js';
 const BIN = 'dist/src/bin.js';
 // Not state-phone-restart.yaml: the rig's boards run without a state directory here, and a board's
 // saved state would carry over from one scenario to the next (the agent's reset does not clear it).
-const FILES = readdirSync('test/scenarios').filter((f) => f.endsWith('.yaml') && f !== 'state-phone-restart.yaml').sort().map((f) => `test/scenarios/${f}`);
+// DESKPHONE_RIG_SCENARIOS="a.yaml b.yaml" runs only those (when chasing one scenario through the rig).
+const ONLY = process.env.DESKPHONE_RIG_SCENARIOS?.split(/[\s,]+/).filter(Boolean);
+const FILES = readdirSync('test/scenarios').filter((f) => f.endsWith('.yaml') && f !== 'state-phone-restart.yaml' && (!ONLY || ONLY.includes(f)))
+  .sort().map((f) => `test/scenarios/${f}`);
 const env = { ...process.env, DESKPHONE_RIG_TOKEN: TOKEN };
 const boards: ChildProcess[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'deskphone-rig-'));
