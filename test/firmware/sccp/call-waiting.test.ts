@@ -148,7 +148,7 @@ test('up/down select a call: its softkeys show and the softkeys act on it; EndCa
   say(['CloseReceiveChannel', { passThruPartyId: 2 }], ['StopMediaTransmission', { passThruPartyId: 2 }],
     ['StopTone', { lineInstance: 1, callReference: 2 }], ['CallState', { callState: CS.onhook, lineInstance: 1, callReference: 2 }],
     ['ClearPromptStatus', { lineInstance: 1, callReference: 2 }], ['SetRinger', { ringMode: 1, ringDuration: 1 }]);
-  await lcdShows({ 1: 'On hold 101 Bob', 2: '', 3: 'Resm New  End' });
+  await lcdShows({ 1: 'On hold 101 Bob', 2: /^ *\d+:\d\d$/, 3: 'Resm New  End' }); // the held call's timer (conversation view)
   assert.deepEqual(app.callHistory.map((e) => [e.kind, e.number]), [['received', '102']]);
   app.press('softkey1'); // Resume call 1
   assert.deepEqual(await cmGets('SoftKeyEvent', 3), { softKeyEvent: 10, lineInstance: 1, callReference: 1 });
