@@ -5,15 +5,19 @@
  * late RTP sends; then the same for two baresip instances calling each other on loopback when
  * baresip is installed (bench-baresip.ts). Both run in this one run so the ratios are paired.
  * DESKPHONE_BENCH_CALL_S sets the call window (default 15 s; 60 for the issue's figure);
- * DESKPHONE_BENCH_ROOT runs another checkout's build (its dist/ and board-configs/) for a before/after.
+ * DESKPHONE_BENCH_ROOT runs another checkout's build (its dist/ and board-configs/) for a before/after;
+ * DESKPHONE_BENCH_PROFILE=DIR runs phone A under `node --cpu-prof` and writes DIR/profile.md: the
+ * top functions by self time and the share by place (emulators, firmware, Node, GC) in the idle
+ * and the call window (cpu-profile.ts). The sampler costs CPU itself: take figures from a run without it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeTspFrame } from '../callmanager/tsp/codec.js';
 import { AgentConnection } from '../src/rig/client.js';
+import { monoUs, profileLines, summarise } from './cpu-profile.js';
 import { Proc, cpuPercent, cpuQuota, freePort, haveTshark, rssMb, sendGaps, sleep, udpPorts, type Quota } from './bench-procs.js';
 
 export interface PhoneRow { group: string; name: string; value: number; unit: string; ratio?: string; target?: string; pass?: boolean }
@@ -22,6 +26,8 @@ export interface PhoneFigures {
   startMs: number; idlePct: number; rssIdleMb: number; callPct: number; rssCallMb: number;
   sweep: Array<{ percent: number; late: number; maxGapMs: number; sends: number }>;
   notes: string[];
+  /** With DESKPHONE_BENCH_PROFILE: where the profile summary was written. */
+  profile?: string;
 }
 
 export const CALL_S = Number(process.env['DESKPHONE_BENCH_CALL_S'] ?? 15);
@@ -30,6 +36,7 @@ export const QUOTAS = [20, 10, 5, 2];
 /** A send later than this after the previous one is "late" (20 ms packets, RFC 3551 §4.5 default ptime; 1.5 × ptime). */
 export const LATE_GAP_MS = 30;
 const SWEEP_S = 5;
+const PROFILE_DIR = process.env['DESKPHONE_BENCH_PROFILE'];
 const ROOT = process.env['DESKPHONE_BENCH_ROOT'] ?? fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'dist/src/bin.js');
 const BOARD = join(ROOT, 'board-configs/laptop-emulated.yaml');
@@ -91,7 +98,9 @@ export async function deskphoneFigures(): Promise<PhoneFigures> {
     await cm.waitFor(/TSP .*listening/, 20_000);
     const phoneArgs = (dev: string, tone: string): string[] => [BIN, 'phone', '--board', BOARD, '--server', `127.0.0.1:${sccp}`, '--emulated',
       '--device', dev, '--tone', tone, '--control', join(dir, `${dev}.sock`)];
-    const a = new Proc('phone A', process.execPath, phoneArgs(A, '1000'));
+    if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
+    const prof = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `phone-a-${process.pid}.cpuprofile`] : [];
+    const a = new Proc('phone A', process.execPath, [...prof, ...phoneArgs(A, '1000')]);
     procs.push(a);
     const startMs = (await a.waitFor(/^registered$/, 20_000)) - a.startedAt;
     const b = new Proc('phone B', process.execPath, [...phoneArgs(B, '1500'), '--rig-listen', `127.0.0.1:${rig}`], { DESKPHONE_RIG_TOKEN: TOKEN });
@@ -100,19 +109,34 @@ export async function deskphoneFigures(): Promise<PhoneFigures> {
     const agent = await AgentConnection.open({ host: '127.0.0.1', port: rig }, TOKEN, 'phone B');
     while (agent.state.station !== 'registered') await sleep(50);
     await sleep(2000);                                           // start-up work (JIT, GC, first redraws) settles
+    const idleWin = [monoUs(), 0];
     const [idlePct] = await cpuPercent([a.pid], IDLE_S * 1000);
+    idleWin[1] = monoUs();
     const rssIdleMb = rssMb(a.pid);
     await tspDial(tsp, '401');
     for (let t = 0; agent.state.ringer === 'off'; t += 20) { if (t > 10_000) throw new Error('phone B never rang'); await sleep(20); }
     await agent.request('hook', { offHook: true });
     await sleep(1000);
     if (!(await agent.request('hears', { freqs: [1000], ms: 300 }))) notes.push('phone B did not hear A\'s 1000 Hz tone');
+    const callWin = [monoUs(), 0];
     const [callPct] = await cpuPercent([a.pid], CALL_S * 1000);
+    callWin[1] = monoUs();
     const rssCallMb = rssMb(a.pid);
     const sweep = await quotaSweep(a.pid, `dp-bench-${process.pid}`, notes);
     await agent.request('hook', { offHook: false });
     agent.close();
-    return { startMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes };
+    const figures: PhoneFigures = { startMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes };
+    if (PROFILE_DIR) {
+      await a.stop();                                          // SIGTERM: the phone exits cleanly and V8 writes the profile
+      const file = join(PROFILE_DIR, `phone-a-${process.pid}.cpuprofile`);
+      const md = [`### CPU profile of phone A (node --cpu-prof, ${file})`, '',
+        ...profileLines(`Idle and registered (${IDLE_S} s)`, summarise(file, idleWin[0]!, idleWin[1]!)),
+        ...profileLines(`In a PCMU call (${CALL_S} s)`, summarise(file, callWin[0]!, callWin[1]!))];
+      figures.profile = join(PROFILE_DIR, 'profile.md');
+      writeFileSync(figures.profile, `${md.join('\n')}\n`);
+      notes.push(`CPU profile summary in ${figures.profile} (figures of this run include the sampler's cost)`);
+    }
+    return figures;
   } finally {
     for (const p of procs.reverse()) await p.stop();
     rmSync(dir, { recursive: true, force: true });
