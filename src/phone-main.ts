@@ -44,6 +44,8 @@ function rejectionHint(log: FullLogger, device: string, reason: string | undefin
     `or add "- { name: ${device}, lines: [NUMBER] }" under devices: of the call manager config. Retrying with a growing pause (up to 60 s).`);
 }
 
+const clearer = (t: NodeJS.Timeout) => (): void => clearInterval(t);
+
 export async function phoneMain(argv: string[]): Promise<number> {
   const { values, explicit } = parseCommandLine(SPEC, argv);
   const noServer = !values.config && !values.server?.length;
@@ -74,6 +76,8 @@ export async function phoneMain(argv: string[]): Promise<number> {
   const clock = new SystemClock();
   let phone: { station: ServicePhone['station']; start(): Promise<void>; close(): Promise<void> };
   let screen: () => string[];
+  /** Subscribes to screen renders; undefined = the screen must be polled (the rig's board, whose app is replaced on reset). */
+  let onScreen: ((cb: () => void) => () => void) | undefined;
   let calls: (() => Iterable<CallView>) | undefined;
   let audio: ServicePhone['audio'] = () => [];
   try {
@@ -98,13 +102,13 @@ export async function phoneMain(argv: string[]): Promise<number> {
         name: 'phone', ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, clock,
         micFrequency: Number(values.tone), protocol, continuousSpeaker: false, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), log, stack,
       });
-      phone = p; screen = () => p.lcd(); calls = () => p.app.model.calls.values();
+      phone = p; screen = () => p.lcd(); calls = () => p.app.model.calls.values(); onScreen = (cb) => p.app.onScreen(cb);
       audio = () => [{ role: 'capture', device: `emulated microphone (${values.tone} Hz tone)`, open: true }, { role: 'playback', device: 'emulated earpiece', open: true }];
     } else {
       const { createHardwarePhone } = await import('./node/hardware-phone.js');
       const p = await createHardwarePhone({ ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, protocol, clock, log, stack,
         stateDir: settings.stateDir });
-      phone = p; screen = () => p.app.screen(); calls = () => p.app.model.calls.values(); audio = () => p.audio();
+      phone = p; screen = () => p.app.screen(); calls = () => p.app.model.calls.values(); audio = () => p.audio(); onScreen = (cb) => p.app.onScreen(cb);
     }
   } catch (e) {
     if (isHalError(e)) {
@@ -134,13 +138,19 @@ export async function phoneMain(argv: string[]): Promise<number> {
   }
   try { await phone.start(); } catch (e) { await service.close(); await phone.close(); throw e; }
   service.ready();
+  // Printed when it changes: on each render and registration event (nothing runs while the phone
+  // is idle); only the rig's board, whose firmware is replaced on reset, is polled 4 times a second.
   let last = '';
-  const timer = setInterval(() => {
+  const print = (): void => {
     const s = `${phone.station.state}\n${screen().map((r) => `|${r}|`).join('\n')}`;
     if (s !== last) { last = s; process.stdout.write(`${s}\n`); }
-  }, 250);
+  };
+  const unsubscribe: Array<() => void> = onScreen
+    ? [onScreen(print), phone.station.onEvent((e) => { if (e.type === 'registration') print(); }) as () => void]
+    : [clearer(setInterval(print, 250))];
+  print();
   await untilSignal();
-  clearInterval(timer);
+  for (const off of unsubscribe) off();
   await service.close();
   await phone.close();
   return 0;

@@ -41,6 +41,7 @@ export class PhoneApp extends PhoneInputHandler {
   private readonly screenOut: DisplayWriter;
   private queued = false;
   private writes: Promise<void> = Promise.resolve();
+  private readonly screenListeners = new Set<(rows: readonly string[]) => void>();
 
   constructor(deps: PhoneAppDeps) {
     super(deps);
@@ -67,6 +68,15 @@ export class PhoneApp extends PhoneInputHandler {
 
   /** What was last rendered for the display (even if writing it to the device failed). */
   screen(): string[] { return this.screenOut.last.slice(); }
+
+  /**
+   * Called after each render has been written to the display (rows as composed; unchanged rows
+   * are not rewritten but still reported). Lets an owner follow the screen without polling it.
+   */
+  onScreen(cb: (rows: readonly string[]) => void): () => void {
+    this.screenListeners.add(cb);
+    return () => { this.screenListeners.delete(cb); };
+  }
 
   async start(): Promise<void> {
     if (this.running) return;
@@ -257,6 +267,9 @@ export class PhoneApp extends PhoneInputHandler {
     let lines: string[];
     try { lines = this.compose(); } catch (e) { this.log.warn(`phone: render failed: ${errText(e)}`); return; }
     await this.screenOut.write(lines);
+    for (const cb of [...this.screenListeners]) {
+      try { cb(lines); } catch (e) { this.log.warn(`phone: screen listener threw: ${errText(e)}`); }
+    }
   }
 
 }

@@ -52,6 +52,26 @@ test('registration status shows on row 2 until registered; header has time and l
   await s.app.stop();
 });
 
+test('onScreen reports each written render, so an owner follows the screen without polling', async () => {
+  const s = await setup();
+  const seen: string[][] = [];
+  const off = s.app.onScreen((rows) => seen.push([...rows]));
+  await registered(s);
+  assert.ok(seen.length >= 1, 'the registration render was reported');
+  assert.deepEqual(seen.at(-1), s.r.display.lines, 'reported rows are the rows on the display');
+  const n = seen.length;
+  await s.clock.advance(10 * 60_000);              // ten idle minutes: only the clock row's minute renders
+  await settle();
+  assert.ok(seen.length - n <= 10, `at most one render per minute while idle (${seen.length - n})`);
+  off();
+  const before = seen.length;
+  s.sig.emit({ type: 'notify', text: 'Hello', timeoutS: 5 });
+  await settle();
+  assert.notDeepEqual(s.r.display.lines, seen.at(-1), 'the notify changed the screen');
+  assert.equal(seen.length, before, 'no reports after unsubscribing');
+  await s.app.stop();
+});
+
 test('outgoing call: hook, digits, ring out, connected, softkeys', async () => {
   const s = await setup();
   await registered(s);
