@@ -6,6 +6,8 @@
  * baresip is installed (bench-baresip.ts). Both run in this one run so the ratios are paired.
  * DESKPHONE_BENCH_CALL_S sets the call window (default 15 s; 60 for the issue's figure);
  * DESKPHONE_BENCH_ROOT runs another checkout's build (its dist/ and board-configs/) for a before/after;
+ * The phones run with the installed unit's node flags (src/install/unit.ts PHONE_NODE_FLAGS);
+ * DESKPHONE_BENCH_NODE_FLAGS="…" replaces them ("" = none, e.g. for an older checkout's figures).
  * DESKPHONE_BENCH_PROFILE=DIR runs phone A under `node --cpu-prof` and writes DIR/profile.md: the
  * top functions by self time and the share by place (emulators, firmware, Node, GC) in the idle
  * and the call window (cpu-profile.ts). The sampler costs CPU itself: take figures from a run without it.
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeTspFrame } from '../callmanager/tsp/codec.js';
 import { AgentConnection } from '../src/rig/client.js';
+import { PHONE_NODE_FLAGS } from '../src/install/unit.js';
 import { monoUs, profileLines, summarise } from './cpu-profile.js';
 import { Proc, cpuPercent, cpuQuota, freePort, haveTshark, rssMb, sendGaps, sleep, udpPorts, type Quota } from './bench-procs.js';
 
@@ -36,6 +39,7 @@ export const QUOTAS = [20, 10, 5, 2];
 /** A send later than this after the previous one is "late" (20 ms packets, RFC 3551 §4.5 default ptime; 1.5 × ptime). */
 export const LATE_GAP_MS = 30;
 const SWEEP_S = 5;
+const NODE_FLAGS = (process.env['DESKPHONE_BENCH_NODE_FLAGS'] ?? PHONE_NODE_FLAGS.join(' ')).split(/\s+/).filter(Boolean);
 const PROFILE_DIR = process.env['DESKPHONE_BENCH_PROFILE'];
 const ROOT = process.env['DESKPHONE_BENCH_ROOT'] ?? fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'dist/src/bin.js');
@@ -96,11 +100,12 @@ export async function deskphoneFigures(): Promise<PhoneFigures> {
     const cm = new Proc('callmanager', process.execPath, [BIN, 'callmanager', '--config', join(dir, 'cm.yaml')]);
     procs.push(cm);
     await cm.waitFor(/TSP .*listening/, 20_000);
-    const phoneArgs = (dev: string, tone: string): string[] => [BIN, 'phone', '--board', BOARD, '--server', `127.0.0.1:${sccp}`, '--emulated',
+    const phoneArgs = (dev: string, tone: string): string[] => [...NODE_FLAGS, BIN, 'phone', '--board', BOARD, '--server', `127.0.0.1:${sccp}`, '--emulated',
       '--device', dev, '--tone', tone, '--control', join(dir, `${dev}.sock`)];
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
     const prof = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `phone-a-${process.pid}.cpuprofile`] : [];
     const a = new Proc('phone A', process.execPath, [...prof, ...phoneArgs(A, '1000')]);
+    if (NODE_FLAGS.length) notes.push(`node flags: ${NODE_FLAGS.join(' ')}`);
     procs.push(a);
     const startMs = (await a.waitFor(/^registered$/, 20_000)) - a.startedAt;
     const b = new Proc('phone B', process.execPath, [...phoneArgs(B, '1500'), '--rig-listen', `127.0.0.1:${rig}`], { DESKPHONE_RIG_TOKEN: TOKEN });

@@ -126,7 +126,7 @@ test('the unit: notify + watchdog, restart always, hardening, devices by class, 
     'RuntimeDirectory=deskphone', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/deskphone', 'NoNewPrivileges=yes', 'PrivateTmp=yes',
     'ProtectHome=yes', 'DevicePolicy=closed', 'DeviceAllow=char-gpiochip rw', 'DeviceAllow=char-i2c rw', 'DeviceAllow=char-hidraw rw',
     'DeviceAllow=char-alsa rw',
-    'ExecStart=/usr/bin/node /opt/deskphone/dist/src/bin.js phone --config /etc/deskphone/phone.yaml --board /etc/deskphone/board.yaml']) {
+    'ExecStart=/usr/bin/node --max-semi-space-size=1 /opt/deskphone/dist/src/bin.js phone --config /etc/deskphone/phone.yaml --board /etc/deskphone/board.yaml']) {
     assert.ok(u.split('\n').includes(line), line);
   }
 });
