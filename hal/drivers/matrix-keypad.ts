@@ -11,6 +11,12 @@ export interface MatrixKeypadOptions extends KeyMatrixOptions {
   rows: readonly GpioLine[];
   /** Column lines, opened as inputs with pull-up. */
   cols: readonly GpioLine[];
+  /**
+   * Stop scanning while no key is down: all rows driven low, the columns' edge watchers wake the
+   * scan loop on the first press. Only where watch() is event-driven (the emulator, kernel edge
+   * events), not where it is itself polled; the columns must be opened with edge 'both'.
+   */
+  idleWake?: boolean;
 }
 
 export interface OpenMatrixKeypadOptions extends Omit<MatrixKeypadOptions, 'rows' | 'cols'> {
@@ -25,7 +31,7 @@ export async function openMatrixKeypad(opts: OpenMatrixKeypadOptions): Promise<M
   const rows: GpioLine[] = [];
   const cols: GpioLine[] = [];
   for (const o of opts.rows) rows.push(await opts.gpio.openLine(o, { direction: 'out', initial: 1, consumer }));
-  for (const o of opts.cols) cols.push(await opts.gpio.openLine(o, { direction: 'in', bias: 'pull-up', consumer }));
+  for (const o of opts.cols) cols.push(await opts.gpio.openLine(o, { direction: 'in', bias: 'pull-up', consumer, ...(opts.idleWake ? { edge: 'both' as const } : {}) }));
   return new MatrixKeypad({ ...opts, rows, cols });
 }
 
@@ -39,6 +45,18 @@ export class MatrixKeypad extends ScannedKeyMatrix {
 
   protected async prepare(): Promise<void> {
     for (const r of this.o.rows) await r.write(1);
+  }
+
+  /** All rows low: any press pulls its column low, which its edge watcher reports. */
+  protected override async armIdleWake(wake: () => void): Promise<(() => Promise<void>) | undefined> {
+    if (!this.o.idleWake) return undefined;
+    for (const r of this.o.rows) await r.write(0);
+    const offs = this.o.cols.map((c) => c.watch(() => wake()));
+    for (const c of this.o.cols) if ((await c.read()) === 0) { wake(); break; }
+    return async () => {
+      for (const off of offs) off();
+      for (const r of this.o.rows) await r.write(1);
+    };
   }
 
   protected async readMatrix(): Promise<void> {

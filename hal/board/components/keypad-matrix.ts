@@ -77,6 +77,9 @@ export const keypadMatrix = {
     return openMatrixKeypad({
       gpio: mux, clock: ctx.clock, rows: rows.map((_, i) => i), cols: cols.map((_, i) => rows.length + i), keymap: k.keys,
       scanIntervalMs: k.scanMs, debounceScans, ...ctx.logger,
+      // Emulated header lines report edges as events: no scanning while idle. On hardware the
+      // chardev backend's watch() polls, so the scan loop stays (an edge-event backend could park too).
+      idleWake: ctx.mode === 'emulated' && all.every((p) => !p.onExpander),
     });
   }),
   emulate(k, ctx) {
