@@ -13,8 +13,9 @@ export interface MatrixKeypadOptions extends KeyMatrixOptions {
   cols: readonly GpioLine[];
   /**
    * Stop scanning while no key is down: all rows driven low, the columns' edge watchers wake the
-   * scan loop on the first press. Only where watch() is event-driven (the emulator, kernel edge
-   * events), not where it is itself polled; the columns must be opened with edge 'both'.
+   * scan loop on the first press. Only where watch() is event-driven (GpioController.edgeEvents:
+   * the emulator, kernel edge events), not where it is itself polled (it would cost as much as the
+   * scan); the columns must be opened with edge 'both'.
    */
   idleWake?: boolean;
 }

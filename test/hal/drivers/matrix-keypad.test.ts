@@ -4,6 +4,7 @@ import { VirtualClock } from '../../../hal/emul/virtual-clock.js';
 import { EmulatedGpioController } from '../../../hal/emul/gpio.js';
 import { EmulatedKeyMatrix } from '../../../hal/emul/keypad-matrix.js';
 import { openMatrixKeypad } from '../../../hal/drivers/matrix-keypad.js';
+import type { GpioController } from '../../../hal/api/index.js';
 
 const KEYMAP = [['1', '2', '3'], ['4', '5', '6'], ['7', '8', '9'], ['*', '0', '#']];
 const ROWS = [5, 6, 13, 19];
@@ -67,4 +68,44 @@ test('without idleWake the scan loop runs all the time', async () => {
   writes();
   await clock.advance(100);
   assert.ok(writes() >= 8 * ROWS.length, 'two writes per row per scan');
+});
+
+/** The emulated chip behind a wrapper that counts line reads and writes (every scan does both). */
+function counted(gpio: EmulatedGpioController) {
+  const n = { reads: 0, writes: 0 };
+  const ctl: GpioController = {
+    label: gpio.label, lineCount: gpio.lineCount, edgeEvents: gpio.edgeEvents,
+    async openLine(offset, opts) {
+      const l = await gpio.openLine(offset, opts);
+      return { ...l, name: l.name, read: () => { n.reads++; return l.read(); }, write: (v) => { n.writes++; return l.write(v); }, watch: (cb) => l.watch(cb), close: () => l.close() };
+    },
+  };
+  return { ctl, n, take: () => { const t = n.reads + n.writes; n.reads = 0; n.writes = 0; return t; } };
+}
+
+test('idleWake: an idle keypad touches no line for an hour and leaves no timer; a press wakes it', async () => {
+  const clock = new VirtualClock();
+  const gpio = new EmulatedGpioController({ clock });
+  const matrix = new EmulatedKeyMatrix({ gpio, clock, rows: ROWS, cols: COLS, keymap: KEYMAP });
+  const c = counted(gpio);
+  const keypad = await openMatrixKeypad({ gpio: c.ctl, clock, rows: ROWS, cols: COLS, keymap: KEYMAP, scanIntervalMs: 10, debounceScans: 2, idleWake: true });
+  const events: string[] = [];
+  keypad.onKey((k, down) => events.push(`${k}${down ? 'v' : '^'}`));
+  await keypad.start();
+  await clock.advance(20); // first scan: nothing down, parks
+  c.take();
+  await clock.advance(3_600_000);
+  assert.equal(c.take(), 0, 'no line read or written in an hour of idle');
+  assert.equal(clock.pending(), 0, 'no scan timer while parked');
+  matrix.press('8');
+  await clock.advance(30);
+  assert.deepEqual(events, ['8v'], 'the press is reported after the debounce');
+  assert.ok(c.n.reads > 0, 'scanning while the key is down');
+  matrix.release('8');
+  await clock.advance(50);
+  assert.deepEqual(events, ['8v', '8^']);
+  c.take();
+  await clock.advance(3_600_000);
+  assert.equal(c.take(), 0, 'parked again');
+  await keypad.stop();
 });
