@@ -69,12 +69,14 @@ export abstract class ScannedKeyMatrix implements Keypad {
   }
 
   async start(): Promise<void> {
-    if (this.timer) return;
+    if (this.timer || this.parked) return;
+    this.running = true;
     await this.prepare();
     this.timer = this.m.clock.setInterval(() => { void this.scan(); }, this.m.scanIntervalMs ?? DEFAULT_SCAN_MS);
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     this.m.clock.clearInterval(this.timer);
     this.timer = undefined;
     const p = this.parked;
@@ -99,12 +101,15 @@ export abstract class ScannedKeyMatrix implements Keypad {
   private async unpark(p: { disarm: (() => Promise<void>) | undefined }): Promise<void> {
     if (this.parked !== p) return;
     this.parked = undefined;
-    await p.disarm?.();
+    try { await p.disarm?.(); } catch (e) { this.fault(e); } // the scan loop resumes anyway and reports its own faults
+    if (!this.running || this.timer) return;            // stopped (or restarted) while the lines were restored
     this.timer = this.m.clock.setInterval(() => { void this.scan(); }, this.m.scanIntervalMs ?? DEFAULT_SCAN_MS);
     void this.scan();
   }
 
   private idleWakeUnsupported = false;
+  /** Between start() and stop(), scanning or parked. */
+  private running = false;
 
   /** No key reads pressed, none is reported down, no change is being debounced. */
   private quiet(): boolean {
@@ -128,12 +133,17 @@ export abstract class ScannedKeyMatrix implements Keypad {
       this.debounce();
       if (!this.idleWakeUnsupported && this.timer && this.quiet()) await this.park();
     } catch (e) {
-      if (!this.faultLogged) (this.m.logger ?? console.warn)(`${this.name}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
-      this.faultLogged = true;
+      this.fault(e);
       this.scanFailed();
     } finally {
       this.scanning = false;
     }
+  }
+
+  /** Logs a line fault once until a scan succeeds again. */
+  private fault(e: unknown): void {
+    if (!this.faultLogged) (this.m.logger ?? console.warn)(`${this.name}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
+    this.faultLogged = true;
   }
 
   private debounce(): void {

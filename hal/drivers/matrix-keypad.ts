@@ -51,13 +51,21 @@ export class MatrixKeypad extends ScannedKeyMatrix {
   /** All rows low: any press pulls its column low, which its edge watcher reports. */
   protected override async armIdleWake(wake: () => void): Promise<(() => Promise<void>) | undefined> {
     if (!this.o.idleWake) return undefined;
-    for (const r of this.o.rows) await r.write(0);
-    const offs = this.o.cols.map((c) => c.watch(() => wake()));
-    for (const c of this.o.cols) if ((await c.read()) === 0) { wake(); break; }
-    return async () => {
-      for (const off of offs) off();
+    const offs: (() => void)[] = [];
+    const disarm = async (): Promise<void> => {
+      for (const off of offs.splice(0)) off();
       for (const r of this.o.rows) await r.write(1);
     };
+    try {
+      for (const r of this.o.rows) await r.write(0);
+      for (const c of this.o.cols) offs.push(c.watch(() => wake()));
+      // A press that came before the watchers reads low now.
+      for (const c of this.o.cols) if ((await c.read()) === 0) { wake(); break; }
+    } catch (e) {
+      await disarm().catch(() => {}); // the scan reports the fault; leave the rows idle high
+      throw e;
+    }
+    return disarm;
   }
 
   protected async readMatrix(): Promise<void> {

@@ -109,3 +109,36 @@ test('idleWake: an idle keypad touches no line for an hour and leaves no timer; 
   assert.equal(c.take(), 0, 'parked again');
   await keypad.stop();
 });
+
+test('idleWake: a line fault while parking is logged once, the scan loop carries on and parks once the line recovers', async () => {
+  const clock = new VirtualClock();
+  const gpio = new EmulatedGpioController({ clock });
+  const matrix = new EmulatedKeyMatrix({ gpio, clock, rows: ROWS, cols: COLS, keymap: KEYMAP });
+  let broken = false;
+  const ctl: GpioController = {
+    label: gpio.label, lineCount: gpio.lineCount, edgeEvents: true,
+    async openLine(offset, opts) {
+      const l = await gpio.openLine(offset, opts);
+      return { ...l, name: l.name, read: () => l.read(), watch: (cb) => l.watch(cb), close: () => l.close(),
+        write: async (v) => { if (broken) throw new Error(`GPIO${offset}: EIO`); await l.write(v); } };
+    },
+  };
+  const logs: string[] = [];
+  const keypad = await openMatrixKeypad({ gpio: ctl, clock, rows: ROWS, cols: COLS, keymap: KEYMAP, scanIntervalMs: 10, debounceScans: 2, idleWake: true, logger: (m) => logs.push(m) });
+  const events: string[] = [];
+  keypad.onKey((k, down) => events.push(`${k}${down ? 'v' : '^'}`));
+  await keypad.start();
+  broken = true;
+  await clock.advance(200);
+  assert.equal(logs.length, 1, logs.join('\n'));
+  assert.match(logs[0]!, /keypad: scan failed: GPIO5: EIO/);
+  assert.ok(clock.pending() > 0, 'still scanning');
+  broken = false;
+  await clock.advance(50);
+  assert.equal(clock.pending(), 0, 'parked after the line recovered');
+  for (const r of ROWS) assert.equal(gpio.outputLevel(r), 0, 'rows low while parked');
+  matrix.press('3');
+  await clock.advance(30);
+  assert.deepEqual(events, ['3v']);
+  await keypad.stop();
+});
