@@ -25,6 +25,12 @@ export interface GpioLine {
 export interface GpioController {
   readonly label: string;
   readonly lineCount: number;
+  /**
+   * True when watch() reports each edge as it happens (kernel edge events, an emulator's line
+   * model), so a driver may stop polling and sleep on an edge. Absent/false when watch() itself
+   * samples the line on a timer (waiting on it then costs as much as polling).
+   */
+  readonly edgeEvents?: boolean;
   openLine(offset: number, opts: GpioLineOptions): Promise<GpioLine>;
 }
 

@@ -69,6 +69,8 @@ export async function openLibgpiodGpio(opts: ChardevGpioOptions): Promise<GpioCo
   const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
   return {
     label: name, lineCount,
+    // watch() samples the line on a Clock interval (node-libgpiod 1.x cannot read edge events).
+    edgeEvents: false,
     async openLine(offset: number, o: GpioLineOptions): Promise<GpioLine> {
       const device = `/dev/${name} line ${offset}`;
       const consumer = o.consumer ?? 'deskphone';
@@ -187,6 +189,8 @@ export async function openCliGpio(opts: CliGpioOptions): Promise<GpioController>
   const clock = opts.clock;
   return {
     label: `${chip} (gpiod v${v} CLI)`, lineCount: 64,
+    // Inputs follow gpiomon's output: the kernel's edge events, read as they arrive.
+    edgeEvents: true,
     async openLine(offset: number, o: GpioLineOptions): Promise<GpioLine> {
       const device = `${chip} line ${offset}`;
       let proc: ChildProcess | undefined;

@@ -48,6 +48,8 @@ export async function openSysfsGpio(opts: SysfsGpioOptions): Promise<GpioControl
 
 class SysfsGpioController implements GpioController {
   readonly label: string;
+  /** onoff's watch() waits in epoll for the value file's edge interrupt (inputs are exported with edge "both"). */
+  readonly edgeEvents = true;
   constructor(private readonly o: SysfsGpioOptions, private readonly mod: OnoffModule,
     private readonly base: number, chipLabel: string, readonly lineCount: number) {
     this.label = `sysfs:${chipLabel}`;

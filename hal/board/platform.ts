@@ -54,6 +54,7 @@ export class TrackedGpio implements GpioController {
   constructor(readonly inner: GpioController) {}
   get label(): string { return this.inner.label; }
   get lineCount(): number { return this.inner.lineCount; }
+  get edgeEvents(): boolean { return this.inner.edgeEvents === true; }
   async openLine(offset: number, opts: GpioLineOptions): Promise<GpioLine> {
     const line = await this.inner.openLine(offset, opts);
     this.open.add(line);

@@ -53,6 +53,15 @@ export abstract class ScannedKeyMatrix implements Keypad {
   protected abstract readMatrix(): Promise<void>;
   /** A scan failed (after the fault is logged once). */
   protected scanFailed(): void {}
+  /**
+   * Optional idle wake-up: set the lines so that any key press changes an input, and call `wake`
+   * on that change; resolves to a function that undoes it (before scanning resumes). A driver
+   * that returns undefined (the default) is scanned all the time.
+   */
+  protected armIdleWake(_wake: () => void): Promise<(() => Promise<void>) | undefined> { return Promise.resolve(undefined); }
+
+  /** Parked: no key down, no change being debounced, waiting for armIdleWake's wake instead of scanning. */
+  private parked: { disarm: (() => Promise<void>) | undefined; woken: boolean } | undefined;
 
   onKey(cb: (key: KeyName, down: boolean) => void): () => void {
     this.listeners.add(cb);
@@ -60,14 +69,52 @@ export abstract class ScannedKeyMatrix implements Keypad {
   }
 
   async start(): Promise<void> {
-    if (this.timer) return;
+    if (this.timer || this.parked) return;
+    this.running = true;
     await this.prepare();
     this.timer = this.m.clock.setInterval(() => { void this.scan(); }, this.m.scanIntervalMs ?? DEFAULT_SCAN_MS);
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     this.m.clock.clearInterval(this.timer);
     this.timer = undefined;
+    const p = this.parked;
+    this.parked = undefined;
+    if (p) { p.woken = true; await p.disarm?.(); }
+  }
+
+  /** Everything released and settled: stop the scan loop and wait for a wake-up edge (if the driver has one). */
+  private async park(): Promise<void> {
+    const p: { disarm: (() => Promise<void>) | undefined; woken: boolean } = { disarm: undefined, woken: false };
+    const wake = (): void => { if (this.parked === p && p.disarm) void this.unpark(p); else p.woken = true; };
+    const disarm = await this.armIdleWake(wake);
+    if (!disarm) { this.idleWakeUnsupported = true; return; }
+    if (!this.timer) { await disarm(); return; }         // stopped meanwhile
+    this.m.clock.clearInterval(this.timer);
+    this.timer = undefined;
+    p.disarm = disarm;
+    this.parked = p;
+    if (p.woken) await this.unpark(p);                  // a press raced the arming
+  }
+
+  private async unpark(p: { disarm: (() => Promise<void>) | undefined }): Promise<void> {
+    if (this.parked !== p) return;
+    this.parked = undefined;
+    try { await p.disarm?.(); } catch (e) { this.fault(e); } // the scan loop resumes anyway and reports its own faults
+    if (!this.running || this.timer) return;            // stopped (or restarted) while the lines were restored
+    this.timer = this.m.clock.setInterval(() => { void this.scan(); }, this.m.scanIntervalMs ?? DEFAULT_SCAN_MS);
+    void this.scan();
+  }
+
+  private idleWakeUnsupported = false;
+  /** Between start() and stop(), scanning or parked. */
+  private running = false;
+
+  /** No key reads pressed, none is reported down, no change is being debounced. */
+  private quiet(): boolean {
+    for (let i = 0; i < this.raw.length; i++) if (this.raw[i] || this.stable[i] || this.count[i]) return false;
+    return true;
   }
 
   /** Keys currently reported down. */
@@ -84,13 +131,19 @@ export abstract class ScannedKeyMatrix implements Keypad {
       await this.readMatrix();
       this.faultLogged = false;
       this.debounce();
+      if (!this.idleWakeUnsupported && this.timer && this.quiet()) await this.park();
     } catch (e) {
-      if (!this.faultLogged) (this.m.logger ?? console.warn)(`${this.name}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
-      this.faultLogged = true;
+      this.fault(e);
       this.scanFailed();
     } finally {
       this.scanning = false;
     }
+  }
+
+  /** Logs a line fault once until a scan succeeds again. */
+  private fault(e: unknown): void {
+    if (!this.faultLogged) (this.m.logger ?? console.warn)(`${this.name}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
+    this.faultLogged = true;
   }
 
   private debounce(): void {

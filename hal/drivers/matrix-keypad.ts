@@ -11,6 +11,13 @@ export interface MatrixKeypadOptions extends KeyMatrixOptions {
   rows: readonly GpioLine[];
   /** Column lines, opened as inputs with pull-up. */
   cols: readonly GpioLine[];
+  /**
+   * Stop scanning while no key is down: all rows driven low, the columns' edge watchers wake the
+   * scan loop on the first press. Only where watch() is event-driven (GpioController.edgeEvents:
+   * the emulator, kernel edge events), not where it is itself polled (it would cost as much as the
+   * scan); the columns must be opened with edge 'both'.
+   */
+  idleWake?: boolean;
 }
 
 export interface OpenMatrixKeypadOptions extends Omit<MatrixKeypadOptions, 'rows' | 'cols'> {
@@ -25,7 +32,7 @@ export async function openMatrixKeypad(opts: OpenMatrixKeypadOptions): Promise<M
   const rows: GpioLine[] = [];
   const cols: GpioLine[] = [];
   for (const o of opts.rows) rows.push(await opts.gpio.openLine(o, { direction: 'out', initial: 1, consumer }));
-  for (const o of opts.cols) cols.push(await opts.gpio.openLine(o, { direction: 'in', bias: 'pull-up', consumer }));
+  for (const o of opts.cols) cols.push(await opts.gpio.openLine(o, { direction: 'in', bias: 'pull-up', consumer, ...(opts.idleWake ? { edge: 'both' as const } : {}) }));
   return new MatrixKeypad({ ...opts, rows, cols });
 }
 
@@ -39,6 +46,26 @@ export class MatrixKeypad extends ScannedKeyMatrix {
 
   protected async prepare(): Promise<void> {
     for (const r of this.o.rows) await r.write(1);
+  }
+
+  /** All rows low: any press pulls its column low, which its edge watcher reports. */
+  protected override async armIdleWake(wake: () => void): Promise<(() => Promise<void>) | undefined> {
+    if (!this.o.idleWake) return undefined;
+    const offs: (() => void)[] = [];
+    const disarm = async (): Promise<void> => {
+      for (const off of offs.splice(0)) off();
+      for (const r of this.o.rows) await r.write(1);
+    };
+    try {
+      for (const r of this.o.rows) await r.write(0);
+      for (const c of this.o.cols) offs.push(c.watch(() => wake()));
+      // A press that came before the watchers reads low now.
+      for (const c of this.o.cols) if ((await c.read()) === 0) { wake(); break; }
+    } catch (e) {
+      await disarm().catch(() => {}); // the scan reports the fault; leave the rows idle high
+      throw e;
+    }
+    return disarm;
   }
 
   protected async readMatrix(): Promise<void> {

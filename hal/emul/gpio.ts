@@ -36,6 +36,8 @@ const FLOATING_LEVEL: Bit = 0;
 export class EmulatedGpioController implements GpioController {
   readonly label: string;
   readonly lineCount: number;
+  /** Edges are fired from refresh() the moment a level changes: watch() is event-driven. */
+  readonly edgeEvents = true;
   private readonly clock: Clock;
   private readonly names: readonly string[];
   private readonly lines: LineState[];

@@ -8,7 +8,9 @@
  *   OutputObserver (hal/board/observe.ts), as the line's libgpiod value would;
  * - injects inputs at the driver's input edge: a "closed" hook or button contact is what its line
  *   reads (with a synthetic edge for the watching driver, whose debounce then runs), and a key of
- *   a header-line matrix reads as pressed on its column while the scanner drives its row.
+ *   a header-line matrix pulls its column low while the scanner drives its row low, as the
+ *   contact would: the column reads low, and a change of that pull is an edge for the column's
+ *   watchers (a scanner parked while idle, matrix-keypad.ts, sleeps on exactly that edge).
  * Reads and writes still go to the real devices; the taps never answer the bus themselves.
  */
 import type { Bit, Clock, GpioController, GpioLine, GpioLineOptions, I2cBus, KeyName } from '../../hal/api/index.js';
@@ -65,6 +67,9 @@ export function tapPlatform(inner: BoardPlatform, config: BoardConfig, clock: Cl
   }
   const closed = new Set<KeyName>();
   const rowDriven = new Map<number, Bit>(); // matrix row index → last value written
+  /** Re-evaluate each tapped column's pull after a row write or a matrix key injection. */
+  const columnPulls = new Set<() => void>();
+  const repull = (): void => { for (const f of [...columnPulls]) f(); };
   const contactWatchers = new Map<KeyName, Set<(v: Bit, at: number) => void>>();
   const inputs: KeyName[] = [...contacts.values()];
   if (kc.type === 'matrix' && matrixRows.size) for (const k of kc.keys.flat()) if (k) inputs.push(k);
@@ -90,18 +95,45 @@ export function tapPlatform(inner: BoardPlatform, config: BoardConfig, clock: Cl
     const row = matrixRows.get(offset);
     if (row !== undefined && opts.direction === 'out') {
       rowDriven.set(row, opts.initial ?? 0);
-      return { ...wrap(line), write: async (v) => { await line.write(v); rowDriven.set(row, v); } };
+      return { ...wrap(line), write: async (v) => { await line.write(v); rowDriven.set(row, v); repull(); } };
     }
     const col = matrixCols.get(offset);
-    if (col !== undefined && kc.type === 'matrix') {
-      // Pressed = the column reads low while the scanner drives the key's row low (matrix-keypad.ts).
-      const pressedHere = (): boolean => kc.keys.some((keys, r) => rowDriven.get(r) === 0 && closed.has(keys[col]!));
-      return { ...wrap(line), read: async () => (pressedHere() ? 0 : line.read()) };
-    }
+    if (col !== undefined && kc.type === 'matrix') return tapColumn(line, col, kc.keys);
     return line;
   };
+  /**
+   * A matrix column with the injected contacts in parallel to the real ones: an injected key pulls
+   * the column low while the scanner drives the key's row low (matrix-keypad.ts). The line is the
+   * wired AND of that pull and the real level, so the watchers see an edge when the pull changes
+   * while the real line is high, and the real line's edges only while the tap does not pull.
+   */
+  const tapColumn = (line: GpioLine, col: number, keys: readonly (readonly KeyName[])[]): GpioLine => {
+    const pulling = (): boolean => keys.some((row, r) => rowDriven.get(r) === 0 && closed.has(row[col]!));
+    const watchers = new Set<(v: Bit, at: number) => void>();
+    let pulled = pulling();
+    const repullThis = (): void => {
+      const now = pulling();
+      if (now === pulled) return;
+      pulled = now;
+      if (watchers.size === 0) return;
+      void line.read().then((real) => {
+        if (real === 1 && pulled === now) for (const cb of [...watchers]) cb(now ? 0 : 1, clock.now());
+      }, () => {});
+    };
+    columnPulls.add(repullThis);
+    return {
+      ...wrap(line),
+      read: async () => (pulling() ? 0 : line.read()),
+      watch: (cb) => {
+        watchers.add(cb);
+        const off = line.watch((v, at) => { if (!pulled) cb(v, at); });
+        return () => { watchers.delete(cb); off(); };
+      },
+      close: async () => { columnPulls.delete(repullThis); await line.close(); },
+    };
+  };
   const tapGpio = (g: GpioController): GpioController => ({
-    label: g.label, lineCount: g.lineCount,
+    label: g.label, lineCount: g.lineCount, ...(g.edgeEvents !== undefined ? { edgeEvents: g.edgeEvents } : {}),
     openLine: async (offset, opts) => tapLine(offset, opts, await g.openLine(offset, opts)),
   });
 
@@ -119,6 +151,7 @@ export function tapPlatform(inner: BoardPlatform, config: BoardConfig, clock: Cl
       if (!inputs.includes(input)) throw new Error(`"${input}" cannot be injected on this board (injectable: ${inputs.join(' ') || 'none'}; inputs on an I2C expander need the wired rig, docs/hil.md)`);
       if (isClosed === closed.has(input)) return;
       if (isClosed) closed.add(input); else closed.delete(input);
+      repull();
       for (const cb of [...(contactWatchers.get(input) ?? [])]) cb(isClosed ? 1 : 0, clock.now());
     },
     close() { for (const o of outputs.values()) o.close(); },

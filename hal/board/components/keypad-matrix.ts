@@ -77,6 +77,10 @@ export const keypadMatrix = {
     return openMatrixKeypad({
       gpio: mux, clock: ctx.clock, rows: rows.map((_, i) => i), cols: cols.map((_, i) => rows.length + i), keymap: k.keys,
       scanIntervalMs: k.scanMs, debounceScans, ...ctx.logger,
+      // Park the scan loop while idle only where every line's watch() is edge-event driven
+      // (GpioController.edgeEvents): the emulator, the gpiod CLI (gpiomon) and sysfs (onoff, epoll).
+      // node-libgpiod 1.x and the MCP23017 driver poll inside watch(), so there the scan loop stays.
+      idleWake: all.every((p) => p.gpio.edgeEvents === true),
     });
   }),
   emulate(k, ctx) {

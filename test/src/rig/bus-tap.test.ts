@@ -76,6 +76,8 @@ test('injected hook and keys reach the drivers through their debounce', async ()
   b.taps.inject('5', true);
   await b.clock.advance(100);
   b.taps.inject('5', false);
+  // Both debounces are 20 ms: released together, the two reports would tie; keep them apart.
+  await b.clock.advance(50);
   b.taps.inject('softkey2', true);
   await b.clock.advance(100);
   b.taps.inject('softkey2', false);
@@ -85,5 +87,29 @@ test('injected hook and keys reach the drivers through their debounce', async ()
   await b.clock.advance(100);
   assert.equal(b.hw.hook.isOffHook(), false);
   assert.throws(() => b.taps.inject('nope', true), /injectable: hook softkey1/);
+  await b.close();
+});
+
+test('a key injected while the idle keypad is parked pulls its column: the edge wakes the scanner', async () => {
+  const b = await tapped('board-configs/pi4-hd44780-matrix.yaml');
+  const keys: string[] = [];
+  b.hw.keypad.onKey((k, down) => keys.push(`${k}${down ? '+' : '-'}`));
+  const config = b.config.keypad;
+  assert.equal(config.type, 'matrix');
+  const rows = config.type === 'matrix' ? config.rows.map((p) => (p as { gpio: number }).gpio) : [];
+  let rowWrites = 0;
+  for (const r of rows) b.dev.gpio.onOutput(r, () => { rowWrites++; });
+  await b.clock.advance(600_000);
+  assert.equal(rowWrites, 0, 'parked: no row driven for ten idle minutes');
+  for (const r of rows) assert.equal(b.dev.gpio.outputLevel(r), 0, 'all rows low while parked');
+  b.taps.inject('#', true);
+  await b.clock.advance(100);
+  assert.ok(rowWrites > 0, 'scanning while the injected key is held');
+  b.taps.inject('#', false);
+  await b.clock.advance(100);
+  assert.deepEqual(keys, ['#+', '#-']);
+  rowWrites = 0;
+  await b.clock.advance(600_000);
+  assert.equal(rowWrites, 0, 'parked again after the release');
   await b.close();
 });
