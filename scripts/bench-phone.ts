@@ -12,7 +12,7 @@
  * top functions by self time and the share by place (emulators, firmware, Node, GC) in the idle
  * and the call window (cpu-profile.ts). The sampler costs CPU itself: take figures from a run without it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +42,8 @@ const SWEEP_S = 5;
 const NODE_FLAGS = (process.env['DESKPHONE_BENCH_NODE_FLAGS'] ?? PHONE_NODE_FLAGS.join(' ')).split(/\s+/).filter(Boolean);
 const PROFILE_DIR = process.env['DESKPHONE_BENCH_PROFILE'];
 const ROOT = process.env['DESKPHONE_BENCH_ROOT'] ?? fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'dist/src/bin.js');
+/** What the installed unit runs: the bundle when the build made one (scripts/build.mjs), else the compiled entry. */
+const BIN = existsSync(join(ROOT, 'dist/bundle/deskphone.js')) ? join(ROOT, 'dist/bundle/deskphone.js') : join(ROOT, 'dist/src/bin.js');
 const BOARD = join(ROOT, 'board-configs/laptop-emulated.yaml');
 const TOKEN = 'bench-token-0123456789';
 const A = 'SEP0000000004F0';
@@ -105,7 +106,7 @@ export async function deskphoneFigures(): Promise<PhoneFigures> {
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
     const prof = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `phone-a-${process.pid}.cpuprofile`] : [];
     const a = new Proc('phone A', process.execPath, [...prof, ...phoneArgs(A, '1000')]);
-    if (NODE_FLAGS.length) notes.push(`node flags: ${NODE_FLAGS.join(' ')}`);
+    notes.push(`ran ${BIN.slice(ROOT.length).replace(/^\//, '')}${NODE_FLAGS.length ? ` with ${NODE_FLAGS.join(' ')}` : ''}`);
     procs.push(a);
     const startMs = (await a.waitFor(/^registered$/, 20_000)) - a.startedAt;
     const b = new Proc('phone B', process.execPath, [...phoneArgs(B, '1500'), '--rig-listen', `127.0.0.1:${rig}`], { DESKPHONE_RIG_TOKEN: TOKEN });
@@ -113,7 +114,7 @@ export async function deskphoneFigures(): Promise<PhoneFigures> {
     await b.waitFor(/rig agent listening/, 20_000);
     const agent = await AgentConnection.open({ host: '127.0.0.1', port: rig }, TOKEN, 'phone B');
     while (agent.state.station !== 'registered') await sleep(50);
-    await sleep(2000);                                           // start-up work (JIT, GC, first redraws) settles
+    await sleep(5000);                                           // start-up work (JIT tiering, GC, first redraws) settles
     const idleWin = [monoUs(), 0];
     const [idlePct] = await cpuPercent([a.pid], IDLE_S * 1000);
     idleWin[1] = monoUs();

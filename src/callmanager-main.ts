@@ -1,7 +1,6 @@
 /** `deskphone callmanager`: the software call manager as a standalone process. */
-import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../hal/bindings/system-clock.js';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadCallManagerConfig } from '../callmanager/config.js';
 import { startCallManager } from '../callmanager/start.js';
 import { traceTo } from '../firmware/station/trace.js';
@@ -9,8 +8,9 @@ import { LOG_OPTIONS, intOption, parseCommandLine } from './command-line.js';
 import { summaryOf } from './command-summaries.js';
 import { createLogger, levelFromOptions } from './node/logger.js';
 import { untilSignal } from './node/lifecycle.js';
+import { packageRoot } from './node/package-root.js';
 
-export const DEFAULT_CM_CONFIG = fileURLToPath(new URL('../../callmanager/examples/two-phones.yaml', import.meta.url));
+export const DEFAULT_CM_CONFIG = join(packageRoot(import.meta.url), 'callmanager/examples/two-phones.yaml');
 
 const SPEC = {
   name: 'callmanager', summary: summaryOf('callmanager'),

@@ -5,15 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseCommandLine, usageError } from '../command-line.js';
 import { summaryOf } from '../command-summaries.js';
 import { LAYOUT } from './layout.js';
 import { installSteps, uninstallSteps } from './plan.js';
 import { applySteps, InstallError, type Io } from './steps.js';
+import { packageRoot } from '../node/package-root.js';
 
 /** The package this command runs from: dist/src/install/main.js → the checkout or /opt/deskphone. */
-const SOURCE = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+const SOURCE = packageRoot(import.meta.url);
 const DEFAULT_BOARD = 'board-configs/pi4-hd44780-matrix.yaml';
 const PHONE_EXAMPLE = 'config/phone.example.yaml';
 

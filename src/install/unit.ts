@@ -27,6 +27,8 @@ export const PHONE_NODE_FLAGS = ['--max-semi-space-size=1'] as const;
 export interface UnitOptions {
   /** Absolute path of the node binary ExecStart runs. */
   node: string;
+  /** The program under the prefix (default dist/src/bin.js; plan.ts entryOf picks the bundle when there is one). */
+  entry?: string;
 }
 
 export function serviceUnit(o: UnitOptions): string {
@@ -42,7 +44,7 @@ Wants=network-online.target
 # READY=1, STATUS= and WATCHDOG=1 come from systemd-notify, a child of the phone: NotifyAccess=all.
 Type=notify
 NotifyAccess=all
-ExecStart=${o.node} ${PHONE_NODE_FLAGS.join(' ')} ${LAYOUT.prefix}/dist/src/bin.js phone --config ${PHONE_CONFIG} --board ${BOARD_CONFIG}
+ExecStart=${o.node} ${PHONE_NODE_FLAGS.join(' ')} ${LAYOUT.prefix}/${o.entry ?? 'dist/src/bin.js'} phone --config ${PHONE_CONFIG} --board ${BOARD_CONFIG}
 Environment=NODE_ENV=production
 Restart=always
 RestartSec=2

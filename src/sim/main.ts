@@ -4,7 +4,6 @@
  * terminal is the real firmware: SCCP over loopback TCP, RTP over loopback UDP, the real HD44780
  * driver talking to an emulated PCF8574/HD44780.
  */
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { SystemClock } from '../../hal/bindings/system-clock.js';
 import { loadCallManagerConfig } from '../../callmanager/config.js';
@@ -21,8 +20,9 @@ import { DEFAULT_CM_CONFIG } from '../callmanager-main.js';
 import { renderPhones, helpLine, nameHeard, type PhoneView } from './render.js';
 import { parseKeys } from './keys.js';
 import { describeHeard } from '../scenario/hearing.js';
+import { packageRoot } from '../node/package-root.js';
 
-const DEFAULT_BOARD = fileURLToPath(new URL('../../../board-configs/laptop-emulated.yaml', import.meta.url));
+const DEFAULT_BOARD = join(packageRoot(import.meta.url), 'board-configs/laptop-emulated.yaml');
 /** Microphone tones: 1000 Hz, 1500 Hz, ... so each phone is recognisable at the far end. */
 const micFrequency = (i: number) => 1000 + 500 * i;
 const FRAME_MS = 100;

@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startBin, stop, until } from '../support/run-bin.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -74,4 +75,24 @@ test('npm run sim, npm test and npm run bench build through it', () => {
   assert.equal(scripts['build'], 'node scripts/build.mjs');
   assert.match(scripts['pretest']!, /npm run build && npm run lint:imports$/, 'builds, then the import-rule check');
   assert.match(scripts['bench']!, /^node scripts\/build\.mjs && /);
+});
+
+test('the bundle (dist/bundle/deskphone.js, what the installed unit runs) prints the version and runs a call manager and a phone that registers', async () => {
+  const bundle = join(ROOT, 'dist/bundle/deskphone.js');
+  assert.ok(statSync(bundle).isFile(), 'npm test\'s build made the bundle (esbuild is a devDependency)');
+  const v = spawnSync(process.execPath, [bundle, '--version'], { cwd: tmpdir(), encoding: 'utf8', timeout: 20_000 });
+  assert.equal(v.status, 0, v.stderr);
+  assert.equal(v.stdout.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+  writeFileSync(join(dir, 'cm.yaml'), `server: { bind: 127.0.0.1, port: ${port} }\nlines:\n  - { number: "470", name: Bundle }\ndevices:\n  - { name: SEP000000000470, lines: ["470"] }\n`);
+  const cm = startBin(['callmanager', '--config', join(dir, 'cm.yaml')], {}, bundle);
+  try {
+    assert.ok(await until(() => /listening on/.test(cm.err), 15_000), cm.err);
+    const phone = startBin(['phone', '--board', 'board-configs/laptop-emulated.yaml', '--server', `127.0.0.1:${port}`, '--emulated',
+      '--device', 'SEP000000000470', '--control', join(dir, 'phone.sock')], {}, bundle);
+    const ok = await until(() => /^registered$/m.test(phone.out) && /Bundle\|$/m.test(phone.out), 20_000);
+    await stop(phone);
+    assert.ok(ok, `the bundled phone registers and shows its line:\n${phone.out.slice(-400)}\n${phone.err.slice(0, 400)}`);
+  } finally { await stop(cm); }
 });

@@ -9,8 +9,8 @@ export const BIN = fileURLToPath(new URL('../../src/bin.js', import.meta.url));
 export interface BinResult { status: number | null; signal: string | null; stdout: string; stderr: string; ms: number; killed: boolean }
 
 /** Starts `deskphone ...args` in the repository root. */
-export function startBin(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess & { out: string; err: string } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startBin(args: readonly string[], env: NodeJS.ProcessEnv = {}, bin = BIN): ChildProcess & { out: string; err: string } {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const c = Object.assign(child, { out: '', err: '' });
   child.stdout!.setEncoding('utf8').on('data', (d: string) => { c.out += d; });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { c.err += d; });

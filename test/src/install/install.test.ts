@@ -46,7 +46,10 @@ test('install --root: program, config, state, unit and command in the tree; comm
     assert.ok(!existsSync(join(dir, 'opt/deskphone/dist/test')), 'the tests are not copied');
     assert.equal(statSync(join(dir, 'var/lib/deskphone')).mode & 0o777, 0o750);
     assert.equal(statSync(join(dir, 'usr/local/bin/deskphone')).mode & 0o777, 0o755);
-    assert.match(readFileSync(join(dir, 'usr/local/bin/deskphone'), 'utf8'), /^exec \S+ \/opt\/deskphone\/dist\/src\/bin\.js "\$@"$/m);
+    // The build bundles the command (scripts/build.mjs): the command and the unit run the bundle.
+    const entry = existsSync('dist/bundle/deskphone.js') ? 'dist/bundle/deskphone.js' : 'dist/src/bin.js';
+    assert.ok(readFileSync(join(dir, 'usr/local/bin/deskphone'), 'utf8').split('\n').some((l) => /^exec \S+ /.test(l) && l.endsWith(` /opt/deskphone/${entry} "$@"`)), `the command runs ${entry}`);
+    assert.match(readFileSync(join(dir, 'etc/systemd/system/deskphone.service'), 'utf8'), new RegExp(`^ExecStart=\\S+ --max-semi-space-size=1 /opt/deskphone/${entry.replace(/[./]/g, '\\$&')} phone `, 'm'));
     assert.equal(readFileSync(join(dir, 'etc/deskphone/phone.yaml'), 'utf8'), readFileSync('config/phone.example.yaml', 'utf8'));
     assert.match(r.stdout, /^would run useradd --system --user-group --home-dir \/var\/lib\/deskphone --no-create-home --shell \/usr\/sbin\/nologin .* deskphone$/m);
     assert.match(r.stdout, /^would run usermod --append --groups audio,input deskphone$/m, 'only the groups that exist');
@@ -56,8 +59,10 @@ test('install --root: program, config, state, unit and command in the tree; comm
     assert.match(r.stdout, /^would run systemctl daemon-reload$/m);
     assert.doesNotMatch(r.stdout, /^run /m, 'nothing ran');
     // The installed copy runs on its own (its node_modules), from any directory.
-    const v = spawnSync(process.execPath, [join(dir, 'opt/deskphone/dist/src/bin.js'), 'board', 'check', join(dir, 'etc/deskphone/board.yaml')], { cwd: tmpdir(), encoding: 'utf8' });
-    assert.equal(v.status, 0, v.stderr);
+    for (const e of new Set(['dist/src/bin.js', entry])) {
+      const v = spawnSync(process.execPath, [join(dir, 'opt/deskphone', e), 'board', 'check', join(dir, 'etc/deskphone/board.yaml')], { cwd: tmpdir(), encoding: 'utf8' });
+      assert.equal(v.status, 0, `${e}: ${v.stderr}`);
+    }
 
     // Again, with the user's edits and a board with a USB handset: the config is kept, the rule follows the board.
     writeFileSync(join(dir, 'etc/deskphone/phone.yaml'), 'callManagers: [10.0.0.5]\n');
