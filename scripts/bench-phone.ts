@@ -43,7 +43,9 @@ const NODE_FLAGS = (process.env['DESKPHONE_BENCH_NODE_FLAGS'] ?? PHONE_NODE_FLAG
 const PROFILE_DIR = process.env['DESKPHONE_BENCH_PROFILE'];
 const ROOT = process.env['DESKPHONE_BENCH_ROOT'] ?? fileURLToPath(new URL('../..', import.meta.url));
 /** What the installed unit runs: the bundle when the build made one (scripts/build.mjs), else the compiled entry. */
-const BIN = existsSync(join(ROOT, 'dist/bundle/deskphone.js')) ? join(ROOT, 'dist/bundle/deskphone.js') : join(ROOT, 'dist/src/bin.js');
+/** A profiled run takes the unbundled tree, so the profile names source files (hal/emul/…, firmware/…), not chunks. */
+const BIN = existsSync(join(ROOT, 'dist/bundle/deskphone.js')) && !process.env['DESKPHONE_BENCH_PROFILE']
+  ? join(ROOT, 'dist/bundle/deskphone.js') : join(ROOT, 'dist/src/bin.js');
 const BOARD = join(ROOT, 'board-configs/laptop-emulated.yaml');
 const TOKEN = 'bench-token-0123456789';
 const A = 'SEP0000000004F0';
