@@ -2,7 +2,8 @@
  * `deskphone phone`: one phone from a board config against call managers: on the board's real
  * hardware (hal/bindings), or with --emulated on emulated devices driven by the same drivers.
  * The screen (registration state and LCD rows) is printed to stdout when it changes; log lines
- * go to stderr.
+ * go to stderr. Under systemd, where stdout is the journal, only the registration state is
+ * printed: the rows change every second in a call (its timer), `deskphone status` shows them.
  */
 import { SystemClock } from '../hal/bindings/system-clock.js';
 import { isHalError } from '../hal/api/errors.js';
@@ -14,6 +15,7 @@ import { RIG_AGENT_OPTIONS, rigListenOptions } from './rig/agent-options.js';
 import { loadPhoneConfig, mergePhoneSettings, OverrideError, type PhoneSettings } from './node/phone-config.js';
 import { keepRecentProblems } from './node/recent-log.js';
 import { startPhoneService, type ServicePhone } from './node/phone-service.js';
+import { stdoutIsJournal } from './node/sd-notify.js';
 import type { CallView } from '../firmware/phone/call-model.js';
 
 const SPEC = {
@@ -140,13 +142,16 @@ export async function phoneMain(argv: string[]): Promise<number> {
   service.ready();
   // Printed when it changes: on each render and registration event (nothing runs while the phone
   // is idle); only the rig's board, whose firmware is replaced on reset, is polled 4 times a second.
+  // On the journal only registration events print.
   let last = '';
+  const rows = !stdoutIsJournal();
   const print = (): void => {
-    const s = `${phone.station.state}\n${screen().map((r) => `|${r}|`).join('\n')}`;
+    const s = rows ? `${phone.station.state}\n${screen().map((r) => `|${r}|`).join('\n')}` : phone.station.state;
     if (s !== last) { last = s; process.stdout.write(`${s}\n`); }
   };
-  const unsubscribe: Array<() => void> = onScreen
-    ? [onScreen(print), phone.station.onEvent((e) => { if (e.type === 'registration') print(); }) as () => void]
+  const onRegistration = (): (() => void) => phone.station.onEvent((e) => { if (e.type === 'registration') print(); }) as () => void;
+  const unsubscribe: Array<() => void> = !rows ? [onRegistration()]
+    : onScreen ? [onScreen(print), onRegistration()]
     : [clearer(setInterval(print, 250))];
   print();
   await untilSignal();

@@ -12,6 +12,7 @@
  * has read the message (BARRIER=1), so a message from a child that exits at once is not lost.
  */
 import { spawn } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { Logger } from './logger.js';
 
@@ -90,4 +91,18 @@ export function createNotifier(o: NotifierOptions): Notifier | undefined {
       await post(['STOPPING=1', 'STATUS=stopping']);
     },
   };
+}
+
+/**
+ * True when fd 1 is the journal: systemd.exec(5), "JOURNAL_STREAM": systemd sets it to the
+ * "device:inode" (decimal) of the stream it connected stdout/stderr to, so that a program can tell
+ * the journal from a pipe or a file it was redirected to afterwards.
+ */
+export function stdoutIsJournal(env: NodeJS.ProcessEnv = process.env): boolean {
+  const want = env.JOURNAL_STREAM;
+  if (!want) return false;
+  try {
+    const st = fstatSync(1);
+    return `${st.dev}:${st.ino}` === want;
+  } catch { return false; }
 }

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startBin, stop, until } from '../support/run-bin.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../src/bin.js', import.meta.url));
@@ -20,4 +24,34 @@ test('deskphone phone with a broken board file lists the config problems and exi
   const r = spawnSync(process.execPath, [BIN, 'phone', '--board', 'test/fixtures/scenarios/broken.yaml', '--server', '127.0.0.1:9'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.status, 2, r.stderr); // a config error
   assert.match(r.stderr, /broken\.yaml:\d+:\d+: /);
+});
+
+test('deskphone phone whose stdout is the journal (JOURNAL_STREAM = its device:inode) prints the registration state without the screen rows', async () => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+  writeFileSync(join(dir, 'cm.yaml'), `server: { bind: 127.0.0.1, port: ${port} }\nlines:\n  - { number: "471", name: Journal }\ndevices:\n  - { name: SEP000000000471, lines: ["471"] }\n`);
+  const cm = startBin(['callmanager', '--config', join(dir, 'cm.yaml')]);
+  try {
+    assert.ok(await until(() => /listening on/.test(cm.err), 15_000), cm.err);
+    const run = (journal: boolean) => {
+      // stdout is a file; JOURNAL_STREAM names that file (as systemd names its journal stream) or is absent.
+      const file = join(dir, journal ? 'journal.out' : 'plain.out');
+      const fd = openSync(file, 'w');
+      const st = fstatSync(fd);
+      const env = { ...process.env, JOURNAL_STREAM: journal ? `${st.dev}:${st.ino}` : '' };
+      const child = spawn(process.execPath, [BIN, 'phone', '--board', 'board-configs/laptop-emulated.yaml', '--server', `127.0.0.1:${port}`, '--emulated',
+        '--device', 'SEP000000000471', '--control', join(dir, `${journal}.sock`)], { cwd: ROOT, env, stdio: ['ignore', fd, 'ignore'] });
+      closeSync(fd);
+      return { child, text: () => readFileSync(file, 'utf8') };
+    };
+    for (const journal of [true, false]) {
+      const p = run(journal);
+      const ok = await until(() => /^registered$/m.test(p.text()) && (journal || /Journal\|$/m.test(p.text())), 20_000);
+      await new Promise((r) => setTimeout(r, 500));   // renders after registering would be printed by now
+      await stop(p.child);
+      assert.ok(ok, `${journal ? 'journal' : 'file'}: registered\n${p.text()}`);
+      if (journal) assert.doesNotMatch(p.text(), /\|/, `no screen rows on the journal:\n${p.text()}`);
+      else assert.match(p.text(), /^\|.*Journal\|$/m, 'rows on a plain file');
+    }
+  } finally { await stop(cm); }
 });
