@@ -142,16 +142,15 @@ export async function phoneMain(argv: string[]): Promise<number> {
   service.ready();
   // Printed when it changes: on each render and registration event (nothing runs while the phone
   // is idle); only the rig's board, whose firmware is replaced on reset, is polled 4 times a second.
-  // On the journal only registration events print.
+  // On the journal only the registration state prints (no render subscription; the rig still polls).
   let last = '';
   const rows = !stdoutIsJournal();
   const print = (): void => {
     const s = rows ? `${phone.station.state}\n${screen().map((r) => `|${r}|`).join('\n')}` : phone.station.state;
     if (s !== last) { last = s; process.stdout.write(`${s}\n`); }
   };
-  const onRegistration = (): (() => void) => phone.station.onEvent((e) => { if (e.type === 'registration') print(); }) as () => void;
-  const unsubscribe: Array<() => void> = !rows ? [onRegistration()]
-    : onScreen ? [onScreen(print), onRegistration()]
+  const unsubscribe: Array<() => void> = onScreen
+    ? [...(rows ? [onScreen(print)] : []), phone.station.onEvent((e) => { if (e.type === 'registration') print(); }) as () => void]
     : [clearer(setInterval(print, 250))];
   print();
   await untilSignal();
