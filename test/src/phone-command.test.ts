@@ -4,11 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, startBin, stop, until } from '../support/run-bin.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../src/bin.js', import.meta.url));
+import { BIN, ROOT, freePort, startBin, stop, until } from '../support/run-bin.js';
 
 test('deskphone phone without --emulated composes the real board; without hardware it prints the HalError and exits non-zero', () => {
   for (const board of ['pi4-hd44780-matrix.yaml', 'pi-zero2w-ssd1306-mcp23017.yaml', 'pi5-usb-handset.yaml']) {
