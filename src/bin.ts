@@ -5,7 +5,7 @@
  * (a listener, a timer) cannot keep the process alive: it exits within a second.
  */
 import { main } from './cli.js';
-import { ConfigError } from '../lib/config/yaml-config.js';
+import { ConfigError } from '../lib/config/config-error.js';
 import { CliExit, UsageError } from './command-line.js';
 
 /** How long a finished command may take to let its last handles close before the process exits anyway. */

@@ -3,8 +3,8 @@
  * expander's datasheet gives them. Pure data + parsing, shared by the schema, the cross-checks
  * and the composition code.
  */
-import { z } from 'zod';
-import { suggest } from '../../lib/config/yaml-config.js';
+import type { Zod } from './components/common.js';
+import { suggest } from '../../lib/config/schema-words.js';
 
 /** A header GPIO, by BCM (SoC) number, the way `gpioinfo`/`pinout` name it ("GPIO17"). */
 export interface GpioPinRef { kind: 'gpio'; gpio: number }
@@ -76,8 +76,8 @@ export function parsePin(v: unknown): PinRef | string {
   return `${JSON.stringify(v)} is not a pin: ${PIN_FORMS}`;
 }
 
-/** zod schema for one pin in any accepted form, normalised to a PinRef. */
-export const pinSchema = z.unknown().transform((v, ctx): PinRef => {
+/** zod schema for one pin in any accepted form, normalised to a PinRef (`z`: components/common.ts Zod). */
+export const pinSchema = (z: Zod) => z.unknown().transform((v, ctx): PinRef => {
   const r = parsePin(v);
   if (typeof r === 'string') { ctx.addIssue({ code: 'custom', message: r }); return z.NEVER; }
   return r;

@@ -10,29 +10,9 @@ import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Docume
 import type { z } from 'zod';
 import { didYouMean, keysAt, plainMessage } from './schema-words.js';
 
-export interface ConfigProblem { file: string; line: number; col: number; path: string; message: string }
+import { ConfigError, formatProblem, pathString, type ConfigProblem, type KeyPath } from './config-error.js';
 
-export class ConfigError extends Error {
-  readonly problems: ConfigProblem[];
-  constructor(problems: ConfigProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
-
-/** `file:line:col: key.path: message`; a problem of the whole file is `file: message`. */
-export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}${p.line > 0 ? `:${p.line}:${p.col}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
-}
-
-export type KeyPath = ReadonlyArray<string | number>;
-
-export function pathString(path: KeyPath): string {
-  let s = '';
-  for (const k of path) s += typeof k === 'number' ? `[${k}]` : (s ? `.${k}` : k);
-  return s;
-}
+export { ConfigError, formatProblem, pathString, type ConfigProblem, type KeyPath };
 
 /** A parsed YAML document that can say where any key path sits in the source. */
 export class YamlSource {

@@ -3,35 +3,37 @@
  * Driver: Hd44780Display over the backpack; emulator: EmulatedPcf8574 + EmulatedHd44780 at the
  * address; claims: the I2C address on its bus.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Hd44780Display } from '../../drivers/hd44780.js';
 import { attachEmulatedLcdBackpack } from '../../emul/lcd-backpack.js';
-import { busNumber, i2cAddress } from './common.js';
+import { busNumber, i2cAddress, type Zod } from './common.js';
 import type { DisplayComponent } from './types.js';
 
 /**
  * HD44780 behind a PCF8574 "backpack": which expander bit drives which LCD signal. Default is the
  * common YwRobot/LCM1602 backpack wiring (RS=P0, RW=P1, E=P2, backlight=P3, D4..D7=P4..P7).
  */
-const backpackPin = z.enum(['P0', 'P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
-const backpack = z.strictObject({
-  rs: backpackPin.default('P0'), rw: backpackPin.default('P1'), e: backpackPin.default('P2'),
-  backlight: backpackPin.default('P3'),
-  d4: backpackPin.default('P4'), d5: backpackPin.default('P5'), d6: backpackPin.default('P6'), d7: backpackPin.default('P7'),
-});
-export type BackpackPins = z.output<typeof backpack>;
+const backpack = (z: Zod) => {
+  const backpackPin = z.enum(['P0', 'P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
+  return z.strictObject({
+    rs: backpackPin.default('P0'), rw: backpackPin.default('P1'), e: backpackPin.default('P2'),
+    backlight: backpackPin.default('P3'),
+    d4: backpackPin.default('P4'), d5: backpackPin.default('P5'), d6: backpackPin.default('P6'), d7: backpackPin.default('P7'),
+  });
+};
+export type BackpackPins = z.output<ReturnType<typeof backpack>>;
 
-const schema = z.strictObject({
+const schema = (z: Zod) => z.strictObject({
   type: z.literal('hd44780'),
-  bus: busNumber,
+  bus: busNumber(z),
   /** 0x27 = PCF8574 with A2..A0 high, the usual backpack default. */
-  address: i2cAddress.default(0x27),
+  address: i2cAddress(z).default(0x27),
   /** HD44780U datasheet: DDRAM holds 80 characters; common modules are 8x1..40x2, 16x2, 20x4. */
   cols: z.number().int().min(8).max(40).default(20),
   rows: z.union([z.literal(1), z.literal(2), z.literal(4)]).default(4),
-  pins: backpack.prefault({}),
+  pins: backpack(z).prefault({}),
 });
-export type Hd44780Config = z.output<typeof schema>;
+export type Hd44780Config = z.output<ReturnType<typeof schema>>;
 
 /** "P3" → PCF8574 bit 3 (TI SCPS068: P0..P7 are bits 0..7 of the port byte). */
 export function backpackBits(pins: BackpackPins): { rs: number; rw: number; e: number; backlight: number; d4: number; d5: number; d6: number; d7: number } {

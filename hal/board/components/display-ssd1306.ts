@@ -3,23 +3,23 @@
  * Ssd1306Display (21x8 or 21x4 text); emulator: EmulatedSsd1306 (GDDRAM) at the address, its text
  * read back from the pixels (screen-text.ts); claims: the I2C address on its bus.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Ssd1306Display } from '../../drivers/ssd1306.js';
 import { EmulatedSsd1306 } from '../../emul/ssd1306.js';
 import { ssd1306Text } from '../screen-text.js';
-import { busNumber } from './common.js';
+import { busNumber, type Zod } from './common.js';
 import type { DisplayComponent } from './types.js';
 
-const schema = z.strictObject({
+const schema = (z: Zod) => z.strictObject({
   type: z.literal('ssd1306'),
-  bus: busNumber,
+  bus: busNumber(z),
   /** SSD1306 datasheet §8.1.5: slave address 0b011110 SA0 → 0x3C or 0x3D. */
   address: z.union([z.literal(0x3c), z.literal(0x3d)]).default(0x3c),
   /** SSD1306 §7.7: GDDRAM is 128 x 64 bits; 128x32 modules use half of it. */
   width: z.literal(128).default(128),
   height: z.union([z.literal(64), z.literal(32)]).default(64),
 });
-export type Ssd1306Config = z.output<typeof schema>;
+export type Ssd1306Config = z.output<ReturnType<typeof schema>>;
 
 export const displaySsd1306 = {
   type: 'ssd1306',

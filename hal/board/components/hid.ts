@@ -3,14 +3,14 @@
  * ringer. Driver: one HidHandset per id on the platform's HID host; emulator: one
  * ObservedHidTelephony handset per id.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { HidHost } from '../../api/index.js';
 import { HidHandset, type HidMatch } from '../../drivers/hid-telephony.js';
-import { id } from './common.js';
+import { id, type Zod } from './common.js';
 import { ObservedHidTelephony } from './observed.js';
 
-export const hidDeviceSchema = z.strictObject({
-  id,
+export const hidDeviceSchema = (z: Zod) => z.strictObject({
+  id: id(z),
   vendorId: z.number().int().min(0).max(0xffff).optional(),
   productId: z.number().int().min(0).max(0xffff).optional(),
   /** Telephony usage page 0x0B (HUT 1.12 §14) finds handsets without knowing the ids. */
@@ -18,7 +18,7 @@ export const hidDeviceSchema = z.strictObject({
   product: z.string().optional(),
 }).refine((v) => v.vendorId !== undefined || v.usagePage !== undefined || v.product !== undefined,
   { message: 'a HID device needs something to match on: vendorId/productId, usagePage or product' });
-export type HidDeviceConfig = z.output<typeof hidDeviceSchema>;
+export type HidDeviceConfig = z.output<ReturnType<typeof hidDeviceSchema>>;
 
 /** What a configured device is matched on (the fields it gives). */
 export function hidMatch(hc: HidDeviceConfig): HidMatch {

@@ -4,21 +4,21 @@
  * direction) or the HidHandset; emulator: a contact on the header line / MCP23017 pin, or the
  * handset's Hook Switch report. Also the softkey buttons' contacts (softkeys.ts).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { HookSwitch } from '../../api/index.js';
 import { openGpioHookSwitch, type GpioHookSwitch } from '../../drivers/hook-switch.js';
 import { pinSchema, type PinRef } from '../pins.js';
-import { id, ms } from './common.js';
+import { id, ms, type Zod } from './common.js';
 import type { Claims, DriverContext, EmulatorContext, ResolvedPin } from './types.js';
 
-export const switchSchema = z.strictObject({
-  pin: pinSchema.optional(),
-  hid: id.optional(),
+export const switchSchema = (z: Zod) => z.strictObject({
+  pin: pinSchema(z).optional(),
+  hid: id(z).optional(),
   /** Hook switches usually close to ground: off-hook reads low. */
   activeLow: z.boolean().default(true),
-  debounceMs: ms(30, 1000),
+  debounceMs: ms(z, 30, 1000),
 }).refine((v) => (v.pin === undefined) !== (v.hid === undefined), { message: 'give exactly one of "pin" or "hid"' });
-export type SwitchConfig = z.output<typeof switchSchema>;
+export type SwitchConfig = z.output<ReturnType<typeof switchSchema>>;
 
 export interface SwitchControls { lift(): void; replace(): void; readonly offHook: boolean }
 

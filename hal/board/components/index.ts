@@ -5,10 +5,10 @@
  * switching on `type`. Adding a type = a component file + one line in its list below
  * (docs/architecture.md "Recipe: a board component").
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { HalError } from '../../api/index.js';
-import { pinSchema } from '../pins.js';
-import { busNumber, i2cAddress, id } from './common.js';
+import { pinSchema, type PinRef } from '../pins.js';
+import { busNumber, i2cAddress, id, type Zod } from './common.js';
 import { displayHd44780 } from './display-hd44780.js';
 import { displaySsd1306 } from './display-ssd1306.js';
 import { expanderMcp23017 } from './expander-mcp23017.js';
@@ -23,24 +23,28 @@ export const KEYPADS = [keypadMatrix, keypadHid] as const;
 export const RINGERS = [ringerGpioBuzzer, ringerAudio, ringerHid] as const;
 export const EXPANDERS = [expanderMcp23017, expanderPcf8574] as const;
 
-type Schemas<T extends readonly { schema: z.ZodType }[]> = { -readonly [K in keyof T]: T[K]['schema'] };
-const schemas = <T extends readonly { schema: z.ZodType }[]>(cs: T): Schemas<T> => cs.map((c) => c.schema) as Schemas<T>;
+/** The config entry type of each section: the union of its components' schema outputs. */
+type OutputOf<T extends readonly { schema(z: Zod): z.ZodType }[]> = z.output<ReturnType<T[number]['schema']>>;
+export type DisplayConfig = OutputOf<typeof DISPLAYS>;
+export type KeypadConfig = OutputOf<typeof KEYPADS>;
+export type RingerConfig = OutputOf<typeof RINGERS>;
+export type ExpanderType = (typeof EXPANDERS)[number]['type'];
+export interface ExpanderConfig { id: string; type: ExpanderType; bus: number; address: number; interrupt?: PinRef | undefined }
 
-export const displaySchema = z.discriminatedUnion('type', schemas(DISPLAYS));
-export const keypadSchema = z.discriminatedUnion('type', schemas(KEYPADS));
-export const ringerSchema = z.discriminatedUnion('type', schemas(RINGERS));
-const expanderTypes = EXPANDERS.map((e) => e.type) as [(typeof EXPANDERS)[number]['type'], ...(typeof EXPANDERS)[number]['type'][]];
-export const expanderSchema = z.strictObject({
-  id, type: z.enum(expanderTypes), bus: busNumber, address: i2cAddress,
-  /** Optional interrupt output (MCP23017 INTA, PCF8574 /INT) wired to a header GPIO. */
-  interrupt: pinSchema.optional(),
-});
-
-export type DisplayConfig = z.output<typeof displaySchema>;
-export type KeypadConfig = z.output<typeof keypadSchema>;
-export type RingerConfig = z.output<typeof ringerSchema>;
-export type ExpanderConfig = z.output<typeof expanderSchema>;
-export type ExpanderType = ExpanderConfig['type'];
+/** The sections' schemas from the registry: one discriminated union per list (schema.ts, which loads zod). */
+export function sectionSchemas(z: Zod) {
+  const union = <T extends readonly { schema(z: Zod): z.ZodType }[]>(cs: T) =>
+    z.discriminatedUnion('type', cs.map((c) => c.schema(z)) as unknown as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<OutputOf<T>>;
+  const expanderTypes = EXPANDERS.map((e) => e.type) as [ExpanderType, ...ExpanderType[]];
+  return {
+    display: union(DISPLAYS), keypad: union(KEYPADS), ringer: union(RINGERS),
+    expander: z.strictObject({
+      id: id(z), type: z.enum(expanderTypes), bus: busNumber(z), address: i2cAddress(z),
+      /** Optional interrupt output (MCP23017 INTA, PCF8574 /INT) wired to a header GPIO. */
+      interrupt: pinSchema(z).optional(),
+    }),
+  };
+}
 
 function find<T extends { type: string }>(list: readonly T[], section: string, type: string): T {
   const c = list.find((x) => x.type === type);

@@ -2,17 +2,17 @@
  * `keypad: {type: hid}`: keys from a USB telephony handset declared under `hid:`. Driver: the
  * HidHandset of that id; emulator: the handset's buttons. Claims: the HID reference.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { EmulatedHidButton } from '../../emul/hid-telephony.js';
-import { id } from './common.js';
+import { id, type Zod } from './common.js';
 import type { KeyAction, KeypadComponent } from './types.js';
 
-const schema = z.strictObject({
+const schema = (z: Zod) => z.strictObject({
   type: z.literal('hid'),
   /** Id of an entry under `hid:`. */
-  device: id,
+  device: id(z),
 });
-export type HidKeypadConfig = z.output<typeof schema>;
+export type HidKeypadConfig = z.output<ReturnType<typeof schema>>;
 
 /** Buttons of the emulated handset (HUT 1.12 Telephony page: keypad 0-9 * #, mute, flash, redial). */
 const BUTTONS = [...'0123456789*#', 'mute', 'flash', 'redial'] as EmulatedHidButton[];

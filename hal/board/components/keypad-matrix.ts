@@ -5,28 +5,28 @@
  * EmulatedKeyMatrix on the header lines, or the MCP23017 emulator's key matrix. Claims: every
  * row and column pin; checks: the keys grid is rows x cols with known, distinct key names.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { HalError, type GpioController } from '../../api/index.js';
-import { suggest } from '../../../lib/config/yaml-config.js';
+import { suggest } from '../../../lib/config/schema-words.js';
 import { openMatrixKeypad } from '../../drivers/matrix-keypad.js';
 import { Mcp23017Keypad } from '../../drivers/mcp23017-keypad.js';
 import { EmulatedKeyMatrix } from '../../emul/keypad-matrix.js';
 import { pinSchema } from '../pins.js';
-import { ms } from './common.js';
+import { ms, type Zod } from './common.js';
 import { KEY_NAMES } from './keys.js';
 import type { KeyAction, KeypadComponent, ResolvedPin } from './types.js';
 
-const schema = z.strictObject({
+const schema = (z: Zod) => z.strictObject({
   type: z.literal('matrix'),
   /** Row lines are driven (active low), column lines are read with pull-ups. */
-  rows: z.array(pinSchema).min(1).max(8),
-  cols: z.array(pinSchema).min(1).max(8),
+  rows: z.array(pinSchema(z)).min(1).max(8),
+  cols: z.array(pinSchema(z)).min(1).max(8),
   /** keys[r][c] is the key at row r, column c; "" marks an unpopulated position. */
   keys: z.array(z.array(z.string())),
-  scanMs: ms(10, 100),
-  debounceMs: ms(20, 500),
+  scanMs: ms(z, 10, 100),
+  debounceMs: ms(z, 20, 500),
 });
-export type MatrixKeypadConfig = z.output<typeof schema>;
+export type MatrixKeypadConfig = z.output<ReturnType<typeof schema>>;
 
 export const keypadMatrix = {
   type: 'matrix',

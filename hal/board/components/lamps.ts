@@ -4,14 +4,14 @@
  * the emulated line / LED reports (observe.ts). Claims: each lamp's pin or HID reference; checks:
  * the lamp names are ones the phone application drives.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Lamp } from '../../api/index.js';
-import { suggest } from '../../../lib/config/yaml-config.js';
+import { suggest } from '../../../lib/config/schema-words.js';
 import { GpioLamp } from '../../drivers/lamp.js';
 import type { EmulatedHidLed } from '../../emul/hid-telephony.js';
 import type { OutputObserver } from '../observe.js';
 import { pinSchema } from '../pins.js';
-import { id } from './common.js';
+import { id, type Zod } from './common.js';
 import type { Claims, DriverContext, EmulatorContext, Report } from './types.js';
 
 /** HID LED usages a lamp may map to (HUT 1.12 LED page 0x08). */
@@ -25,18 +25,18 @@ export const LAMP_NAMES: readonly string[] = [
   ...KEYS.map((i) => `line${i}`), ...KEYS.map((i) => `speeddial${i}`), 'message', 'speaker', 'mute', 'headset', 'hold',
 ];
 
-const lampSchema = z.strictObject({
-  pin: pinSchema.optional(),
-  hid: id.optional(),
+const lampSchema = (z: Zod) => z.strictObject({
+  pin: pinSchema(z).optional(),
+  hid: id(z).optional(),
   led: z.enum(HID_LEDS).optional(),
   activeLow: z.boolean().default(false),
 }).refine((v) => (v.pin === undefined) !== (v.hid === undefined), { message: 'give exactly one of "pin" or "hid"' })
   .refine((v) => v.hid === undefined || v.led !== undefined, { message: 'a HID lamp needs "led" (one of the LED usages)', path: ['led'] });
-export type LampConfig = z.output<typeof lampSchema>;
+export type LampConfig = z.output<ReturnType<typeof lampSchema>>;
 type LampsConfig = Record<string, LampConfig>;
 
 export const lamps = {
-  schema: z.record(z.string(), lampSchema).default({}),
+  schema: (z: Zod) => z.record(z.string(), lampSchema(z)).default({}),
   claims: (ls: LampsConfig): Claims => ({
     pins: Object.entries(ls).flatMap(([name, l]) => (l.pin ? [{ pin: l.pin, path: ['lamps', name, 'pin'] }] : [])),
     hid: Object.entries(ls).flatMap(([name, l]) => (l.hid !== undefined ? [{ ref: l.hid, path: ['lamps', name, 'hid'] }] : [])),

@@ -4,15 +4,15 @@
  * device: a tone-only GpioRinger, nothing on a wire) and `hid` (the handset's Ring LED / Ringer
  * usage). Claims: the buzzer pin or the HID reference.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { GpioRinger } from '../../drivers/ringer.js';
 import { pinSchema } from '../pins.js';
-import { id } from './common.js';
+import { id, type Zod } from './common.js';
 import type { RingerComponent } from './types.js';
 
-const gpioBuzzerSchema = z.strictObject({ type: z.literal('gpio-buzzer'), pin: pinSchema, activeLow: z.boolean().default(false) });
-const audioSchema = z.strictObject({ type: z.literal('audio'), device: z.string().optional() });
-const hidSchema = z.strictObject({ type: z.literal('hid'), device: id });
+const gpioBuzzerSchema = (z: Zod) => z.strictObject({ type: z.literal('gpio-buzzer'), pin: pinSchema(z), activeLow: z.boolean().default(false) });
+const audioSchema = (z: Zod) => z.strictObject({ type: z.literal('audio'), device: z.string().optional() });
+const hidSchema = (z: Zod) => z.strictObject({ type: z.literal('hid'), device: id(z) });
 
 export const ringerGpioBuzzer = {
   type: 'gpio-buzzer',
@@ -25,7 +25,7 @@ export const ringerGpioBuzzer = {
     return new GpioRinger({ clock: ctx.clock, line, name: 'ringer', ...ctx.logger });
   },
   emulate: (r, ctx) => ctx.observe(r.pin, r.activeLow, 'ringer.pin'),
-} satisfies RingerComponent<z.output<typeof gpioBuzzerSchema>>;
+} satisfies RingerComponent<z.output<ReturnType<typeof gpioBuzzerSchema>>>;
 
 export const ringerAudio = {
   type: 'audio',
@@ -34,7 +34,7 @@ export const ringerAudio = {
   wire: () => undefined,
   driver: async (_r, ctx) => new GpioRinger({ clock: ctx.clock, name: 'ringer', ...ctx.logger }), // tone-only: nothing on a wire
   emulate: () => undefined,
-} satisfies RingerComponent<z.output<typeof audioSchema>>;
+} satisfies RingerComponent<z.output<ReturnType<typeof audioSchema>>>;
 
 export const ringerHid = {
   type: 'hid',
@@ -43,4 +43,4 @@ export const ringerHid = {
   wire: () => undefined,
   driver: async (r, ctx) => (await ctx.handset(r.device, 'ringer.device')).ringer('ringer'),
   emulate: (r, ctx) => ctx.observeLed(r.device, 'ring'),
-} satisfies RingerComponent<z.output<typeof hidSchema>>;
+} satisfies RingerComponent<z.output<ReturnType<typeof hidSchema>>>;

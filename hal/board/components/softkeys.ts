@@ -3,21 +3,21 @@
  * (otherwise softkey1..N are keypad keys). Driver: one debounced contact per button, merged into
  * the keypad; emulator: a contact per button. Claims: the button pins.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { GpioHookSwitch } from '../../drivers/hook-switch.js';
 import { pinSchema } from '../pins.js';
-import { ms } from './common.js';
+import { ms, type Zod } from './common.js';
 import { openContact } from './hook.js';
 import type { Claims, DriverContext, EmulatorContext, KeyAction, Report } from './types.js';
 
-const schema = z.strictObject({
+const schema = (z: Zod) => z.strictObject({
   count: z.number().int().min(0).max(8).default(4),
   /** Optional direct buttons, one pin each; otherwise softkey1..N must be keypad keys. */
-  buttons: z.array(pinSchema).optional(),
+  buttons: z.array(pinSchema(z)).optional(),
   activeLow: z.boolean().default(true),
-  debounceMs: ms(20, 500),
+  debounceMs: ms(z, 20, 500),
 });
-export type SoftkeysConfig = z.output<typeof schema>;
+export type SoftkeysConfig = z.output<ReturnType<typeof schema>>;
 
 export const softkeys = {
   schema,

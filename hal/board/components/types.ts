@@ -1,7 +1,8 @@
 /**
  * The contract of a board component (hal/board/components/<component>.ts): one config entry type
  * (display: hd44780, keypad: matrix, ringer: hid ...) with, in one place,
- * - its zod schema piece (schema.ts assembles the sections from the registry, index.ts),
+ * - its zod schema piece, a function of the zod namespace (schema.ts assembles the sections from
+ *   the registry, index.ts, and is the only board module that loads zod),
  * - its pin, I2C-address and HID claims and own checks (checks.ts runs the whole-board checks over them),
  * - its driver composition: the REAL hal/drivers object built from platform handles (DriverContext,
  *   handed in by compose-drivers.ts),
@@ -10,6 +11,7 @@
  * Recipe for a new one: docs/architecture.md "Recipe: a board component".
  */
 import type { z } from 'zod';
+import type { Zod } from './common.js';
 import type {
   Clock, GpioController, HookSwitch, I2cBus, Keypad, KeyName, Lamp, RingMode, Ringer, TextDisplay,
 } from '../../api/index.js';
@@ -72,7 +74,8 @@ export interface EmulatorContext {
 interface Component<C> {
   /** The config's `type:` value (discriminator of its section). */
   readonly type: string;
-  readonly schema: z.ZodType;
+  /** Its schema piece, built from the zod namespace that schema.ts hands in (components/common.ts). */
+  schema(z: Zod): z.ZodType;
   claims(c: C): Claims;
   /** Checks of the component's own entry (after the schema accepted it). */
   check?(c: C, bad: Report): void;
