@@ -4,7 +4,7 @@
  * DESKPHONE_RIG_TOKEN environment variable or --rig-token (visible in `ps`: for tests only).
  */
 import { readFileSync } from 'node:fs';
-import { parseHostPort } from './client.js';
+import { parseHostPort } from './address.js';
 
 export const RIG_AGENT_OPTIONS = {
   'rig-listen': { type: 'string', arg: '[ADDR:]PORT', help: 'serve the rig agent for hardware-in-the-loop tests (docs/hil.md); a bare port binds 127.0.0.1' },

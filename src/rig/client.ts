@@ -21,14 +21,9 @@ export class RigAgentError extends Error {
   }
 }
 
-export interface AgentAddress { host: string; port: number }
+import type { AgentAddress } from './address.js';
 
-/** "host:port" or "[v6]:port"; port 0 (any free port) only where a listener may take it. */
-export function parseHostPort(s: string, what: string, opts: { allowZero?: boolean } = {}): AgentAddress {
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(s);
-  if (!m || Number(m[2]) < (opts.allowZero ? 0 : 1) || Number(m[2]) > 65535) throw new Error(`${what} "${s}": expected HOST:PORT (e.g. 127.0.0.1:7700)`);
-  return { host: m[1]!, port: Number(m[2]) };
-}
+export { parseHostPort, type AgentAddress } from './address.js';
 
 /** Per-request time limits: the agent answers at once except for taps/hook moves (debounce) and reset (re-registration). */
 const REQUEST_TIMEOUT_MS = 10_000;
