@@ -4,9 +4,10 @@
  * (0 done, 1 runtime failure, 2 usage or config error). Whatever a failed start left open
  * (a listener, a timer) cannot keep the process alive: it exits within a second.
  */
-import { main } from './cli.js';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../lib/config/config-error.js';
 import { CliExit, UsageError } from './command-line.js';
+import { isWorkerTask, setProgramEntry } from './node/program-entry.js';
 
 /** How long a finished command may take to let its last handles close before the process exits anyway. */
 const EXIT_GRACE_MS = 500;
@@ -19,7 +20,19 @@ function finish(code: number): void {
   }, EXIT_GRACE_MS).unref();
 }
 
-main(process.argv.slice(2)).then(finish, (err: unknown) => {
+/**
+ * A worker thread of this program (src/node/config-off-thread.ts) runs its task, not the command
+ * line: it loads only what the task needs (the CLI is imported below, for the main thread).
+ */
+async function runWorkerTask(task: { deskphoneTask: string; input: unknown }): Promise<void> {
+  const { CONFIG_TASK, runConfigTask } = await import('./node/config-off-thread.js');
+  if (task.deskphoneTask !== CONFIG_TASK) throw new Error(`unknown worker task "${task.deskphoneTask}"`);
+  await runConfigTask(task.input as Parameters<typeof runConfigTask>[0], (r) => parentPort!.postMessage(r));
+}
+
+setProgramEntry(import.meta.url);
+if (!isMainThread && isWorkerTask(workerData)) await runWorkerTask(workerData);
+else (await import('./cli.js')).main(process.argv.slice(2)).then(finish, (err: unknown) => {
   if (err instanceof CliExit) return finish(err.exitCode);
   if (err instanceof UsageError) return finish(2); // commander printed it
   if (err instanceof ConfigError) {

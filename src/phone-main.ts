@@ -12,7 +12,8 @@ import { summaryOf } from './command-summaries.js';
 import { createLogger, levelFromOptions, type FullLogger } from './node/logger.js';
 import { untilSignal } from './node/lifecycle.js';
 import { RIG_AGENT_OPTIONS, rigListenOptions } from './rig/agent-options.js';
-import { loadPhoneConfig, mergePhoneSettings, OverrideError, type PhoneSettings } from './node/phone-config.js';
+import { mergePhoneSettings, OverrideError, type PhoneSettings } from './node/phone-settings.js';
+import { checkConfigsOffThread } from './node/config-off-thread.js';
 import { keepRecentProblems } from './node/recent-log.js';
 import { startPhoneService, type ServicePhone } from './node/phone-service.js';
 import { stdoutIsJournal } from './node/sd-notify.js';
@@ -54,10 +55,19 @@ export async function phoneMain(argv: string[]): Promise<number> {
   if (!values.board || noServer) {
     return usageError('phone', `${noServer ? '--board FILE and --server HOST:PORT are required (or --config FILE with callManagers: instead of --server)' : '--board FILE is required'}`);
   }
-  // The config file first (a bad file is exit 2 with file:line:col), then the command line over it.
+  // The config files first (a bad file is exit 2 with file:line:col), then the command line over them.
+  // Both are checked in a worker thread: the schema library never loads into the running phone
+  // (config-off-thread.ts). The rig's board under test reads its board file itself (on reset too).
+  // While the worker checks, this thread loads the composition the phone will run (its modules).
+  const rig = values['rig-listen'] !== undefined;
+  let checkedVia = '';
+  const checking = checkConfigsOffThread({ phone: values.config, board: rig ? undefined : values.board }, (m) => { checkedVia += `${checkedVia ? '; ' : ''}${m}`; });
+  const composition = rig ? undefined : values.emulated ? import('./node/emulated-phone.js') : import('./node/hardware-phone.js');
+  composition?.catch(() => {});                                 // awaited (and reported) below, after the configs
+  const checked = await checking;
   let settings: PhoneSettings;
   try {
-    settings = mergePhoneSettings(values.config ? loadPhoneConfig(values.config) : undefined, {
+    settings = mergePhoneSettings(checked.phone, {
       server: values.server, protocol: values.protocol, device: values.device, codecs: values.codecs, control: values.control, stateDir: values['state-dir'],
       directoryUrl: values['directory-url'],
       logLevel: explicit.has('log-level') ? values['log-level'] : undefined,
@@ -73,6 +83,7 @@ export async function phoneMain(argv: string[]): Promise<number> {
   try { rigListen = rigListenOptions(values); } catch (e) { return usageError('phone', (e as Error).message); }
   const kept = keepRecentProblems(createLogger(levelFromOptions({ ...values, 'log-level': settings.logLevel })));
   const log = kept.log;
+  log.debug(checkedVia);
   const stack = { ...(settings.codecs ? { codecs: settings.codecs } : {}), phoneBook: settings.phoneBook,
     ...(settings.directoryUrl !== undefined ? { directoryUrl: settings.directoryUrl } : {}) };
   const clock = new SystemClock();
@@ -99,16 +110,16 @@ export async function phoneMain(argv: string[]): Promise<number> {
       screen = () => board.state().screen;
     } else if (values.emulated) {
       // Loaded only where used: emulators for --emulated, the native bindings' composition for a board.
-      const { createEmulatedPhone } = await import('./node/emulated-phone.js');
+      const { createEmulatedPhone } = await (composition as Promise<typeof import('./node/emulated-phone.js')>);
       const p = await createEmulatedPhone({
-        name: 'phone', ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, clock,
+        name: 'phone', ...(deviceName ? { deviceName } : {}), boardFile: values.board, ...(checked.board ? { boardConfig: checked.board } : {}), servers, clock,
         micFrequency: Number(values.tone), protocol, continuousSpeaker: false, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), log, stack,
       });
       phone = p; screen = () => p.lcd(); calls = () => p.app.model.calls.values(); onScreen = (cb) => p.app.onScreen(cb);
       audio = () => [{ role: 'capture', device: `emulated microphone (${values.tone} Hz tone)`, open: true }, { role: 'playback', device: 'emulated earpiece', open: true }];
     } else {
-      const { createHardwarePhone } = await import('./node/hardware-phone.js');
-      const p = await createHardwarePhone({ ...(deviceName ? { deviceName } : {}), boardFile: values.board, servers, protocol, clock, log, stack,
+      const { createHardwarePhone } = await (composition as Promise<typeof import('./node/hardware-phone.js')>);
+      const p = await createHardwarePhone({ ...(deviceName ? { deviceName } : {}), boardFile: values.board, ...(checked.board ? { boardConfig: checked.board } : {}), servers, protocol, clock, log, stack,
         stateDir: settings.stateDir });
       phone = p; screen = () => p.app.screen(); calls = () => p.app.model.calls.values(); audio = () => p.audio(); onScreen = (cb) => p.app.onScreen(cb);
     }

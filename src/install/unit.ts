@@ -56,6 +56,8 @@ StateDirectory=deskphone
 StateDirectoryMode=0750
 RuntimeDirectory=deskphone
 RuntimeDirectoryMode=0755
+# The phone keeps the checked copy of its configs here (src/node/config-off-thread.ts): $CACHE_DIRECTORY.
+CacheDirectory=deskphone
 ProtectSystem=strict
 ReadWritePaths=${LAYOUT.state}
 ProtectHome=yes

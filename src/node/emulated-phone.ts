@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../hal/api/clock.js';
 import { composeEmulatedBoard, type EmulatedBoard } from '../../hal/board/compose.js';
-import { loadBoardConfig } from '../../hal/board/load.js';
+import type { BoardConfig } from '../../hal/board/schema.js';
 import { ToneMicrophone } from '../../firmware/media/emulated-audio.js';
 import { RecordingSpeaker, DEFAULT_FORMAT } from '../../firmware/media/pcm-recorder.js';
 import type { RtpMediaEngine } from '../../firmware/media/rtp-engine.js';
@@ -23,6 +23,8 @@ export interface EmulatedPhoneOptions {
   /** SEP + 12 hex digits; default: SEP + the MAC of this machine's first network interface. */
   deviceName?: string;
   boardFile: string;
+  /** `boardFile` already read and checked (config-off-thread.ts); undefined = read and checked here. */
+  boardConfig?: BoardConfig;
   /** Call managers in failover order: SCCP TCP ports, or SSCP UDP ports when `protocol` is 'sscp'. */
   servers: SccpServer[];
   /** Station protocol (default 'sccp'). */
@@ -59,7 +61,7 @@ export interface EmulatedPhone extends PhoneUnderTest {
 const EARPIECE_SECONDS = 10;
 
 export async function createEmulatedPhone(o: EmulatedPhoneOptions): Promise<EmulatedPhone> {
-  const config = loadBoardConfig(o.boardFile);
+  const config = o.boardConfig ?? (await import('../../hal/board/load.js')).loadBoardConfig(o.boardFile);
   const board = await composeEmulatedBoard(config, { clock: o.clock, log: (m: string) => o.log.info(`${o.name}: ${m}`) });
   const earpiece = new RecordingSpeaker({ seconds: EARPIECE_SECONDS, format: DEFAULT_FORMAT, name: `${o.name}-earpiece` });
   const microphone = new ToneMicrophone({ clock: o.clock, freq: o.micFrequency, name: `${o.name}-mic` });

@@ -8,7 +8,6 @@ import { HalError, type PcmFormat } from '../../hal/api/index.js';
 import type { Clock } from '../../hal/api/clock.js';
 import { openPcmSink, openPcmSource } from '../../hal/bindings/audio-io.js';
 import { composeBoard, type HardwareBindingOptions, type HardwareBoard } from '../../hal/board/compose.js';
-import { loadBoardConfig } from '../../hal/board/load.js';
 import type { BoardConfig } from '../../hal/board/schema.js';
 import type { SccpServer } from '../../firmware/sccp/station.js';
 import { createPhoneStack, type PassThroughStackOptions, type PhoneStack } from './phone-stack.js';
@@ -18,6 +17,8 @@ import type { Logger } from './logger.js';
 
 export interface HardwarePhoneOptions {
   boardFile: string;
+  /** `boardFile` already read and checked (config-off-thread.ts); undefined = read and checked here. */
+  boardConfig?: BoardConfig;
   servers: SccpServer[];
   protocol?: 'sccp' | 'sscp';
   deviceName?: string;
@@ -45,7 +46,7 @@ export interface AudioDeviceStatus { role: 'capture' | 'playback'; device: strin
 const PERIOD_MS = 20;
 
 export async function createHardwarePhone(o: HardwarePhoneOptions): Promise<HardwarePhone> {
-  const config = loadBoardConfig(o.boardFile);
+  const config = o.boardConfig ?? (await import('../../hal/board/load.js')).loadBoardConfig(o.boardFile);
   if (!config.audio) {
     throw new HalError('INVALID', 'the board config has no audio devices', {
       device: 'audio', operation: 'compose hardware phone', hint: 'add audio: {capture: "plughw:CARD=Device,DEV=0", playback: "plughw:CARD=Device,DEV=0"} (arecord -L / aplay -L list them)',

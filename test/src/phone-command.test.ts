@@ -51,3 +51,28 @@ test('deskphone phone whose stdout is the journal (JOURNAL_STREAM = its device:i
     }
   } finally { await stop(cm); }
 });
+
+test('deskphone phone runs without the schema library: its main thread never loads zod or yaml (the configs are checked in a worker thread)', async () => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'imports-'));
+  writeFileSync(join(dir, 'cm.yaml'), `server: { bind: 127.0.0.1, port: ${port} }\nlines:\n  - { number: "472", name: Imports }\ndevices:\n  - { name: SEP000000000472, lines: ["472"] }\n`);
+  const cm = startBin(['callmanager', '--config', join(dir, 'cm.yaml')]);
+  try {
+    assert.ok(await until(() => /listening on/.test(cm.err), 15_000), cm.err);
+    const record = join(dir, 'imports.txt');
+    const hooks = new URL('../support/record-imports.js', import.meta.url).href;
+    // The compiled tree (one URL per module), with the phone config the installed unit passes.
+    const child = spawn(process.execPath, ['--import', hooks, BIN, 'phone', '--board', 'board-configs/laptop-emulated.yaml', '--config', 'config/phone.example.yaml',
+      '--server', `127.0.0.1:${port}`, '--emulated', '--device', 'SEP000000000472', '--control', join(dir, 'p.sock')],
+    { cwd: ROOT, env: { ...process.env, DESKPHONE_RECORD_IMPORTS: record }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    const ok = await until(() => /^registered$/m.test(out), 20_000);
+    await stop(child);
+    assert.ok(ok, `registered\n${out}`);
+    const urls = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+    assert.ok(urls.some((u) => u.endsWith('/hal/board/compose.js')), 'the hook saw the board composition load');
+    assert.ok(urls.some((u) => u.endsWith('/src/node/config-off-thread.js')), 'and the off-thread check');
+    assert.deepEqual(urls.filter((u) => /\/node_modules\/(zod|yaml)\//.test(u) || u.endsWith('/hal/board/schema.js') || u.endsWith('/lib/config/yaml-config.js')), []);
+  } finally { await stop(cm); }
+});

@@ -127,7 +127,7 @@ test('the unit passes systemd-analyze verify with no warning (ExecStart on this 
 
 test('the unit: notify + watchdog, restart always, hardening, devices by class, the deskphone user', () => {
   const u = serviceUnit({ node: '/usr/bin/node' });
-  for (const line of ['Type=notify', 'NotifyAccess=all', 'WatchdogSec=30', 'Restart=always', 'User=deskphone', 'StateDirectory=deskphone',
+  for (const line of ['Type=notify', 'NotifyAccess=all', 'WatchdogSec=30', 'Restart=always', 'User=deskphone', 'StateDirectory=deskphone', 'CacheDirectory=deskphone',
     'RuntimeDirectory=deskphone', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/deskphone', 'NoNewPrivileges=yes', 'PrivateTmp=yes',
     'ProtectHome=yes', 'DevicePolicy=closed', 'DeviceAllow=char-gpiochip rw', 'DeviceAllow=char-i2c rw', 'DeviceAllow=char-hidraw rw',
     'DeviceAllow=char-alsa rw',
