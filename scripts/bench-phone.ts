@@ -6,7 +6,12 @@
  * baresip is installed (bench-baresip.ts). Both run in this one run so the ratios are paired.
  * DESKPHONE_BENCH_CALL_S sets the call window (default 15 s; 60 for the issue's figure);
  * DESKPHONE_BENCH_ROOT runs another checkout's build (its dist/ and board-configs/) for a before/after;
- * The phones run with the installed unit's node flags (src/install/unit.ts PHONE_NODE_FLAGS);
+ * The phones run with the installed unit's node flags (src/install/unit.ts PHONE_NODE_FLAGS) and its
+ * environment as far as Node reads it: NODE_ENV=production, no NODE_OPTIONS or NODE_EXTRA_CA_CERTS
+ * from the shell (Node parses a CA bundle named there at every start: ~2 MB and ~20 ms that a phone
+ * under systemd does not pay), and a cache directory of their own. Phone A starts twice: the first
+ * start checks its configs in a worker thread and keeps the checked copy (config-off-thread.ts),
+ * the second, measured one starts from that copy, as every later start of an installed phone does;
  * DESKPHONE_BENCH_NODE_FLAGS="…" replaces them ("" = none, e.g. for an older checkout's figures).
  * DESKPHONE_BENCH_PROFILE=DIR runs phone A under `node --cpu-prof` and writes DIR/profile.md: the
  * top functions by self time and the share by place (emulators, firmware, Node, GC) in the idle
@@ -26,7 +31,10 @@ import { Proc, cpuPercent, cpuQuota, freePort, haveTshark, rssMb, sendGaps, slee
 export interface PhoneRow { group: string; name: string; value: number; unit: string; ratio?: string; target?: string; pass?: boolean }
 
 export interface PhoneFigures {
-  startMs: number; idlePct: number; rssIdleMb: number; callPct: number; rssCallMb: number;
+  /** Start → registered with the configs already checked (deskphone: its checked copy). */
+  startMs: number;
+  /** deskphone: the first start, which checks the configs (worker thread). */
+  firstStartMs?: number; idlePct: number; rssIdleMb: number; callPct: number; rssCallMb: number;
   sweep: Array<{ percent: number; late: number; maxGapMs: number; sends: number }>;
   notes: string[];
   /** With DESKPHONE_BENCH_PROFILE: where the profile summary was written. */
@@ -103,15 +111,19 @@ export async function deskphoneFigures(): Promise<PhoneFigures> {
     const cm = new Proc('callmanager', process.execPath, [BIN, 'callmanager', '--config', join(dir, 'cm.yaml')]);
     procs.push(cm);
     await cm.waitFor(/TSP .*listening/, 20_000);
+    const unitEnv = { NODE_ENV: 'production', NODE_OPTIONS: undefined, NODE_EXTRA_CA_CERTS: undefined, XDG_CACHE_HOME: join(dir, 'cache') };
     const phoneArgs = (dev: string, tone: string): string[] => [...NODE_FLAGS, BIN, 'phone', '--board', BOARD, '--server', `127.0.0.1:${sccp}`, '--emulated',
       '--device', dev, '--tone', tone, '--control', join(dir, `${dev}.sock`)];
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
     const prof = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `phone-a-${process.pid}.cpuprofile`] : [];
-    const a = new Proc('phone A', process.execPath, [...prof, ...phoneArgs(A, '1000')]);
-    notes.push(`ran ${BIN.slice(ROOT.length).replace(/^\//, '')}${NODE_FLAGS.length ? ` with ${NODE_FLAGS.join(' ')}` : ''}`);
+    const first = new Proc('phone A (first start)', process.execPath, phoneArgs(A, '1000'), unitEnv);
+    const firstStartMs = (await first.waitFor(/^registered$/, 20_000)) - first.startedAt;
+    await first.stop();
+    const a = new Proc('phone A', process.execPath, [...prof, ...phoneArgs(A, '1000')], unitEnv);
+    notes.push(`ran ${BIN.slice(ROOT.length).replace(/^\//, '')}${NODE_FLAGS.length ? ` with ${NODE_FLAGS.join(' ')}` : ''}, NODE_ENV=production, without the shell's NODE_OPTIONS/NODE_EXTRA_CA_CERTS`);
     procs.push(a);
     const startMs = (await a.waitFor(/^registered$/, 20_000)) - a.startedAt;
-    const b = new Proc('phone B', process.execPath, [...phoneArgs(B, '1500'), '--rig-listen', `127.0.0.1:${rig}`], { DESKPHONE_RIG_TOKEN: TOKEN });
+    const b = new Proc('phone B', process.execPath, [...phoneArgs(B, '1500'), '--rig-listen', `127.0.0.1:${rig}`], { ...unitEnv, DESKPHONE_RIG_TOKEN: TOKEN });
     procs.push(b);
     await b.waitFor(/rig agent listening/, 20_000);
     const agent = await AgentConnection.open({ host: '127.0.0.1', port: rig }, TOKEN, 'phone B');
@@ -133,7 +145,7 @@ export async function deskphoneFigures(): Promise<PhoneFigures> {
     const sweep = await quotaSweep(a.pid, `dp-bench-${process.pid}`, notes);
     await agent.request('hook', { offHook: false });
     agent.close();
-    const figures: PhoneFigures = { startMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes };
+    const figures: PhoneFigures = { startMs, firstStartMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes };
     if (PROFILE_DIR) {
       await a.stop();                                          // SIGTERM: the phone exits cleanly and V8 writes the profile
       const file = join(PROFILE_DIR, `phone-a-${process.pid}.cpuprofile`);
@@ -155,7 +167,8 @@ export async function deskphoneFigures(): Promise<PhoneFigures> {
 export function figureRows(who: string, f: PhoneFigures): PhoneRow[] {
   const g = 'Whole phone';
   const rows: PhoneRow[] = [
-    { group: g, name: `${who}: start → registered`, value: f.startMs, unit: 'ms' },
+    ...(f.firstStartMs !== undefined ? [{ group: g, name: `${who}: first start → registered (checks the configs)`, value: f.firstStartMs, unit: 'ms' }] : []),
+    { group: g, name: `${who}: start → registered${f.firstStartMs !== undefined ? ' (checked copy)' : ''}`, value: f.startMs, unit: 'ms' },
     { group: g, name: `${who}: idle CPU (${IDLE_S} s window)`, value: f.idlePct, unit: '% core' },
     { group: g, name: `${who}: RSS idle / in call`, value: f.rssIdleMb, unit: 'MB', ratio: `${f.rssCallMb.toFixed(1)} MB in call` },
     { group: g, name: `${who}: CPU in a PCMU call (${CALL_S} s window)`, value: f.callPct, unit: '% core' },
