@@ -67,7 +67,7 @@ export async function phoneMain(argv: string[]): Promise<number> {
   const checked = await checking;
   let settings: PhoneSettings;
   try {
-    settings = mergePhoneSettings(checked.phone, {
+    settings = mergePhoneSettings(checked.phone(), {
       server: values.server, protocol: values.protocol, device: values.device, codecs: values.codecs, control: values.control, stateDir: values['state-dir'],
       directoryUrl: values['directory-url'],
       logLevel: explicit.has('log-level') ? values['log-level'] : undefined,
@@ -81,6 +81,7 @@ export async function phoneMain(argv: string[]): Promise<number> {
   if (!(Number(values.tone) > 0)) return usageError('phone', `--tone ${values.tone}: expected a frequency in Hz`);
   let rigListen: ReturnType<typeof rigListenOptions>;
   try { rigListen = rigListenOptions(values); } catch (e) { return usageError('phone', (e as Error).message); }
+  const boardConfig = checked.board();                          // a bad board file: ConfigError, exit 2 (bin.ts)
   const kept = keepRecentProblems(createLogger(levelFromOptions({ ...values, 'log-level': settings.logLevel })));
   const log = kept.log;
   log.debug(checkedVia);
@@ -112,14 +113,14 @@ export async function phoneMain(argv: string[]): Promise<number> {
       // Loaded only where used: emulators for --emulated, the native bindings' composition for a board.
       const { createEmulatedPhone } = await (composition as Promise<typeof import('./node/emulated-phone.js')>);
       const p = await createEmulatedPhone({
-        name: 'phone', ...(deviceName ? { deviceName } : {}), boardFile: values.board, ...(checked.board ? { boardConfig: checked.board } : {}), servers, clock,
+        name: 'phone', ...(deviceName ? { deviceName } : {}), boardFile: values.board, ...(boardConfig ? { boardConfig } : {}), servers, clock,
         micFrequency: Number(values.tone), protocol, continuousSpeaker: false, ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}), log, stack,
       });
       phone = p; screen = () => p.lcd(); calls = () => p.app.model.calls.values(); onScreen = (cb) => p.app.onScreen(cb);
       audio = () => [{ role: 'capture', device: `emulated microphone (${values.tone} Hz tone)`, open: true }, { role: 'playback', device: 'emulated earpiece', open: true }];
     } else {
       const { createHardwarePhone } = await (composition as Promise<typeof import('./node/hardware-phone.js')>);
-      const p = await createHardwarePhone({ ...(deviceName ? { deviceName } : {}), boardFile: values.board, ...(checked.board ? { boardConfig: checked.board } : {}), servers, protocol, clock, log, stack,
+      const p = await createHardwarePhone({ ...(deviceName ? { deviceName } : {}), boardFile: values.board, ...(boardConfig ? { boardConfig } : {}), servers, protocol, clock, log, stack,
         stateDir: settings.stateDir });
       phone = p; screen = () => p.app.screen(); calls = () => p.app.model.calls.values(); audio = () => p.audio(); onScreen = (cb) => p.app.onScreen(cb);
     }

@@ -29,24 +29,52 @@ export interface CheckedConfigs { board?: BoardConfig; phone?: PhoneConfigFile }
 
 export const CONFIG_TASK = 'check-configs';
 
-/** What the worker posts back: the checked configs, or the first file's problems. */
-type Reply = { ok: true; configs: CheckedConfigs } | { ok: false; problems?: ConfigProblem[]; message: string };
+/** One file's check: its checked data, or its problems (a ConfigError's) or another error's message. */
+type Outcome<T> = { value: T } | { problems?: ConfigProblem[]; message: string };
+/** What the worker posts back: each file's outcome. */
+interface Outcomes { phone?: Outcome<PhoneConfigFile>; board?: Outcome<BoardConfig> }
 
-/** Reads and checks the files (the phone config first, as on the main thread); the work itself. */
-export async function checkConfigs(files: ConfigFiles): Promise<CheckedConfigs> {
-  const out: CheckedConfigs = {};
-  if (files.phone !== undefined) out.phone = (await import('./phone-config.js')).loadPhoneConfig(files.phone);
-  if (files.board !== undefined) out.board = (await import('../../hal/board/load.js')).loadBoardConfig(files.board);
+/**
+ * The checked files. Each accessor returns its file's data or throws that file's error, so the
+ * caller keeps its order of checks: `deskphone phone` reports a bad phone config, then a bad
+ * command-line value, then a bad board file, as it did when it read them one by one.
+ */
+export interface Checked {
+  phone(): PhoneConfigFile | undefined;
+  board(): BoardConfig | undefined;
+}
+
+function outcomeOf<T>(load: () => T): Outcome<T> {
+  try { return { value: load() }; } catch (e) {
+    return e instanceof ConfigError ? { problems: e.problems, message: e.message } : { message: (e as Error)?.message ?? String(e) };
+  }
+}
+
+function valueOf<T>(o: Outcome<T> | undefined): T | undefined {
+  if (o === undefined) return undefined;
+  if ('value' in o) return o.value;
+  throw o.problems ? new ConfigError(o.problems) : new Error(o.message);
+}
+
+const checkedFrom = (o: Outcomes): Checked => ({ phone: () => valueOf(o.phone), board: () => valueOf(o.board) });
+
+/** Reads and checks the files; the work itself (in the worker, or inline). */
+export async function checkConfigs(files: ConfigFiles): Promise<Outcomes> {
+  const out: Outcomes = {};
+  if (files.phone !== undefined) {
+    const { loadPhoneConfig } = await import('./phone-config.js');
+    out.phone = outcomeOf(() => loadPhoneConfig(files.phone!));
+  }
+  if (files.board !== undefined) {
+    const { loadBoardConfig } = await import('../../hal/board/load.js');
+    out.board = outcomeOf(() => loadBoardConfig(files.board!));
+  }
   return out;
 }
 
 /** The worker's side (bin.ts runs it when its workerData names CONFIG_TASK). */
-export async function runConfigTask(files: ConfigFiles, post: (r: Reply) => void): Promise<void> {
-  try {
-    post({ ok: true, configs: await checkConfigs(files) });
-  } catch (e) {
-    post(e instanceof ConfigError ? { ok: false, problems: e.problems, message: e.message } : { ok: false, message: (e as Error)?.message ?? String(e) });
-  }
+export async function runConfigTask(files: ConfigFiles, post: (r: Outcomes) => void): Promise<void> {
+  post(await checkConfigs(files));
 }
 
 /** The cache directory of checked copies; undefined when no home or cache directory is known. */
@@ -108,33 +136,31 @@ function keepCopy(path: string, key: string, configs: CheckedConfigs, log?: (m: 
 /**
  * The checked configs for `files`: the checked copy when one matches, else checked in a worker
  * thread started from the program's entry (program-entry.ts) and kept, or inline when there is no
- * entry (the CLI inside a test). Throws ConfigError for a bad file, an Error naming the worker when
- * it failed. `log` hears where the configs came from.
+ * entry (the CLI inside a test). A bad file throws its ConfigError from its accessor (Checked);
+ * this rejects only when the worker itself failed. `log` hears where the configs came from.
  */
-export async function checkConfigsOffThread(files: ConfigFiles, log?: (m: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<CheckedConfigs> {
+export async function checkConfigsOffThread(files: ConfigFiles, log?: (m: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<Checked> {
   const entry = programEntry();
-  if (!entry) { log?.('config check: on this thread'); return checkConfigs(files); }
+  if (!entry) { log?.('config check: on this thread'); return checkedFrom(await checkConfigs(files)); }
   const build = buildHash(entry);
   const dir = build ? cacheDir(env) : undefined;
   const copy = build && dir ? checkedCopy(files, build, dir) : undefined;
   const kept = copy?.read();
-  if (kept) { log?.(`config check: checked copy ${copy!.path}`); return kept; }
-  const configs = await inWorker(entry, files);
+  if (kept) { log?.(`config check: checked copy ${copy!.path}`); return { phone: () => kept.phone, board: () => kept.board }; }
+  const outcomes = await inWorker(entry, files);
   log?.('config check: in a worker thread');
-  if (copy) keepCopy(copy.path, copy.key, configs, log);
-  return configs;
+  const ok = [outcomes.phone, outcomes.board].every((o) => o === undefined || 'value' in o);
+  if (copy && ok) keepCopy(copy.path, copy.key, { ...(outcomes.phone ? { phone: valueOf(outcomes.phone) } : {}), ...(outcomes.board ? { board: valueOf(outcomes.board) } : {}) }, log);
+  return checkedFrom(outcomes);
 }
 
-function inWorker(entry: URL, files: ConfigFiles): Promise<CheckedConfigs> {
-  return new Promise<CheckedConfigs>((resolve, reject) => {
+function inWorker(entry: URL, files: ConfigFiles): Promise<Outcomes> {
+  return new Promise<Outcomes>((resolve, reject) => {
     const task: WorkerTask<ConfigFiles> = { deskphoneTask: CONFIG_TASK, input: files };
     const worker = new Worker(entry, { workerData: task, argv: [], stdout: false, stderr: false });
     let settled = false;
     const settle = (f: () => void): void => { if (!settled) { settled = true; f(); } };
-    worker.once('message', (r: Reply) => settle(() => {
-      if (r.ok) resolve(r.configs);
-      else reject(r.problems ? new ConfigError(r.problems) : new Error(r.message));
-    }));
+    worker.once('message', (r: Outcomes) => settle(() => resolve(r)));
     worker.once('error', (e) => settle(() => reject(new Error(`checking ${[files.phone, files.board].filter(Boolean).join(' and ')} in a worker thread failed: ${e.message}`))));
     worker.once('exit', (code) => settle(() => reject(new Error(`the config-check worker thread exited (code ${code}) before it answered`))));
   });

@@ -40,7 +40,7 @@ test('without a program entry (the CLI inside another program) the check runs on
   const s = scratch();
   try {
     const c = await checkConfigsOffThread({ board: s.board }, s.say, s.env);
-    assert.deepEqual(c.board, loadBoardConfig(s.board));
+    assert.deepEqual(c.board(), loadBoardConfig(s.board));
     assert.deepEqual(s.log, ['config check: on this thread']);
     assert.equal(existsSync(join(s.dir, 'cache')), false);
   } finally { rmSync(s.dir, { recursive: true, force: true }); }
@@ -51,20 +51,20 @@ test('from the bundle: checked in a worker thread, then the checked copy until a
   const s = scratch();
   try {
     const first = await checkConfigsOffThread({ board: s.board, phone: PHONE }, s.say, s.env);
-    assert.deepEqual(first.board, loadBoardConfig(s.board), 'the worker returns what a main-thread check returns');
-    assert.deepEqual(first.phone, loadPhoneConfig(PHONE));
+    assert.deepEqual(first.board(), loadBoardConfig(s.board), 'the worker returns what a main-thread check returns');
+    assert.deepEqual(first.phone(), loadPhoneConfig(PHONE));
     assert.deepEqual(s.log, ['config check: in a worker thread']);
     assert.equal(readdirSync(join(s.dir, 'cache/deskphone')).filter((f) => f.endsWith('.json')).length, 1, 'one checked copy kept');
 
     const second = await checkConfigsOffThread({ board: s.board, phone: PHONE }, s.say, s.env);
-    assert.deepEqual(second, first);
+    assert.deepEqual([second.board(), second.phone()], [first.board(), first.phone()]);
     assert.match(s.log[1]!, /^config check: checked copy .*checked-configs-[0-9a-f]{16}\.json$/);
 
     // An edit (the LCD's name) is checked again and the new value is what comes back.
     writeFileSync(s.board, readFileSync(BOARD, 'utf8').replace(/name: .*/, 'name: Edited desk'));
     const edited = await checkConfigsOffThread({ board: s.board, phone: PHONE }, s.say, s.env);
     assert.equal(s.log[2], 'config check: in a worker thread');
-    assert.equal(edited.board?.board.name, 'Edited desk');
+    assert.equal(edited.board()?.board.name, 'Edited desk');
 
     // A corrupt copy is not trusted: checked again and rewritten.
     const copy = join(s.dir, 'cache/deskphone', readdirSync(join(s.dir, 'cache/deskphone')).find((f) => f.endsWith('.json'))!);
@@ -75,7 +75,7 @@ test('from the bundle: checked in a worker thread, then the checked copy until a
   } finally { rmSync(s.dir, { recursive: true, force: true }); }
 });
 
-test('a bad board file from the worker is the ConfigError a main-thread check throws, and nothing is kept', { skip: !existsSync(BUNDLE) && 'no dist/bundle (esbuild not installed)' }, async () => {
+test('a bad board file from the worker is the ConfigError a main-thread check throws, from its accessor only, and nothing is kept', { skip: !existsSync(BUNDLE) && 'no dist/bundle (esbuild not installed)' }, async () => {
   setProgramEntry(pathToFileURL(BUNDLE).href);
   const s = scratch();
   try {
@@ -83,7 +83,9 @@ test('a bad board file from the worker is the ConfigError a main-thread check th
     let expected: ConfigError | undefined;
     try { loadBoardConfig(s.board); } catch (e) { expected = e as ConfigError; }
     assert.ok(expected instanceof ConfigError);
-    await assert.rejects(checkConfigsOffThread({ board: s.board }, s.say, s.env), (e: unknown) => {
+    const checked = await checkConfigsOffThread({ board: s.board, phone: PHONE }, s.say, s.env);
+    assert.deepEqual(checked.phone(), loadPhoneConfig(PHONE), 'the good file still comes back');
+    assert.throws(() => checked.board(), (e: unknown) => {
       assert.ok(e instanceof ConfigError, `a ConfigError, not ${String(e)}`);
       assert.deepEqual(e.problems, expected!.problems);
       assert.match(e.message, /board\.yaml:\d+:\d+: /);
@@ -97,7 +99,7 @@ test('a missing file from the worker names the file', { skip: !existsSync(BUNDLE
   setProgramEntry(pathToFileURL(BUNDLE).href);
   const s = scratch();
   try {
-    await assert.rejects(checkConfigsOffThread({ board: join(s.dir, 'nope.yaml') }, s.say, s.env),
-      (e: unknown) => e instanceof ConfigError && e.message.includes('nope.yaml'));
+    const checked = await checkConfigsOffThread({ board: join(s.dir, 'nope.yaml') }, s.say, s.env);
+    assert.throws(() => checked.board(), (e: unknown) => e instanceof ConfigError && e.message.includes('nope.yaml'));
   } finally { rmSync(s.dir, { recursive: true, force: true }); }
 });
