@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startBin, stop, until } from '../support/run-bin.js';
+import { startBin, startLineCallManager, stop, until } from '../support/run-bin.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -83,14 +83,10 @@ test('the bundle (dist/bundle/deskphone.js, what the installed unit runs) prints
   const v = spawnSync(process.execPath, [bundle, '--version'], { cwd: tmpdir(), encoding: 'utf8', timeout: 20_000 });
   assert.equal(v.status, 0, v.stderr);
   assert.equal(v.stdout.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
-  writeFileSync(join(dir, 'cm.yaml'), `server: { bind: 127.0.0.1, port: ${port} }\nlines:\n  - { number: "470", name: Bundle }\ndevices:\n  - { name: SEP000000000470, lines: ["470"] }\n`);
-  const cm = startBin(['callmanager', '--config', join(dir, 'cm.yaml')], {}, bundle);
+  const { port, dir, device, cm } = await startLineCallManager('470', 'Bundle', bundle);
   try {
-    assert.ok(await until(() => /listening on/.test(cm.err), 15_000), cm.err);
     const phone = startBin(['phone', '--board', 'board-configs/laptop-emulated.yaml', '--server', `127.0.0.1:${port}`, '--emulated',
-      '--device', 'SEP000000000470', '--control', join(dir, 'phone.sock')], {}, bundle);
+      '--device', device, '--control', join(dir, 'phone.sock')], {}, bundle);
     const ok = await until(() => /^registered$/m.test(phone.out) && /Bundle\|$/m.test(phone.out), 20_000);
     await stop(phone);
     assert.ok(ok, `the bundled phone registers and shows its line:\n${phone.out.slice(-400)}\n${phone.err.slice(0, 400)}`);

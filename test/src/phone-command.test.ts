@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, ROOT, freePort, startBin, stop, until } from '../support/run-bin.js';
+import { BIN, ROOT, startLineCallManager, stop, until } from '../support/run-bin.js';
 
 test('deskphone phone without --emulated composes the real board; without hardware it prints the HalError and exits non-zero', () => {
   for (const board of ['pi4-hd44780-matrix.yaml', 'pi-zero2w-ssd1306-mcp23017.yaml', 'pi5-usb-handset.yaml']) {
@@ -23,12 +22,8 @@ test('deskphone phone with a broken board file lists the config problems and exi
 });
 
 test('deskphone phone whose stdout is the journal (JOURNAL_STREAM = its device:inode) prints the registration state without the screen rows', async () => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'journal-'));
-  writeFileSync(join(dir, 'cm.yaml'), `server: { bind: 127.0.0.1, port: ${port} }\nlines:\n  - { number: "471", name: Journal }\ndevices:\n  - { name: SEP000000000471, lines: ["471"] }\n`);
-  const cm = startBin(['callmanager', '--config', join(dir, 'cm.yaml')]);
+  const { port, dir, device, cm } = await startLineCallManager('471', 'Journal');
   try {
-    assert.ok(await until(() => /listening on/.test(cm.err), 15_000), cm.err);
     const run = (journal: boolean) => {
       // stdout is a file; JOURNAL_STREAM names that file (as systemd names its journal stream) or is absent.
       const file = join(dir, journal ? 'journal.out' : 'plain.out');
@@ -36,7 +31,7 @@ test('deskphone phone whose stdout is the journal (JOURNAL_STREAM = its device:i
       const st = fstatSync(fd);
       const env = { ...process.env, JOURNAL_STREAM: journal ? `${st.dev}:${st.ino}` : '' };
       const child = spawn(process.execPath, [BIN, 'phone', '--board', 'board-configs/laptop-emulated.yaml', '--server', `127.0.0.1:${port}`, '--emulated',
-        '--device', 'SEP000000000471', '--control', join(dir, `${journal}.sock`)], { cwd: ROOT, env, stdio: ['ignore', fd, 'ignore'] });
+        '--device', device, '--control', join(dir, `${journal}.sock`)], { cwd: ROOT, env, stdio: ['ignore', fd, 'ignore'] });
       closeSync(fd);
       return { child, text: () => readFileSync(file, 'utf8') };
     };
@@ -53,17 +48,13 @@ test('deskphone phone whose stdout is the journal (JOURNAL_STREAM = its device:i
 });
 
 test('deskphone phone runs without the schema library: its main thread never loads zod or yaml (the configs are checked in a worker thread)', async () => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'imports-'));
-  writeFileSync(join(dir, 'cm.yaml'), `server: { bind: 127.0.0.1, port: ${port} }\nlines:\n  - { number: "472", name: Imports }\ndevices:\n  - { name: SEP000000000472, lines: ["472"] }\n`);
-  const cm = startBin(['callmanager', '--config', join(dir, 'cm.yaml')]);
+  const { port, dir, device, cm } = await startLineCallManager('472', 'Imports');
   try {
-    assert.ok(await until(() => /listening on/.test(cm.err), 15_000), cm.err);
     const record = join(dir, 'imports.txt');
     const hooks = new URL('../support/record-imports.js', import.meta.url).href;
     // The compiled tree (one URL per module), with the phone config the installed unit passes.
     const child = spawn(process.execPath, ['--import', hooks, BIN, 'phone', '--board', 'board-configs/laptop-emulated.yaml', '--config', 'config/phone.example.yaml',
-      '--server', `127.0.0.1:${port}`, '--emulated', '--device', 'SEP000000000472', '--control', join(dir, 'p.sock')],
+      '--server', `127.0.0.1:${port}`, '--emulated', '--device', device, '--control', join(dir, 'p.sock')],
     { cwd: ROOT, env: { ...process.env, DESKPHONE_RECORD_IMPORTS: record }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });

@@ -1,6 +1,9 @@
 /** Runs the built `deskphone` binary as a user would: spawn, wait for its exit, time it. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,6 +30,22 @@ export function runBin(args: readonly string[], limitMs = 20_000, env: NodeJS.Pr
     clearTimeout(t);
     resolve({ status, signal, stdout: c.out, stderr: c.err, ms: Date.now() - started, killed });
   }));
+}
+
+/**
+ * `deskphone callmanager` on a free loopback port with one line `number` (shown as `name`) and its
+ * device SEP000000000 + number, listening when this returns; `dir` (a new temp folder) holds its
+ * config and is where the test puts its other files. Throws with the call manager's stderr when it
+ * does not listen within 15 s.
+ */
+export async function startLineCallManager(number: string, name: string, bin = BIN): Promise<{ port: number; dir: string; device: string; cm: ChildProcess & { err: string } }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `cm-${number}-`));
+  const device = `SEP000000000${number}`;
+  writeFileSync(join(dir, 'cm.yaml'), `server: { bind: 127.0.0.1, port: ${port} }\nlines:\n  - { number: "${number}", name: ${name} }\ndevices:\n  - { name: ${device}, lines: ["${number}"] }\n`);
+  const cm = startBin(['callmanager', '--config', join(dir, 'cm.yaml')], {}, bin);
+  if (!(await until(() => /listening on/.test(cm.err), 15_000))) { await stop(cm); throw new Error(`the call manager did not listen:\n${cm.err}`); }
+  return { port, dir, device, cm };
 }
 
 /** Waits until `pred()` or `ms` passed; returns pred(). */
