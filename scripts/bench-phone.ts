@@ -8,8 +8,9 @@
  * DESKPHONE_BENCH_ROOT runs another checkout's build (its dist/ and board-configs/) for a before/after;
  * The phones run with the installed unit's node flags (src/install/unit.ts PHONE_NODE_FLAGS) and its
  * environment as far as Node reads it: NODE_ENV=production, no NODE_OPTIONS or NODE_EXTRA_CA_CERTS
- * from the shell (Node parses a CA bundle named there at every start: ~2 MB and ~20 ms that a phone
- * under systemd does not pay), and a cache directory of their own. Phone A starts twice: the first
+ * from the shell (Node parses a CA bundle named there at every start: ~2 MB here, and the old tree's
+ * start read ~430 ms with it against ~200 ms without; a phone under systemd does not pay it), and a
+ * cache directory of their own. Phone A starts twice: the first
  * start checks its configs in a worker thread and keeps the checked copy (config-off-thread.ts),
  * the second, measured one starts from that copy, as every later start of an installed phone does;
  * DESKPHONE_BENCH_NODE_FLAGS="…" replaces them ("" = none, e.g. for an older checkout's figures).

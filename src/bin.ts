@@ -7,7 +7,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../lib/config/config-error.js';
 import { CliExit, UsageError } from './command-line.js';
-import { isWorkerTask, setProgramEntry } from './node/program-entry.js';
+import { isWorkerTask, setProgramEntry, type WorkerTask } from './node/program-entry.js';
 
 /** How long a finished command may take to let its last handles close before the process exits anyway. */
 const EXIT_GRACE_MS = 500;
@@ -24,7 +24,7 @@ function finish(code: number): void {
  * A worker thread of this program (src/node/config-off-thread.ts) runs its task, not the command
  * line: it loads only what the task needs (the CLI is imported below, for the main thread).
  */
-async function runWorkerTask(task: { deskphoneTask: string; input: unknown }): Promise<void> {
+async function runWorkerTask(task: WorkerTask): Promise<void> {
   const { CONFIG_TASK, runConfigTask } = await import('./node/config-off-thread.js');
   if (task.deskphoneTask !== CONFIG_TASK) throw new Error(`unknown worker task "${task.deskphoneTask}"`);
   await runConfigTask(task.input as Parameters<typeof runConfigTask>[0], (r) => parentPort!.postMessage(r));

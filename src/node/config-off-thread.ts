@@ -6,7 +6,7 @@
  * never holds the schema library. Problems come back as the same ConfigError (file:line:col: key:
  * message, exit 2) as a check on the main thread.
  *
- * A worker costs a start ~150 ms itself, so what it returned is kept as a checked copy in the
+ * A worker costs a start ~100 ms itself, so what it returned is kept as a checked copy in the
  * cache directory (systemd's CacheDirectory=, else $XDG_CACHE_HOME/deskphone or ~/.cache/deskphone),
  * keyed by a hash of both files' text and of the program's build (the bundle's entry and chunk
  * names, which carry content hashes). The next start with the same files and the same build reads
@@ -25,7 +25,6 @@ import type { PhoneConfigFile } from './phone-config.js';
 import { programEntry, type WorkerTask } from './program-entry.js';
 
 export interface ConfigFiles { board?: string | undefined; phone?: string | undefined }
-export interface CheckedConfigs { board?: BoardConfig; phone?: PhoneConfigFile }
 
 export const CONFIG_TASK = 'check-configs';
 
@@ -95,10 +94,11 @@ function buildHash(entry: URL): string | undefined {
   } catch { return undefined; }
 }
 
-interface CopyFile { key: string; configs: CheckedConfigs }
+/** A checked copy: the worker's outcomes (each one a value: copies are kept only of good files). */
+interface CopyFile { key: string; outcomes: Outcomes }
 
 /** The checked copy for `files` and its key; `read` is the copy when its key matches. */
-function checkedCopy(files: ConfigFiles, build: string, dir: string): { path: string; key: string; read(): CheckedConfigs | undefined } | undefined {
+function checkedCopy(files: ConfigFiles, build: string, dir: string): { path: string; key: string; read(): Outcomes | undefined } | undefined {
   const h = createHash('sha256').update(build);
   const names = createHash('sha256');
   for (const f of [files.phone, files.board]) {
@@ -117,18 +117,18 @@ function checkedCopy(files: ConfigFiles, build: string, dir: string): { path: st
     read() {
       try {
         const c = JSON.parse(readFileSync(path, 'utf8')) as CopyFile;
-        return c.key === key && typeof c.configs === 'object' && c.configs !== null ? c.configs : undefined;
+        return c.key === key && typeof c.outcomes === 'object' && c.outcomes !== null ? c.outcomes : undefined;
       } catch { return undefined; }                                              // none yet, or unreadable: check again
     },
   };
 }
 
 /** Writes the copy atomically (rename); a cache that cannot be written only costs the next start a check. */
-function keepCopy(path: string, key: string, configs: CheckedConfigs, log?: (m: string) => void): void {
+function keepCopy(path: string, key: string, outcomes: Outcomes, log?: (m: string) => void): void {
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ key, configs } satisfies CopyFile), { mode: 0o600 });
+    writeFileSync(tmp, JSON.stringify({ key, outcomes } satisfies CopyFile), { mode: 0o600 });
     renameSync(tmp, path);
   } catch (e) { log?.(`config check: could not keep the checked copy ${path}: ${(e as Error).message}`); }
 }
@@ -146,11 +146,10 @@ export async function checkConfigsOffThread(files: ConfigFiles, log?: (m: string
   const dir = build ? cacheDir(env) : undefined;
   const copy = build && dir ? checkedCopy(files, build, dir) : undefined;
   const kept = copy?.read();
-  if (kept) { log?.(`config check: checked copy ${copy!.path}`); return { phone: () => kept.phone, board: () => kept.board }; }
+  if (kept) { log?.(`config check: checked copy ${copy!.path}`); return checkedFrom(kept); }
   const outcomes = await inWorker(entry, files);
   log?.('config check: in a worker thread');
-  const ok = [outcomes.phone, outcomes.board].every((o) => o === undefined || 'value' in o);
-  if (copy && ok) keepCopy(copy.path, copy.key, { ...(outcomes.phone ? { phone: valueOf(outcomes.phone) } : {}), ...(outcomes.board ? { board: valueOf(outcomes.board) } : {}) }, log);
+  if (copy && [outcomes.phone, outcomes.board].every((o) => o === undefined || 'value' in o)) keepCopy(copy.path, copy.key, outcomes, log);
   return checkedFrom(outcomes);
 }
 

@@ -2,7 +2,7 @@
  * What `deskphone phone` runs with (docs/phone-config.md): the phone config file's values with the
  * command line's on top (mergePhoneSettings), and the address forms both accept. No schema
  * library here: the file itself is checked by phone-config.ts (zod, yaml), which the phone runs
- * off its main thread (board-config-off-thread.ts), so the running phone never loads either.
+ * off its main thread (config-off-thread.ts), so the running phone never loads either.
  */
 import { resolveDirectoryUrl } from '../../firmware/sccp/xml-directory.js';
 

@@ -71,7 +71,7 @@ test('from the bundle: checked in a worker thread, then the checked copy until a
     writeFileSync(copy, '{"key": "');
     await checkConfigsOffThread({ board: s.board, phone: PHONE }, s.say, s.env);
     assert.equal(s.log[3], 'config check: in a worker thread');
-    assert.equal(JSON.parse(readFileSync(copy, 'utf8')).configs.board.board.name, 'Edited desk');
+    assert.equal(JSON.parse(readFileSync(copy, 'utf8')).outcomes.board.value.board.name, 'Edited desk');
   } finally { rmSync(s.dir, { recursive: true, force: true }); }
 });
 
