@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Proc, cpuPercent, freePort, rssMb, sleep } from './bench-procs.js';
-import { CALL_S, IDLE_S, quotaSweep, type PhoneFigures } from './bench-phone.js';
+import { Proc, cpuMs, cpuPercent, freePort, rssMb, sleep } from './bench-procs.js';
+import { CALL_S, IDLE_S, SETTLE_MS, quotaSweep, type PhoneFigures } from './bench-phone.js';
 
 const have = (): boolean => spawnSync('baresip', ['-h'], { stdio: 'ignore' }).status !== null && spawnSync('sh', ['-c', 'command -v baresip'], { stdio: 'ignore' }).status === 0;
 
@@ -51,8 +51,11 @@ export async function baresipFigures(): Promise<PhoneFigures> {
     await b.waitFor(/baresip is ready/, 10_000);
     const a = new Proc('baresip A', 'baresip', ['-f', join(dir, 'a')]);
     procs.push(a);
-    const startMs = (await a.waitFor(/baresip is ready/, 10_000)) - a.startedAt;
-    await sleep(2000);
+    const readyAt = await a.waitFor(/baresip is ready/, 10_000);
+    const startMs = readyAt - a.startedAt;
+    const cpuAtReady = cpuMs(a.pid);
+    await sleep(readyAt + SETTLE_MS - performance.now());
+    const settleMs = cpuMs(a.pid) - cpuAtReady;
     const [idlePct] = await cpuPercent([a.pid], IDLE_S * 1000);
     const rssIdleMb = rssMb(a.pid);
     a.write(`/dial sip:b@127.0.0.1:${sb}\n`);
@@ -61,7 +64,7 @@ export async function baresipFigures(): Promise<PhoneFigures> {
     const [callPct] = await cpuPercent([a.pid], CALL_S * 1000);
     const rssCallMb = rssMb(a.pid);
     const sweep = await quotaSweep(a.pid, `bs-bench-${process.pid}`, notes);
-    return { startMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes };
+    return { startMs, settleMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes };
   } finally {
     for (const p of procs.reverse()) await p.stop();
     rmSync(dir, { recursive: true, force: true });

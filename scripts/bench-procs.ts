@@ -5,7 +5,7 @@
  * and the send times of its RTP packets captured with tshark on loopback.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -44,6 +44,21 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * DESKPHONE_BENCH_LOG=DIR keeps every child's output lines in DIR/<label>.log, and the bench's own
+ * marks (benchMark) in DIR/bench.log, each line stamped with the bench's performance.now() in ms,
+ * so a trace a child prints (e.g. DESKPHONE_BENCH_NODE_FLAGS="… --trace-opt --trace-gc") lines up
+ * with the idle, call and quota windows.
+ */
+const LOG_DIR = process.env['DESKPHONE_BENCH_LOG'];
+if (LOG_DIR) mkdirSync(LOG_DIR, { recursive: true });
+const logLine = (file: string, l: string): void => {
+  if (LOG_DIR) appendFileSync(join(LOG_DIR, `${file.replace(/[^\w.-]+/g, '-')}.log`), `${performance.now().toFixed(1)} ${l}\n`);
+};
+
+/** With DESKPHONE_BENCH_LOG: a line in bench.log (a window opens or closes, a quota is set). */
+export const benchMark = (what: string): void => logLine('bench', what);
+
 /** A child process whose stdout+stderr lines can be awaited. */
 export class Proc {
   readonly child: ChildProcess;
@@ -67,6 +82,7 @@ export class Proc {
   get pid(): number { return this.child.pid!; }
 
   private onLine(l: string): void {
+    logLine(this.label, l);
     if (this.lines.length < 400) this.lines.push(l);
     const now = performance.now();
     for (let k = this.waiters.length - 1; k >= 0; k--) if (this.waiters[k]!.re.test(l)) { this.waiters[k]!.resolve(now); this.waiters.splice(k, 1); }
