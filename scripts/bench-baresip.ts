@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Proc, cpuMs, cpuPercent, freePort, rssMb, sleep } from './bench-procs.js';
-import { CALL_S, IDLE_S, SETTLE_MS, quotaSweep, type PhoneFigures } from './bench-phone.js';
+import { CALL_S, IDLE_S, SETTLE_MS, START_QUOTA, quotaStart, quotaSweep, type PhoneFigures } from './bench-phone.js';
 
 const have = (): boolean => spawnSync('baresip', ['-h'], { stdio: 'ignore' }).status !== null && spawnSync('sh', ['-c', 'command -v baresip'], { stdio: 'ignore' }).status === 0;
 
@@ -64,7 +64,10 @@ export async function baresipFigures(): Promise<PhoneFigures> {
     const [callPct] = await cpuPercent([a.pid], CALL_S * 1000);
     const rssCallMb = rssMb(a.pid);
     const sweep = await quotaSweep(a.pid, `bs-bench-${process.pid}`, notes);
-    return { startMs, settleMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes };
+    await a.stop();                                              // A again, capped from birth
+    const q = await quotaStart(`baresip A at ${START_QUOTA} %`, `bs-start-${process.pid}`, 'baresip', ['-f', join(dir, 'a')], {}, /baresip is ready/);
+    if (typeof q === 'string') notes.push(`start under a quota not measured: ${q}`);
+    return { startMs, settleMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes, ...(typeof q === 'number' ? { quotaStartMs: q } : {}) };
   } finally {
     for (const p of procs.reverse()) await p.stop();
     rmSync(dir, { recursive: true, force: true });

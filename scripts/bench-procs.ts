@@ -112,7 +112,10 @@ export class Proc {
 /** A CPU quota for one process: a child cgroup (v2, else v1 cpu controller); undefined with why when not writable. */
 export interface Quota { set(percent: number): void; release(): void; readonly kind: string }
 
-export function cpuQuota(pid: number, name: string): Quota | string {
+/** A child cgroup with the cpu controller, created empty: `procs` is the file a process joins it by. */
+interface QuotaGroup { set(percent: number): void; readonly procs: string; readonly kind: string; remove(pid: number): void }
+
+function quotaGroup(name: string): QuotaGroup | string {
   const v2 = '/sys/fs/cgroup';
   const isV2 = existsSync(join(v2, 'cgroup.controllers'));
   const base = isV2 ? v2 : join(v2, 'cpu');
@@ -124,21 +127,41 @@ export function cpuQuota(pid: number, name: string): Quota | string {
       if (!/\bcpu\b/.test(sub)) writeFileSync(join(v2, 'cgroup.subtree_control'), '+cpu');
     }
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'cgroup.procs'), String(pid));      // moves every thread of the process
   } catch (e) { return `cgroup ${dir} not writable (${(e as Error).message})`; }
   const period = 100_000;                                       // µs
   return {
     kind: isV2 ? 'cgroup v2 cpu.max' : 'cgroup v1 cpu.cfs_quota_us',
+    procs: join(dir, 'cgroup.procs'),
     set(percent) {
       const q = Math.round((period * percent) / 100);
       if (isV2) writeFileSync(join(dir, 'cpu.max'), `${q} ${period}`);
       else { writeFileSync(join(dir, 'cpu.cfs_period_us'), String(period)); writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(q)); }
     },
-    release() {
+    remove(pid) {
       try { writeFileSync(join(base, 'cgroup.procs'), String(pid)); } catch { /* exited */ }
       try { rmdirSync(dir); } catch { /* still busy: left for the next run */ }
     },
   };
+}
+
+export function cpuQuota(pid: number, name: string): Quota | string {
+  const g = quotaGroup(name);
+  if (typeof g === 'string') return g;
+  try { writeFileSync(g.procs, String(pid)); }                 // moves every thread of the process
+  catch (e) { return `cgroup ${g.procs} not writable (${(e as Error).message})`; }
+  return { kind: g.kind, set: (p) => g.set(p), release: () => g.remove(pid) };
+}
+
+/**
+ * Starts `cmd args` inside a cgroup capped at `percent` of one core from its first instruction:
+ * a shell joins the group, then execs the command (same pid). Returns why when no cgroup is writable.
+ */
+export function startUnderQuota(label: string, percent: number, name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { proc: Proc; release(): void } | string {
+  const g = quotaGroup(name);
+  if (typeof g === 'string') return g;
+  try { g.set(percent); } catch (e) { return `cgroup quota not writable (${(e as Error).message})`; }
+  const proc = new Proc(label, '/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', g.procs, cmd, ...args], env);
+  return { proc, release: () => g.remove(proc.pid) };
 }
 
 /** Local UDP ports of a process's sockets (its /proc/<pid>/fd socket inodes looked up in /proc/net/udp{,6}). */
