@@ -169,13 +169,11 @@ export async function deskphoneFigures(): Promise<PhoneFigures> {
     await agent.request('hook', { offHook: false });
     agent.close();
     const figures: PhoneFigures = { startMs, firstStartMs, settleMs, idlePct, rssIdleMb, callPct, rssCallMb, sweep, notes };
-    if (!PROFILE_DIR) {
-      await a.stop();                                          // the same phone again, from its checked copy, capped from birth
+    await a.stop();                                            // SIGTERM: the phone exits cleanly (and V8 writes a profile)
+    if (!PROFILE_DIR) {                                        // the same phone again, from its checked copy, capped from birth
       const q = await quotaStart(`phone A at ${START_QUOTA} %`, `dp-start-${process.pid}`, process.execPath, phoneArgs(A, '1000'), unitEnv, /^registered$/);
       if (typeof q === 'number') figures.quotaStartMs = q; else notes.push(`start under a quota not measured: ${q}`);
-    }
-    if (PROFILE_DIR) {
-      await a.stop();                                          // SIGTERM: the phone exits cleanly and V8 writes the profile
+    } else {
       const file = join(PROFILE_DIR, `phone-a-${process.pid}.cpuprofile`);
       const md = [`### CPU profile of phone A (node --cpu-prof, ${file})`, '',
         ...profileLines(`Idle and registered (${IDLE_S} s)`, summarise(file, idleWin[0]!, idleWin[1]!)),

@@ -26,7 +26,7 @@ export const DEVICE_GROUPS = ['gpiochip', 'i2c', 'hidraw', 'alsa'] as const;
  * otherwise reach TurboFan one by one over the first ~50 s of the first call, and each compile is
  * a CPU burst that, under a 5 % CPU quota, delays RTP sends by 65–112 ms (4 of 4 bench runs); with
  * it the compiles land in the first seconds of the call and the sends at 5 % stay on time
- * (0 late, largest gap 21–25 ms, 3 of 3 runs), with no more CPU in a call (docs/media.md).
+ * (0 late, largest gap 21–25 ms, 4 of 4 runs), with no more CPU in a call (docs/media.md).
  */
 export const PHONE_NODE_FLAGS = ['--max-semi-space-size=1', '--interrupt-budget=16384'] as const;
 
