@@ -10,7 +10,6 @@
  * Hot path: one reusable RtpView, preallocated packet/PCM buffers, no closures or iterators per
  * packet; bad input is counted, never thrown.
  */
-import { randomFillSync } from 'node:crypto';
 import type dgram from 'node:dgram';
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
@@ -24,6 +23,7 @@ import { type PlayoutFactory, RxPath, defaultPlayout } from './rtp-rx.js';
 import { type RtpStreamStats, freshStats, plainAddress } from './rtp-stats.js';
 import { TxPath } from './rtp-tx.js';
 import { bindRtpPair } from './udp-pair.js';
+import { fillRandom } from './kernel-random.js';
 import { RtpStatus, newRtpView, parseRtp } from './rtp.js';
 
 export type { RtpStreamStats } from './rtp-stats.js';
@@ -184,7 +184,7 @@ export class RtpMediaEngine implements MediaEngine {
       throw new Error(`media: ${op}: bad remote endpoint ${remote.address}:${remote.port} (hint: expected an IP literal and port 1..65535)`);
     }
     const s = this.streams.get(id) ?? (await this.createStream(id));
-    randomFillSync(this.rand);                        // RFC 3550 §5.1: random initial seq and ts (SSRC: the session's)
+    fillRandom(this.rand);                        // RFC 3550 §5.1: random initial seq and ts (SSRC: the session's)
     const address = plainAddress(remote.address);
     let tx: TxPath;
     try {
@@ -243,7 +243,7 @@ export class RtpMediaEngine implements MediaEngine {
   private async createStream(id: number): Promise<Stream> {
     const [socket, rtcpSocket] = await bindRtpPair(this.bindAddress, `openReceive(id ${id})`);
     const port = socket.address().port;
-    randomFillSync(this.rand);
+    fillRandom(this.rand);
     const s: Stream = {
       id, socket, rtcpSocket, port, closed: false, rxOpen: false, rx: undefined,
       playTimer: undefined, tick: () => this.playTick(s), idleTicks: 0, rtcpDest: undefined, dtmfRx: new DtmfReceiver(),
