@@ -8,12 +8,15 @@
  *
  * A worker costs a start ~100 ms itself, so what it returned is kept as a checked copy in the
  * cache directory (systemd's CacheDirectory=, else $XDG_CACHE_HOME/deskphone or ~/.cache/deskphone),
- * keyed by a hash of both files' text and of the program's build (the bundle's entry and chunk
- * names, which carry content hashes). The next start with the same files and the same build reads
- * the copy and starts no worker; any edit, or another build, checks again. Without a bundle (the
- * compiled tree of a checkout) there is no build hash and every start checks.
+ * keyed by both files' text and the program's build (the bundle's entry and chunk names, which
+ * carry content hashes), compared in full. The next start with the same files and the same build
+ * reads the copy and starts no worker; any edit, or another build, checks again. Without a bundle
+ * (the compiled tree of a checkout) there is no build and every start checks.
+ *
+ * The key is the text itself, not a SHA-256 of it: node:crypto would start OpenSSL in the phone
+ * for this one comparison, ~1 MB of resident memory for as long as the phone runs (docs/media.md,
+ * "Memory: what an idle phone holds"); the files are a few kB, read byte for byte (latin1).
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
@@ -85,13 +88,24 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefin
   return home ? join(home, '.cache', 'deskphone') : undefined;
 }
 
-/** Hash of the bundle the program runs from: its entry's text and its chunks' names; undefined without a bundle. */
-function buildHash(entry: URL): string | undefined {
+/** The bundle the program runs from, as text: its entry's text and its chunks' names; undefined without a bundle. */
+function buildKey(entry: URL): string | undefined {
   try {
     const file = fileURLToPath(entry);
     const chunks = readdirSync(join(dirname(file), 'chunks')).sort();
-    return createHash('sha256').update(readFileSync(file)).update(chunks.join('\n')).digest('hex');
+    return `${readFileSync(file, 'latin1')}\0${chunks.join('\n')}`;
   } catch { return undefined; }
+}
+
+/** 16 hex digits naming the copy's file after the configs' paths: two FNV-1a 32-bit hashes (offset bases 0x811c9dc5 and its complement, prime 0x01000193). */
+function nameHash(text: string): string {
+  let a = 0x811c9dc5, b = ~0x811c9dc5 >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x01000193) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
 /** A checked copy: the worker's outcomes (each one a value: copies are kept only of good files). */
@@ -99,19 +113,18 @@ interface CopyFile { key: string; outcomes: Outcomes }
 
 /** The checked copy for `files` and its key; `read` is the copy when its key matches. */
 function checkedCopy(files: ConfigFiles, build: string, dir: string): { path: string; key: string; read(): Outcomes | undefined } | undefined {
-  const h = createHash('sha256').update(build);
-  const names = createHash('sha256');
+  const parts = [build];
+  let names = '';
   for (const f of [files.phone, files.board]) {
     const abs = f === undefined ? '' : resolvePath(f);
-    names.update(`${abs}\0`);
-    h.update(`${abs}\0`);
+    names += `${abs}\0`;
+    parts.push(abs);
     if (f !== undefined) {
-      try { h.update(readFileSync(abs)); } catch { return undefined; }          // unreadable: the check says why
-    }
-    h.update('\0');
+      try { parts.push(readFileSync(abs, 'latin1')); } catch { return undefined; }  // unreadable: the check says why
+    } else parts.push('');
   }
-  const key = h.digest('hex');
-  const path = join(dir, `checked-configs-${names.digest('hex').slice(0, 16)}.json`);
+  const key = parts.join('\0');
+  const path = join(dir, `checked-configs-${nameHash(names)}.json`);
   return {
     path, key,
     read() {
@@ -142,7 +155,7 @@ function keepCopy(path: string, key: string, outcomes: Outcomes, log?: (m: strin
 export async function checkConfigsOffThread(files: ConfigFiles, log?: (m: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<Checked> {
   const entry = programEntry();
   if (!entry) { log?.('config check: on this thread'); return checkedFrom(await checkConfigs(files)); }
-  const build = buildHash(entry);
+  const build = buildKey(entry);
   const dir = build ? cacheDir(env) : undefined;
   const copy = build && dir ? checkedCopy(files, build, dir) : undefined;
   const kept = copy?.read();
