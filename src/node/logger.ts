@@ -4,8 +4,16 @@
  * stdout. Under systemd (JOURNAL_STREAM set) the line is `<6>message` instead: journald adds the
  * timestamp and takes the level from the sd-daemon(3) priority prefix. Drivers and stacks get
  * adapters of the Logger interface.
+ *
+ * pino's own "browser" build (pino/browser.js, its documented `browser.write` API): levels, their
+ * filtering and message formatting, handing each event to us as an object. Its Node build would
+ * add what this logger never uses (JSON serialisation that formatRecord parsed straight back,
+ * sonic-boom, worker-thread transports) and costs every start: it loads node:worker_threads and
+ * node:assert into the phone's main thread, ~100 kB more code to compile, and its module set-up
+ * (docs/media.md "Start-up: what the phone's main thread loads").
  */
-import { pino, type Logger as Pino } from 'pino';
+import pinoBrowser from 'pino/browser.js';
+import type { Logger as Pino, LoggerOptions } from 'pino';
 
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 export const LEVELS: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -33,9 +41,11 @@ const BY_NUMBER: Record<number, { name: string; priority: number }> = {
 
 export type LineFormat = 'iso' | 'journald' | 'clock';
 
-/** Formats one pino JSON record as a plain line. */
-export function formatRecord(json: string, format: LineFormat): string {
-  const r = JSON.parse(json) as { level: number; time: number; msg?: string };
+/** One event as pino hands it over: its numeric level, time (ms since the epoch) and message. */
+export interface LogRecord { level: number; time: number; msg?: string }
+
+/** Formats one pino record as a plain line. */
+export function formatRecord(r: LogRecord, format: LineFormat): string {
   const lv = BY_NUMBER[r.level] ?? { name: String(r.level), priority: 6 };
   const msg = (r.msg ?? '').replace(/\n/g, '\n    '); // continuation lines stay with their event
   if (format === 'journald') return `<${lv.priority}>${msg}`;
@@ -58,9 +68,9 @@ function wrap(p: Pino): FullLogger {
 
 /** A logger printing `min` and above; lines go to `write` (default: stderr). */
 export function createLogger(min: Level, write: (line: string) => void = stderrLine, format: LineFormat = defaultFormat()): FullLogger {
-  const p = pino({ level: min, base: undefined, timestamp: pino.stdTimeFunctions.epochTime },
-    { write: (json: string) => write(formatRecord(json, format)) });
-  return wrap(p);
+  // time: Date.now(), the browser build's default timestamp
+  const opts: LoggerOptions = { level: min, browser: { write: (r: object) => write(formatRecord(r as LogRecord, format)) } };
+  return wrap(pinoBrowser(opts));
 }
 
 /** The level the shared command-line options ask for (src/command-line.ts LOG_OPTIONS). */

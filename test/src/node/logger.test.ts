@@ -40,7 +40,7 @@ test('journald format: the sd-daemon priority prefix, no timestamp', () => {
   const log = createLogger('trace', (l) => lines.push(l), 'journald');
   log.trace('t'); log.debug('d'); log.info('i'); log.warn('w'); log.error('e');
   assert.deepEqual(lines, ['<7>t', '<7>d', '<6>i', '<4>w', '<3>e']);
-  assert.equal(formatRecord('{"level":30,"time":0,"msg":"x"}', 'clock'), '00:00:00 INFO  x');
+  assert.equal(formatRecord({ level: 30, time: 0, msg: 'x' }, 'clock'), '00:00:00 INFO  x');
 });
 
 test('the default sink is stderr; stdout stays clean', async () => {
