@@ -21,11 +21,10 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { homedir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ConfigError, type ConfigProblem } from '../../lib/config/config-error.js';
 import type { BoardConfig } from '../../hal/board/schema.js';
 import type { PhoneConfigFile } from './phone-config.js';
-import { programEntry, type WorkerTask } from './program-entry.js';
+import { programEntry, WORKER_ARG, type WorkerTask } from './program-entry.js';
 
 export interface ConfigFiles { board?: string | undefined; phone?: string | undefined }
 
@@ -166,10 +165,12 @@ export async function checkConfigsOffThread(files: ConfigFiles, log?: (m: string
   return checkedFrom(outcomes);
 }
 
-function inWorker(entry: URL, files: ConfigFiles): Promise<Outcomes> {
+/** node:worker_threads is imported here, when a check needs a worker: a start that reads the checked copy never loads it. */
+async function inWorker(entry: URL, files: ConfigFiles): Promise<Outcomes> {
+  const { Worker } = await import('node:worker_threads');
   return new Promise<Outcomes>((resolve, reject) => {
     const task: WorkerTask<ConfigFiles> = { deskphoneTask: CONFIG_TASK, input: files };
-    const worker = new Worker(entry, { workerData: task, argv: [], stdout: false, stderr: false });
+    const worker = new Worker(entry, { workerData: task, argv: [WORKER_ARG], stdout: false, stderr: false });
     let settled = false;
     const settle = (f: () => void): void => { if (!settled) { settled = true; f(); } };
     worker.once('message', (r: Outcomes) => settle(() => resolve(r)));

@@ -9,6 +9,14 @@ let entry: URL | undefined;
 export function setProgramEntry(url: string): void { entry = new URL(url); }
 export function programEntry(): URL | undefined { return entry; }
 
+/**
+ * The argument a deskphone worker thread starts with (Worker's argv option appends it to the
+ * worker's process.argv). bin.ts looks for it before it loads node:worker_threads, so the main
+ * thread of a phone never loads that module (~9 ms of a start's CPU alone, docs/media.md); the
+ * worker then confirms with isMainThread and its workerData.
+ */
+export const WORKER_ARG = '--deskphone-worker-task';
+
 /** workerData of a deskphone worker thread: which task it runs and the task's input. */
 export interface WorkerTask<T = unknown> { deskphoneTask: string; input: T }
 
