@@ -7,14 +7,17 @@
  *   (gpio-chip-base.ts), never hard-coded.
  * - HID: one node-hid host shared by every `hid:` device.
  * Every failure is a HalError naming the config key and carrying the binding's hint.
+ * The binding modules are imported when a device first needs one: compose.ts imports this file
+ * for every board, and an emulated phone then never loads the GPIO bindings (and node:child_process
+ * with them, for the gpiod CLI) or the I2C and HID ones.
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { HalError, type Clock, type GpioController, type HidHost, type I2cBus } from '../api/index.js';
-import { openCliGpio, openLibgpiodGpio, type CliGpioOptions, type LibgpiodModule } from '../bindings/gpio-chardev.js';
-import { openSysfsGpio, type OnoffModule } from '../bindings/gpio-sysfs.js';
-import { openNodeHidHost, type NodeHidModule } from '../bindings/hid.js';
-import { ENABLE_I2C_HINT, openI2cBus, type I2cBusModule } from '../bindings/i2c.js';
+import type { CliGpioOptions, LibgpiodModule } from '../bindings/gpio-chardev.js';
+import type { OnoffModule } from '../bindings/gpio-sysfs.js';
+import type { NodeHidModule } from '../bindings/hid.js';
+import type { I2cBusModule } from '../bindings/i2c.js';
 import { atKey, type BoardPlatform } from './platform.js';
 import type { BoardConfig } from './schema.js';
 
@@ -41,6 +44,7 @@ export function createHardwarePlatform(config: BoardConfig, opts: HardwareBindin
   const once = async <T>(p: Promise<T>, key: string): Promise<T> => { try { return await p; } catch (e) { throw atKey(e, key, 'hardware'); } };
 
   const openBus = async (n: number): Promise<I2cBus> => {
+    const { ENABLE_I2C_HINT, openI2cBus } = await import('../bindings/i2c.js');
     const node = join(root, 'dev', `i2c-${n}`);
     try { await fs.access(node); } catch {
       throw new HalError('ENOENT', `${node} does not exist`, { device: `/dev/i2c-${n}`, operation: 'open', hint: ENABLE_I2C_HINT });
@@ -50,6 +54,8 @@ export function createHardwarePlatform(config: BoardConfig, opts: HardwareBindin
 
   const openGpio = async (): Promise<GpioController> => {
     const backend = opts.gpioBackend ?? 'auto';
+    const { openCliGpio, openLibgpiodGpio } = await import('../bindings/gpio-chardev.js');
+    const { openSysfsGpio } = await import('../bindings/gpio-sysfs.js');
     const tries: [GpioBackend, () => Promise<GpioController>][] = [
       ['libgpiod', () => openLibgpiodGpio({ clock: opts.clock, root, ...(mods.libgpiod ? { module: mods.libgpiod } : {}) })],
       ['cli', () => openCliGpio({ clock: opts.clock, root, ...opts.cli })],
@@ -90,7 +96,10 @@ export function createHardwarePlatform(config: BoardConfig, opts: HardwareBindin
       return once(gpio, key);
     },
     async hidHost(_id: string, key: string): Promise<HidHost> {
-      if (!hid) { hid = openNodeHidHost({ root, ...(mods.hid ? { module: mods.hid } : {}) }); hid.catch(() => {}); }
+      if (!hid) {
+        hid = import('../bindings/hid.js').then(({ openNodeHidHost }) => openNodeHidHost({ root, ...(mods.hid ? { module: mods.hid } : {}) }));
+        hid.catch(() => {});
+      }
       return once(hid, key);
     },
     async close(): Promise<void> {

@@ -11,7 +11,6 @@
  * Zero 2 W, and no native module to build. systemd-notify (systemd ≥ 246) waits until the manager
  * has read the message (BARRIER=1), so a message from a child that exits at once is not lost.
  */
-import { spawn } from 'node:child_process';
 import { fstatSync } from 'node:fs';
 import type { Clock, TimerHandle } from '../../hal/api/clock.js';
 import type { Logger } from './logger.js';
@@ -36,15 +35,21 @@ export interface NotifierOptions {
   send?: NotifySender;
 }
 
-/** The systemd-notify program; a missing program or a non-zero exit is the error text. */
-export const systemdNotify: NotifySender = (assignments, env) => new Promise((resolve) => {
-  let err = '';
-  const child = spawn('systemd-notify', assignments, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
-  child.once('error', (e) => resolve((e as NodeJS.ErrnoException).code === 'ENOENT'
-    ? 'systemd-notify not found (it comes with the systemd package)' : `systemd-notify: ${e.message}`));
-  child.once('close', (code) => resolve(code === 0 ? undefined : `systemd-notify exited with ${code}: ${err.trim() || 'no message'}`));
-});
+/**
+ * The systemd-notify program; a missing program or a non-zero exit is the error text.
+ * node:child_process is imported at the first message: a phone not under systemd never loads it.
+ */
+export const systemdNotify: NotifySender = async (assignments, env) => {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve) => {
+    let err = '';
+    const child = spawn('systemd-notify', assignments, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    child.once('error', (e) => resolve((e as NodeJS.ErrnoException).code === 'ENOENT'
+      ? 'systemd-notify not found (it comes with the systemd package)' : `systemd-notify: ${e.message}`));
+    child.once('close', (code) => resolve(code === 0 ? undefined : `systemd-notify exited with ${code}: ${err.trim() || 'no message'}`));
+  });
+};
 
 /** The watchdog period asked for by systemd: WATCHDOG_USEC, for this process (WATCHDOG_PID). */
 export function watchdogMs(env: NodeJS.ProcessEnv, pid = process.pid): number | undefined {
