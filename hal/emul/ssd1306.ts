@@ -5,8 +5,13 @@
  * (§8.7). The visible image applies segment re-map, COM scan direction, display on/off, inverse
  * and entire-display-on. Protocol misuse is recorded in `violations`. `png()` renders the panel.
  */
-import { deflateSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
 import type { I2cTarget } from './i2c-bus.js';
+
+/** node:zlib on first use: only `png()` needs it, and a phone that never renders a PNG does not load it. */
+let zlibModule: typeof Zlib | undefined;
+const zlib = (): typeof Zlib => (zlibModule ??= createRequire(import.meta.url)('node:zlib') as typeof Zlib);
 
 export const OLED_WIDTH = 128;
 const PAGES = 8; // §8.7: GDDRAM is 128 x 64 bits in 8 pages
@@ -110,7 +115,7 @@ export class EmulatedSsd1306 implements I2cTarget {
     const ihdr = Buffer.alloc(13);
     ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
     ihdr[8] = 8; ihdr[9] = 0; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0; // depth 8, greyscale, deflate, filter 0, no interlace (§11.2.2)
-    return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+    return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', zlib().deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
   }
 
   private violate(m: string): void { if (this.violations.length < 1000) this.violations.push(m); }

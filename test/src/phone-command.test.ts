@@ -66,9 +66,10 @@ test('deskphone phone runs without the schema library: its main thread never loa
     assert.ok(urls.some((u) => u.endsWith('/src/node/config-off-thread.js')), 'and the off-thread check');
     assert.deepEqual(urls.filter((u) => /\/node_modules\/(zod|yaml)\//.test(u) || u.endsWith('/hal/board/schema.js') || u.endsWith('/lib/config/yaml-config.js')), []);
     // Nor pino's Node build (its worker-thread transports, sonic-boom), an emulated board's
-    // GPIO/I2C/HID bindings, or child_process (sd_notify's, only under systemd): docs/media.md "Start-up".
+    // GPIO/I2C/HID bindings, child_process (sd_notify's, only under systemd) or zlib (the SSD1306
+    // emulator's PNG snapshot): docs/media.md "Start-up".
     assert.ok(urls.some((u) => u.endsWith('/node_modules/pino/browser.js')), 'the logger is on pino\'s browser build');
     assert.deepEqual(urls.filter((u) => u.endsWith('/node_modules/pino/pino.js') || /\/node_modules\/(sonic-boom|thread-stream)\//.test(u)
-      || /\/hal\/bindings\/(gpio|i2c|hid)/.test(u) || u === 'node:child_process' || u === 'node:assert'), []);
+      || /\/hal\/bindings\/(gpio|i2c|hid)/.test(u) || u === 'node:child_process' || u === 'node:assert' || u === 'node:zlib'), []);
   } finally { await stop(cm); }
 });
