@@ -10,8 +10,9 @@
 import { HalError, type GpioController, type Keypad, type KeyName, type Lamp, type PhoneHardware, type Ringer } from '../api/index.js';
 import type { HidHandset } from '../drivers/hid-telephony.js';
 import type { GpioHookSwitch } from '../drivers/hook-switch.js';
-import { Mcp23017 } from '../drivers/mcp23017.js';
+import type { Mcp23017 } from '../drivers/mcp23017.js';
 import { displayOf, expanderOf, expanderPinOffset, hookSwitch, keypadOf, lamps as lampComponent, ringerOf, softkeys, type DriverContext, type ResolvedPin } from './components/index.js';
+import { expanderMcp23017 } from './components/expander-mcp23017.js';
 import { hidDriver } from './components/hid.js';
 import { atKey, TrackedGpio, type BoardPlatform, type ComposeOptions } from './platform.js';
 import { pinLabel, type PinRef } from './pins.js';
@@ -60,7 +61,7 @@ export async function composeDrivers(config: BoardConfig, platform: BoardPlatfor
     cleanups.push(() => chip.close());
     const t = new TrackedGpio(chip);
     cleanups.push(() => t.closeAll());
-    if (chip instanceof Mcp23017) chips.set(t, chip);
+    if (ec.type === expanderMcp23017.type) chips.set(t, chip as Mcp23017); // its driver is the Mcp23017 (whole-port keypad scans)
     expanders.set(id, t);
     return t;
   };
@@ -77,7 +78,7 @@ export async function composeDrivers(config: BoardConfig, platform: BoardPlatfor
     if (known) return known;
     const hc = config.hid.find((h) => h.id === id);
     if (!hc) throw new HalError('INVALID', `no HID device "${id}"`, { device: key, operation: 'resolve HID device', hint: 'declare it under hid:' });
-    const h = hidDriver(hc, await platform.hidHost(id, key), { clock, logger });
+    const h = await hidDriver(hc, await platform.hidHost(id, key), { clock, logger });
     handsets.set(id, h);
     cleanups.push(() => h.stop());
     return h;

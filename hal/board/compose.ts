@@ -11,8 +11,8 @@ import type { EmulatedHd44780 } from '../emul/hd44780.js';
 import type { EmulatedI2cBus } from '../emul/i2c-bus.js';
 import type { EmulatedSsd1306 } from '../emul/ssd1306.js';
 import { composeDrivers } from './compose-drivers.js';
-import {
-  attachControls, createEmulatedDevices, type KeypadControls, type ObservedHidTelephony, type ObservedMcp23017, type SwitchControls,
+import type {
+  KeypadControls, ObservedHidTelephony, ObservedMcp23017, SwitchControls,
 } from './emulated-board.js';
 import { createHardwarePlatform, type HardwareBindingOptions } from './hardware-platform.js';
 import type { ComposeOptions } from './platform.js';
@@ -66,11 +66,13 @@ export interface EmulatedBoard extends HardwareBoard {
  * advance the clock past its power-on sequence.
  */
 export async function composeEmulatedBoard(config: BoardConfig, opts: ComposeOptions): Promise<EmulatedBoard> {
-  const dev = createEmulatedDevices(config, opts.clock);
+  // Imported here, so a hardware composition never loads the emulated devices.
+  const { attachControls, createEmulatedDevices } = await import('./emulated-board.js');
+  const dev = await createEmulatedDevices(config, opts.clock);
   let hardware: PhoneHardware | undefined;
-  let controls: ReturnType<typeof attachControls>;
+  let controls: Awaited<ReturnType<typeof attachControls>>;
   try {
-    controls = attachControls(config, dev, opts.clock, () => hardware?.ringer.mode ?? 'off',
+    controls = await attachControls(config, dev, opts.clock, () => hardware?.ringer.mode ?? 'off',
       () => ({ cols: hardware?.display.cols ?? 21, rows: hardware?.display.rows ?? 8 }));
   } catch (e) {
     await dev.platform.close();

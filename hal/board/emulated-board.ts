@@ -26,7 +26,7 @@ import { pinLabel, type PinRef } from './pins.js';
 import type { BoardPlatform } from './platform.js';
 import type { BoardConfig } from './schema.js';
 
-export { ObservedHidTelephony, ObservedMcp23017 } from './components/observed.js';
+export type { ObservedHidTelephony, ObservedMcp23017 } from './components/observed.js';
 export type { SwitchControls } from './components/index.js';
 
 /** 28 lines = BCM GPIO0..27 of the 40-pin header (see pins.ts HEADER_PHYSICAL_PIN). */
@@ -58,7 +58,7 @@ function unavailable(what: string, key: string, hint: string): HalError {
 }
 
 /** Builds the emulated devices and the platform that hands them to the drivers. */
-export function createEmulatedDevices(config: BoardConfig, clock: Clock): EmulatedDevices {
+export async function createEmulatedDevices(config: BoardConfig, clock: Clock): Promise<EmulatedDevices> {
   const buses = new Map<number, EmulatedI2cBus>();
   for (const b of config.i2c) buses.set(b.bus, new EmulatedI2cBus({ clock, busNumber: b.bus, bitRateHz: b.speedHz }));
   const busFor = (n: number, key: string): EmulatedI2cBus => {
@@ -68,15 +68,15 @@ export function createEmulatedDevices(config: BoardConfig, clock: Clock): Emulat
   };
   const gpio = new EmulatedGpioController({ clock, label: 'gpiochip0', lineCount: HEADER_LINES });
   const dc = config.display;
-  const display = displayOf(dc).emulate(dc, busFor(dc.bus, 'display.bus'), clock);
+  const display = await displayOf(dc).emulate(dc, busFor(dc.bus, 'display.bus'), clock);
   const expanders = new Map<string, ObservedMcp23017>();
   for (const [i, ec] of config.expanders.entries()) {
     // Types without an emulator (PCF8574 as GPIO) are refused by the pin resolvers.
-    const chip = expanderOf(ec.type).emulate(ec, busFor(ec.bus, `expanders[${i}].bus`));
+    const chip = await expanderOf(ec.type).emulate(ec, busFor(ec.bus, `expanders[${i}].bus`));
     if (chip) expanders.set(ec.id, chip);
   }
   const hid = new Map<string, ObservedHidTelephony>();
-  for (const [i, hc] of config.hid.entries()) hid.set(hc.id, hidEmulator(hc, i));
+  for (const [i, hc] of config.hid.entries()) hid.set(hc.id, await hidEmulator(hc, i));
   const platform: BoardPlatform = {
     mode: 'emulated',
     i2cBus: async (n: number, key: string): Promise<I2cBus> => busFor(n, key),
@@ -108,8 +108,8 @@ export interface EmulatedControls {
  * The outside world of the board. Input contacts are attached before the drivers start (call this
  * before composeDrivers); `driverRingMode` is only used for an audio ringer, which has no wire.
  */
-export function attachControls(config: BoardConfig, dev: EmulatedDevices, clock: Clock, driverRingMode: () => RingMode,
-  displayGrid: () => { cols: number; rows: number }): EmulatedControls {
+export async function attachControls(config: BoardConfig, dev: EmulatedDevices, clock: Clock, driverRingMode: () => RingMode,
+  displayGrid: () => { cols: number; rows: number }): Promise<EmulatedControls> {
   const { gpio } = dev;
   const observers: OutputObserver[] = [];
   const mcp = (pin: PinRef, key: string): { chip: ObservedMcp23017; pin: number } => {
@@ -156,7 +156,7 @@ export function attachControls(config: BoardConfig, dev: EmulatedDevices, clock:
   // Keys: the keypad's contacts plus the softkey buttons.
   const kc = config.keypad;
   const kp = keypadOf(kc);
-  const keyActions = new Map<KeyName, KeyAction>([...kp.emulate(kc, ctx), ...softkeys.emulate(config.softkeys, ctx)]);
+  const keyActions = new Map<KeyName, KeyAction>([...await kp.emulate(kc, ctx), ...softkeys.emulate(config.softkeys, ctx)]);
   const debounce = Math.max(kp.debounceMs(kc), config.softkeys.buttons?.length ? config.softkeys.debounceMs : 0);
   const findKey = (key: KeyName): KeyAction => {
     const a = keyActions.get(key);

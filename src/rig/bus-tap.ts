@@ -33,10 +33,10 @@ export interface BoardTaps {
   close(): void;
 }
 
-export function tapPlatform(inner: BoardPlatform, config: BoardConfig, clock: Clock): BoardTaps {
+export async function tapPlatform(inner: BoardPlatform, config: BoardConfig, clock: Clock): Promise<BoardTaps> {
   const dc = config.display;
   const decoderBus = new EmulatedI2cBus({ clock, busNumber: dc.bus });
-  const decoder = displayOf(dc).emulate(dc, decoderBus, clock, `${dc.type} tap`);
+  const decoder = await displayOf(dc).emulate(dc, decoderBus, clock, `${dc.type} tap`);
   const feed = (address: number, data: Uint8Array): void => {
     if (address !== dc.address) return;
     decoderBus.write(address, data).catch(() => {}); // a decoder complaint never disturbs the real transfer

@@ -34,7 +34,7 @@ export interface TappedBoardOptions {
   clock: Clock;
   log: Logger;
   /** What the taps sit on; default the hal/bindings hardware platform. */
-  platform?: (config: BoardConfig) => BoardPlatform;
+  platform?: (config: BoardConfig) => BoardPlatform | Promise<BoardPlatform>;
   /** Microphone and earpiece; default the board config's ALSA devices. */
   audio?: (config: BoardConfig) => { microphone: PcmSource; speaker: PcmSink; micFrequency: number };
   /** Codecs, phone book and directory URL (phone config, docs/phone-config.md). */
@@ -54,8 +54,8 @@ export async function tappedBoardUnderTest(o: TappedBoardOptions): Promise<Board
   });
   interface Live { hardware: PhoneHardware; taps: BoardTaps; stack: PhoneStack; earpiece: RecordingSpeaker; micFrequency: number; close(): Promise<void> }
   const make = async (): Promise<Live> => {
-    const platform = (o.platform ?? ((c) => createHardwarePlatform(c, { clock: o.clock, log: (m) => o.log.info(m) })))(config);
-    const taps = tapPlatform(platform, config, o.clock);
+    const platform = await (o.platform ?? ((c) => createHardwarePlatform(c, { clock: o.clock, log: (m) => o.log.info(m) })))(config);
+    const taps = await tapPlatform(platform, config, o.clock);
     const drivers = await composeDrivers(config, taps.platform, { clock: o.clock, log: (m) => o.log.info(m) }).catch(async (e: unknown) => { await taps.platform.close(); throw e; });
     const { microphone, speaker, micFrequency } = audioOf(config);
     const earpiece = new RecordingSpeaker({ seconds: EARPIECE_SECONDS, format: speaker.format, name: 'earpiece tap' });

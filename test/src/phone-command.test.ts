@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, startLineCallManager, stop, until } from '../support/run-bin.js';
 
@@ -71,5 +72,20 @@ test('deskphone phone runs without the schema library: its main thread never loa
     assert.ok(urls.some((u) => u.endsWith('/node_modules/pino/browser.js')), 'the logger is on pino\'s browser build');
     assert.deepEqual(urls.filter((u) => u.endsWith('/node_modules/pino/pino.js') || /\/node_modules\/(sonic-boom|thread-stream)\//.test(u)
       || /\/hal\/bindings\/(gpio|i2c|hid)/.test(u) || u === 'node:child_process' || u === 'node:assert' || u === 'node:zlib'), []);
+    // Only the components this board uses (an HD44780 display, a header key matrix): no SSD1306, MCP23017 or HID driver or emulator.
+    assert.ok(urls.some((u) => u.endsWith('/hal/emul/hd44780.js')) && urls.some((u) => u.endsWith('/hal/drivers/hd44780.js')), 'the board\'s own display loads');
+    assert.deepEqual(urls.filter((u) => /\/hal\/(drivers|emul)\/(ssd1306|mcp23017|hid-telephony|font5x7)\.js$/.test(u)), []);
   } finally { await stop(cm); }
+});
+
+test('deskphone phone on a real board composition loads none of the emulators (hal/emul) before it reports the missing hardware', () => {
+  const record = join(mkdtempSync(join(tmpdir(), 'deskphone-hw-imports-')), 'imports.txt');
+  const hooks = new URL('../support/record-imports.js', import.meta.url).href;
+  const r = spawnSync(process.execPath, ['--import', hooks, BIN, 'phone', '--board', 'board-configs/pi4-hd44780-matrix.yaml', '--server', '127.0.0.1:9'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, DESKPHONE_RECORD_IMPORTS: record } });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /display\.bus: compose hardware board: \/dev\/i2c-1/);
+  const urls = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+  assert.ok(urls.some((u) => u.endsWith('/hal/board/compose-drivers.js')), 'the hook saw the driver composition load');
+  assert.deepEqual(urls.filter((u) => /\/hal\/emul\/|\/hal\/board\/(emulated-board|screen-text)\.js$|\/src\/node\/emulated-phone\.js$/.test(u)), []);
 });

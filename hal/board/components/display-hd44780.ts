@@ -1,11 +1,10 @@
 /**
  * `display: {type: hd44780}`: a character LCD behind a PCF8574 "backpack" (docs/board-config.md).
  * Driver: Hd44780Display over the backpack; emulator: EmulatedPcf8574 + EmulatedHd44780 at the
- * address; claims: the I2C address on its bus.
+ * address; claims: the I2C address on its bus. Driver and emulator modules are imported when a
+ * board first uses them (a board without this display loads neither, a real one no emulator).
  */
 import type { z } from 'zod';
-import { Hd44780Display } from '../../drivers/hd44780.js';
-import { attachEmulatedLcdBackpack } from '../../emul/lcd-backpack.js';
 import { busNumber, i2cAddress, type Zod } from './common.js';
 import type { DisplayComponent } from './types.js';
 
@@ -58,9 +57,11 @@ export const displayHd44780 = {
   },
   async driver(d, ctx) {
     const bus = await ctx.i2cBus(d.bus, 'display.bus');
+    const { Hd44780Display } = await import('../../drivers/hd44780.js');
     return new Hd44780Display({ bus, address: d.address, clock: ctx.clock, cols: d.cols, rows: d.rows, pinMap: backpackBits(d.pins), name: 'lcd', ...ctx.logger });
   },
-  emulate(d, bus, clock) {
+  async emulate(d, bus, clock) {
+    const { attachEmulatedLcdBackpack } = await import('../../emul/lcd-backpack.js');
     const { lcd, pcf } = attachEmulatedLcdBackpack({ bus, clock, address: d.address, cols: d.cols, rows: d.rows, pinMap: backpackBits(d.pins) });
     return { lcd, backpack: pcf, screen: () => lcd.screen() };
   },

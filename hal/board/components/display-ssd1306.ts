@@ -1,12 +1,10 @@
 /**
  * `display: {type: ssd1306}`: a 128x64 / 128x32 OLED (docs/board-config.md). Driver:
  * Ssd1306Display (21x8 or 21x4 text); emulator: EmulatedSsd1306 (GDDRAM) at the address, its text
- * read back from the pixels (screen-text.ts); claims: the I2C address on its bus.
+ * read back from the pixels (screen-text.ts); claims: the I2C address on its bus. Driver and
+ * emulator modules are imported when a board first uses them.
  */
 import type { z } from 'zod';
-import { Ssd1306Display } from '../../drivers/ssd1306.js';
-import { EmulatedSsd1306 } from '../../emul/ssd1306.js';
-import { ssd1306Text } from '../screen-text.js';
 import { busNumber, type Zod } from './common.js';
 import type { DisplayComponent } from './types.js';
 
@@ -28,9 +26,12 @@ export const displaySsd1306 = {
   claims: (d) => ({ i2c: [{ bus: d.bus, address: d.address, busPath: ['display', 'bus'], addressPath: ['display', 'address'], who: 'display (ssd1306)' }] }),
   async driver(d, ctx) {
     const bus = await ctx.i2cBus(d.bus, 'display.bus');
+    const { Ssd1306Display } = await import('../../drivers/ssd1306.js');
     return new Ssd1306Display({ bus, address: d.address, clock: ctx.clock, height: d.height, name: 'oled', ...ctx.logger });
   },
-  emulate(d, bus, _clock, name = `ssd1306@0x${d.address.toString(16)}`) {
+  async emulate(d, bus, _clock, name = `ssd1306@0x${d.address.toString(16)}`) {
+    const { EmulatedSsd1306 } = await import('../../emul/ssd1306.js');
+    const { ssd1306Text } = await import('../screen-text.js');
     const oled = new EmulatedSsd1306({ height: d.height, name });
     bus.attach(d.address, oled);
     return { oled, screen: (grid) => ssd1306Text(oled, grid.cols, grid.rows) };

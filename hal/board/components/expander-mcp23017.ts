@@ -1,11 +1,9 @@
 /**
  * `expanders: [{type: mcp23017}]`: a 16-line I2C GPIO expander (docs/board-config.md "Pins").
  * Driver: Mcp23017 as a GpioController (its pins resolve as kp:GPB3); emulator: an
- * ObservedMcp23017 register file at the address.
+ * ObservedMcp23017 register file at the address. Both imported when a board first uses one.
  */
 import { atKey } from '../platform.js';
-import { Mcp23017 } from '../../drivers/mcp23017.js';
-import { ObservedMcp23017 } from './observed.js';
 import type { ExpanderComponent } from './types.js';
 
 export const expanderMcp23017 = {
@@ -16,11 +14,13 @@ export const expanderMcp23017 = {
   addresses: [0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27],
   async driver(e, ctx, ekey) {
     const bus = await ctx.i2cBus(e.bus, `${ekey}.bus`);
+    const { Mcp23017 } = await import('../../drivers/mcp23017.js');
     const chip = new Mcp23017({ bus, address: e.address, clock: ctx.clock, ...ctx.logger });
     try { await chip.init(); } catch (err) { throw atKey(err, `${ekey} (${e.id})`, ctx.mode); }
     return chip;
   },
-  emulate(e, bus) {
+  async emulate(e, bus) {
+    const { ObservedMcp23017 } = await import('./observed.js');
     const chip = new ObservedMcp23017({ name: `${e.id} (mcp23017@0x${e.address.toString(16)})` });
     bus.attach(e.address, chip);
     return chip;

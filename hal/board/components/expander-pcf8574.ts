@@ -20,5 +20,5 @@ export const expanderPcf8574 = {
       device: key, operation: 'resolve pin', hint: 'use an MCP23017 or header GPIOs for keys, hook and lamps',
     });
   },
-  emulate: () => undefined,
+  emulate: async () => undefined,
 } satisfies ExpanderComponent;

@@ -1,13 +1,13 @@
 /**
  * `hid: [{id, ...}]`: USB HID telephony devices, referenced by id from the keypad, hook, lamps and
  * ringer. Driver: one HidHandset per id on the platform's HID host; emulator: one
- * ObservedHidTelephony handset per id.
+ * ObservedHidTelephony handset per id. Each is imported when a board first has a hid: entry.
  */
 import type { z } from 'zod';
 import type { HidHost } from '../../api/index.js';
-import { HidHandset, type HidMatch } from '../../drivers/hid-telephony.js';
+import type { HidHandset, HidMatch } from '../../drivers/hid-telephony.js';
 import { id, type Zod } from './common.js';
-import { ObservedHidTelephony } from './observed.js';
+import type { ObservedHidTelephony } from './observed.js';
 
 export const hidDeviceSchema = (z: Zod) => z.strictObject({
   id: id(z),
@@ -28,12 +28,14 @@ export function hidMatch(hc: HidDeviceConfig): HidMatch {
   };
 }
 
-export function hidDriver(hc: HidDeviceConfig, host: HidHost, opts: { clock: HidHandset['clock']; logger: { logger?: (m: string) => void } }): HidHandset {
+export async function hidDriver(hc: HidDeviceConfig, host: HidHost, opts: { clock: HidHandset['clock']; logger: { logger?: (m: string) => void } }): Promise<HidHandset> {
+  const { HidHandset } = await import('../../drivers/hid-telephony.js');
   return new HidHandset({ host, clock: opts.clock, match: hidMatch(hc), name: hc.id, ...opts.logger });
 }
 
 /** The emulated handset for the `index`-th hid: entry (hidraw numbers follow the entry order). */
-export function hidEmulator(hc: HidDeviceConfig, index: number): ObservedHidTelephony {
+export async function hidEmulator(hc: HidDeviceConfig, index: number): Promise<ObservedHidTelephony> {
+  const { ObservedHidTelephony } = await import('./observed.js');
   return new ObservedHidTelephony({
     model: 'handset', path: `/dev/hidraw${3 + index}`,
     ...(hc.vendorId !== undefined ? { vendorId: hc.vendorId } : {}), ...(hc.productId !== undefined ? { productId: hc.productId } : {}),

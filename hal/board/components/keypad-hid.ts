@@ -24,7 +24,7 @@ export const keypadHid = {
   keyNames: () => undefined,
   debounceMs: () => 0,
   driver: (k, ctx) => ctx.at('keypad.device', () => ctx.handset(k.device, 'keypad.device')),
-  emulate(k, ctx) {
+  async emulate(k, ctx) {
     const h = ctx.hid(k.device);
     const keys = new Map<string, KeyAction>();
     for (const b of BUTTONS) keys.set(b, { press: () => h.press(b), release: () => h.release(b) });

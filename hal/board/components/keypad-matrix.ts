@@ -4,13 +4,11 @@
  * the lines (a mux lets rows and columns sit on different controllers). Emulator: an
  * EmulatedKeyMatrix on the header lines, or the MCP23017 emulator's key matrix. Claims: every
  * row and column pin; checks: the keys grid is rows x cols with known, distinct key names.
+ * The scanner and emulator modules are imported when a board first uses them.
  */
 import type { z } from 'zod';
 import { HalError, type GpioController } from '../../api/index.js';
 import { suggest } from '../../../lib/config/schema-words.js';
-import { openMatrixKeypad } from '../../drivers/matrix-keypad.js';
-import { Mcp23017Keypad } from '../../drivers/mcp23017-keypad.js';
-import { EmulatedKeyMatrix } from '../../emul/keypad-matrix.js';
 import { pinSchema } from '../pins.js';
 import { ms, type Zod } from './common.js';
 import { KEY_NAMES } from './keys.js';
@@ -67,6 +65,7 @@ export const keypadMatrix = {
       // IODIR/GPPU shadows agree with what the scanner writes (columns pulled up, rows idle inputs).
       for (const r of rows) await single.openLine(r.offset, { direction: 'in', bias: 'disable', consumer: 'keypad row' });
       for (const c of cols) await single.openLine(c.offset, { direction: 'in', bias: 'pull-up', consumer: 'keypad col' });
+      const { Mcp23017Keypad } = await import('../../drivers/mcp23017-keypad.js');
       return new Mcp23017Keypad({
         chip, clock: ctx.clock, rows: rows.map((r) => r.offset), cols: cols.map((c) => c.offset), keymap: k.keys,
         scanIntervalMs: k.scanMs, debounceScans, ...ctx.logger,
@@ -74,6 +73,7 @@ export const keypadMatrix = {
     }
     // Generic scanner over lines; a mux lets rows/columns sit on different controllers.
     const mux: GpioController = { label: 'keypad pins', lineCount: all.length, openLine: (i, o) => all[i]!.gpio.openLine(all[i]!.offset, o) };
+    const { openMatrixKeypad } = await import('../../drivers/matrix-keypad.js');
     return openMatrixKeypad({
       gpio: mux, clock: ctx.clock, rows: rows.map((_, i) => i), cols: cols.map((_, i) => rows.length + i), keymap: k.keys,
       scanIntervalMs: k.scanMs, debounceScans, ...ctx.logger,
@@ -83,10 +83,11 @@ export const keypadMatrix = {
       idleWake: all.every((p) => p.gpio.edgeEvents === true),
     });
   }),
-  emulate(k, ctx) {
+  async emulate(k, ctx) {
     const pins = [...k.rows, ...k.cols];
     let matrix: { press(k: string): void; release(k: string): void };
     if (pins.every((p) => p.kind === 'gpio')) {
+      const { EmulatedKeyMatrix } = await import('../../emul/keypad-matrix.js');
       matrix = new EmulatedKeyMatrix({ gpio: ctx.header, clock: ctx.clock, rows: k.rows.map((p) => (p as { gpio: number }).gpio), cols: k.cols.map((p) => (p as { gpio: number }).gpio), keymap: k.keys });
     } else if (pins.every((p) => p.kind === 'expander' && p.expander === (pins[0] as { expander: string }).expander)) {
       const chip = ctx.mcp(pins[0]!, 'keypad.rows[0]').chip;

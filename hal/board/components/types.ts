@@ -94,14 +94,17 @@ export interface DisplayComponent<C extends { type: string; bus: number; address
   /** Human name of the device on the bus (doctor rows). */
   readonly label: string;
   driver(c: C, ctx: DriverContext): Promise<TextDisplay & { close(): Promise<void> }>;
-  /** Attaches the emulated module(s) at the configured address; `name` labels them (violations). */
-  emulate(c: C, bus: EmulatedI2cBus, clock: Clock, name?: string): EmulatedDisplay;
+  /**
+   * Attaches the emulated module(s) at the configured address; `name` labels them (violations).
+   * Async: the emulator module is imported here, so only a board that emulates this type loads it.
+   */
+  emulate(c: C, bus: EmulatedI2cBus, clock: Clock, name?: string): Promise<EmulatedDisplay>;
 }
 
 export interface KeypadComponent<C extends { type: string }> extends Component<C> {
   driver(c: C, ctx: DriverContext): Promise<Keypad>;
-  /** Key contacts of the emulated keypad. */
-  emulate(c: C, ctx: EmulatorContext): Map<KeyName, KeyAction>;
+  /** Key contacts of the emulated keypad (async: its emulator module is imported on use). */
+  emulate(c: C, ctx: EmulatorContext): Promise<Map<KeyName, KeyAction>>;
   /** Keys the config names (softkey checks, simulator help); undefined when the device decides (HID). */
   keyNames(c: C): readonly string[] | undefined;
   /** Key debounce the driver applies (0: the device debounces). */
@@ -133,5 +136,5 @@ export interface ExpanderComponent {
    */
   driver(e: ExpanderEntry, ctx: DriverContext, ekey: string, key: string): Promise<GpioController & { close(): Promise<void> }>;
   /** The emulated chip attached at its address, when the type is emulated (undefined: refused at pin resolution). */
-  emulate(e: ExpanderEntry, bus: EmulatedI2cBus): ObservedMcp23017 | undefined;
+  emulate(e: ExpanderEntry, bus: EmulatedI2cBus): Promise<ObservedMcp23017 | undefined>;
 }

@@ -16,8 +16,8 @@ import { tapPlatform } from '../../../src/rig/bus-tap.js';
 async function tapped(file: string) {
   const clock = new VirtualClock();
   const config = loadBoardConfig(file);
-  const dev = createEmulatedDevices(config, clock);
-  const taps = tapPlatform(dev.platform, config, clock);
+  const dev = await createEmulatedDevices(config, clock);
+  const taps = await tapPlatform(dev.platform, config, clock);
   const drivers = await composeDrivers(config, taps.platform, { clock, log: () => {} });
   const init = drivers.hardware.display.init();
   await clock.advance(200); // HD44780 power-on sequence (datasheet Figure 24: > 40 ms + waits)

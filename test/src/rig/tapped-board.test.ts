@@ -28,7 +28,7 @@ test('tapped board: basic-call passes with the screen, lamps and ringer read thr
   const sinks: RecordingSpeaker[] = [];
   const alice = await tappedBoardUnderTest({
     boardFile: 'board-configs/pi4-hd44780-matrix.yaml', deviceName: 'SEP000000000100', servers, clock, log,
-    platform: (config) => createEmulatedDevices(config, clock).platform,
+    platform: async (config) => (await createEmulatedDevices(config, clock)).platform,
     audio: () => {
       const speaker = new RecordingSpeaker({ seconds: 2, format: DEFAULT_FORMAT, name: 'alsa playback' });
       sinks.push(speaker);

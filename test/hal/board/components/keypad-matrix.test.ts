@@ -15,8 +15,8 @@ import { loadBoardConfig } from '../../../../hal/board/load.js';
 async function pi4(edgeEvents: boolean) {
   const clock = new VirtualClock();
   const config = loadBoardConfig('board-configs/pi4-hd44780-matrix.yaml');
-  const dev = createEmulatedDevices(config, clock);
-  const controls = attachControls(config, dev, clock, () => 'off', () => ({ cols: 20, rows: 4 }));
+  const dev = await createEmulatedDevices(config, clock);
+  const controls = await attachControls(config, dev, clock, () => 'off', () => ({ cols: 20, rows: 4 }));
   const cols = new Set(config.keypad.type === 'matrix' ? config.keypad.cols.map((p) => (p as { gpio: number }).gpio) : []);
   let reads = 0;
   const header: GpioController = {
