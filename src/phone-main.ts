@@ -17,6 +17,7 @@ import { checkConfigsOffThread } from './node/config-off-thread.js';
 import { keepRecentProblems } from './node/recent-log.js';
 import { startPhoneService, type ServicePhone } from './node/phone-service.js';
 import { stdoutIsJournal } from './node/sd-notify.js';
+import { tierUpAfterRegistration } from './node/tier-up.js';
 import type { CallView } from '../firmware/phone/call-model.js';
 
 const SPEC = {
@@ -132,6 +133,7 @@ export async function phoneMain(argv: string[]): Promise<number> {
     }
     throw e; // ConfigError: exit 2 with file:line:col (bin.ts)
   }
+  void tierUpAfterRegistration(phone.station);
   let hinted = false;
   phone.station.onEvent((e) => {
     if (e.type !== 'registration' || e.state !== 'rejected' || hinted) return;

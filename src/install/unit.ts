@@ -21,14 +21,10 @@ export const DEVICE_GROUPS = ['gpiochip', 'i2c', 'hidraw', 'alsa'] as const;
  * semi-space at 1 MiB (V8's default grows it to 16 MiB): the media hot paths allocate nothing
  * (docs/media.md), so the smaller nursery costs no audible GC time and saves ~11 MB of RSS
  * (measured by `npm run bench -- --only phone`, which starts its phones with these flags).
- * --interrupt-budget=16384 (V8's default 67584, a quarter of it) lets a function tier up to
- * optimized code after a quarter of the bytecode run: at 50 packets a second the media functions
- * otherwise reach TurboFan one by one over the first ~50 s of the first call, and each compile is
- * a CPU burst that, under a 5 % CPU quota, delays RTP sends by 65–112 ms (4 of 4 bench runs); with
- * it the compiles land in the first seconds of the call and the sends at 5 % stay on time
- * (0 late, largest gap 21–25 ms, 4 of 4 runs), with no more CPU in a call (docs/media.md).
+ * V8's interrupt budget is lowered by the phone itself once it has registered, not here: a low
+ * budget from the first instruction costs start-up CPU (src/node/tier-up.ts).
  */
-export const PHONE_NODE_FLAGS = ['--max-semi-space-size=1', '--interrupt-budget=16384'] as const;
+export const PHONE_NODE_FLAGS = ['--max-semi-space-size=1'] as const;
 
 export interface UnitOptions {
   /** Absolute path of the node binary ExecStart runs. */
