@@ -39,7 +39,9 @@ import { tierUpAfterRegistration } from ${JSON.stringify(fileURLToPath(new URL('
 const until = (f) => { const a = new Array(20).fill(1); for (let n = 1; n < 100000; n++) { f(a); if (%GetOptimizationStatus(f) & 0x710) return n; } return -1; };
 const hot = () => function (a) { let s = 0; for (let i = 0; i < 20; i++) s += a[i] * 3; return s; };
 const before = until(hot());
-let cb; await Promise.race([tierUpAfterRegistration({ onEvent: (f) => { cb = f; } }), cb({ type: 'registration', state: 'registered' })]);
+let cb; const set = tierUpAfterRegistration({ onEvent: (f) => { cb = f; } });
+cb({ type: 'registration', state: 'registered' });
+await set;
 console.log(JSON.stringify({ before, after: until(hot()) }));
 `;
 
