@@ -12,7 +12,7 @@
 //   esbuild (a production-only install) the bundle is skipped and dist/src/bin.js runs as before.
 // Plain JavaScript on purpose: it runs before anything is compiled. Messages go to stderr.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,8 +55,10 @@ const stampTime = existsSync(STAMP) ? statSync(STAMP).mtimeMs : -1;
 const changed = [];
 for (const f of sources()) if (statSync(f).mtimeMs > stampTime) changed.push(relative(root, f));
 const BUNDLE = join(root, 'dist', 'bundle', 'deskphone.js');
+// Written last by bundle(); a bundle without it is an older ES module build and is made again.
+const BUNDLE_PACKAGE = join(root, 'dist', 'bundle', 'package.json');
 if (changed.length === 0) {
-  if (!existsSync(BUNDLE)) await bundle(true);
+  if (!existsSync(BUNDLE_PACKAGE)) await bundle(true);
   process.exit(0);
 }
 
@@ -73,7 +75,14 @@ utimesSync(STAMP, new Date(started), new Date(started));
 say(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 await bundle();
 
-/** dist/src/bin.js → dist/bundle/deskphone.js (+ chunks/ for the dynamic imports), ESM for Node 20. */
+/**
+ * dist/src/bin.js → dist/bundle/deskphone.js (+ chunks/ for the dynamic imports), CommonJS for Node 20.
+ * esbuild splits only ES module output, so it bundles to ES module chunks in memory and then turns
+ * each chunk into CommonJS (static imports become require(), import() a require() in a promise,
+ * import.meta.url the chunk's own file URL); dist/bundle/package.json says "commonjs". Why not ES
+ * modules: a Node 20 process that loads any ES module loads the ESM loader (nine more built-in
+ * modules, fs/promises and readline with them), ~1.3 MB of a phone's RSS (docs/media.md, "Memory").
+ */
 async function bundle(quiet = false) {
   const entry = join(root, 'dist', 'src', 'bin.js');
   if (!existsSync(entry)) return;                  // not deskphone's tree (scripts/build.mjs's own test project)
@@ -86,18 +95,35 @@ async function bundle(quiet = false) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const outdir = join(root, 'dist', 'bundle');
   rmSync(outdir, { recursive: true, force: true });
-  await esbuild.build({
+  // Whitespace, comments and syntax minified, names kept (stack traces still name functions):
+  // 2.5 → 1.7 MB of chunks. A phone's start compiles every chunk it loads and holds their source
+  // text on its heap (docs/media.md, "Memory").
+  const minify = { minifyWhitespace: true, minifySyntax: true };
+  const { outputFiles } = await esbuild.build({
     entryPoints: { deskphone: entry },
-    outdir, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
-    // Whitespace, comments and syntax minified, names kept (stack traces still name functions):
-    // 2.5 → 1.7 MB of chunks. A phone's start compiles every chunk it loads (Node 20 keeps no code
-    // cache for ES modules) and holds their source text on its heap (docs/media.md, "Memory").
-    minifyWhitespace: true, minifySyntax: true,
+    outdir, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', write: false, ...minify,
     chunkNames: 'chunks/[name]-[hash]', logLevel: 'warning', legalComments: 'linked',
     // Native addons and the optional hardware packages stay in node_modules (loaded lazily by hal/bindings).
     external: [...Object.keys(pkg.optionalDependencies ?? {}), 'better-sqlite3'],
-    // CommonJS packages inside an ES module bundle call require() for Node's built-ins.
-    banner: { js: "import { createRequire as __deskphoneRequire } from 'node:module'; const require = __deskphoneRequire(import.meta.url);" },
   });
+  for (const f of outputFiles) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.path.endsWith('.js') ? await toCommonJs(esbuild, f.text, relative(root, f.path), minify) : f.contents);
+  }
+  chmodSync(BUNDLE, 0o755);
+  writeFileSync(BUNDLE_PACKAGE, '{ "type": "commonjs" }\n');
   say(`bundled dist/bundle/deskphone.js in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** One ES module chunk as CommonJS; the shebang stays first. */
+async function toCommonJs(esbuild, text, file, minify) {
+  const shebang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1) : '';
+  const r = await esbuild.transform(text.slice(shebang.length), {
+    format: 'cjs', platform: 'node', target: 'node20', sourcefile: file, logLevel: 'warning', ...minify,
+    // import() of a chunk or package becomes require() inside a promise: no ES module is ever loaded.
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__deskphoneModuleUrl' },
+    banner: 'const __deskphoneModuleUrl=require("node:url").pathToFileURL(__filename).href;',
+  });
+  return shebang + r.code;
 }

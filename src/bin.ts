@@ -36,8 +36,7 @@ async function runWorkerTask(): Promise<boolean> {
   return true;
 }
 
-setProgramEntry(import.meta.url);
-if (!await runWorkerTask()) (await import('./cli.js')).main(process.argv.slice(2)).then(finish, (err: unknown) => {
+function failed(err: unknown): void {
   if (err instanceof CliExit) return finish(err.exitCode);
   if (err instanceof UsageError) return finish(2); // commander printed it
   if (err instanceof ConfigError) {
@@ -48,4 +47,10 @@ if (!await runWorkerTask()) (await import('./cli.js')).main(process.argv.slice(2
   console.error(`deskphone: ${e.message}`);
   if (process.env['DESKPHONE_DEBUG']) console.error(e.stack);
   finish(1);
+}
+
+// No top-level await: the bundle is CommonJS (scripts/build.mjs), which has none.
+setProgramEntry(import.meta.url);
+void runWorkerTask().then(async (ranTask) => {
+  if (!ranTask) await (await import('./cli.js')).main(process.argv.slice(2)).then(finish, failed);
 });
