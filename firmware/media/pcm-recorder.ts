@@ -2,7 +2,7 @@
  * A PcmSink that records: the last N seconds of what was written, in one preallocated ring, as a
  * copy or a WAV file. The voicemail recorder and the emulated rigs' speakers.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeWhole } from '../../lib/fs/fs-async.js';
 import type { PcmFormat, PcmSink } from '../../hal/api/pcm.js';
 import { wavFile } from './wav.js';
 
@@ -61,7 +61,7 @@ export class RecordingSpeaker implements PcmSink {
   /** Writes everything still in the ring as a 16-bit mono PCM WAV file. */
   async writeWav(path: string): Promise<void> {
     const data = this.recent(Number.POSITIVE_INFINITY);
-    await writeFile(path, wavFile(data, this.format.sampleRate));
+    await writeWhole(path, wavFile(data, this.format.sampleRate));
   }
 
   async close(): Promise<void> {}

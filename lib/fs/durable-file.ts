@@ -9,7 +9,7 @@
  * written): a later reader that finds the current copy damaged by something outside this
  * sequence (an editor, a failing card) still has the last good one.
  */
-import { open, readdir, rename, unlink, mkdir } from 'node:fs/promises';
+import { closeFd, listDir, makeDirs, openFd, renamePath, syncFd, unlinkPath, writeFd } from './fs-async.js';
 import { basename, dirname, join } from 'node:path';
 
 export interface DurableWriteOptions {
@@ -28,26 +28,26 @@ let seq = 0;
 /** Writes `data` to `file` crash-safely (see the module comment); creates the directory if needed. */
 export async function writeFileDurably(file: string, data: Uint8Array | string, opts: DurableWriteOptions = {}): Promise<void> {
   const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
+  await makeDirs(dir);
   // pid + a counter: two writers (or two writes in flight) never share a temporary file.
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${++seq}${TEMP_SUFFIX}`);
-  const fh = await open(tmp, 'w', opts.mode ?? 0o644);
+  const fd = await openFd(tmp, 'w', opts.mode ?? 0o644);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
+    await writeFd(fd, data);
+    await syncFd(fd);
   } catch (e) {
-    await fh.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
+    await closeFd(fd).catch(() => {});
+    await unlinkPath(tmp).catch(() => {});
     throw new Error(`cannot write ${file} (temporary ${tmp}): ${(e as Error).message}`);
   }
-  await fh.close();
+  await closeFd(fd);
   try {
     if (opts.keepPrevious) {
-      await rename(file, file + PREVIOUS_SUFFIX).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+      await renamePath(file, file + PREVIOUS_SUFFIX).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
     }
-    await rename(tmp, file);
+    await renamePath(tmp, file);
   } catch (e) {
-    await unlink(tmp).catch(() => {});
+    await unlinkPath(tmp).catch(() => {});
     throw new Error(`cannot replace ${file}: ${(e as Error).message}`);
   }
   await syncDirectory(dir);
@@ -55,18 +55,18 @@ export async function writeFileDurably(file: string, data: Uint8Array | string, 
 
 /** fsync of a directory: makes renames and unlinks inside it durable (POSIX fsync(2) on a dir fd). */
 export async function syncDirectory(dir: string): Promise<void> {
-  const d = await open(dir, 'r');
-  try { await d.sync(); } finally { await d.close(); }
+  const fd = await openFd(dir, 'r');
+  try { await syncFd(fd); } finally { await closeFd(fd); }
 }
 
 /** Removes temporary files a crash left in `dir` (names ending in TEMP_SUFFIX); returns their names. */
 export async function removeStaleTemps(dir: string): Promise<string[]> {
   let names: string[];
-  try { names = await readdir(dir); } catch (e) {
+  try { names = await listDir(dir); } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
   const stale = names.filter((n) => n.startsWith('.') && n.endsWith(TEMP_SUFFIX));
-  for (const n of stale) await unlink(join(dir, n)).catch(() => {});
+  for (const n of stale) await unlinkPath(join(dir, n)).catch(() => {});
   return stale;
 }

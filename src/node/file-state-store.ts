@@ -6,10 +6,10 @@
  * `open` fails, naming the directory, when it cannot be created or written.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StateStore, StoredCopy } from '../../hal/api/storage.js';
 import { PREVIOUS_SUFFIX, removeStaleTemps, writeFileDurably } from '../../lib/fs/durable-file.js';
+import { checkAccess, makeDirs, readText } from '../../lib/fs/fs-async.js';
 
 export class FileStateStore implements StateStore {
   private constructor(readonly location: string) {}
@@ -17,8 +17,8 @@ export class FileStateStore implements StateStore {
   /** Opens (and creates) `dir`, clearing temporary files of an interrupted write. */
   static async open(dir: string): Promise<FileStateStore> {
     try {
-      await mkdir(dir, { recursive: true });
-      await access(dir, constants.W_OK);
+      await makeDirs(dir);
+      await checkAccess(dir, constants.W_OK);
       await removeStaleTemps(dir);
     } catch (e) {
       throw new Error(`state directory ${dir}: ${(e as Error).message} (hint: create it writable for this user, or pass --state-dir DIR)`);
@@ -34,7 +34,7 @@ export class FileStateStore implements StateStore {
   async read(key: string): Promise<StoredCopy[]> {
     const out: StoredCopy[] = [];
     for (const where of [this.file(key), this.file(key) + PREVIOUS_SUFFIX]) {
-      try { out.push({ where, text: await readFile(where, 'utf8') }); } catch (e) {
+      try { out.push({ where, text: await readText(where) }); } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (err.code !== 'ENOENT') out.push({ where, error: err.message });
       }
