@@ -1,14 +1,25 @@
 /**
- * The real Clock: monotonic time from performance.now(), timers from Node. Timers keep the
+ * The real Clock: monotonic time from process.hrtime(), timers from Node. Timers keep the
  * process alive unless `unref: true` is given (a daemon normally wants them to).
  */
-import { performance } from 'node:perf_hooks';
 import type { Clock, TimerHandle } from '../api/index.js';
 
 /** Node clamps timer delays below 1 ms to 1 ms; so do we (and VirtualClock). */
 const MIN_INTERVAL_MS = 1;
 /** Late ticks beyond this are dropped and the interval schedule restarts (no burst of catch-up ticks). */
 const MAX_CATCH_UP_MS = 1000;
+
+/**
+ * Milliseconds on the monotonic clock (libuv's uv_hrtime, CLOCK_MONOTONIC) since this module
+ * loaded. Not performance.now(): the first use of `performance` loads ten of Node's built-in
+ * modules (perf_hooks and internal/perf/*), ~0.25 MB of a phone's RSS (docs/media.md, "Memory").
+ * The cost per call is the same (47 against 48 ns here) and optimized code keeps no array from it.
+ */
+const [ORIGIN_S, ORIGIN_NS] = process.hrtime();
+function monotonicMs(): number {
+  const t = process.hrtime();
+  return (t[0] - ORIGIN_S) * 1e3 + (t[1] - ORIGIN_NS) / 1e6;
+}
 
 export interface SystemClockOptions {
   /** unref() every timer so pending timers do not keep the process alive (default false). */
@@ -27,7 +38,7 @@ export class SystemClock implements Clock {
     this.unref = opts.unref ?? false;
   }
 
-  now(): number { return performance.now(); }
+  now(): number { return monotonicMs(); }
 
   wallTime(): Date { return new Date(); }
 
@@ -46,7 +57,7 @@ export class SystemClock implements Clock {
   }
 
   /**
-   * Drift-free: the k-th tick of a period is due at start + k·ms (performance.now), not "ms after
+   * Drift-free: the k-th tick of a period is due at start + k·ms (monotonic time), not "ms after
    * the previous callback" like Node's setInterval, so a 20 ms media clock does not lose a packet
    * time every few seconds. A late tick runs at once; after a stall longer than MAX_CATCH_UP_MS
    * the schedule restarts from now instead of bursting.
@@ -105,7 +116,7 @@ class Schedule {
   add(id: number, fn: () => void): void {
     this.members.set(id, { fn, joined: this.running ? this.pass : -1 });
     if (this.members.size === 1 && !this.running) {
-      this.deadline = performance.now() + this.every;
+      this.deadline = monotonicMs() + this.every;
       this.arm();
     }
   }
@@ -121,7 +132,7 @@ class Schedule {
   }
 
   private arm(): void {
-    const d = Math.max(0, Math.round(this.deadline - performance.now()));
+    const d = Math.max(0, Math.round(this.deadline - monotonicMs()));
     let t = this.byDelay.get(d);
     if (t) t.refresh();
     else {
@@ -135,7 +146,7 @@ class Schedule {
 
   private readonly tick = (): void => {
     this.deadline += this.every;
-    const now = performance.now();
+    const now = monotonicMs();
     if (now - this.deadline > MAX_CATCH_UP_MS) this.deadline = now + this.every;   // suspended or overloaded: resync
     this.arm();
     const pass = ++this.pass;
