@@ -85,10 +85,20 @@ test('the bundle (dist/bundle/deskphone.js, what the installed unit runs) prints
   assert.equal(v.stdout.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
   const { port, dir, device, cm } = await startLineCallManager('470', 'Bundle', bundle);
   try {
+    // A preloaded script writes the built-in modules the phone loaded when it exits.
+    const builtins = join(dir, 'builtins.txt');
+    const preload = join(dir, 'builtins.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(builtins)}, process.moduleLoadList.join('\\n')));\n`);
     const phone = startBin(['phone', '--board', 'board-configs/laptop-emulated.yaml', '--server', `127.0.0.1:${port}`, '--emulated',
-      '--device', device, '--control', join(dir, 'phone.sock')], {}, bundle);
+      '--device', device, '--control', join(dir, 'phone.sock')], { NODE_OPTIONS: `--require ${preload}` }, bundle);
     const ok = await until(() => /^registered$/m.test(phone.out) && /Bundle\|$/m.test(phone.out), 20_000);
     await stop(phone);
     assert.ok(ok, `the bundled phone registers and shows its line:\n${phone.out.slice(-400)}\n${phone.err.slice(0, 400)}`);
+    // The bundle is CommonJS and the phone avoids fs/promises and performance (scripts/build.mjs,
+    // lib/fs/fs-async.ts, hal/bindings/system-clock.ts): none of these is loaded.
+    const loaded = readFileSync(builtins, 'utf8').split('\n').filter((l) => l.startsWith('NativeModule ')).map((l) => l.slice(13));
+    assert.ok(loaded.includes('net') && loaded.includes('dgram'), `the list is the phone's: ${loaded.length} modules`);
+    for (const m of ['internal/modules/esm/module_job', 'fs/promises', 'internal/readline/interface', 'perf_hooks', 'internal/perf/performance'])
+      assert.ok(!loaded.includes(m), `the bundled phone loaded ${m}`);
   } finally { await stop(cm); }
 });
