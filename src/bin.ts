@@ -51,6 +51,6 @@ function failed(err: unknown): void {
 
 // No top-level await: the bundle is CommonJS (scripts/build.mjs), which has none.
 setProgramEntry(import.meta.url);
-void runWorkerTask().then(async (ranTask) => {
-  if (!ranTask) await (await import('./cli.js')).main(process.argv.slice(2)).then(finish, failed);
+void runWorkerTask().then((ranTask) => {
+  if (!ranTask) return import('./cli.js').then((cli) => cli.main(process.argv.slice(2)).then(finish, failed));
 });
